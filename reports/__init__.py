@@ -1,0 +1,1 @@
+"""Briefing toolkit: workbook -> validate -> model -> memos."""

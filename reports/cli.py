@@ -1,0 +1,260 @@
+"""The command line: ``python run_reports.py COMMAND`` (see ``../shared/spec/cli.md``).
+
+Commands only: each parses its flags, calls the library, and turns errors into a
+message and an exit code. Heavy modules (pandas, matplotlib, the renderers) are
+imported inside the commands so ``--help`` and idle scheduled runs start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from reports.errors import (
+    EXIT_OK,
+    EXIT_USAGE,
+    EXIT_WORKBOOK,
+    ConfigError,
+    ReportsError,
+    WorkbookInvalid,
+)
+
+log = logging.getLogger("reports")
+
+EPILOG = """examples:
+  python run_reports.py validate --workbook workbook/gsomia_relations.xlsx
+  python run_reports.py build --as-of 2019-11-29
+  python run_reports.py build --kind issue --issue gsomia --as-of 2019-11-29 --format html
+  python run_reports.py run            # from cron, every few minutes
+
+exit codes: 0 done, 1 workbook errors, 2 usage or config error, 3 not all delivered"""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _datetime(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date-time; use e.g. 2019-11-25T07:00+09:00") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="run_reports.py", description="Validate the relations workbook and build, "
+        "schedule and send briefing memos.", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    top.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    top.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, summary: str, example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=summary,
+                              epilog="example:\n  " + example,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = command("init", "write a new, empty workbook with the Guide, tables and dropdowns",
+                "python run_reports.py init workbook/new_desk.xlsx")
+    p.add_argument("path", type=Path, help="where to write it (never overwritten)")
+
+    p = command("validate", "report every problem in the workbook",
+                "python run_reports.py validate --annotate problems.xlsx")
+    _common(p, config=True, workbook=True)
+    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    p.add_argument("--annotate", type=Path, metavar="OUT.xlsx",
+                   help="write a copy with each problem cell highlighted and commented")
+
+    p = command("build", "build memos from the config (all, or those named) or one --kind",
+                "python run_reports.py build weekly --as-of 2019-11-29 --format docx pdf")
+    p.add_argument("memo_ids", nargs="*", metavar="MEMO_ID", help="memo ids from the config")
+    _common(p, config=True, workbook=True)
+    p.add_argument("--as-of", type=_date, help="date the memo is as of (default today)")
+    p.add_argument("--format", nargs="+", choices=("docx", "html", "pdf"), dest="formats",
+                   help="formats to write (default: each memo's formats)")
+    p.add_argument("--out", type=Path, help="output folder (default from config, else output)")
+    p.add_argument("--kind", choices=("overview", "weekly", "issue", "actor"),
+                   help="build one memo of this kind without a config entry")
+    p.add_argument("--issue", help="issue_id for --kind issue")
+    p.add_argument("--actor", help="actor_id for --kind actor")
+    p.add_argument("--window-days", type=int, help="window for --kind weekly (default 7)")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="build memos in this many processes (default 1)")
+
+    p = command("run", "build and send every memo that is due (cron calls this)",
+                "python run_reports.py run --now 2019-12-02T07:05+09:00")
+    _common(p, config=True, workbook=False)
+    p.add_argument("--now", type=_datetime, help="pretend it is this time (ISO, with zone)")
+
+    p = command("send", "send an already built memo to its recipients",
+                "python run_reports.py send weekly --as-of 2019-11-29 --dry-run")
+    p.add_argument("memo_id", metavar="MEMO_ID")
+    _common(p, config=True, workbook=False)
+    p.add_argument("--as-of", type=_date, help="which issue of the memo (default today)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="write the messages as .eml files to the outbox folder instead")
+
+    p = command("history", "list past builds and sends from the run record",
+                "python run_reports.py history weekly")
+    p.add_argument("memo_id", nargs="?", metavar="MEMO_ID")
+    _common(p, config=True, workbook=False)
+    p.add_argument("--limit", type=int, default=50, help="most recent N rows (default 50)")
+    return top
+
+
+def _common(p: argparse.ArgumentParser, *, config: bool, workbook: bool) -> None:
+    if config:
+        p.add_argument("--config", type=Path, help="config file (default reports.toml)")
+    if workbook:
+        p.add_argument("--workbook", type=Path, help="workbook (default from the config)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    _setup_logging(args)
+    handler = {"init": cmd_init, "validate": cmd_validate, "build": cmd_build, "run": cmd_run,
+               "send": cmd_send, "history": cmd_history}[args.command]
+    try:
+        return handler(args)
+    except WorkbookInvalid as exc:
+        _print_problems(exc.problems)
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ReportsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _setup_logging(args: argparse.Namespace) -> None:
+    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def _log_to_file(path: Path) -> None:
+    """Also log to ``path`` (scheduled runs), one timestamped line per action."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+
+
+def _config(args: argparse.Namespace):
+    from reports.config import load_config
+
+    explicit = getattr(args, "config", None)
+    return load_config(explicit or Path("reports.toml"), required=explicit is not None)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from reports.editor import init_workbook
+
+    path = init_workbook(args.path)
+    print(path)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from reports.validate import validate
+    from reports.workbook import read_workbook
+
+    config = _config(args)
+    path = args.workbook or config.workbook
+    book = read_workbook(path)
+    checked = validate(book)
+    if args.annotate:
+        from reports.annotate import annotate
+
+        annotate(book.path, checked.problems, args.annotate)
+        log.info("annotated copy written to %s", args.annotate)
+    if args.json:
+        print(json.dumps([p.as_dict() for p in checked.problems], ensure_ascii=False, indent=1))
+    else:
+        _print_problems(checked.problems)
+        print(f"{path}: {len(checked.errors)} error(s), {len(checked.warnings)} warning(s)")
+    return EXIT_WORKBOOK if checked.errors else EXIT_OK
+
+
+def _print_problems(problems: list) -> None:
+    if not problems:
+        return
+    rows = [(p.severity, p.where, p.code, p.message) for p in problems]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    widths = [max(w, len(h)) for w, h in zip(widths, ("SEVERITY", "WHERE", "CODE"), strict=True)]
+    header = ("SEVERITY", "WHERE", "CODE", "MESSAGE")
+    for row in [header, *rows]:
+        print("  ".join(c.ljust(widths[i]) for i, c in enumerate(row[:3])) + "  " + row[3])
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from reports.build import build
+    from reports.config import adhoc_memo
+
+    config = _config(args)
+    if args.kind:
+        if args.memo_ids:
+            raise ConfigError("give either MEMO_IDs or --kind, not both")
+        memos = [adhoc_memo(args.kind, args.issue, args.actor, args.window_days)]
+    else:
+        if args.issue or args.actor or args.window_days:
+            raise ConfigError("--issue, --actor and --window-days go with --kind")
+        memos = [config.memo(m) for m in args.memo_ids] if args.memo_ids else config.memos
+        if not memos:
+            raise ConfigError(f"no memos configured in {config.path or 'reports.toml'}; "
+                              "add [[memos]] entries or use --kind")
+    as_of = args.as_of or date.today()
+    built = build(config, memos, as_of, formats=args.formats, out_dir=args.out,
+                  workbook=args.workbook, jobs=args.jobs)
+    for memo in built:
+        for path in memo.files.values():
+            print(path)
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config = _config(args)
+    _log_to_file(config.log_path)
+    from reports.scheduler import run_due
+
+    return run_due(config, args.now)
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    config = _config(args)
+    _log_to_file(config.log_path)
+    from reports.distribute import send_memo
+
+    return send_memo(config, args.memo_id, args.as_of or date.today(), dry_run=args.dry_run)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from reports.ledger import Ledger
+
+    config = _config(args)
+    with Ledger.open(config.ledger_path, create=False) as ledger:
+        print(ledger.format_history(args.memo_id, args.limit))
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+__all__ = ["main", "parser", "EXIT_USAGE"]

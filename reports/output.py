@@ -1,0 +1,119 @@
+"""Where memos go and how files are written: whole or not at all, same bytes every time."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+import logging
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from reports.errors import OutputError
+
+log = logging.getLogger(__name__)
+
+# Zip entries (docx, xlsx) get this fixed time so rebuilding gives the same bytes.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def memo_path(out_dir: Path, memo_id: str, as_of: str, ext: str) -> Path:
+    """``<out>/<memo-id>/<as-of>/<memo-id>_<as-of>.<ext>`` as cli.md specifies."""
+    return Path(out_dir) / memo_id / as_of / f"{memo_id}_{as_of}.{ext}"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def atomic_write(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it into place.
+
+    A crash at any point leaves either the old file or the new one, never half of one.
+    Disk full or a read-only folder raises :class:`OutputError` naming the path.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(_explain(path, exc)) from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove_quietly(Path(tmp))
+        raise OutputError(_explain(path, exc)) from exc
+    except BaseException:
+        _remove_quietly(Path(tmp))
+        raise
+    _fsync_dir(path.parent)
+    return path
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a zip (docx, xlsx) with fixed entry times and attributes, entries in order."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            fixed.create_system = 3
+            target.writestr(fixed, source.read(info.filename), compresslevel=6)
+    return buffer.getvalue()
+
+
+def clean_stale_parts(folder: Path) -> int:
+    """Remove ``*.part`` files a killed run left behind; returns how many were removed."""
+    removed = 0
+    if not folder.exists():
+        return 0
+    for part in folder.rglob(".*.part"):
+        _remove_quietly(part)
+        removed += 1
+    return removed
+
+
+def _explain(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"could not write {path}: the disk is full; free some space and run again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"could not write {path}: the folder is not writable; choose another "
+                "folder with --out or fix its permissions")
+    return f"could not write {path}: {exc.strerror or exc}"
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

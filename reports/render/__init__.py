@@ -1,0 +1,1 @@
+"""Renderers: Word, HTML, charts, PDF."""

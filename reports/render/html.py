@@ -1,0 +1,248 @@
+"""HTML output: one self-contained briefing page per memo, and the output folder's index.
+
+Both are drawn by jinja2 templates in ``templates/`` that staff may restyle:
+
+``base.html``
+    The one page layout (head, inlined styles, marking at top and bottom, landmarks).
+``memo.html``
+    Extends ``base.html``: the memo block (TO / FROM / DATE / SUBJECT), then every
+    section of the context, each block drawn by the macro ``block_<type>`` of
+    ``blocks.html``.
+``blocks.html``
+    One macro per block type (``block_paragraphs``, ``block_events``, ...) plus helpers.
+``index.html``
+    Extends ``base.html``: every memo built, newest first, linking each format.
+``memo.css``
+    The stylesheet, inlined into ``<style>`` by ``base.html`` (``inline_css``).
+
+The page makes no request of its own: styles are inlined and charts are SVG ``data:``
+URIs. Workbook text is data, never template source: it only reaches the page through
+autoescaped ``{{ }}`` output, and only ``http``/``https`` URLs become links.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import traceback
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from reports.errors import TemplateError
+from reports.render import style
+
+__all__ = ["render_html", "render_index", "safe_url", "sorted_entries"]
+
+BLOCK_MACRO_PREFIX = "block_"
+BLOCKS_TEMPLATE = "blocks.html"
+MEMO_TEMPLATE = "memo.html"
+INDEX_TEMPLATE = "index.html"
+
+_ENVS: dict[str, jinja2.Environment] = {}
+_ENVS_LOCK = threading.Lock()
+
+_HTTP_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+# ASCII characters a URL may not hold as they are (WHATWG "invalid URL unit"s that
+# the Nu checker reports); they are percent-encoded, everything else is kept.
+_URL_ESCAPES = {c: f"%{ord(c):02X}" for c in ' "<>\\^`{|}'}
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_NOT_ID = re.compile(r"[^A-Za-z0-9_-]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def render_html(context: dict, templates_dir: Path) -> str:
+    """The memo page for ``context`` (see ``reports.context``), as one HTML string.
+
+    Deterministic: the same context and templates give the same string. Raises
+    :class:`TemplateError` when a template is broken or a block type has no macro.
+    """
+    env = environment(templates_dir)
+    known = _block_macros(env)
+    for sec in context.get("sections", []):
+        for block in sec.get("blocks", []):
+            kind = block.get("type") if isinstance(block, dict) else None
+            if kind not in known:
+                raise TemplateError(
+                    f'{BLOCKS_TEMPLATE}: no macro for block type "{kind}" (section '
+                    f'"{sec.get("id")}"); add {{% macro {BLOCK_MACRO_PREFIX}{kind}(block) %}} '
+                    f"to {Path(templates_dir) / BLOCKS_TEMPLATE} or fix the memo builder. "
+                    f"Known block types: {', '.join(sorted(known))}")
+    return _render(env, MEMO_TEMPLATE, {
+        "memo": context["memo"], "sections": context["sections"],
+        "sources": context.get("sources", []),
+        "page": {"lang": context["memo"].get("lang") or "en",
+                 "title": _page_title(context["memo"]),
+                 "marking": context["memo"].get("marking") or ""},
+    })
+
+
+def render_index(entries: list[dict], templates_dir: Path, *, title: str = "Briefing memos",
+                 lang: str = "en", marking: str = "") -> str:
+    """The output folder's ``index.html``: every memo built, newest first.
+
+    ``entries``: ``{memo_id, kind, title, as_of, files: {"docx": path, "html": ...}}``
+    with paths relative to the index. Sorted by ``as_of`` descending, then ``memo_id``.
+    """
+    env = environment(templates_dir)
+    return _render(env, INDEX_TEMPLATE, {
+        "entries": sorted_entries(entries),
+        "page": {"lang": lang, "title": title, "marking": marking},
+    })
+
+
+def sorted_entries(entries: list[dict]) -> list[dict]:
+    """Newest first (``as_of`` descending), then by ``memo_id``; stable otherwise."""
+    by_id = sorted(entries, key=lambda e: str(e.get("memo_id", "")))
+    return sorted(by_id, key=lambda e: str(e.get("as_of", "")), reverse=True)
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` fit for an ``href`` when it is an absolute http(s) URL, else None.
+
+    Anything else (``javascript:``, ``data:``, relative, blank, with spaces or control
+    characters) gives None, so the text is shown without a link.
+    """
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if _CONTROL.search(url) or not _HTTP_URL.match(url):
+        return None
+    return "".join(_URL_ESCAPES.get(c, c) for c in url)
+
+
+def environment(templates_dir: Path) -> jinja2.Environment:
+    """The jinja2 environment for ``templates_dir``, built once per folder."""
+    key = str(Path(templates_dir).resolve())
+    with _ENVS_LOCK:
+        env = _ENVS.get(key)
+        if env is None:
+            env = _ENVS[key] = _make_environment(Path(key))
+        return env
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def _make_environment(folder: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder), encoding="utf-8"),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "htm", "xml"), default_for_string=True,
+            default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters.update({
+        "safe_url": safe_url, "rel_url": _relative_url, "html_id": _html_id,
+        "stance_class": _stance_class, "country": style.country_label,
+    })
+    env.globals.update({
+        "inline_css": lambda name: _inline_css(env, name),
+        "stance_css": Markup(_stance_css()),
+        "chart_src": _chart_src,
+        "stance_label": lambda s: style.STANCE_LABELS.get(s, s),
+        "SHIFT_MARK": style.SHIFT_MARK, "SHIFT_NOTE": style.SHIFT_NOTE,
+    })
+    return env
+
+
+def _block_macros(env: jinja2.Environment) -> set[str]:
+    try:
+        module = env.get_template(BLOCKS_TEMPLATE).module
+    except jinja2.TemplateError as exc:
+        raise _template_error(exc, env, BLOCKS_TEMPLATE) from None
+    return {name[len(BLOCK_MACRO_PREFIX):] for name in dir(module)
+            if name.startswith(BLOCK_MACRO_PREFIX)}
+
+
+def _render(env: jinja2.Environment, name: str, variables: dict) -> str:
+    try:
+        return env.get_template(name).render(variables)
+    except jinja2.TemplateError as exc:
+        raise _template_error(exc, env, name) from None
+
+
+def _template_error(exc: jinja2.TemplateError, env: jinja2.Environment,
+                    rendering: str) -> TemplateError:
+    """A TemplateError that names the template file, the line and what went wrong."""
+    folder = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
+    where, line = rendering, None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where, line = exc.name or exc.filename or rendering, exc.lineno
+        what = f"syntax error: {exc.message}"
+        fix = "fix the tag on that line (every {% if %}/{% for %}/{% block %} needs its end)"
+    else:
+        # Jinja rewrites tracebacks so template frames carry the template's own file
+        # and line: the innermost one is where it failed.
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            path = Path(frame.filename)
+            if path.parent == folder:
+                where, line = path.name, frame.lineno
+                break
+        if isinstance(exc, jinja2.TemplateNotFound):
+            what = f'includes or extends "{exc.name}", which does not exist in {folder}'
+            fix = "restore that template or correct the name"
+        elif isinstance(exc, jinja2.UndefinedError):
+            what = f"unknown variable or attribute: {exc.message}"
+            fix = ("use only the variables the memo context provides (see "
+                   "reports/context.py) and the macros of blocks.html")
+        else:
+            what = str(exc.message or exc)
+            fix = "correct the template"
+    at = f"{folder / where}" + (f", line {line}" if line else "")
+    return TemplateError(f"template {at}: {what}; {fix}")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _page_title(memo: dict) -> str:
+    subject = memo.get("subject") or memo.get("title") or ""
+    return f"{subject} ({memo['date']})" if memo.get("date") else subject
+
+
+def _inline_css(env: jinja2.Environment, name: str) -> Markup:
+    """The stylesheet ``name`` from the templates folder, safe inside ``<style>``."""
+    source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    return Markup(re.sub(r"</(?=style)", r"<\\/", source, flags=re.IGNORECASE))
+
+
+def _stance_class(stance: object) -> str:
+    stance = str(stance or "")
+    return f"stance-{stance}" if stance in style.STANCE_COLOURS else "stance-other"
+
+
+def _stance_css() -> str:
+    rules = [f".stance-{name}{{background-color:{fill};color:{style.STANCE_TEXT}}}"
+             for name, fill in style.STANCE_COLOURS.items()]
+    rules.append(f".stance-other{{background-color:{style.UNKNOWN_FILL};"
+                 f"color:{style.STANCE_TEXT}}}")
+    return "\n".join(rules)
+
+
+def _html_id(value: object) -> str:
+    """A valid, stable id fragment: letters, digits, - and _ only."""
+    return _NOT_ID.sub("-", str(value)).strip("-") or "x"
+
+
+def _relative_url(path: object) -> str | None:
+    """A relative file path for an href (index links); None for anything with a scheme."""
+    if not isinstance(path, str) or not path.strip() or _SCHEME.match(path.strip()):
+        return None
+    path = path.strip().replace("\\", "/")
+    if path.startswith("//"):
+        return None
+    return quote(path, safe="/-._~")
+
+
+def _chart_src(block: dict) -> str:
+    """The chart as an SVG ``data:`` URI (drawn by ``reports.render.charts``)."""
+    from reports.render.charts import render_chart, svg_data_uri
+
+    return svg_data_uri(render_chart(block, "svg"))

@@ -1,0 +1,255 @@
+"""PDF output (``--format pdf``): convert a built .docx with headless LibreOffice.
+
+Every conversion runs its own LibreOffice with a fresh, private user profile
+(``-env:UserInstallation``), so several conversions may run at the same time
+(threads or processes) without fighting over one profile lock. Output is
+written into a private temporary folder next to the destination and then
+moved into place with :func:`os.replace`, so a reader never sees a half
+written file.
+
+Needs the Debian package ``libreoffice-writer-nogui`` (``libreoffice-calc-nogui``
+as well for spreadsheets).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+__all__ = [
+    "PdfConversionError",
+    "convert_with_libreoffice",
+    "docx_to_pdf",
+    "find_soffice",
+    "libreoffice_convert",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 120.0
+DOCX_INFILTER = "MS Word 2007 XML"
+INSTALL_HINT = (
+    "install LibreOffice (Debian: apt-get install --no-install-recommends "
+    "libreoffice-writer-nogui libreoffice-calc-nogui)"
+)
+
+# Lines LibreOffice prints on every run that say nothing about the failure.
+_NOISE = re.compile(r"^Warning: failed to launch javaldx.*$", re.MULTILINE)
+
+
+class PdfConversionError(Exception):
+    """A LibreOffice conversion failed; the message says what failed and what to do."""
+
+
+def find_soffice() -> str:
+    """Return the path of ``soffice`` (or ``libreoffice``); raise if neither is on PATH."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise PdfConversionError(
+        f"LibreOffice was not found on PATH (looked for 'soffice' and 'libreoffice'): "
+        f"{INSTALL_HINT}"
+    )
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    """Kill the whole process group (the soffice wrapper script and soffice.bin)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    except PermissionError:  # pragma: no cover - group already reaped by someone else
+        proc.kill()
+
+
+def _clean(text: str) -> str:
+    return _NOISE.sub("", text).strip()
+
+
+def _run_soffice(
+    src: Path, convert_to: str, workdir: Path, timeout: float, infilter: str | None
+) -> list[Path]:
+    """Run one headless LibreOffice conversion of ``src`` into the empty ``workdir``.
+
+    Returns the files LibreOffice wrote there (sorted by name). Raises
+    :class:`PdfConversionError` when LibreOffice is missing, times out, exits
+    non-zero or writes nothing (it exits 0 when it cannot load the source).
+    """
+    soffice = find_soffice()
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
+        "--nolockcheck",
+    ]
+    if infilter:
+        cmd.append(f"--infilter={infilter}")
+    cmd += ["--convert-to", convert_to, "--outdir", str(workdir), str(src)]
+    env = dict(os.environ)
+    env["SAL_USE_VCLPLUGIN"] = "svp"
+    env.setdefault("HOME", str(profile))
+    log.debug("running %s", cmd)
+    started = time.monotonic()
+    try:
+        try:
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise PdfConversionError(
+                f"could not start LibreOffice ({soffice}): {exc}; {INSTALL_HINT}"
+            ) from exc
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            proc.communicate()
+            raise PdfConversionError(
+                f"LibreOffice timed out after {timeout:g} s converting {src} to "
+                f"{convert_to!r} and was killed; try again with a longer timeout, or check "
+                f"that the file opens in LibreOffice"
+            ) from None
+        finally:
+            # soffice.bin may leave helpers behind in its group; never leak them.
+            _kill_group(proc)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    elapsed = time.monotonic() - started
+    said = _clean(f"{stdout}\n{stderr}")
+    if proc.returncode != 0:
+        raise PdfConversionError(
+            f"LibreOffice exited with status {proc.returncode} converting {src} to "
+            f"{convert_to!r}: {said or 'no output'}"
+        )
+    outputs = sorted(p for p in workdir.iterdir() if p.is_file())
+    if not outputs:
+        raise PdfConversionError(
+            f"LibreOffice wrote no output converting {src} to {convert_to!r} "
+            f"(it said: {said or 'nothing'}); check that the file is a valid document "
+            f"of its type and opens in LibreOffice"
+        )
+    log.info("LibreOffice converted %s to %s in %.1f s", src, convert_to, elapsed)
+    return outputs
+
+
+def _check_source(src: Path) -> Path:
+    src = Path(src)
+    if not src.is_file():
+        raise PdfConversionError(f"cannot convert {src}: no such file")
+    return src.resolve()
+
+
+def libreoffice_convert(
+    src: Path,
+    fmt: str,
+    outdir: Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    *,
+    infilter: str | None = None,
+) -> list[Path]:
+    """Convert ``src`` with LibreOffice's ``--convert-to fmt``; return every file written.
+
+    ``fmt`` is what ``--convert-to`` takes: ``"pdf"``, ``"xlsx"``, or an extension
+    with a filter and options such as
+    ``"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"``
+    (the last token ``-1`` writes one ``<stem>-<Sheet>.csv`` per sheet, LibreOffice 7.2+).
+    Files already in ``outdir`` with the same names are replaced atomically.
+    """
+    src = _check_source(src)
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".lo-out-", dir=outdir))
+    try:
+        produced = _run_soffice(src, fmt, work, timeout, infilter)
+        final = []
+        for path in produced:
+            target = outdir / path.name
+            os.replace(path, target)
+            final.append(target)
+        return final
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def convert_with_libreoffice(
+    src: Path,
+    fmt: str,
+    outdir: Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    *,
+    infilter: str | None = None,
+) -> Path:
+    """Convert ``src`` to one file ``outdir/<stem>.<ext>`` (``ext`` = ``fmt`` before ``:``)."""
+    src = Path(src)
+    ext = fmt.split(":", 1)[0]
+    expected = Path(outdir) / f"{src.stem}.{ext}"
+    outputs = libreoffice_convert(src, fmt, outdir, timeout, infilter=infilter)
+    if expected not in outputs:
+        names = ", ".join(p.name for p in outputs)
+        raise PdfConversionError(
+            f"LibreOffice converting {src} to {fmt!r} wrote {names}, not {expected.name}; "
+            f"use libreoffice_convert() for conversions that write several files"
+        )
+    return expected
+
+
+def _check_docx(docx_path: Path) -> None:
+    """LibreOffice happily 'converts' any bytes as plain text: refuse non-.docx input."""
+    try:
+        with zipfile.ZipFile(docx_path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise PdfConversionError(
+            f"cannot convert {docx_path}: not a Word .docx file (not a ZIP package: {exc}); "
+            f"rebuild it, or check that the right file was given"
+        ) from None
+    if "word/document.xml" not in names:
+        raise PdfConversionError(
+            f"cannot convert {docx_path}: ZIP package has no word/document.xml, so it is "
+            f"not a Word .docx file; rebuild it, or check that the right file was given"
+        )
+
+
+def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:
+    """Convert a Word .docx to PDF at ``pdf_path`` with headless LibreOffice.
+
+    Raises :class:`PdfConversionError` when the file is missing or not a .docx,
+    LibreOffice is not installed, or the conversion fails or times out.
+    """
+    src = _check_source(docx_path)
+    _check_docx(src)
+    pdf_path = Path(pdf_path)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{pdf_path.stem}-", dir=pdf_path.parent))
+    try:
+        produced = _run_soffice(src, "pdf", work, timeout, DOCX_INFILTER)
+        pdfs = [p for p in produced if p.suffix.lower() == ".pdf"]
+        if len(pdfs) != 1 or pdfs[0].stat().st_size == 0:
+            raise PdfConversionError(
+                f"LibreOffice converting {src} wrote {[p.name for p in produced]} instead of "
+                f"one non-empty PDF; check that the file opens in LibreOffice Writer"
+            )
+        os.replace(pdfs[0], pdf_path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    log.info("wrote %s", pdf_path)
+    return pdf_path

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Install everything the toolkit and its tests need, without running the tests:
+#   1. Debian packages (LibreOffice, poppler, Chromium, CJK fonts, Java for vnu),
+#      skipped when already installed; when not root, prints what to install;
+#   2. the virtualenv .venv with `pip install -e ".[test]"`;
+#   3. npm tools under .ci/node: vnu-jar (Nu HTML Checker) and axe-core.
+# Safe to rerun. .ci/run calls this, then runs the tests.
+# Use the tools' paths with:
+#   export VNU_JAR=.ci/node/node_modules/vnu-jar/build/dist/vnu.jar
+#   export AXE_JS=.ci/node/node_modules/axe-core/axe.min.js
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+
+APT_PACKAGES=(
+  libreoffice-writer-nogui # .docx -> PDF (--format pdf) and reading .docx in tests
+  libreoffice-calc-nogui   # opening .xlsx workbooks in tests
+  poppler-utils            # pdftotext, pdftoppm
+  chromium                 # HTML checks through Playwright (never `playwright install`)
+  fonts-noto-cjk           # Hangul and Kanji in PDFs and pages
+  fonts-dejavu-core        # LibreOffice's default Latin fonts
+  default-jre-headless     # java for vnu.jar (vnu-jar's own Java download is skipped)
+)
+NPM_PACKAGES=(vnu-jar@26.9.27 axe-core@4.14.1)
+NODE_DIR=.ci/node
+VNU_JAR=$NODE_DIR/node_modules/vnu-jar/build/dist/vnu.jar
+AXE_JS=$NODE_DIR/node_modules/axe-core/axe.min.js
+
+say() { printf '==> %s\n' "$*"; }
+
+# --------------------------------------------------------------------------- apt
+installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'; }
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  installed "$pkg" || missing+=("$pkg")
+done
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  say "Debian packages already installed"
+elif [ "$(id -u)" -ne 0 ]; then
+  say "not root: skipping apt-get; install these (then rerun this script):" >&2
+  echo "    sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+else
+  say "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # default-jre-headless's postinst fails on images that dropped the man folders.
+  mkdir -p /usr/share/man/man1
+  apt-get update -q -o Acquire::Retries=3
+  apt-get install -y -q -o Acquire::Retries=3 --no-install-recommends "${missing[@]}"
+fi
+
+# --------------------------------------------------------------------------- venv
+STAMP=.venv/.setup-stamp
+want_stamp=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv"
+  python3 -m venv .venv
+fi
+if [ "$(cat "$STAMP" 2>/dev/null || true)" = "$want_stamp" ] \
+  && .venv/bin/python -c 'import reports, pytest, playwright' 2>/dev/null; then
+  say ".venv up to date with pyproject.toml"
+else
+  say "pip install -e .[test] into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+  echo "$want_stamp" >"$STAMP"
+fi
+
+# --------------------------------------------------------------------------- npm
+if [ -f "$VNU_JAR" ] && [ -f "$AXE_JS" ]; then
+  say "npm tools already in $NODE_DIR"
+elif ! command -v npm >/dev/null 2>&1; then
+  say "npm not found: skipping vnu-jar and axe-core (install Debian's npm)" >&2
+else
+  say "npm install ${NPM_PACKAGES[*]} into $NODE_DIR"
+  # --ignore-scripts: vnu-jar's postinstall would download a Java; Debian's is used.
+  npm install --ignore-scripts --no-audit --no-fund --prefix "$NODE_DIR" "${NPM_PACKAGES[@]}"
+  for f in "$VNU_JAR" "$AXE_JS"; do
+    [ -f "$f" ] || { echo "setup.sh: npm install did not produce $f" >&2; exit 1; }
+  done
+fi
+
+# --------------------------------------------------------------------------- versions
+version() {
+  local out
+  if out=$("$@" 2>&1); then
+    printf '    %s\n' "$(printf '%s\n' "$out" | grep -v 'unexpected operator' | head -n 1)"
+  else
+    printf '    %s: not available\n' "$1"
+  fi
+}
+say "tool versions"
+version .venv/bin/python --version
+version soffice --version
+version chromium --version
+version java -version
+version pdftotext -v
+version node --version
+[ -f "$VNU_JAR" ] && version java -jar "$VNU_JAR" --version
+say "setup done in $ROOT"

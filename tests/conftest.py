@@ -1,0 +1,29 @@
+"""Shared pytest setup. Keep each part in its own section."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+# Let tests `import realtools` whether or not tests/ is a package.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import realtools  # noqa: E402
+
+# --------------------------------------------------------------------------- real tools
+# @pytest.mark.needs_tool("libreoffice", "vnu", ...): skip when a tool is missing,
+# fail when env CI is set. Names: see realtools.require. The helpers in realtools
+# also check for themselves, so the mark is only needed to stop a test early.
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs_tool(*names): needs real programs (see tests/realtools.py)"
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers(name="needs_tool"):
+        realtools.require(*mark.args)

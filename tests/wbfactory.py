@@ -1,0 +1,65 @@
+"""Small contract workbooks made in tests: a valid base, mutated one defect at a time."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+
+BASE: dict[str, list[list]] = {
+    "Actors": [
+        ["actor_id", "name", "native_name", "country", "kind", "title"],
+        ["moon-jae-in", "Moon Jae-in", "문재인", "KOR", "person", "President"],
+        ["shinzo-abe", "Shinzo Abe", "安倍晋三", "JPN", "person", "Prime Minister"],
+    ],
+    "Issues": [
+        ["issue_id", "name", "question", "status"],
+        ["gsomia", "GSOMIA renewal", "Should the GSOMIA stay in force?", "active"],
+    ],
+    "Events": [
+        ["event_id", "date", "title", "summary", "category", "actors", "issues",
+         "significance", "sources"],
+        ["e1", date(2019, 8, 22), "Seoul says it will scrap GSOMIA", "", "decision",
+         "moon-jae-in", "gsomia", 4, "s1"],
+        ["e2", date(2019, 11, 22), "Seoul suspends its notice", "", "decision",
+         "moon-jae-in; shinzo-abe", "gsomia", 5, "s1"],
+    ],
+    "Positions": [
+        ["actor_id", "issue_id", "as_of", "stance", "summary", "quote", "sources"],
+        ["moon-jae-in", "gsomia", date(2019, 8, 22), "opposes", "Scrap it.", "", "s1"],
+        ["moon-jae-in", "gsomia", date(2019, 11, 22), "conditional", "Keep it for now.", "",
+         "s1"],
+        ["shinzo-abe", "gsomia", date(2019, 11, 22), "supports", "Keep it.", "", "s1"],
+    ],
+    "Sources": [
+        ["source_id", "outlet", "title", "url", "published", "kind"],
+        ["s1", "Kyodo News", "Seoul reverses course", "https://example.org/a",
+         date(2019, 11, 22), "news"],
+    ],
+    "Outlook": [
+        ["date", "item", "issues", "status", "sources"],
+        [date(2019, 12, 24), "Trilateral summit", "gsomia", "scheduled", "s1"],
+    ],
+    "Assessments": [
+        ["as_of", "issue_id", "judgment", "author", "sources"],
+        [date(2019, 11, 25), "", "The extension buys time.", "Desk", "s1"],
+    ],
+}
+
+
+def sheets() -> dict[str, list[list]]:
+    """A deep copy of the valid base workbook, to mutate."""
+    return copy.deepcopy(BASE)
+
+
+def write(path: Path, data: dict[str, list[list]] | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in (data if data is not None else BASE).items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    wb.save(path)
+    return path

@@ -28,7 +28,7 @@ log = logging.getLogger("reports")
 EPILOG = """examples:
   python run_reports.py validate --workbook workbook/gsomia_relations.xlsx
   python run_reports.py build --as-of 2019-11-29
-  python run_reports.py build --kind issue --issue gsomia --as-of 2019-11-29 --format html
+  python run_reports.py build --kind issue --issue ISSUE_ID --as-of 2019-11-29 --format html
   python run_reports.py run            # from cron, every few minutes
 
 exit codes: 0 done, 1 workbook errors, 2 usage or config error, 3 not all delivered"""

@@ -51,6 +51,7 @@ WIDE_CHAR_WIDTH = 1.8  # Hangul, Kanji
 BOLD_FACTOR = 1.12  # bold text is this much wider
 LINE_HEIGHT = 15.0  # points per line of 11 pt text
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 AUTO_HEIGHT_RE = re.compile(rb'(<row\b[^>]*?) customHeight="1"')
 LIST_SEPARATOR = "; "
 
@@ -200,7 +201,7 @@ def _cell_value(col: schema.Column | None, value: object) -> object:
         text = value.strip()
         if col.kind == schema.DATE:
             try:
-                return date.fromisoformat(text) if len(text) == 10 else value
+                return date.fromisoformat(text) if ISO_DATE_RE.match(text) else value
             except ValueError:
                 return value  # left as text: the validator names it
         if col.kind == schema.INT and text.lstrip("-").isdigit():
@@ -321,6 +322,8 @@ def _prompt(col: schema.Column) -> str:
     text = col.help
     if col.kind in (schema.ENUM, schema.COUNTRY) and col.enum:
         text += f" Allowed: {', '.join(col.enum)}."
+    if col.kind in (schema.REF, schema.REFS) and col.ref:
+        text = text.rstrip(".") + f". The dropdown lists the ids in {col.ref}."
     if col.required:
         text += " Required."
     return _clip(text, 255)
@@ -349,13 +352,15 @@ def _validation(col: schema.Column) -> DataValidation | None:
             return DataValidation(
                 type="list", formula1=_ids_name(target), showErrorMessage=True,
                 errorStyle="stop", errorTitle=_clip(f"Unknown {target.key}", 32),
-                error=_clip(f"Pick a {target.key} from the list: add the row to "
-                            f"{target.name} first if it is missing.", 225), **common)
+                error=_clip(f"Pick an id from the list (the {target.key} column of "
+                            f"{target.name}); add the row to {target.name} first if it is "
+                            "missing.", 225), **common)
         return DataValidation(
             type="list", formula1=_ids_name(target), showErrorMessage=True,
             errorStyle="information", errorTitle=_clip(f"{col.name}: a list of ids?", 32),
-            error=_clip(f"Several {target.key}s separated by ; are fine: choose OK to keep "
-                        f"them. Each must be a {target.key} of {target.name}.", 225), **common)
+            error=_clip("Several ids separated by ; are fine: choose OK to keep them. Each "
+                        f"must be in the {target.key} column of {target.name}.", 225),
+            **common)
     if col.kind == schema.INT and col.min_value is not None and col.max_value is not None:
         return DataValidation(
             type="whole", operator="between", formula1=str(col.min_value),

@@ -296,6 +296,7 @@ def _check_refs(book: Workbook, records: dict[str, list[Record]], keys: dict[str
             if col.kind not in (schema.REF, schema.REFS) or col.name not in data.letters:
                 continue
             target = schema.sheet(col.ref)
+            article = "an" if target.key[0] in "aeiou" else "a"
             known = keys.get(col.ref, set())
             if col.ref not in book.sheets:
                 continue  # the missing sheet is reported already
@@ -307,7 +308,7 @@ def _check_refs(book: Workbook, records: dict[str, list[Record]], keys: dict[str
                     hint = _did_you_mean(ref, known)
                     problems.append(Problem(
                         ERROR, data.title, f"{data.letters[col.name]}{rec['_row']}", col.name,
-                        "unknown-ref", f'"{_shown(ref)}" is not a {target.key} in '
+                        "unknown-ref", f'"{_shown(ref)}" is not {article} {target.key} in '
                         f"{target.name}{hint}"))
 
 

@@ -212,7 +212,7 @@ def test_same_bytes_in_another_process(tmp_path: Path) -> None:
 
 def test_make_bundled_workbook_script(tmp_path: Path) -> None:
     data = tmp_path / "data.py"
-    data.write_text("from datetime import date\nSHEETS = " + repr(ROWS) + "\n",
+    data.write_text("import datetime\nSHEETS = " + repr(ROWS) + "\n",
                     encoding="utf-8")
     out = tmp_path / "made.xlsx"
     out.write_bytes(b"old")  # the script replaces the workbook on purpose

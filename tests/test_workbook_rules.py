@@ -212,7 +212,7 @@ def test_unknown_reference_with_did_you_mean(tmp_path):
     refs = {(p.sheet, p.cell): p.message for p in result.problems if p.code == "unknown-ref"}
     assert set(refs) == {("Positions", "A2"), ("Events", "I2")}
     assert refs[("Positions", "A2")] == (
-        '"moon-jaein" is not a actor_id in Actors (did you mean "moon-jae-in"?)')
+        '"moon-jaein" is not an actor_id in Actors (did you mean "moon-jae-in"?)')
 
 
 @pytest.mark.parametrize("sheet,row,col,value,cell", [

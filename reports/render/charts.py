@@ -46,7 +46,15 @@ MAX_LANES = 12                # more issues than this: the smallest share one la
 OTHER_LANE = "Other issues"
 MAX_LABELS = 12               # labelled events per chart, at most
 LABEL_ALL_UP_TO = 8           # with this few events, label every one that fits
-LABEL_CHARS = 34              # labels are shortened to this many characters
+LABEL_CHARS = 48              # labels are shortened to this many characters
+LABEL_MAX_IN = 2.0            # and to this width
+LABEL_MIN_IN = 1.2            # or this, where the longer form has no room
+LANE_LABEL_IN = 1.6           # issue names wrap at this width
+PAD_IN = 0.14                 # room at each end of the date axis for the largest marker
+GAP_IN = 0.16                 # between the two parts of a broken date axis
+EARLY_SHARE = 0.26            # the earlier part's share of a broken date axis
+LABEL_NONE_OVER = 300         # more events than this: no labels at all
+RASTERIZE_OVER = 1500         # more markers than this are one picture in SVG (file size)
 SIG_AREA = {1: 14, 2: 30, 3: 52, 4: 82, 5: 120}   # marker area in pt^2 by significance
 STACK = (0.0, -0.2, 0.2)      # vertical offsets (lane units) for crowded events
 
@@ -189,18 +197,40 @@ class _Measure:
         return self.cache[key]
 
     def wrap(self, text: str, max_w: float, size: float, bold: bool = False,
-             max_lines: int = 3) -> list[str]:
-        """Greedy word wrap to ``max_w`` inches; an over-long last line ends in '…'."""
+             max_lines: int = 3, hyphenate: bool = False) -> list[str]:
+        """Greedy word wrap to ``max_w`` inches, also after hyphens (and, with
+        ``hyphenate``, inside a word too long for a line); an over-long last line ends
+        in '…'."""
         lines: list[str] = []
-        for word in text.split():
-            if lines and self.width(lines[-1] + " " + word, size, bold) <= max_w:
-                lines[-1] += " " + word
-            else:
-                lines.append(word)
+        for n, word in enumerate(text.split()):
+            for m, part in enumerate(re.split(r"(?<=\w-)(?=\w)", word)):
+                joined = (lines[-1] + ("" if m else " ") + part) if lines else part
+                if lines and (n or m) and self.width(joined, size, bold) <= max_w:
+                    lines[-1] = joined
+                elif hyphenate:
+                    lines.extend(self._hyphenate(part, max_w, size, bold))
+                else:
+                    lines.append(part)
         lines = lines or [""]
         if len(lines) > max_lines:
-            lines = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])]
+            rest = " ".join(lines[max_lines - 1:]).replace("- ", "-")
+            lines = lines[:max_lines - 1] + [rest]
         return [self.fit(line, max_w, size, bold) for line in lines]
+
+    def _hyphenate(self, word: str, max_w: float, size: float, bold: bool) -> list[str]:
+        pieces = []
+        while self.width(word, size, bold) > max_w and len(word) >= 6:
+            cut = max((i for i in range(3, len(word) - 2)
+                       if self.width(word[:i] + "-", size, bold) <= max_w), default=0)
+            if not cut:
+                break
+            pieces.append(word[:cut] + "-")
+            word = word[cut:]
+        return pieces + [word]
+
+    def longest_word(self, text: str, size: float, bold: bool = False) -> float:
+        parts = [p for w in text.split() for p in re.split(r"(?<=\w-)(?=\w)", w)]
+        return max((self.width(p, size, bold) for p in parts), default=0.0)
 
     def fit(self, text: str, max_w: float, size: float, bold: bool = False) -> str:
         if self.width(text, size, bold) <= max_w:
@@ -265,6 +295,45 @@ def _lanes(points, order: list[str] | None) -> list[str]:
     return lanes
 
 
+def _split(x_sorted) -> float | None:
+    """Where to break the date axis, or None: the start of a recent stretch, after a long
+    quiet gap, that holds most of the events in a small part of the whole span (a
+    2012-2019 chronology with most events in 2019)."""
+    from bisect import bisect_left
+
+    n = len(x_sorted)
+    lo, hi = x_sorted[0], x_sorted[-1]
+    span = hi - lo
+    if n < 6 or span < 365:
+        return None
+    unique = sorted(set(x_sorted))
+    best = None
+    for k in range(1, len(unique)):
+        gap = unique[k] - unique[k - 1]
+        right = n - bisect_left(x_sorted, unique[k])
+        right_span = hi - unique[k]
+        if gap >= max(0.08 * span, 60) and right >= 0.6 * n and right_span <= 0.35 * span:
+            key = (right_span, -gap)
+            if best is None or key < best[0]:
+                best = (key, unique[k])
+    return best[1] if best else None
+
+
+class _Panel:
+    """One stretch of the date axis: data limits and where it sits, in inches."""
+
+    def __init__(self, lo: float, hi: float, x0_in: float, w_in: float, min_span: float):
+        if hi - lo < min_span:
+            mid = (lo + hi) / 2
+            lo, hi = mid - min_span / 2, mid + min_span / 2
+        self.per_in = (hi - lo) / max(w_in - 2 * PAD_IN, 0.1)   # days per inch
+        self.xmin, self.xmax = lo - PAD_IN * self.per_in, hi + PAD_IN * self.per_in
+        self.x0_in, self.w_in = x0_in, w_in
+
+    def inch(self, x: float) -> float:
+        return self.x0_in + (x - self.xmin) / self.per_in
+
+
 def _timeline(data: dict):
     from matplotlib import dates as mdates
     from matplotlib.lines import Line2D
@@ -274,11 +343,12 @@ def _timeline(data: dict):
         return _message_figure("No events to show.")
     lanes = _lanes(points, data.get("issues"))
     lane_of = {name: i for i, name in enumerate(lanes)}
-    colour = {name: style.ISSUE_PALETTE[i % len(style.ISSUE_PALETTE)]
-              for i, name in enumerate(lanes)}
+    lane_k = [lane_of.get(p[3], len(lanes) - 1) for p in points]
+    colour = [style.ISSUE_PALETTE[k % len(style.ISSUE_PALETTE)] for k in lane_k]
+    x = [float(v) for v in mdates.date2num([_datetime(p[0]) for p in points])]
 
     label_all = len(points) <= LABEL_ALL_UP_TO
-    wants_labels = label_all or any(sig == 5 for _, _, sig, _ in points)
+    wants_labels = label_all or any(p[2] == 5 for p in points)
     lane_in = 0.46 if wants_labels else 0.32
     margin = 0.8 if wants_labels else 0.55      # lane units above the first, below the last
     top_in, bottom_in = 0.04, 0.62
@@ -287,68 +357,88 @@ def _timeline(data: dict):
     measure = _Measure(fig)
 
     bold = len(lanes) > 1
-    lane_w = max(measure.width(_short(n, 30), FONT_SIZE, bold) for n in lanes)
-    left_in, right_in = min(lane_w + 0.16, WIDTH_IN * 0.3), 0.18
-    axes_w = WIDTH_IN - left_in - right_in
+    lane_size = FONT_SIZE - 0.5
+    lane_text = ["\n".join(measure.wrap(n, LANE_LABEL_IN, lane_size, bold, max_lines=3))
+                 for n in lanes]
+    lane_w = max(measure.width(line, lane_size, bold) for t in lane_text
+                 for line in t.split("\n"))
+    left_in, right_in = lane_w + 0.14, 0.12
+    total_w = WIDTH_IN - left_in - right_in
     axes_h = height - top_in - bottom_in
-    ax = fig.add_axes((left_in / WIDTH_IN, bottom_in / height, axes_w / WIDTH_IN,
-                       axes_h / height))
+    rect = (left_in / WIDTH_IN, bottom_in / height, total_w / WIDTH_IN, axes_h / height)
+    ylim = (len(lanes) - 1 + margin, -margin)
 
-    days = [d for d, _, _, _ in points]
-    x = mdates.date2num([_datetime(d) for d in days])
-    first, last = float(min(x)), float(max(x))
-    pad = max((last - first) * 0.04, 2.0)
-    xmin, xmax = first - pad, last + pad
-    days_per_in = (xmax - xmin) / axes_w
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(len(lanes) - 1 + margin, -margin)
+    split = _split(sorted(x))
+    if split is None:
+        panels = [_Panel(min(x), max(x), 0.0, total_w, 6.0)]
+        member = [0] * len(points)
+    else:
+        early_w = EARLY_SHARE * (total_w - GAP_IN)
+        early = [v for v in x if v < split]
+        recent = [v for v in x if v >= split]
+        panels = [_Panel(min(early), max(early), 0.0, early_w, 120.0),
+                  _Panel(min(recent), max(recent), early_w + GAP_IN,
+                         total_w - early_w - GAP_IN, 6.0)]
+        middle = (max(early) + min(recent)) / 2        # the two parts never overlap in time
+        panels[0].xmax = min(panels[0].xmax, middle)
+        panels[1].xmin = max(panels[1].xmin, middle)
+        for panel in panels:
+            panel.per_in = (panel.xmax - panel.xmin) / panel.w_in
+        member = [0 if v < split else 1 for v in x]
 
-    # stack crowded events within a lane: the first offset whose last event is far enough
-    gap = 0.15 * days_per_in
-    order = sorted(range(len(points)), key=lambda k: (x[k], -points[k][2], points[k][1]))
+    # crowded events in a lane: the first offset whose last event is far enough to the left
     ys = [0.0] * len(points)
     last_x: dict[tuple[int, int], float] = {}
-    for k in order:
-        lane = lane_of.get(points[k][3], len(lanes) - 1)
+    for k in sorted(range(len(points)), key=lambda k: (x[k], -points[k][2], points[k][1])):
+        gap = 0.15 * panels[member[k]].per_in
         for level, offset in enumerate(STACK):
-            prev = last_x.get((lane, level))
+            prev = last_x.get((lane_k[k], level))
             if prev is None or x[k] - prev >= gap:
                 break
         else:
             level, offset = 0, 0.0
-        last_x[(lane, level)] = x[k]
-        ys[k] = lane + offset
+        last_x[(lane_k[k], level)] = x[k]
+        ys[k] = lane_k[k] + offset
 
-    for lane_index in range(len(lanes)):
-        ax.axhline(lane_index, color=style.GRID, linewidth=0.6, zorder=0)
-    # big markers first so small ones stay visible on top
-    draw = sorted(range(len(points)), key=lambda k: (-points[k][2], x[k]))
-    ax.scatter([x[k] for k in draw], [ys[k] for k in draw],
-               s=[SIG_AREA[points[k][2]] for k in draw],
-               c=[colour[lanes[lane_of.get(points[k][3], len(lanes) - 1)]] for k in draw],
-               edgecolors=style.MARKER_EDGE, linewidths=0.5, zorder=3, clip_on=False)
+    for i, panel in enumerate(panels):
+        ax = fig.add_axes((rect[0] + panel.x0_in / WIDTH_IN, rect[1], panel.w_in / WIDTH_IN,
+                           rect[3]))
+        ax.set_xlim(panel.xmin, panel.xmax)
+        ax.set_ylim(*ylim)
+        for lane_index in range(len(lanes)):
+            ax.axhline(lane_index, color=style.GRID, linewidth=0.6, zorder=1)
+        # big markers first so small ones stay visible on top
+        mine = sorted((k for k in range(len(points)) if member[k] == i),
+                      key=lambda k: (-points[k][2], x[k], lane_k[k]))
+        ax.scatter([x[k] for k in mine], [ys[k] for k in mine],
+                   s=[SIG_AREA[points[k][2]] for k in mine], c=[colour[k] for k in mine],
+                   edgecolors=style.MARKER_EDGE, linewidths=0.5, zorder=3, clip_on=False,
+                   rasterized=len(mine) > RASTERIZE_OVER)
+        if i == 0:
+            ax.set_yticks(range(len(lanes)), lane_text)
+            ax.tick_params(axis="y", length=0, pad=5, labelsize=lane_size)
+            for tick in ax.get_yticklabels():
+                tick.set_fontweight("bold" if bold else "normal")
+                tick.set_linespacing(1.05)
+        else:
+            ax.set_yticks([])
+        _date_axis(ax, mdates, few=panel.w_in < 2.5)
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.spines["bottom"].set_linewidth(0.6)
+        ax.spines["bottom"].set_color(style.MUTED_TEXT)
 
-    _timeline_labels(ax, measure, points, x, ys, lanes, lane_of, xmin, days_per_in, axes_w,
-                     label_all)
-
-    ax.set_yticks(range(len(lanes)), [_short(n, 30) for n in lanes])
-    ax.tick_params(axis="y", length=0, pad=4)
-    for tick in ax.get_yticklabels():
-        tick.set_fontweight("bold" if bold else "normal")
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
-    formatter = mdates.ConciseDateFormatter(
-        locator, formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S"],
-        zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
-        offset_formats=["", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y", "%d %b %Y"])
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(formatter)
-    ax.xaxis.get_offset_text().set_fontsize(SMALL)
-    ax.tick_params(axis="x", length=3, width=0.6, labelsize=SMALL + 0.5)
-    ax.grid(axis="x", color=style.GRID, linewidth=0.5, zorder=0)
-    ax.set_axisbelow(True)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.spines["bottom"].set_linewidth(0.6)
+    over = fig.add_axes(rect, zorder=5)
+    over.set_xlim(0, total_w)
+    over.set_ylim(*ylim)
+    over.set_axis_off()
+    if len(panels) == 2:
+        d = 0.07 / lane_in
+        for bx in (panels[0].w_in, panels[1].x0_in):
+            over.plot([bx - 0.035, bx + 0.035], [ylim[0] + d, ylim[0] - d],
+                      color=style.MUTED_TEXT, linewidth=0.8, clip_on=False)
+    _timeline_labels(over, measure, points, x, ys, lane_k, [panels[m] for m in member],
+                     total_w, lane_in, label_all)
 
     sizes = [Line2D([], [], linestyle="none", marker="o", markersize=SIG_AREA[s] ** 0.5,
                     markerfacecolor="#9A9A9A", markeredgecolor=style.MARKER_EDGE,
@@ -361,40 +451,92 @@ def _timeline(data: dict):
     return fig
 
 
-def _timeline_labels(ax, measure, points, x, ys, lanes, lane_of, xmin, days_per_in, axes_w,
+def _date_axis(ax, mdates, few: bool) -> None:
+    """Concise dates: years, months or days; the first label also says the year."""
+
+    class YearFirst(mdates.ConciseDateFormatter):
+        def format_ticks(self, values):
+            labels = list(super().format_ticks(values))
+            low = min(self.axis.get_view_interval()) if self.axis else float("-inf")
+            for i, value in enumerate(values):
+                if value >= low:
+                    if not re.search(r"\d{4}", labels[i]):
+                        labels[i] = f"{labels[i]} {mdates.num2date(value).year}"
+                    break
+            return labels
+
+    locator = mdates.AutoDateLocator(minticks=2 if few else 3, maxticks=4 if few else 8)
+    formatter = YearFirst(locator, formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S"],
+                          zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
+                          show_offset=False)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(formatter)
+    ax.tick_params(axis="x", length=3, width=0.6, labelsize=SMALL + 0.5)
+    ax.grid(axis="x", color=style.GRID, linewidth=0.5, zorder=0)
+    ax.set_axisbelow(True)
+
+
+def _timeline_labels(ax, measure, points, x, ys, lane_k, panel_of, total_w, lane_in,
                      label_all) -> None:
-    """Short titles for the most significant events, above or below the marker, in the
-    gap between lanes; a label that would overlap another is left out."""
+    """Short titles for the most significant events, in the gap above or below the
+    marker's lane, joined to it by a hairline. A label that would overlap another is
+    shortened further, else left out; of two orders (latest first, earliest first) the
+    one that places more labels wins."""
+    if len(points) > LABEL_NONE_OVER:
+        return
     candidates = [k for k in range(len(points)) if label_all or points[k][2] == 5]
-    candidates.sort(key=lambda k: (-points[k][2], x[k], points[k][1]))
-    placed: dict[int, list[tuple[float, float]]] = {}   # gap index -> occupied x spans
-    count = 0
+    latest = sorted(candidates, key=lambda k: (-points[k][2], -x[k], points[k][1]))
+    earliest = sorted(candidates, key=lambda k: (-points[k][2], x[k], points[k][1]))
+    variants = {}
     for k in candidates:
-        if count >= MAX_LABELS:
-            break
         title = _short(points[k][1], LABEL_CHARS)
-        if not title:
-            continue
-        lane = lane_of.get(points[k][3], len(lanes) - 1)
-        width = measure.width(title, SMALL) + 0.06
-        centre = (x[k] - xmin) / days_per_in
-        x0 = min(max(centre - width / 2, 0.0), axes_w - width)
-        if x0 < 0:
-            continue
-        offset = ys[k] - lane
-        slots = [(lane, -1), (lane + 1, 1)]    # (gap index, direction) above, then below
-        if offset > 0:
+        texts = dict.fromkeys(t for t in (measure.fit(title, LABEL_MAX_IN, SMALL),
+                                          measure.fit(title, LABEL_MIN_IN, SMALL)) if t)
+        variants[k] = [(t, measure.width(t, SMALL) + 0.06) for t in texts]
+    centres = {k: panel_of[k].inch(x[k]) for k in candidates}
+    placements = [_place_labels(order, variants, centres, ys, lane_k, total_w)
+                  for order in (latest, earliest)]
+    placed = max(placements, key=len)          # max() keeps the first of equals
+    half_text = SMALL * 0.62 / 72 / lane_in    # half a label's height, in lane units
+    for k, direction, x0, title, width in placed:
+        lane, centre = lane_k[k], centres[k]
+        y = lane + direction * 0.5
+        ax.text(x0 + width / 2, y, title, ha="center", va="center", fontsize=SMALL,
+                color=style.STANCE_TEXT, zorder=4, clip_on=False)
+        radius = SIG_AREA[points[k][2]] ** 0.5 / 2 / 72 / lane_in
+        near_x = min(max(centre, x0 + 0.03), x0 + width - 0.03)
+        y_from, y_to = ys[k] + direction * radius, y - direction * half_text
+        if (y_to - y_from) * direction > 0.01:
+            ax.plot([centre, near_x], [y_from, y_to], color=style.MUTED_TEXT, linewidth=0.5,
+                    zorder=2, clip_on=False)
+
+
+def _place_labels(order, variants, centres, ys, lane_k, total_w):
+    """Greedy: each label in the first free place, above or below its lane, centred on
+    its marker, else starting or ending there; then the same for its shorter form.
+    Returns (event, direction, left inch, text, width) for each placed label."""
+    taken: dict[int, list[tuple[float, float]]] = {}   # gap index -> occupied x spans
+    out = []
+    for k in order:
+        if len(out) >= MAX_LABELS:
+            break
+        lane, centre = lane_k[k], centres[k]
+        slots = [(lane, -1), (lane + 1, 1)]    # (gap index, direction): above, then below
+        if ys[k] > lane:
             slots.reverse()
-        for gap_index, direction in slots:
-            spans = placed.setdefault(gap_index, [])
-            if all(x0 + width <= a or x0 >= b for a, b in spans):
+        places = []
+        for text, width in variants[k]:
+            for gap_index, direction in slots:
+                for x0 in (centre - width / 2, centre - 0.05, centre - width + 0.05):
+                    x0 = min(max(x0, 0.0), total_w - width)
+                    places.append((gap_index, direction, x0, text, width))
+        for gap_index, direction, x0, text, width in places:
+            spans = taken.setdefault(gap_index, [])
+            if not any(x0 < b + 0.04 and x0 + width > a - 0.04 for a, b in spans):
                 spans.append((x0, x0 + width))
-                y = lane + direction * 0.5
-                ax.text(xmin + (x0 + width / 2) * days_per_in, y, title, ha="center",
-                        va="center", fontsize=SMALL, color=style.STANCE_TEXT, zorder=4,
-                        clip_on=False)
-                count += 1
+                out.append((k, direction, x0, text, width))
                 break
+    return out
 
 
 def _short(text: str, limit: int) -> str:
@@ -417,6 +559,7 @@ def _datetime(day: date):
 
 
 def _matrix(data: dict):
+    from matplotlib.collections import PatchCollection
     from matplotlib.patches import Rectangle
 
     issues = [str(i.get("name") or i.get("id") or "") for i in data.get("issues") or []]
@@ -426,38 +569,44 @@ def _matrix(data: dict):
     shifted_any = any(c.get("shifted") for g in groups for r in g["rows"]
                       for c in r.get("cells") or [])
 
-    pad, cell_pad = 0.06, 0.07
-    row_h, line_h, group_h, key_h = 0.23, 0.13, 0.26, 0.30
-    probe = _new_figure(1.0)
-    measure = _Measure(probe)
+    pad, cell_pad = 0.06, 0.05
+    row_h, group_h, key_h = 0.23, 0.27, 0.30
+    measure = _Measure(_new_figure(1.0))
 
-    words = [_cell_word(s, True) for s in (*style.STANCES, "conditional")]
-    words += [_cell_word(c.get("stance") or "", bool(c.get("shifted")))
-              for g in groups for r in g["rows"] for c in r.get("cells") or []]
-    cell_size = FONT_SIZE
-    width = WIDTH_IN
-    actor_max = WIDTH_IN * 0.36
+    # columns: the actor names, then one column per issue wide enough for every word
     names = [str(r.get("actor") or "") for g in groups for r in g["rows"]]
-    actor_w = min(max(measure.width(n, FONT_SIZE) for n in names) + 0.12, actor_max)
+    actor_w = min(max(measure.width(n, FONT_SIZE) for n in names) + 0.18, WIDTH_IN * 0.27)
     actor_w = max(actor_w, 1.0)
-    word_w = max(measure.width(w, cell_size) for w in words if w) + cell_pad
+    words = {_cell_word(c.get("stance") or "", bool(c.get("shifted")))
+             for g in groups for r in g["rows"] for c in r.get("cells") or []} - {""}
+    words |= {_cell_word(s, shifted_any) for s in style.STANCES}
+    width = WIDTH_IN
     col_w = (width - 2 * pad - actor_w) / len(issues)
-    while col_w < word_w and cell_size > 6.0:
+    cell_size = FONT_SIZE
+    def word_w(size: float) -> float:
+        return max(measure.width(w, size, w.endswith(style.SHIFT_MARK)) for w in words)
+
+    while cell_size > 6.0 and word_w(cell_size) + cell_pad > col_w:
         cell_size -= 0.5
-        word_w = max(measure.width(w, cell_size) for w in words if w) + cell_pad
-    if col_w < word_w:                        # many issues: a wider picture, scaled down
-        col_w = word_w
+    need = word_w(cell_size) + cell_pad
+    if col_w < need:                          # many issues: a wider picture, scaled down
+        col_w = need
         width = 2 * pad + actor_w + col_w * len(issues)
 
-    headers = [measure.wrap(name, col_w - 0.06, FONT_SIZE, bold=True) for name in issues]
-    header_h = max(len(h) for h in headers) * line_h + 0.1
-    actor_lines = {n: measure.wrap(n, actor_w - 0.08, FONT_SIZE, max_lines=2) for n in names}
+    head_size = FONT_SIZE - 0.5
+    while head_size > 6.0 and max(measure.longest_word(n, head_size, True)
+                                  for n in issues) > col_w - 0.06:
+        head_size -= 0.5
+    headers = [measure.wrap(n, col_w - 0.06, head_size, True, max_lines=6, hyphenate=True)
+               for n in issues]
+    head_line = head_size * 1.2 / 72
+    header_h = max(len(h) for h in headers) * head_line + 0.1
+    line_h = FONT_SIZE * 1.2 / 72
+    actor_lines = {n: measure.wrap(n, actor_w - 0.16, FONT_SIZE, max_lines=3) for n in names}
 
-    rows_h = 0.0
-    for g in groups:
-        rows_h += group_h + sum(_row_height(actor_lines[str(r.get("actor") or "")], row_h,
-                                            line_h) for r in g["rows"])
-    height = pad + header_h + rows_h + key_h + (0.16 if shifted_any else 0) + pad
+    rows_h = sum(group_h + sum(_row_height(actor_lines[str(r.get("actor") or "")], row_h,
+                                           line_h) for r in g["rows"]) for g in groups)
+    height = pad + header_h + rows_h + 0.08 + key_h + (0.18 if shifted_any else 0) + pad
 
     fig = _new_figure(height)
     fig.set_size_inches(width, height)
@@ -467,15 +616,16 @@ def _matrix(data: dict):
     ax.set_axis_off()
 
     x_cells = pad + actor_w
+    right = x_cells + col_w * len(issues)
     y = pad
     for j, lines in enumerate(headers):
-        ax.text(x_cells + (j + 0.5) * col_w, y + header_h - 0.06, "\n".join(lines),
-                ha="center", va="bottom", fontsize=FONT_SIZE, fontweight="bold",
-                linespacing=1.15)
+        ax.text(x_cells + (j + 0.5) * col_w, y + header_h - 0.05, "\n".join(lines),
+                ha="center", va="bottom", fontsize=head_size, fontweight="bold",
+                linespacing=1.1)
     y += header_h
-    ax.plot([pad, x_cells + col_w * len(issues)], [y, y], color=style.MUTED_TEXT,
-            linewidth=0.8)
+    ax.plot([pad, right], [y, y], color=style.MUTED_TEXT, linewidth=0.8)
 
+    patches = []
     for g in groups:
         ax.text(pad, y + group_h / 2 + 0.01, style.country_label(str(g.get("country") or "")),
                 ha="left", va="center", fontsize=FONT_SIZE, fontweight="bold")
@@ -488,12 +638,14 @@ def _matrix(data: dict):
             cells = list(r.get("cells") or [])
             cells += [{}] * (len(issues) - len(cells))
             for j, cell in enumerate(cells[:len(issues)]):
-                _cell(ax, Rectangle, x_cells + j * col_w, y, col_w, h, cell, cell_size)
+                patches.append(_cell(ax, Rectangle, x_cells + j * col_w, y, col_w, h, cell,
+                                     cell_size))
             y += h
-        ax.plot([pad, x_cells + col_w * len(issues)], [y, y], color=style.GRID,
-                linewidth=0.6)
+        ax.plot([pad, right], [y, y], color=style.GRID, linewidth=0.6)
+    ax.add_collection(PatchCollection(patches, match_original=True, zorder=1),
+                      autolim=False)
 
-    _matrix_key(ax, measure, pad, y + 0.08, width - 2 * pad, key_h, shifted_any, Rectangle)
+    _matrix_key(ax, measure, pad, y + 0.08, key_h, shifted_any)
     return fig
 
 
@@ -508,40 +660,42 @@ def _cell_word(stance: str, shifted: bool) -> str:
     return word + style.SHIFT_MARK if shifted else word
 
 
-def _cell(ax, rectangle, x, y, w, h, cell: dict, size: float) -> None:
+def _cell(ax, rectangle, x, y, w, h, cell: dict, size: float):
+    """The cell's rectangle (returned, to draw all at once) and its stance word (drawn)."""
     stance = str(cell.get("stance") or "")
     shifted = bool(cell.get("shifted")) and bool(stance)
-    inset = 0.012
+    inset = 0.015
+    box = ((x + inset, y + inset), w - 2 * inset, h - 2 * inset)
     if not stance:
-        ax.add_patch(rectangle((x + inset, y + inset), w - 2 * inset, h - 2 * inset,
-                               facecolor=style.BLANK_FILL, edgecolor=style.GRID,
-                               linewidth=0.5))
-        return
+        return rectangle(*box, facecolor=style.BLANK_FILL, edgecolor=style.GRID,
+                         linewidth=0.5)
     fill = style.STANCE_COLOURS.get(stance, style.UNKNOWN_FILL)
-    ax.add_patch(rectangle((x + inset, y + inset), w - 2 * inset, h - 2 * inset,
-                           facecolor=fill, edgecolor=style.STANCE_TEXT if shifted else fill,
-                           linewidth=1.4 if shifted else 0.0))
     ax.text(x + w / 2, y + h / 2 + 0.005, _cell_word(stance, shifted), ha="center",
             va="center", fontsize=size, color=style.STANCE_TEXT,
-            fontweight="bold" if shifted else "normal")
+            fontweight="bold" if shifted else "normal", zorder=2)
+    if shifted:
+        return rectangle(*box, facecolor=fill, edgecolor=style.STANCE_TEXT, linewidth=1.3)
+    return rectangle(*box, facecolor=fill, edgecolor="none", linewidth=0)
 
 
-def _matrix_key(ax, measure, x, y, width, key_h, shifted_any, rectangle) -> None:
+def _matrix_key(ax, measure, x, y, key_h, shifted_any) -> None:
     """One line of swatches (each stance word on its colour), then the shift note."""
+    from matplotlib.patches import Rectangle
+
     ax.text(x, y + key_h / 2, "Key:", ha="left", va="center", fontsize=SMALL,
             color=style.MUTED_TEXT)
     cx = x + measure.width("Key:", SMALL) + 0.08
     for stance in style.STANCES:
         word = style.STANCE_LABELS[stance]
         w = measure.width(word, SMALL) + 0.12
-        ax.add_patch(rectangle((cx, y + 0.05), w, key_h - 0.1,
+        ax.add_patch(Rectangle((cx, y + 0.05), w, key_h - 0.1,
                                facecolor=style.STANCE_COLOURS[stance], linewidth=0))
         ax.text(cx + w / 2, y + key_h / 2, word, ha="center", va="center", fontsize=SMALL)
         cx += w + 0.05
-    ax.add_patch(rectangle((cx, y + 0.05), 0.3, key_h - 0.1, facecolor=style.BLANK_FILL,
+    ax.add_patch(Rectangle((cx, y + 0.05), 0.3, key_h - 0.1, facecolor=style.BLANK_FILL,
                            edgecolor=style.GRID, linewidth=0.5))
     ax.text(cx + 0.38, y + key_h / 2, "no position recorded", ha="left", va="center",
             fontsize=SMALL, color=style.MUTED_TEXT)
     if shifted_any:
-        ax.text(x, y + key_h + 0.08, style.SHIFT_NOTE, ha="left", va="center",
+        ax.text(x, y + key_h + 0.1, style.SHIFT_NOTE, ha="left", va="center",
                 fontsize=SMALL, color=style.MUTED_TEXT)

@@ -25,12 +25,14 @@ from __future__ import annotations
 import re
 import threading
 import traceback
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
+from reports.context import short_date
 from reports.errors import TemplateError
 from reports.render import style
 
@@ -141,6 +143,7 @@ def _make_environment(folder: Path) -> jinja2.Environment:
     env.filters.update({
         "safe_url": safe_url, "rel_url": _relative_url, "html_id": _html_id,
         "stance_class": _stance_class, "country": style.country_label,
+        "css_string": _css_string, "display_date": _display_date,
     })
     env.globals.update({
         "inline_css": lambda name: _inline_css(env, name),
@@ -224,6 +227,20 @@ def _stance_css() -> str:
     rules.append(f".stance-other{{background-color:{style.UNKNOWN_FILL};"
                  f"color:{style.STANCE_TEXT}}}")
     return "\n".join(rules)
+
+
+def _css_string(value: object) -> Markup:
+    """Text for inside a CSS string in ``<style>``: all but plain characters escaped."""
+    return Markup("".join(c if c.isascii() and (c.isalnum() or c in " ./,-") else
+                          f"\\{ord(c):x} " for c in str(value)))
+
+
+def _display_date(value: object) -> str:
+    """``2019-11-29`` as ``29 Nov 2019``; anything else as given."""
+    try:
+        return short_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def _html_id(value: object) -> str:

@@ -1,0 +1,152 @@
+"""The command line as cron and staff use it: output, JSON, exit codes, files written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import wbfactory
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "workbook" / "gsomia_relations.xlsx"
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run_reports.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def broken(tmp_path: Path) -> Path:
+    data = wbfactory.sheets()
+    data["Events"][2][1] = "22/11/2019"
+    data["Positions"][1][0] = "moon-jaein"
+    return wbfactory.write(tmp_path / "broken.xlsx", data)
+
+
+def test_help_lists_every_command_with_an_example():
+    result = cli("--help")
+    assert result.returncode == 0
+    for command in ("init", "validate", "build", "run", "send", "history"):
+        assert command in result.stdout
+        sub = cli(command, "--help")
+        assert sub.returncode == 0 and "example:" in sub.stdout
+
+
+def test_validate_bundled_workbook_is_clean():
+    before = sha(BUNDLED)
+    result = cli("validate", "--workbook", str(BUNDLED))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s)" in result.stdout
+    assert sha(BUNDLED) == before
+
+
+def test_validate_prints_cells_and_exits_1(tmp_path):
+    path = broken(tmp_path)
+    before = sha(path)
+    result = cli("validate", "--workbook", str(path))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["SEVERITY", "WHERE", "CODE", "MESSAGE"]
+    assert any("Events!B3 (date)" in line and '"22/11/2019" is not a date' in line
+               for line in lines)
+    assert any("Positions!A2 (actor_id)" in line and 'did you mean "moon-jae-in"' in line
+               for line in lines)
+    assert sha(path) == before
+
+
+def test_validate_json(tmp_path):
+    result = cli("validate", "--workbook", str(broken(tmp_path)), "--json")
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)
+    assert {tuple(sorted(p)) for p in problems} == {
+        ("cell", "code", "column", "message", "severity", "sheet")}
+    assert {(p["severity"], p["sheet"], p["cell"], p["code"]) for p in problems} >= {
+        ("error", "Events", "B3", "bad-date"), ("error", "Positions", "A2", "unknown-ref")}
+
+
+def test_validate_annotate_writes_a_copy_and_leaves_the_original(tmp_path):
+    path = broken(tmp_path)
+    before = sha(path)
+    out = tmp_path / "annotated.xlsx"
+    result = cli("validate", "--workbook", str(path), "--annotate", str(out))
+    assert result.returncode == 1
+    assert out.exists() and sha(path) == before
+    import openpyxl
+
+    book = openpyxl.load_workbook(out)
+    assert "is not a date" in book["Events"]["B3"].comment.text
+
+
+@pytest.mark.parametrize("content,expected", [
+    (b"", "is empty"),
+    (b"id,date\n1,2019-11-22\n", "is a text file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "legacy Excel"),
+])
+def test_unreadable_files_get_one_sentence_and_exit_1(tmp_path, content, expected):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(content)
+    result = cli("validate", "--workbook", str(path))
+    assert result.returncode == 1
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_workbook_file(tmp_path):
+    result = cli("validate", "--workbook", str(tmp_path / "nope.xlsx"))
+    assert result.returncode == 1 and "does not exist" in result.stderr
+
+
+def test_init_writes_a_clean_workbook_and_refuses_to_overwrite(tmp_path):
+    path = tmp_path / "new.xlsx"
+    assert cli("init", str(path)).returncode == 0
+    assert cli("validate", "--workbook", str(path)).returncode == 0
+    again = cli("init", str(path))
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+@pytest.mark.parametrize("toml,key", [
+    ('[[memos]]\nid = "w"\nkind = "monthly"\n', "memos[0].kind"),
+    ('[[memos]]\nid = "w"\nkind = "weekly"\nwindow_days = "seven"\n', "memos[0].window_days"),
+    ('[[memos]]\nid = "i"\nkind = "issue"\n', "memos[0].issue"),
+    ('[desk]\noffice = 5\n', "desk.office"),
+    ('[[memos]]\nid = "w"\nkind = "weekly"\nschedule = { cron = "every monday" }\n',
+     "memos[0].schedule.cron"),
+])
+def test_config_errors_name_the_key_and_exit_2(tmp_path, toml, key):
+    config = tmp_path / "reports.toml"
+    config.write_text(toml)
+    result = cli("build", "--config", str(config))
+    assert result.returncode == 2
+    assert key in result.stderr
+
+
+def test_unknown_config_keys_warn(tmp_path):
+    config = tmp_path / "reports.toml"
+    config.write_text('[desk]\nofice = "typo"\n[[memos]]\nid = "w"\nkind = "weekly"\n'
+                      'colour = "blue"\n')
+    result = cli("build", "nope", "--config", str(config))
+    assert "unknown key desk.ofice" in result.stderr
+    assert "unknown key memos[0].colour" in result.stderr
+    assert result.returncode == 2 and 'no memo "nope"' in result.stderr
+
+
+def test_build_with_workbook_errors_writes_nothing_and_exits_1(tmp_path):
+    out = tmp_path / "out"
+    result = cli("build", "--kind", "weekly", "--as-of", "2019-11-29", "--workbook",
+                 str(broken(tmp_path)), "--out", str(out))
+    assert result.returncode == 1
+    assert "Events!B3" in result.stdout
+    assert not out.exists() or not any(out.rglob("*.*"))
+
+
+def test_bad_date_flag_is_a_usage_error():
+    result = cli("build", "--as-of", "29/11/2019")
+    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr

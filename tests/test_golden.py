@@ -1,0 +1,50 @@
+"""Golden memo contexts: one readable JSON dump per memo kind, from the bundled workbook.
+
+Regenerate after an intended change with:
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+
+and review the diff of tests/golden/ like any other change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reports.build import load, memo_spec
+from reports.config import adhoc_memo, load_config
+from reports.memos import build_context
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parent / "golden"
+AS_OF = date(2019, 11, 29)
+CASES = {
+    "overview": adhoc_memo("overview", None, None, None),
+    "weekly": adhoc_memo("weekly", None, None, 7),
+    "issue": adhoc_memo("issue", "gsomia", None, None),
+    "actor": adhoc_memo("actor", None, "moon-jae-in", None),
+}
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load(ROOT / "workbook" / "gsomia_relations.xlsx")
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_context_matches_golden(loaded, kind):
+    config = load_config(ROOT / "reports.toml")
+    context = build_context(loaded.model, memo_spec(config, CASES[kind], AS_OF))
+    text = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    path = GOLDEN / f"context_{kind}.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"context of {kind} differs from {path.name}; if intended, regenerate with "
+        "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py")

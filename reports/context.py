@@ -113,7 +113,8 @@ class Builder:
             return note("No assessment recorded as of " + long_date(self.spec.as_of) + ".")
         return {"type": "paragraphs", "rows": rows}
 
-    def events_block(self, events: list[Event], empty: str) -> list[dict]:
+    def events_block(self, events: list[Event], empty: str,
+                     window: list[str] | None = None) -> list[dict]:
         if not events:
             return [note(empty)]
         rows = [{
@@ -123,9 +124,9 @@ class Builder:
             "actors": [self.actor_name(a) for a in e.actors],
             "issues": [self.issue_name(i) for i in e.issues], "extra": e.extra,
             **self._cite(e.sources)} for e in events]
-        return [self.timeline(events), {"type": "events", "rows": rows}]
+        return [self.timeline(events, window), {"type": "events", "rows": rows}]
 
-    def timeline(self, events: list[Event]) -> dict:
+    def timeline(self, events: list[Event], window: list[str] | None = None) -> dict:
         points = [{"date": e.date.isoformat(), "title": e.title, "significance": e.significance,
                    "issue": self.issue_name(e.issues[0]) if e.issues else "Other"}
                   for e in events]
@@ -134,7 +135,14 @@ class Builder:
         issues = sorted({p["issue"] for p in points})
         alt = (f"Timeline of {len(events)} events from {first} to {last}, coloured by issue "
                f"({', '.join(issues)}) and sized by significance (1-5).")
-        return {"type": "chart", "chart": "timeline", "alt": alt, "data": {"points": points}}
+        data = {"points": points, "issues": self.issue_order()}
+        if window:
+            data["window"] = window
+        return {"type": "chart", "chart": "timeline", "alt": alt, "data": data}
+
+    def issue_order(self) -> list[str]:
+        """Every issue's display name in one memo-wide order: each keeps its colour."""
+        return sorted({self.issue_name(i) for i in self.model.issues}, key=str.lower)
 
     def stance_rows(self, current: dict[tuple[str, str], Position], by: str) -> list[dict]:
         rows = []

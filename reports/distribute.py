@@ -174,8 +174,9 @@ def compose(config: Config, build: Build, name: str | None, address: str,
                               addr_spec=config.smtp.sender)
         msg["To"] = Address(display_name=name or "", addr_spec=address)
     except (ValueError, IndexError) as exc:
-        raise DeliveryFailure(f'"{address}" is not a usable email address ({exc}); correct '
-                              "it in the Distribution sheet or the config", permanent=True) from None
+        raise DeliveryFailure(
+            f'"{address}" is not a usable email address ({exc}); correct it in the '
+            "Distribution sheet or the config", permanent=True) from None
     msg["Subject"] = subject
     msg["Date"] = format_datetime(_message_date(build))
     msg["Message-ID"] = msg_id
@@ -246,8 +247,8 @@ def send_email(config: Config, msg: EmailMessage, address: str) -> None:
         raise DeliveryFailure(f"{where} answered {code} {_text(exc.smtp_error)}"
                               + _advice(code, address), permanent=500 <= code < 600) from None
     except smtplib.SMTPServerDisconnected as exc:
-        raise DeliveryFailure(f"{where} closed the connection ({exc or 'no reason given'}); "
-                              "it is tried again later") from None
+        reason = exc or "no reason given"
+        raise DeliveryFailure(f"{where} closed the connection ({reason})") from None
     except (smtplib.SMTPException, OSError) as exc:
         raise DeliveryFailure(f"cannot reach {where} ({exc}); check smtp.host and smtp.port "
                               "in the config and that the server is up") from None
@@ -265,9 +266,9 @@ def _text(value) -> str:
 
 def _advice(code: int, address: str) -> str:
     if 500 <= code < 600:
-        return (f"; a permanent refusal: check the address {address} and the sender "
-                "address smtp.sender, then use `send` to try again")
-    return "; a passing refusal: it is tried again later"
+        return (f" (a permanent refusal: check the address {address} and the sender "
+                "address smtp.sender)")
+    return ""
 
 
 def drop_files(config: Config, build: Build) -> list[Path]:

@@ -283,9 +283,12 @@ class Ledger:
         return found[0] if found else None
 
     def previous_issue(self, memo_id: str, as_of: str) -> Build | None:
-        """The newest revision of the latest issue of ``memo_id`` before ``as_of``."""
+        """The newest revision of the latest issue of ``memo_id`` before ``as_of`` that
+        recorded what the workbook held (builds by ``run``; ``send`` of files made by
+        ``build`` records none)."""
         found = self._builds(
             "SELECT * FROM builds WHERE memo_id = ? AND as_of < ? AND outcome = 'done' "
+            "AND snapshot_json IS NOT NULL "
             "ORDER BY as_of DESC, revision DESC, id DESC LIMIT 1", memo_id, as_of)
         return found[0] if found else None
 
@@ -428,6 +431,9 @@ class Ledger:
                 "error = 'the run stopped while sending; tried again (the message may arrive "
                 "twice, with the same Message-ID)' WHERE outcome = 'sending'", (iso(now), iso()))
         return rows
+
+    def deliveries_sending(self) -> list[Delivery]:
+        return self._deliveries("SELECT * FROM deliveries WHERE outcome = 'sending'")
 
     def undelivered(self) -> list[Delivery]:
         return self._deliveries(

@@ -50,7 +50,7 @@ def _memo_block(model: Model, spec: MemoSpec) -> dict:
     if spec.kind == "weekly":
         start = spec.as_of - timedelta(days=spec.window_days - 1)
         window = f"{short_date(start)} to {short_date(spec.as_of)}"
-    keywords = [spec.kind] + [i.name for i in model.active_issues()][:8]
+    keywords = [spec.kind] + [i.name for i in model.active_issues()][:5]
     return {
         "id": spec.memo_id, "kind": spec.kind, "title": spec.title, "subject": subject,
         "as_of": spec.as_of.isoformat(), "date": long_date(spec.as_of), "window": window,
@@ -98,8 +98,9 @@ def weekly(b: Builder) -> list[dict]:
     as_of, days = b.spec.as_of, b.spec.window_days
     events = sorted(b.model.events_between(as_of, days),
                     key=lambda e: (-e.significance, e.date, e.event_id))
+    window = [(as_of - timedelta(days=days - 1)).isoformat(), as_of.isoformat()]
     what = b.events_block(events, f"No events recorded in the {days} days to "
-                                  f"{long_date(as_of)}.")
+                                  f"{long_date(as_of)}.", window)
     return [
         section("bottom-line", "Bottom line", b.assessments_block(b.model.bottom_line(as_of))),
         section("events", "What happened", what),

@@ -473,7 +473,7 @@ ISSUES: list[dict] = [
         ),
     },
     {
-        "issue_id": "export-controls", "name": "Japan's export controls on three materials",
+        "issue_id": "export-controls", "name": "Export controls",
         "question": "Should Japan keep its tightened export controls on the three materials?",
         "description": (
             "Since 4 July 2019 Japan screens exports to South Korea of three materials used to "
@@ -496,7 +496,7 @@ ISSUES: list[dict] = [
     },
     {
         "issue_id": "whitelist",
-        "name": "South Korea's removal from Japan's preferred trade partners",
+        "name": "Preferred-partner list",
         "question": "Should South Korea stay off Japan's list of preferred trade partners?",
         "description": (
             "On 2 Aug 2019 Japan decided to revoke South Korea's preferential status for goods "
@@ -506,7 +506,7 @@ ISSUES: list[dict] = [
         "evidence": "South Korea will remain off Japan’s list of preferred trade partners.",
     },
     {
-        "issue_id": "wto-complaint", "name": "South Korea's WTO complaint",
+        "issue_id": "wto-complaint", "name": "WTO complaint",
         "question": "Should South Korea pursue its WTO complaint against Japan's export controls?",
         "description": (
             "Filed in September 2019 (no day given); suspended on 22 Nov 2019 while bilateral "
@@ -521,7 +521,7 @@ ISSUES: list[dict] = [
         ),
     },
     {
-        "issue_id": "wartime-labor", "name": "Compensation for wartime labour",
+        "issue_id": "wartime-labor", "name": "Wartime labour",
         "question": (
             "Should Japanese companies pay the compensation South Korean courts ordered for "
             "wartime labour, notwithstanding the 1965 agreement?"
@@ -544,7 +544,7 @@ ISSUES: list[dict] = [
         ),
     },
     {
-        "issue_id": "trilateral-security", "name": "Japan-ROK-US security cooperation",
+        "issue_id": "trilateral-security", "name": "Trilateral security",
         "question": (
             "Should Japan, South Korea and the US deepen trilateral security cooperation against "
             "North Korea?"
@@ -568,7 +568,7 @@ ISSUES: list[dict] = [
         ),
     },
     {
-        "issue_id": "export-dialogue", "name": "Export-control policy dialogue",
+        "issue_id": "export-dialogue", "name": "Export-control dialogue",
         "question": "Should Tokyo and Seoul hold the export-control policy dialogue?",
         "description": (
             "Talks between export-control officials, announced on 22 Nov 2019, that had not taken "
@@ -583,7 +583,7 @@ ISSUES: list[dict] = [
     },
     {
         "issue_id": "consolation-fund",
-        "name": "Consolation-money fund for wartime-labour plaintiffs",
+        "name": "Consolation fund",
         "question": (
             "Should a fund financed by donations from both countries pay 'consolation money' to "
             "the wartime-labour plaintiffs?"

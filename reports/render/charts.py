@@ -4,6 +4,17 @@
 (``{"type": "chart", "chart": "timeline" | "matrix", "alt": ..., "data": {...}}``, see
 ``reports/context.py``) and returns the file's bytes.
 
+Timeline ``data``: ``points`` (date, title, significance 1-5, issue name); optional
+``issues`` (issue names: lane order, and so colours, fixed across a memo's charts) and
+``window`` ([first, last] ISO dates the axis must cover, e.g. a weekly memo's week). One
+lane per issue, marker area by significance (legend below), the significance-5 events
+labelled where a label fits. A long quiet stretch before a busy recent period (a
+2012-2019 chronology busy in 2019) breaks the date axis in two, marked with //.
+
+Matrix ``data``: ``issues`` [{id, name}] and ``groups`` [{country, rows: [{actor,
+cells: [{stance, shifted}]}]}]. Each cell holds its stance word on the stance colour;
+shifted cells are outlined and marked ``*`` (with a note); blank cells stay white.
+
 - Same block, same bytes: no timestamps or software names in the files, a fixed SVG hash
   salt, and a fixed layout computed here (no "tight" bounding boxes).
 - No global matplotlib state is touched: figures are ``matplotlib.figure.Figure`` drawn
@@ -36,18 +47,21 @@ log = logging.getLogger(__name__)
 
 FORMATS = ("png", "svg")
 DPI = 150
-WIDTH_IN = 16 / 2.54          # A4 text width
+WIDTH_IN = 6.3                # 16 cm (A4 text width): 945 px at 150 dpi
 SVG_HASH_SALT = "gsomia-reports-charts"
 FONT_SIZE = 7.5
 SMALL = 6.5
+
+# matrix
+MAX_COLUMN_IN = 1.15          # a matrix of few issues leaves the rest of the width blank
 
 # timeline
 MAX_LANES = 12                # more issues than this: the smallest share one lane
 OTHER_LANE = "Other issues"
 MAX_LABELS = 12               # labelled events per chart, at most
 LABEL_ALL_UP_TO = 8           # with this few events, label every one that fits
-LABEL_CHARS = 48              # labels are shortened to this many characters
-LABEL_MAX_IN = 2.0            # and to this width
+LABEL_CHARS = 56              # labels are shortened to this many characters
+LABEL_MAX_IN = 2.4            # and to this width
 LABEL_MIN_IN = 1.2            # or this, where the longer form has no room
 LANE_LABEL_IN = 1.6           # issue names wrap at this width
 PAD_IN = 0.14                 # room at each end of the date axis for the largest marker
@@ -57,6 +71,8 @@ LABEL_NONE_OVER = 300         # more events than this: no labels at all
 RASTERIZE_OVER = 1500         # more markers than this are one picture in SVG (file size)
 SIG_AREA = {1: 14, 2: 30, 3: 52, 4: 82, 5: 120}   # marker area in pt^2 by significance
 STACK = (0.0, -0.2, 0.2)      # vertical offsets (lane units) for crowded events
+
+VOWELS = frozenset("aeiouy")
 
 _LOCK = threading.RLock()
 _FONTS: list[str] | None = None
@@ -114,9 +130,9 @@ def svg_inline(svg: bytes, id_prefix: str, alt: str | None = None) -> str:
         text = ref.sub(lambda m: m.group(1) + id_prefix + m.group(2), text)
     if alt is not None:
         label = _xml_escape(alt)
-        text = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', text, count=1)
-        text = re.sub(r"(<svg\b[^>]*>)", r"\1" + f"<title>{label}</title>".replace(
-            "\\", "\\\\"), text, count=1)
+        end = text.index(">") + 1                       # end of the <svg ...> start tag
+        text = (text[:4] + f' role="img" aria-label="{label}"' + text[4:end]
+                + f"<title>{label}</title>" + text[end:])
     return text.strip()
 
 
@@ -177,24 +193,50 @@ def _xml_escape(text: str) -> str:
             .replace('"', "&quot;"))
 
 
+_ADVANCES: dict[tuple, float] = {}   # (character, size, bold, fonts) -> inches
+
+
 class _Measure:
-    """Text sizes in inches, measured with the Agg renderer (so wrapping fits)."""
+    """Text widths in inches, as the Agg renderer lays text out (so wrapping fits).
+
+    A string's width is the sum of its characters' advances (what matplotlib's layout
+    adds up, less kerning, which is a fraction of a pixel here); each character is
+    measured once per process, so long labels cost nothing to shorten.
+    """
 
     def __init__(self, fig):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.font_manager import FontProperties
 
         self.renderer = FigureCanvasAgg(fig).get_renderer()
-        self.cache: dict[tuple, float] = {}
+        self.fonts = tuple(font_families())
+        self.props = {(size, bold): FontProperties(size=size,
+                                                   weight="bold" if bold else "normal")
+                      for size in (SMALL, FONT_SIZE) for bold in (False, True)}
 
-    def width(self, text: str, size: float, bold: bool = False) -> float:
-        key = (text, size, bold)
-        if key not in self.cache:
+    def advance(self, char: str, size: float, bold: bool) -> float:
+        key = (char, size, bold, self.fonts)
+        found = _ADVANCES.get(key)
+        if found is None:
             from matplotlib.font_manager import FontProperties
 
-            prop = FontProperties(size=size, weight="bold" if bold else "normal")
-            w, _, _ = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
-            self.cache[key] = w / DPI
-        return self.cache[key]
+            if len(_ADVANCES) > 100_000:
+                _ADVANCES.clear()
+            prop = self.props.get((size, bold)) or FontProperties(
+                size=size, weight="bold" if bold else "normal")
+            w, _, _ = self.renderer.get_text_width_height_descent(char, prop, ismath=False)
+            found = _ADVANCES[key] = w / DPI
+        return found
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        return sum(self.advance(c, size, bold) for c in text)
+
+    def prefix_widths(self, text: str, size: float, bold: bool = False) -> list[float]:
+        """Widths of text[:0], text[:1], ... text[:len(text)]."""
+        out = [0.0]
+        for c in text:
+            out.append(out[-1] + self.advance(c, size, bold))
+        return out
 
     def wrap(self, text: str, max_w: float, size: float, bold: bool = False,
              max_lines: int = 3, hyphenate: bool = False) -> list[str]:
@@ -218,12 +260,18 @@ class _Measure:
         return [self.fit(line, max_w, size, bold) for line in lines]
 
     def _hyphenate(self, word: str, max_w: float, size: float, bold: bool) -> list[str]:
+        """Split a word too long for a line, before a consonant-vowel pair if one fits
+        ("Compen-sation"), else as late as fits."""
         pieces = []
-        while self.width(word, size, bold) > max_w and len(word) >= 6:
-            cut = max((i for i in range(3, len(word) - 2)
-                       if self.width(word[:i] + "-", size, bold) <= max_w), default=0)
-            if not cut:
+        hyphen = self.advance("-", size, bold)
+        while len(word) >= 6 and self.width(word, size, bold) > max_w:
+            widths = self.prefix_widths(word, size, bold)
+            fits = [i for i in range(3, len(word) - 2) if widths[i] + hyphen <= max_w]
+            if not fits:
                 break
+            nice = [i for i in fits if word[i].lower() not in VOWELS
+                    and word[i + 1].lower() in VOWELS and word[i - 1].isalpha()]
+            cut = max(nice) if nice and max(nice) >= max(fits) - 3 else max(fits)
             pieces.append(word[:cut] + "-")
             word = word[cut:]
         return pieces + [word]
@@ -233,16 +281,13 @@ class _Measure:
         return max((self.width(p, size, bold) for p in parts), default=0.0)
 
     def fit(self, text: str, max_w: float, size: float, bold: bool = False) -> str:
-        if self.width(text, size, bold) <= max_w:
+        """The text, or its longest prefix that fits with an ellipsis."""
+        widths = self.prefix_widths(text, size, bold)
+        if widths[-1] <= max_w:
             return text
-        lo, hi = 0, len(text)          # longest prefix that fits with an ellipsis
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.width(text[:mid].rstrip() + "…", size, bold) <= max_w:
-                lo = mid
-            else:
-                hi = mid - 1
-        return text[:lo].rstrip() + "…"
+        room = max_w - self.advance("…", size, bold)
+        cut = max((i for i, w in enumerate(widths) if w <= room), default=0)
+        return text[:cut].rstrip() + "…"
 
 
 def _new_figure(height_in: float):
@@ -280,19 +325,40 @@ def _points(data: dict) -> list[tuple[date, str, int, str]]:
     return points
 
 
+def _natural(text: str) -> tuple:
+    """Sort key: case-blind, numbers by value ("Issue 2" before "Issue 10"), then exact."""
+    parts = re.split(r"(\d+)", text.lower())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts), text
+
+
 def _lanes(points, order: list[str] | None) -> list[str]:
     counts: dict[str, int] = {}
     for _, _, _, issue in points:
         counts[issue] = counts.get(issue, 0) + 1
     if order:
         lanes = [i for i in order if i in counts]
-        lanes += sorted((i for i in counts if i not in lanes), key=str.lower)
+        lanes += sorted((i for i in counts if i not in lanes), key=_natural)
     else:
-        lanes = sorted(counts, key=lambda i: (i in ("Other", OTHER_LANE), i.lower()))
+        lanes = sorted(counts, key=lambda i: (i in ("Other", OTHER_LANE), _natural(i)))
     if len(lanes) > MAX_LANES:
-        keep = set(sorted(lanes, key=lambda i: (-counts[i], i.lower()))[:MAX_LANES - 1])
+        keep = set(sorted(lanes, key=lambda i: (-counts[i], _natural(i)))[:MAX_LANES - 1])
         lanes = [i for i in lanes if i in keep] + [OTHER_LANE]
     return lanes
+
+
+def _window(data: dict, mdates) -> tuple[float, float] | None:
+    """The optional ``data["window"]`` = [first day, last day] (ISO dates) the axis must
+    cover, e.g. the week of a weekly memo; None without one."""
+    window = data.get("window")
+    if not window:
+        return None
+    try:
+        first, last = (date.fromisoformat(str(d)[:10]) for d in window)
+    except (TypeError, ValueError):
+        log.warning("timeline: ignored a window that is not two ISO dates: %r", window)
+        return None
+    lo, hi = mdates.date2num([_datetime(first), _datetime(last)])
+    return float(min(lo, hi)), float(max(lo, hi))
 
 
 def _split(x_sorted) -> float | None:
@@ -344,7 +410,11 @@ def _timeline(data: dict):
     lanes = _lanes(points, data.get("issues"))
     lane_of = {name: i for i, name in enumerate(lanes)}
     lane_k = [lane_of.get(p[3], len(lanes) - 1) for p in points]
-    colour = [style.ISSUE_PALETTE[k % len(style.ISSUE_PALETTE)] for k in lane_k]
+    # Colour by the issue's place in the memo-wide order when given, so an issue keeps its
+    # colour across every chart of a memo; else by lane.
+    order = {name: i for i, name in enumerate(data.get("issues") or lanes)}
+    colour = [style.ISSUE_PALETTE[order.get(lanes[k], k) % len(style.ISSUE_PALETTE)]
+              for k in lane_k]
     x = [float(v) for v in mdates.date2num([_datetime(p[0]) for p in points])]
 
     label_all = len(points) <= LABEL_ALL_UP_TO
@@ -368,9 +438,13 @@ def _timeline(data: dict):
     rect = (left_in / WIDTH_IN, bottom_in / height, total_w / WIDTH_IN, axes_h / height)
     ylim = (len(lanes) - 1 + margin, -margin)
 
-    split = _split(sorted(x))
+    window = _window(data, mdates)
+    split = None if window else _split(sorted(x))
     if split is None:
-        panels = [_Panel(min(x), max(x), 0.0, total_w, 6.0)]
+        lo, hi = min(x), max(x)
+        if window:
+            lo, hi = min(lo, window[0]), max(hi, window[1])
+        panels = [_Panel(lo, hi, 0.0, total_w, 6.0)]
         member = [0] * len(points)
     else:
         early_w = EARLY_SHARE * (total_w - GAP_IN)
@@ -386,19 +460,17 @@ def _timeline(data: dict):
             panel.per_in = (panel.xmax - panel.xmin) / panel.w_in
         member = [0 if v < split else 1 for v in x]
 
-    # crowded events in a lane: the first offset whose last event is far enough to the left
+    # crowded events in a lane: the first offset whose last event is far enough to the
+    # left, else the offset whose last event is furthest
     ys = [0.0] * len(points)
-    last_x: dict[tuple[int, int], float] = {}
+    last_x = [[float("-inf")] * len(STACK) for _ in lanes]
     for k in sorted(range(len(points)), key=lambda k: (x[k], -points[k][2], points[k][1])):
         gap = 0.15 * panels[member[k]].per_in
-        for level, offset in enumerate(STACK):
-            prev = last_x.get((lane_k[k], level))
-            if prev is None or x[k] - prev >= gap:
-                break
-        else:
-            level, offset = 0, 0.0
-        last_x[(lane_k[k], level)] = x[k]
-        ys[k] = lane_k[k] + offset
+        row = last_x[lane_k[k]]
+        free = [level for level in range(len(STACK)) if x[k] - row[level] >= gap]
+        level = free[0] if free else min(range(len(STACK)), key=row.__getitem__)
+        row[level] = x[k]
+        ys[k] = lane_k[k] + STACK[level]
 
     for i, panel in enumerate(panels):
         ax = fig.add_axes((rect[0] + panel.x0_in / WIDTH_IN, rect[1], panel.w_in / WIDTH_IN,
@@ -480,8 +552,8 @@ def _timeline_labels(ax, measure, points, x, ys, lane_k, panel_of, total_w, lane
                      label_all) -> None:
     """Short titles for the most significant events, in the gap above or below the
     marker's lane, joined to it by a hairline. A label that would overlap another is
-    shortened further, else left out; of two orders (latest first, earliest first) the
-    one that places more labels wins."""
+    shortened further, else left out. Four greedy passes (latest or earliest first, long
+    or short form first); the one placing the most labels, then the most long ones, wins."""
     if len(points) > LABEL_NONE_OVER:
         return
     candidates = [k for k in range(len(points)) if label_all or points[k][2] == 5]
@@ -494,9 +566,13 @@ def _timeline_labels(ax, measure, points, x, ys, lane_k, panel_of, total_w, lane
                                           measure.fit(title, LABEL_MIN_IN, SMALL)) if t)
         variants[k] = [(t, measure.width(t, SMALL) + 0.06) for t in texts]
     centres = {k: panel_of[k].inch(x[k]) for k in candidates}
-    placements = [_place_labels(order, variants, centres, ys, lane_k, total_w)
-                  for order in (latest, earliest)]
-    placed = max(placements, key=len)          # max() keeps the first of equals
+    short_first = {k: v[::-1] for k, v in variants.items()}
+    placements = [_place_labels(order, forms, centres, ys, lane_k, total_w)
+                  for forms in (variants, short_first) for order in (latest, earliest)]
+    full = {v[0][0] for v in variants.values() if v}
+    # most labels, then most labels in their longer form; max() keeps the first of equals
+    placed = max(placements, key=lambda p: (len(p), sum(t in full for *_, t, _ in p)))
+    _lengthen(placed, variants, centres, lane_k, total_w)
     half_text = SMALL * 0.62 / 72 / lane_in    # half a label's height, in lane units
     for k, direction, x0, title, width in placed:
         lane, centre = lane_k[k], centres[k]
@@ -509,6 +585,35 @@ def _timeline_labels(ax, measure, points, x, ys, lane_k, panel_of, total_w, lane
         if (y_to - y_from) * direction > 0.01:
             ax.plot([centre, near_x], [y_from, y_to], color=style.MUTED_TEXT, linewidth=0.5,
                     zorder=2, clip_on=False)
+
+
+def _gap(lane: int, direction: int) -> int:
+    return lane if direction < 0 else lane + 1
+
+
+def _starts(centre: float, width: float, total_w: float) -> list[float]:
+    """Left edges to try: centred on the marker, starting at it, ending at it."""
+    return [min(max(x0, 0.0), total_w - width)
+            for x0 in (centre - width / 2, centre - 0.05, centre - width + 0.05)]
+
+
+def _free(x0: float, width: float, spans) -> bool:
+    return not any(x0 < b + 0.04 and x0 + width > a - 0.04 for a, b in spans)
+
+
+def _lengthen(placed: list, variants, centres, lane_k, total_w) -> None:
+    """Give each shortened label its longer form where that now fits, in place."""
+    for i, (k, direction, _, text, _) in enumerate(placed):
+        long_text, long_w = variants[k][0]
+        if text == long_text:
+            continue
+        gap = _gap(lane_k[k], direction)
+        spans = [(p[2], p[2] + p[4]) for j, p in enumerate(placed)
+                 if j != i and _gap(lane_k[p[0]], p[1]) == gap]
+        for x0 in _starts(centres[k], long_w, total_w):
+            if _free(x0, long_w, spans):
+                placed[i] = (k, direction, x0, long_text, long_w)
+                break
 
 
 def _place_labels(order, variants, centres, ys, lane_k, total_w):
@@ -524,15 +629,11 @@ def _place_labels(order, variants, centres, ys, lane_k, total_w):
         slots = [(lane, -1), (lane + 1, 1)]    # (gap index, direction): above, then below
         if ys[k] > lane:
             slots.reverse()
-        places = []
-        for text, width in variants[k]:
-            for gap_index, direction in slots:
-                for x0 in (centre - width / 2, centre - 0.05, centre - width + 0.05):
-                    x0 = min(max(x0, 0.0), total_w - width)
-                    places.append((gap_index, direction, x0, text, width))
+        places = [(gap_index, direction, x0, text, width) for text, width in variants[k]
+                  for gap_index, direction in slots for x0 in _starts(centre, width, total_w)]
         for gap_index, direction, x0, text, width in places:
             spans = taken.setdefault(gap_index, [])
-            if not any(x0 < b + 0.04 and x0 + width > a - 0.04 for a, b in spans):
+            if _free(x0, width, spans):
                 spans.append((x0, x0 + width))
                 out.append((k, direction, x0, text, width))
                 break
@@ -569,7 +670,7 @@ def _matrix(data: dict):
     shifted_any = any(c.get("shifted") for g in groups for r in g["rows"]
                       for c in r.get("cells") or [])
 
-    pad, cell_pad = 0.06, 0.05
+    pad, cell_pad = 0.06, 0.08
     row_h, group_h, key_h = 0.23, 0.27, 0.30
     measure = _Measure(_new_figure(1.0))
 
@@ -581,7 +682,7 @@ def _matrix(data: dict):
              for g in groups for r in g["rows"] for c in r.get("cells") or []} - {""}
     words |= {_cell_word(s, shifted_any) for s in style.STANCES}
     width = WIDTH_IN
-    col_w = (width - 2 * pad - actor_w) / len(issues)
+    col_w = min((width - 2 * pad - actor_w) / len(issues), MAX_COLUMN_IN)
     cell_size = FONT_SIZE
     def word_w(size: float) -> float:
         return max(measure.width(w, size, w.endswith(style.SHIFT_MARK)) for w in words)
@@ -597,7 +698,7 @@ def _matrix(data: dict):
     while head_size > 6.0 and max(measure.longest_word(n, head_size, True)
                                   for n in issues) > col_w - 0.06:
         head_size -= 0.5
-    headers = [measure.wrap(n, col_w - 0.06, head_size, True, max_lines=6, hyphenate=True)
+    headers = [measure.wrap(n, col_w - 0.06, head_size, True, max_lines=7, hyphenate=True)
                for n in issues]
     head_line = head_size * 1.2 / 72
     header_h = max(len(h) for h in headers) * head_line + 0.1

@@ -1,29 +1,33 @@
 """Word memos: the memo context rendered into the staff-editable template ``memo.docx``.
 
 ``render_docx(context, template)`` returns the bytes of a .docx; the caller writes them.
+
 The template (made by ``scripts/make_templates.py``, restyled by staff in Word) holds the
-letterhead, the memo block, header and footer, and the styles. Its Jinja tags get the
-``memo`` block (autoescaped) and ``body``, a sub-document this module builds from the
-context's sections: headings in the template's Heading styles, tables in its "Memo
-Table" style, charts as pictures with alt text, sources with live links.
+letterhead, the memo block, header and footer, and the styles. docxtpl fills its Jinja
+tags from the ``memo`` block, autoescaped, with ``StrictUndefined``; its ``{{p body }}``
+paragraph becomes the memo body, built here from the context's sections: headings in the
+template's Heading styles, tables in its "Memo Table" style with a header row repeated on
+each page (``w:tblHeader``) and rows that never split (``w:cantSplit``), stance cells
+shaded and named, charts as pictures with alt text, sources with live links.
 
-Workbook text only ever enters the document as run text built with lxml (escaped by
-construction) or through autoescaped tags, and the body is inserted after Jinja has
-rendered the template, so ``{{ x }}`` or ``<script>`` in a workbook shows literally.
+Workbook text enters the document only as run text set through lxml (escaped by
+construction) or through autoescaped tags. The body is written into the document after
+docxtpl has rendered the template and done its own clean-up of the rendered XML, so
+``{{ x }}``, ``{% if %}`` or ``<script>`` in a workbook shows literally and is never
+evaluated. Tables are built as XML row by row (never ``table.cell(r, c)``, which is
+quadratic): 2,000 event rows take well under a second.
 
-Tables are built as XML row by row (never ``table.cell(r, c)``, which is quadratic), with
-a repeating header row (``w:tblHeader``) and rows that do not split across pages.
-
-The same context and template give the same bytes: document properties are fixed from
-the memo (created = the as-of date), ``docProps/app.xml`` is rewritten and the zip is
-normalised. A broken template raises :class:`TemplateError` naming the file and the tag.
+The same context and template give the same bytes: document properties come from the
+memo (created = modified = the as-of date), ``docProps/app.xml`` is rewritten and the zip
+is normalised. A broken template raises :class:`TemplateError` naming the file and the tag.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -76,10 +80,12 @@ APP_XML = (
 
 CJK_RE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
                     "\ufe30-\ufe4f\uff00-\uffef]")
-# docxtpl turns "{_{" "}_}" "{_%" "%_}" in the rendered XML back into "{{" ...; keep
-# workbook text literal by splitting such a sequence over two w:t elements.
-DOCXTPL_MARKER_RE = re.compile(r"(?<=[{}%]_)(?=[{}%])")
-TWIPS_PER_CM = 567
+_q = lru_cache(maxsize=None)(qn)  # qn() splits the name on every call; the body calls it a lot
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+BODY_MARKER = "\u2063gsomia-reports:memo-body\u2063"
+NATIVE_RE = re.compile(r"^(.*\S) (\([^()]*[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff][^()]*\))$")
+CELL_MARGINS = 2 * 85 + 40  # the Memo Table style's cell margins and a little slack
 MUTED = MUTED_TEXT.lstrip("#")
 SHIFT_BORDER = "222222"
 GROUP_FILL = "F2F4F7"
@@ -96,20 +102,34 @@ def render_docx(context: dict, template: Path) -> bytes:
     env = Environment(undefined=StrictUndefined, autoescape=True)
     _check_template(tpl, template, env)
     memo = context["memo"]
+    _check_memo(memo)
     writer = BodyWriter(tpl, template)
-    body = writer.build(context)
     try:
-        tpl.render({"memo": memo, "body": body}, jinja_env=env, autoescape=True)
+        tpl.render({"memo": memo, "body": BodyPlaceholder()}, jinja_env=env,
+                   autoescape=True)
     except UndefinedError as exc:
         raise TemplateError(_undefined_message(tpl, template, exc)) from exc
     except JinjaTemplateError as exc:
         raise TemplateError(
             f"{template}: the template could not be filled in: {exc}; open {template} in "
             "Word and fix its {{ }} and {% %} tags") from exc
+    marker = _find_marker(tpl, template)
+    writer.build(context, marker)
+    _number_pictures(tpl)
     _set_properties(tpl, memo)
     buffer = BytesIO()
     tpl.save(buffer)
     return normalise_zip(buffer.getvalue())
+
+
+def _check_memo(memo: dict) -> None:
+    """Memo-block text goes through Jinja and docxtpl's forgiving XML parser, which would
+    drop characters XML cannot hold; refuse them instead (the context builder replaces
+    them, so this only fires on a context built some other way)."""
+    for key, value in memo.items():
+        if isinstance(value, str) and XML_ILLEGAL_RE.search(value):
+            raise ValueError(f"memo.{key} holds a control character Word cannot store: "
+                             f"{value!r}; replace it before rendering")
 
 
 def _open_template(template: Path) -> DocxTemplate:
@@ -203,23 +223,25 @@ def _check_template(tpl: DocxTemplate, template: Path, env: Environment) -> None
 
 def _undefined_message(tpl: DocxTemplate, template: Path, exc: UndefinedError) -> str:
     text = str(exc.message or exc)
-    match = (re.search(r"has no attribute '([^']+)'", text)
-             or re.search(r"'([^']+)' is undefined", text)
-             or re.search(r"no element '([^']+)'", text))
-    name = match.group(1) if match else ""
+    attribute = (re.search(r"has no attribute '([^']+)'", text)
+                 or re.search(r"no element '([^']+)'", text))
+    variable = re.search(r"'([^']+)' is undefined", text)
+    name, pattern = "", None
+    if attribute:
+        name = attribute.group(1)
+        pattern = rf"\.\s*{re.escape(name)}\b|\[\s*['\"]{re.escape(name)}['\"]"
+    elif variable:
+        name = variable.group(1)
+        pattern = rf"(?<![.\w]){re.escape(name)}\b"
     tag = ""
-    if name:
-        for _, source in _template_parts(tpl):
-            for candidate in TAG_RE.findall(_text(source)):
-                if re.search(rf"\b{re.escape(name)}\b", candidate):
-                    tag = candidate
-                    break
-            if tag:
-                break
+    if pattern:
+        tags = [t for _, source in _template_parts(tpl) for t in TAG_RE.findall(_text(source))]
+        tag = next((t for t in tags if re.search(pattern, t)), "")
     known = ", ".join(f"memo.{k}" for k in MEMO_KEYS) + ", body"
     what = f'the tag "{tag}"' if tag else "a tag"
-    return (f'{template}: {what} uses "{name or text}", which a memo does not have ({text}); '
-            f"open {template} in Word and fix the tag or remove it. Tags may use: {known}")
+    return (f'{template}: {what} uses "{name or text}", which a memo does not provide '
+            f"({text}); open {template} in Word and fix the tag or remove it. Tags may use: "
+            f"{known}")
 
 
 # --------------------------------------------------------------------------- properties
@@ -229,7 +251,7 @@ def _set_properties(tpl: DocxTemplate, memo: dict) -> None:
     """Document properties from the memo, fixed so the same memo gives the same bytes."""
     props = tpl.docx.core_properties
     as_of = date.fromisoformat(memo["as_of"])
-    stamp = datetime(as_of.year, as_of.month, as_of.day)
+    stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
     props.title = _prop(memo.get("subject", ""))
     props.subject = _prop(memo.get("title", ""))
     props.author = _prop(memo.get("author") or memo.get("office") or "")
@@ -241,7 +263,6 @@ def _set_properties(tpl: DocxTemplate, memo: dict) -> None:
     props.last_modified_by = LAST_MODIFIED_BY
     props.revision = 1
     props.created = props.modified = stamp
-    props.last_printed = stamp
     for rel in tpl.docx.part.package.rels.values():
         if rel.reltype == RT.EXTENDED_PROPERTIES:
             rel.target_part._blob = APP_XML
@@ -260,22 +281,35 @@ def _prop(text: str, sep: str | None = None, limit: int = 255) -> str:
 # --------------------------------------------------------------------------- body
 
 
-class BodyXml:
-    """The memo body for the template's ``{{p body }}``: its paragraphs and tables as XML.
+class BodyPlaceholder:
+    """What ``{{p body }}`` renders to: one marker paragraph, replaced by the memo body.
 
-    What docxtpl's ``new_subdoc()`` gives, without its docxcompose dependency: Jinja
-    inserts ``__html__()`` as it is (already XML, so autoescape leaves it alone), after
-    the template itself has been rendered, so text in it is never evaluated.
+    The body is spliced into the document tree after docxtpl has rendered the template
+    and finished its own clean-up of the rendered XML (which rewrites ``{_{`` to ``{{``,
+    tabs and line breaks): workbook text never passes through Jinja or those rewrites.
     """
 
-    def __init__(self, body):
-        self.body = body
-
     def __html__(self) -> str:
-        xml = etree.tostring(self.body, encoding="unicode")
-        return re.sub(r"^<w:body[^>]*>|</w:body>$", "", xml)
+        return f"<w:p><w:r><w:t>{BODY_MARKER}</w:t></w:r></w:p>"
 
     __str__ = __html__
+
+
+def _find_marker(tpl: DocxTemplate, template: Path):
+    """The paragraph ``{{p body }}`` rendered to, in the rendered document."""
+    found = [t for t in tpl.docx.element.body.iter(qn("w:t")) if t.text == BODY_MARKER]
+    if len(found) != 1:
+        raise TemplateError(
+            f"{template}: {{{{p body }}}} must appear exactly once in the document body "
+            f"(found {len(found)}); open {template} in Word and keep one {{{{p body }}}} "
+            "paragraph, outside any loop")
+    return found[0].getparent().getparent()
+
+
+def _number_pictures(tpl: DocxTemplate) -> None:
+    """Unique drawing ids (wp:docPr/@id), numbered in document order."""
+    for number, doc_pr in enumerate(tpl.docx.element.body.iter(qn("wp:docPr")), start=1):
+        doc_pr.set("id", str(number))
 
 
 class BodyWriter:
@@ -311,16 +345,26 @@ class BodyWriter:
         for path in ('w:style[@w:styleId="Normal"]/w:rPr/w:rFonts',
                      "w:docDefaults/w:rPrDefault/w:rPr/w:rFonts"):
             found = styles.xpath(path)
-            if found and found[0].get(qn("w:eastAsia")):
-                return found[0].get(qn("w:eastAsia"))
+            if found and found[0].get(_q("w:eastAsia")):
+                return found[0].get(_q("w:eastAsia"))
         return FONT_EAST_ASIAN
 
     # -- the sub-document ------------------------------------------------------------
 
-    def build(self, context: dict) -> BodyXml:
-        # The document's own namespace map, so the body's elements use its w:, r:, wp:
-        # prefixes (docxtpl's clean-up after rendering matches "<w:p" and "<w:t").
-        self.body = etree.Element(qn("w:body"), nsmap=self.doc.element.nsmap)
+    def build(self, context: dict, marker) -> None:
+        """Write the body's paragraphs and tables in place of the ``marker`` paragraph."""
+        # Built in a holder inside the same document, then moved before the marker:
+        # moving a large tree between lxml documents is slow (namespace fix-ups).
+        self.body = etree.SubElement(self.doc.element, _q("w:body"))
+        try:
+            self._build(context)
+            for child in list(self.body):
+                marker.addprevious(child)
+        finally:
+            self.doc.element.remove(self.body)
+        marker.getparent().remove(marker)
+
+    def _build(self, context: dict) -> None:
         memo = context["memo"]
         if memo.get("window"):
             p = self.paragraph("Memo Period")
@@ -331,7 +375,6 @@ class BodyWriter:
             self.run(self.paragraph(f"Heading {level}"), section["heading"])
             for block in section["blocks"]:
                 self.block(block, level)
-        return BodyXml(self.body)
 
     def block(self, block: dict, level: int) -> None:
         kind = block.get("type")
@@ -348,52 +391,56 @@ class BodyWriter:
 
     def paragraph(self, style: str, parent=None, keep_next: bool = False,
                   align: str | None = None):
-        p = etree.SubElement(self.body if parent is None else parent, qn("w:p"))
-        ppr = etree.SubElement(p, qn("w:pPr"))
-        etree.SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), self.styles[style])
+        p = etree.SubElement(self.body if parent is None else parent, _q("w:p"))
+        ppr = etree.SubElement(p, _q("w:pPr"))
+        etree.SubElement(ppr, _q("w:pStyle")).set(_q("w:val"), self.styles[style])
         if keep_next:
-            etree.SubElement(ppr, qn("w:keepNext"))
+            etree.SubElement(ppr, _q("w:keepNext"))
         if align:
-            etree.SubElement(ppr, qn("w:jc")).set(qn("w:val"), align)
+            etree.SubElement(ppr, _q("w:jc")).set(_q("w:val"), align)
         return p
 
     def run(self, parent, text: str, *, style: str | None = None, bold: bool = False,
             italic: bool = False, muted: bool = False, size: int | None = None,
             fill: str | None = None):
         """A run of literal text (escaped by lxml); line breaks become w:br."""
-        r = etree.SubElement(parent, qn("w:r"))
-        rpr = etree.SubElement(r, qn("w:rPr"))
+        r = etree.SubElement(parent, _q("w:r"))
+        rpr = etree.SubElement(r, _q("w:rPr"))
         if style:
-            etree.SubElement(rpr, qn("w:rStyle")).set(qn("w:val"), self.styles[style])
-        fonts = etree.SubElement(rpr, qn("w:rFonts"))
-        fonts.set(qn("w:eastAsia"), self.east_asian)
+            etree.SubElement(rpr, _q("w:rStyle")).set(_q("w:val"), self.styles[style])
+        fonts = etree.SubElement(rpr, _q("w:rFonts"))
+        fonts.set(_q("w:eastAsia"), self.east_asian)
         if CJK_RE.search(text):
-            fonts.set(qn("w:hint"), "eastAsia")
+            fonts.set(_q("w:hint"), "eastAsia")
         if bold:
-            etree.SubElement(rpr, qn("w:b"))
-            etree.SubElement(rpr, qn("w:bCs"))
+            etree.SubElement(rpr, _q("w:b"))
+            etree.SubElement(rpr, _q("w:bCs"))
         if italic:
-            etree.SubElement(rpr, qn("w:i"))
-            etree.SubElement(rpr, qn("w:iCs"))
+            etree.SubElement(rpr, _q("w:i"))
+            etree.SubElement(rpr, _q("w:iCs"))
         if muted:
-            etree.SubElement(rpr, qn("w:color")).set(qn("w:val"), MUTED)
+            etree.SubElement(rpr, _q("w:color")).set(_q("w:val"), MUTED)
         if size:
-            etree.SubElement(rpr, qn("w:sz")).set(qn("w:val"), str(size))
-            etree.SubElement(rpr, qn("w:szCs")).set(qn("w:val"), str(size))
+            etree.SubElement(rpr, _q("w:sz")).set(_q("w:val"), str(size))
+            etree.SubElement(rpr, _q("w:szCs")).set(_q("w:val"), str(size))
         if fill:
-            shd = etree.SubElement(rpr, qn("w:shd"))
-            shd.set(qn("w:val"), "clear")
-            shd.set(qn("w:color"), "auto")
-            shd.set(qn("w:fill"), fill)
+            shd = etree.SubElement(rpr, _q("w:shd"))
+            shd.set(_q("w:val"), "clear")
+            shd.set(_q("w:color"), "auto")
+            shd.set(_q("w:fill"), fill)
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         for i, line in enumerate(lines):
             if i:
-                etree.SubElement(r, qn("w:br"))
-            for piece in DOCXTPL_MARKER_RE.split(line):
-                if piece or len(lines) == 1:
-                    t = etree.SubElement(r, qn("w:t"))
-                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                    t.text = piece
+                etree.SubElement(r, _q("w:br"))
+            if line or len(lines) == 1:
+                t = etree.SubElement(r, _q("w:t"))
+                t.set(XML_SPACE, "preserve")
+                try:
+                    t.text = line
+                except ValueError as exc:
+                    raise ValueError(f"the text {line[:80]!r} holds a character Word cannot "
+                                     "store (a control character); replace it in the "
+                                     "workbook") from exc
         return r
 
     def cite(self, parent, row: dict) -> None:
@@ -401,13 +448,13 @@ class BodyWriter:
             self.run(parent, " " + row["cite_text"], style="Memo Citation")
 
     def tab(self, parent) -> None:
-        etree.SubElement(etree.SubElement(parent, qn("w:r")), qn("w:tab"))
+        etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:tab"))
 
     def hyperlink(self, parent, text: str, url: str) -> None:
         rid = self.part.relate_to(url, RT.HYPERLINK, is_external=True)
-        link = etree.SubElement(parent, qn("w:hyperlink"))
-        link.set(qn("r:id"), rid)
-        link.set(qn("w:history"), "1")
+        link = etree.SubElement(parent, _q("w:hyperlink"))
+        link.set(_q("r:id"), rid)
+        link.set(_q("w:history"), "1")
         self.run(link, text, style="Hyperlink")
 
     # -- tables ------------------------------------------------------------------------
@@ -416,22 +463,22 @@ class BodyWriter:
         """A "Memo Table" with fixed column widths (cm, scaled to the text column)."""
         total_cm = sum(width for _, width in columns)
         widths = [int(self.text_width / 635 * width / total_cm) for _, width in columns]
-        tbl = etree.SubElement(self.body, qn("w:tbl"))
-        tblpr = etree.SubElement(tbl, qn("w:tblPr"))
-        etree.SubElement(tblpr, qn("w:tblStyle")).set(qn("w:val"), self.styles["Memo Table"])
-        tblw = etree.SubElement(tblpr, qn("w:tblW"))
-        tblw.set(qn("w:w"), str(sum(widths)))
-        tblw.set(qn("w:type"), "dxa")
-        etree.SubElement(tblpr, qn("w:tblLayout")).set(qn("w:type"), "fixed")
-        look = etree.SubElement(tblpr, qn("w:tblLook"))
+        tbl = etree.SubElement(self.body, _q("w:tbl"))
+        tblpr = etree.SubElement(tbl, _q("w:tblPr"))
+        etree.SubElement(tblpr, _q("w:tblStyle")).set(_q("w:val"), self.styles["Memo Table"])
+        tblw = etree.SubElement(tblpr, _q("w:tblW"))
+        tblw.set(_q("w:w"), str(sum(widths)))
+        tblw.set(_q("w:type"), "dxa")
+        etree.SubElement(tblpr, _q("w:tblLayout")).set(_q("w:type"), "fixed")
+        look = etree.SubElement(tblpr, _q("w:tblLook"))
         for attr, value in (("w:val", "04A0" if header else "0000"),
                             ("w:firstRow", "1" if header else "0"), ("w:lastRow", "0"),
                             ("w:firstColumn", "0"), ("w:lastColumn", "0"),
                             ("w:noHBand", "1"), ("w:noVBand", "1")):
-            look.set(qn(attr), value)
-        grid = etree.SubElement(tbl, qn("w:tblGrid"))
+            look.set(_q(attr), value)
+        grid = etree.SubElement(tbl, _q("w:tblGrid"))
         for width in widths:
-            etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(width))
+            etree.SubElement(grid, _q("w:gridCol")).set(_q("w:w"), str(width))
         if header:
             tr = self.row(tbl, header=True)
             for (title, _), width in zip(columns, widths, strict=True):
@@ -440,35 +487,35 @@ class BodyWriter:
         return tbl, widths
 
     def row(self, tbl, header: bool = False):
-        tr = etree.SubElement(tbl, qn("w:tr"))
-        trpr = etree.SubElement(tr, qn("w:trPr"))
-        etree.SubElement(trpr, qn("w:cantSplit"))
+        tr = etree.SubElement(tbl, _q("w:tr"))
+        trpr = etree.SubElement(tr, _q("w:trPr"))
+        etree.SubElement(trpr, _q("w:cantSplit"))
         if header:
-            etree.SubElement(trpr, qn("w:tblHeader"))
+            etree.SubElement(trpr, _q("w:tblHeader"))
         return tr
 
     def cell(self, tr, width: int, fill: str | None = None, span: int = 1,
              outline: bool = False):
-        tc = etree.SubElement(tr, qn("w:tc"))
-        tcpr = etree.SubElement(tc, qn("w:tcPr"))
-        tcw = etree.SubElement(tcpr, qn("w:tcW"))
-        tcw.set(qn("w:w"), str(width))
-        tcw.set(qn("w:type"), "dxa")
+        tc = etree.SubElement(tr, _q("w:tc"))
+        tcpr = etree.SubElement(tc, _q("w:tcPr"))
+        tcw = etree.SubElement(tcpr, _q("w:tcW"))
+        tcw.set(_q("w:w"), str(width))
+        tcw.set(_q("w:type"), "dxa")
         if span > 1:
-            etree.SubElement(tcpr, qn("w:gridSpan")).set(qn("w:val"), str(span))
+            etree.SubElement(tcpr, _q("w:gridSpan")).set(_q("w:val"), str(span))
         if outline:
-            borders = etree.SubElement(tcpr, qn("w:tcBorders"))
+            borders = etree.SubElement(tcpr, _q("w:tcBorders"))
             for side in ("top", "left", "bottom", "right"):
-                edge = etree.SubElement(borders, qn(f"w:{side}"))
-                edge.set(qn("w:val"), "single")
-                edge.set(qn("w:sz"), "12")
-                edge.set(qn("w:space"), "0")
-                edge.set(qn("w:color"), SHIFT_BORDER)
+                edge = etree.SubElement(borders, _q(f"w:{side}"))
+                edge.set(_q("w:val"), "single")
+                edge.set(_q("w:sz"), "12")
+                edge.set(_q("w:space"), "0")
+                edge.set(_q("w:color"), SHIFT_BORDER)
         if fill:
-            shd = etree.SubElement(tcpr, qn("w:shd"))
-            shd.set(qn("w:val"), "clear")
-            shd.set(qn("w:color"), "auto")
-            shd.set(qn("w:fill"), fill)
+            shd = etree.SubElement(tcpr, _q("w:shd"))
+            shd.set(_q("w:val"), "clear")
+            shd.set(_q("w:color"), "auto")
+            shd.set(_q("w:fill"), fill)
         return tc
 
     def text_cell(self, tr, width: int, text: str, **run_args):
@@ -476,14 +523,13 @@ class BodyWriter:
         self.run(self.paragraph("Memo Table Text", tc), text, **run_args)
         return tc
 
-    def stance_cell(self, tr, width: int, stance: str, shifted: bool = False,
-                    size: int | None = None):
+    def stance_cell(self, tr, width: int, stance: str, shifted: bool = False):
         fill = _stance_fill(stance)
         tc = self.cell(tr, width, fill=fill, outline=shifted)
         p = self.paragraph("Memo Table Text", tc)
         if stance:
             label = STANCE_LABELS.get(stance, stance)
-            self.run(p, f"{label} {SHIFT_MARK}" if shifted else label, size=size)
+            self.run(p, f"{label} {SHIFT_MARK}" if shifted else label)
         return tc
 
     # -- blocks ------------------------------------------------------------------------
@@ -530,8 +576,9 @@ class BodyWriter:
             self.cite(p, row)
             if row.get("summary"):
                 self.run(self.paragraph("Memo Table Text", tc), row["summary"])
-            self.text_cell(tr, widths[2], "; ".join(row.get("actors") or []))
-            self.text_cell(tr, widths[3], "; ".join(row.get("issues") or []))
+            self.text_cell(tr, widths[2], "\n".join(_fit_name(a, widths[2])
+                                                     for a in row.get("actors") or []))
+            self.text_cell(tr, widths[3], "\n".join(row.get("issues") or []))
             sig = row.get("significance")
             self.text_cell(tr, widths[4], "" if sig is None else str(sig))
         self.spacer()
@@ -541,7 +588,8 @@ class BodyWriter:
                                   ("Since", 2.2), ("Position", 8.0)])
         for row in block["rows"]:
             tr = self.row(tbl)
-            self.text_cell(tr, widths[0], row.get("label", ""), bold=True)
+            self.text_cell(tr, widths[0], _fit_name(row.get("label", ""), widths[0], True),
+                           bold=True)
             self.stance_cell(tr, widths[1], row.get("stance", ""))
             self.text_cell(tr, widths[2], row.get("since", ""))
             tc = self.cell(tr, widths[3])
@@ -568,7 +616,8 @@ class BodyWriter:
                                   ("Date", 2.1), ("Why", 4.5)])
         for row in block["rows"]:
             tr = self.row(tbl)
-            self.text_cell(tr, widths[0], row.get("actor", ""), bold=True)
+            self.text_cell(tr, widths[0], _fit_name(row.get("actor", ""), widths[0], True),
+                           bold=True)
             self.text_cell(tr, widths[1], row.get("issue", ""))
             p = self.paragraph("Memo Table Text", self.cell(tr, widths[2]))
             before, after = row.get("from", ""), row.get("to", "")
@@ -610,7 +659,7 @@ class BodyWriter:
                      country_label(group["country"]), bold=True)
             for actor_row in group["rows"]:
                 tr = self.row(tbl)
-                self.text_cell(tr, widths[0], actor_row["actor"])
+                self.text_cell(tr, widths[0], _fit_name(actor_row["actor"], widths[0]))
                 for cell, width in zip(actor_row["cells"][start:stop], widths[1:], strict=True):
                     stance = cell.get("stance", "")
                     shifted = bool(cell.get("shifted") and block.get("marks_shifts") and stance)
@@ -677,25 +726,25 @@ class BodyWriter:
         alt = block.get("alt", "")
         self.figures += 1
         width, height = self._picture_size(png)
-        tbl = etree.SubElement(self.body, qn("w:tbl"))
-        tblpr = etree.SubElement(tbl, qn("w:tblPr"))
-        tblw = etree.SubElement(tblpr, qn("w:tblW"))
-        tblw.set(qn("w:w"), str(self.text_width // 635))
-        tblw.set(qn("w:type"), "dxa")
-        etree.SubElement(tblpr, qn("w:tblLayout")).set(qn("w:type"), "fixed")
-        margins = etree.SubElement(tblpr, qn("w:tblCellMar"))
+        tbl = etree.SubElement(self.body, _q("w:tbl"))
+        tblpr = etree.SubElement(tbl, _q("w:tblPr"))
+        tblw = etree.SubElement(tblpr, _q("w:tblW"))
+        tblw.set(_q("w:w"), str(self.text_width // 635))
+        tblw.set(_q("w:type"), "dxa")
+        etree.SubElement(tblpr, _q("w:tblLayout")).set(_q("w:type"), "fixed")
+        margins = etree.SubElement(tblpr, _q("w:tblCellMar"))
         for side in ("left", "right"):
-            edge = etree.SubElement(margins, qn(f"w:{side}"))
-            edge.set(qn("w:w"), "0")
-            edge.set(qn("w:type"), "dxa")
-        etree.SubElement(tblpr, qn("w:tblLook")).set(qn("w:val"), "0000")
-        grid = etree.SubElement(tbl, qn("w:tblGrid"))
-        etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(self.text_width // 635))
+            edge = etree.SubElement(margins, _q(f"w:{side}"))
+            edge.set(_q("w:w"), "0")
+            edge.set(_q("w:type"), "dxa")
+        etree.SubElement(tblpr, _q("w:tblLook")).set(_q("w:val"), "0000")
+        grid = etree.SubElement(tbl, _q("w:tblGrid"))
+        etree.SubElement(grid, _q("w:gridCol")).set(_q("w:w"), str(self.text_width // 635))
         tc = self.cell(self.row(tbl), self.text_width // 635)
         p = self.paragraph("Normal", tc, keep_next=True, align="center")
-        drawing = etree.SubElement(etree.SubElement(p, qn("w:r")), qn("w:drawing"))
+        drawing = etree.SubElement(etree.SubElement(p, _q("w:r")), _q("w:drawing"))
         inline = self.part.new_pic_inline(BytesIO(png), Emu(width), Emu(height))
-        doc_pr = inline.find(qn("wp:docPr"))
+        doc_pr = inline.find(_q("wp:docPr"))
         doc_pr.set("name", f"Figure {self.figures}")
         doc_pr.set("descr", alt)
         doc_pr.set("title", alt)
@@ -704,14 +753,14 @@ class BodyWriter:
         self.spacer(after=0)
 
     def _picture_size(self, png: bytes) -> tuple[int, int]:
-        """EMU size fitting the text column, at most 60% of the text height."""
+        """EMU size fitting the text column, at most 72% of the text height."""
         from docx.image.image import Image
 
         image = Image.from_blob(png)
         px_w, px_h = max(image.px_width, 1), max(image.px_height, 1)
         width = self.text_width
         height = width * px_h // px_w
-        limit = int(self.text_height * 0.6)
+        limit = int(self.text_height * 0.72)
         if height > limit:
             width, height = width * limit // height, limit
         return width, height
@@ -719,8 +768,34 @@ class BodyWriter:
     def spacer(self, after: int = 120) -> None:
         """A gap after a table; it also keeps Word from joining two tables into one."""
         p = self.paragraph("Memo Table Text")
-        spacing = etree.SubElement(p.find(qn("w:pPr")), qn("w:spacing"))
-        spacing.set(qn("w:after"), str(after))
+        spacing = etree.SubElement(p.find(_q("w:pPr")), _q("w:spacing"))
+        spacing.set(_q("w:after"), str(after))
+
+
+def _fit_name(name: str, width: int, bold: bool = False, size: float = 8.5) -> str:
+    """Break "Name (native name)" before the parenthesis unless it surely fits the line.
+
+    LibreOffice may break a line where Latin text meets Hangul or Kanji, which would
+    leave "Moon Jae-in (" on one line and "문재인)" on the next. A rough greedy wrap of
+    the Latin part, with narrow and with wide letters, finds where the native name would
+    start; unless both say it fits there, it starts a line of its own.
+    """
+    match = NATIVE_RE.match(name)
+    if not match:
+        return name
+    full = size * 20  # twips: CJK characters are one em wide, Latin ones about 0.55 em
+    room = width - CELL_MARGINS
+    for em in ((0.56, 0.68) if bold else (0.5, 0.62)):
+        def length(text: str, latin: float = em * full) -> float:
+            return sum(full if CJK_RE.match(ch) else latin for ch in text)
+
+        line = 0.0
+        for word in match.group(1).split(" "):
+            step = length((" " if line else "") + word)
+            line = line + step if line + step <= room or not line else length(word)
+        if line + length(" " + match.group(2)) > room:
+            return f"{match.group(1)}\n{match.group(2)}"
+    return name
 
 
 def _stance_fill(stance: str) -> str | None:

@@ -72,8 +72,9 @@ def render_html(context: dict, templates_dir: Path) -> str:
             if kind not in known:
                 raise TemplateError(
                     f'{BLOCKS_TEMPLATE}: no macro for block type "{kind}" (section '
-                    f'"{sec.get("id")}"); add {{% macro {BLOCK_MACRO_PREFIX}{kind}(block) %}} '
-                    f"to {Path(templates_dir) / BLOCKS_TEMPLATE} or fix the memo builder. "
+                    f'"{sec.get("id")}"); add {{% macro {BLOCK_MACRO_PREFIX}{kind}'
+                    f"(block, memo, sec, hlevel, uid) %}} to "
+                    f"{Path(templates_dir) / BLOCKS_TEMPLATE} or fix the memo builder. "
                     f"Known block types: {', '.join(sorted(known))}")
     return _render(env, MEMO_TEMPLATE, {
         "memo": context["memo"], "sections": context["sections"],
@@ -178,8 +179,16 @@ def _template_error(exc: jinja2.TemplateError, env: jinja2.Environment,
     where, line = rendering, None
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where, line = exc.name or exc.filename or rendering, exc.lineno
-        what = f"syntax error: {exc.message}"
-        fix = "fix the tag on that line (every {% if %}/{% for %}/{% block %} needs its end)"
+        message = str(exc.message or "").rstrip(". ")
+        what = f"syntax error: {message}"
+        if message.startswith(("No filter named", "No test named")):
+            own = sorted(set(env.filters) - set(jinja2.defaults.DEFAULT_FILTERS))
+            fix = f"use a jinja2 built-in filter or one of this renderer's: {', '.join(own)}"
+        elif "tag" in message or "end of template" in message:
+            fix = "fix the tag on that line (each {% if %}, {% for %}, {% macro %} and " \
+                  "{% block %} needs its {% end... %})"
+        else:
+            fix = "correct the template syntax on that line"
     else:
         # Jinja rewrites tracebacks so template frames carry the template's own file
         # and line: the innermost one is where it failed.
@@ -189,12 +198,14 @@ def _template_error(exc: jinja2.TemplateError, env: jinja2.Environment,
                 where, line = path.name, frame.lineno
                 break
         if isinstance(exc, jinja2.TemplateNotFound):
-            what = f'includes or extends "{exc.name}", which does not exist in {folder}'
+            what = (f'"{exc.name}" does not exist in {folder}' if exc.name == where else
+                    f'uses "{exc.name}", which does not exist in {folder}')
             fix = "restore that template or correct the name"
         elif isinstance(exc, jinja2.UndefinedError):
             what = f"unknown variable or attribute: {exc.message}"
-            fix = ("use only the variables the memo context provides (see "
-                   "reports/context.py) and the macros of blocks.html")
+            fix = ("use only what the page is given: memo, sections, sources and page (index: "
+                   "entries and page), with the fields reports/context.py documents, and "
+                   "the macros of blocks.html")
         else:
             what = str(exc.message or exc)
             fix = "correct the template"

@@ -6,7 +6,7 @@ may import this module cheaply.
 Stances
     ``STANCE_COLOURS`` are light fills: the stance word is always printed on them in
     ``STANCE_TEXT``, and every pair passes WCAG AA for normal text (contrast at least
-    4.5:1; in fact each is above 12:1, see ``tests/test_charts.py``). Colour is never the
+    4.5:1; in fact each is 11:1 or more, see ``tests/test_charts.py``). Colour is never the
     only signal: print ``STANCE_LABELS[stance]`` in the cell too. A cell with no position
     recorded is left ``BLANK_FILL`` and empty.
 

@@ -1,0 +1,289 @@
+"""Distribution through a real SMTP server on loopback: who, what, exactly once, retries."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from fixtures_mail import (
+    DOCX_MIME,
+    RECIPIENTS,
+    MailServer,
+    add_distribution,
+    copy_workbook,
+    parts,
+    smtp_server_fixture,  # noqa: F401  (the smtp_server fixture)
+    write_config,
+)
+
+from reports.config import MemoConfig, Recipient, load_config
+from reports.distribute import message_id, recipients_for, send_memo
+from reports.errors import EXIT_OK, EXIT_UNDELIVERED, ConfigError
+from reports.ledger import Ledger
+from reports.scheduler import run_due
+
+MONDAY = datetime.fromisoformat("2019-11-25T07:05+09:00")  # fires 0 7 * * MON Asia/Seoul
+ADDRESSES = sorted(e for _, e in RECIPIENTS)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def docx_path(cfg, as_of="2019-11-25", memo="weekly") -> Path:
+    return cfg.output / memo / as_of / f"{memo}_{as_of}.docx"
+
+
+def deliveries(cfg) -> list[dict]:
+    with Ledger.open(cfg.ledger_path) as ledger:
+        return [asdict(d) for d in ledger.deliveries()]
+
+
+def test_run_sends_each_recipient_the_built_docx(tmp_path, smtp_server):
+    cfg = load_config(write_config(tmp_path, port=smtp_server.port))
+    assert run_due(cfg, MONDAY) == EXIT_OK
+    got = smtp_server.received
+    assert sorted(r for m in got for r in m.rcpt_tos) == ADDRESSES
+    built = docx_path(cfg).read_bytes()
+    for message in got:
+        assert message.mail_from == "desk@example.org"
+        msg = message.message
+        assert msg["Subject"] == "Japan-South Korea weekly update, 25 November 2019"
+        (rcpt,) = message.rcpt_tos
+        assert rcpt in msg["To"] and "," not in msg["To"].addresses[0].addr_spec
+        assert msg["Message-ID"] == message_id("weekly", "2019-11-25", 1, rcpt)
+        assert msg["Date"]  # from the fire time: 2019-11-24 22:00 UTC
+        assert msg["Date"].datetime == at("2019-11-25T07:00+09:00")
+        files = message.attachments()
+        assert list(files) == ["weekly_2019-11-25.docx"]
+        mime, data = files["weekly_2019-11-25.docx"]
+        assert mime == DOCX_MIME and data == built
+        body = msg.get_body(("plain",)).get_content()
+        assert "25 November 2019" in body and "weekly_2019-11-25.docx" in body
+        assert msg.get_body(("html",)).get_content().startswith("<!DOCTYPE html>")
+    assert {d["outcome"] for d in deliveries(cfg)} == {"sent"}
+    # Later runs the same day send nothing again.
+    assert run_due(cfg, at("2019-11-25T09:00+09:00")) == EXIT_OK
+    assert run_due(cfg, at("2019-11-28T09:00+09:00")) == EXIT_OK
+    assert len(smtp_server.received) == 2
+
+
+def test_flaky_server_ends_with_each_recipient_served_once(tmp_path, smtp_server, caplog):
+    caplog.set_level(logging.INFO)
+    smtp_server.handler.fail_next("drop", "451")  # first connection dies mid-DATA, then 451
+    cfg = load_config(write_config(tmp_path, port=smtp_server.port, backoff_minutes=5))
+    assert run_due(cfg, MONDAY) == EXIT_UNDELIVERED
+    assert smtp_server.received == []
+    rows = deliveries(cfg)
+    assert [(d["outcome"], d["attempts"]) for d in rows] == [("failed", 1), ("failed", 1)]
+    assert all(d["next_attempt"] == "2019-11-24T22:10:00Z" for d in rows)  # now + 5 min
+    assert "closed the connection" in rows[0]["error"] and "451" in rows[1]["error"]
+    assert "the next run after 2019-11-24T22:10:00Z tries again" in caplog.text
+
+    # Too early for the retry: nothing is tried, still undelivered.
+    assert run_due(cfg, at("2019-11-25T07:08+09:00")) == EXIT_UNDELIVERED
+    assert smtp_server.handler.attempts == 2
+
+    # The server goes down completely: refused connections, backoff doubles.
+    smtp_server.stop()
+    assert run_due(cfg, at("2019-11-25T07:10+09:00")) == EXIT_UNDELIVERED
+    rows = deliveries(cfg)
+    assert [(d["outcome"], d["attempts"]) for d in rows] == [("failed", 2), ("failed", 2)]
+    assert all(d["next_attempt"] == "2019-11-24T22:20:00Z" for d in rows)  # now + 10 min
+    assert "cannot reach the SMTP server" in rows[0]["error"]
+
+    # It recovers; the next due run delivers each message exactly once.
+    smtp_server.start()
+    assert run_due(cfg, at("2019-11-25T07:20+09:00")) == EXIT_OK
+    assert smtp_server.count_by_recipient() == {a: 1 for a in ADDRESSES}
+    assert [(d["outcome"], d["attempts"]) for d in deliveries(cfg)] == [("sent", 3)] * 2
+    assert run_due(cfg, at("2019-11-25T08:00+09:00")) == EXIT_OK
+    assert len(smtp_server.received) == 2
+    # Retries of one revision keep the Message-ID.
+    assert set(smtp_server.message_ids()) == {message_id("weekly", "2019-11-25", 1, a)
+                                              for a in ADDRESSES}
+
+
+def test_one_recipient_failing_does_not_stop_the_others(tmp_path, smtp_server):
+    smtp_server.handler.reject_rcpt.add("japan.desk@example.org")
+    cfg = load_config(write_config(tmp_path, port=smtp_server.port))
+    assert run_due(cfg, MONDAY) == EXIT_UNDELIVERED  # 550: given up at once, reported
+    assert smtp_server.count_by_recipient() == {"director.asia@example.org": 1}
+    rows = {d["recipient"]: d for d in deliveries(cfg)}
+    assert rows["director.asia@example.org"]["outcome"] == "sent"
+    refused = rows["japan.desk@example.org"]
+    assert refused["outcome"] == "gave-up" and refused["attempts"] == 1
+    assert "550" in refused["error"] and "permanent" in refused["error"]
+    # A permanent refusal is not retried by later runs ...
+    assert run_due(cfg, at("2019-11-25T09:00+09:00")) == EXIT_OK
+    assert len(smtp_server.received) == 1
+    # ... but `send` tries again once the address is fixed on the server side.
+    smtp_server.handler.reject_rcpt.clear()
+    assert send_memo(cfg, "weekly", date(2019, 11, 25)) == EXIT_OK
+    assert smtp_server.count_by_recipient() == {a: 1 for a in ADDRESSES}
+
+
+def test_gives_up_after_max_attempts_and_reports(tmp_path, smtp_server, caplog):
+    smtp_server.stop()
+    cfg = load_config(write_config(tmp_path, port=smtp_server.port, max_attempts=3,
+                                   backoff_minutes=1, recipients=RECIPIENTS[:1]))
+    times = ["07:05", "07:06", "07:08", "07:12", "07:30"]
+    codes = [run_due(cfg, at(f"2019-11-25T{t}+09:00")) for t in times]
+    assert codes == [EXIT_UNDELIVERED] * 3 + [EXIT_OK] * 2
+    (row,) = deliveries(cfg)
+    assert row["outcome"] == "gave-up" and row["attempts"] == 3
+    assert "gave up delivering weekly as of 2019-11-25" in caplog.text
+    assert "send weekly --as-of 2019-11-25" in caplog.text
+    smtp_server.start()
+    assert send_memo(cfg, "weekly", date(2019, 11, 25)) == EXIT_OK
+    assert smtp_server.count_by_recipient() == {"director.asia@example.org": 1}
+    assert send_memo(cfg, "weekly", date(2019, 11, 25)) == EXIT_OK  # already sent: nothing
+    assert len(smtp_server.received) == 1
+
+
+def test_send_of_a_memo_built_by_the_build_command(tmp_path, smtp_server):
+    from reports.build import build
+
+    cfg = load_config(write_config(tmp_path, port=smtp_server.port, cron=""))
+    with pytest.raises(ConfigError, match="has not been built as of 2019-11-29"):
+        send_memo(cfg, "weekly", date(2019, 11, 29))
+    build(cfg, [cfg.memo("weekly")], date(2019, 11, 29))
+    assert send_memo(cfg, "weekly", date(2019, 11, 29)) == EXIT_OK
+    assert smtp_server.count_by_recipient() == {a: 1 for a in ADDRESSES}
+    assert send_memo(cfg, "weekly", date(2019, 11, 29)) == EXIT_OK
+    assert len(smtp_server.received) == 2
+    # Rebuilt with different content: a new revision, sent again with a new Message-ID.
+    built = docx_path(cfg, "2019-11-29")
+    cfg.desk.marking = "SECRET"
+    build(cfg, [cfg.memo("weekly")], date(2019, 11, 29))
+    assert built.exists()
+    assert send_memo(cfg, "weekly", date(2019, 11, 29)) == EXIT_OK
+    assert len(smtp_server.received) == 4
+    latest = smtp_server.received[-1].message
+    assert ".r2." in latest["Message-ID"] and "revision 2" in latest["Subject"]
+    assert latest.get_body(("plain",)).get_content().startswith("SECRET")
+
+
+def test_dry_run_writes_deterministic_eml_files_and_sends_nothing(tmp_path, smtp_server):
+    cfg = load_config(write_config(tmp_path, port=smtp_server.port))
+    assert run_due(cfg, MONDAY) == EXIT_OK
+    before = [dict(d) for d in deliveries(cfg)]
+    assert send_memo(cfg, "weekly", date(2019, 11, 25), dry_run=True) == EXIT_OK
+    emls = sorted(cfg.outbox_path.rglob("*.eml"))
+    assert len(emls) == 2
+    first = [p.read_bytes() for p in emls]
+    assert send_memo(cfg, "weekly", date(2019, 11, 25), dry_run=True) == EXIT_OK
+    assert [p.read_bytes() for p in sorted(cfg.outbox_path.rglob("*.eml"))] == first
+    assert len(smtp_server.received) == 2  # only the run's
+    assert [dict(d) for d in deliveries(cfg)] == before
+    # The .eml is the very message the server got (same Message-ID, same attachment).
+    import email
+    from email.policy import default
+
+    sent = {m.rcpt_tos[0]: m for m in smtp_server.received}
+    for path in emls:
+        msg = email.message_from_bytes(path.read_bytes(), policy=default)
+        rcpt = msg["To"].addresses[0].addr_spec
+        assert msg["Message-ID"] == sent[rcpt].message["Message-ID"]
+        (part,) = list(msg.iter_attachments())
+        assert part.get_content() == docx_path(cfg).read_bytes()
+    assert parts(cfg.outbox_path) == []
+
+
+def test_dry_run_without_any_run_record(tmp_path, smtp_server):
+    from reports.build import build
+
+    cfg = load_config(write_config(tmp_path, port=smtp_server.port, cron=""))
+    build(cfg, [cfg.memo("weekly")], date(2019, 11, 29))
+    assert send_memo(cfg, "weekly", date(2019, 11, 29), dry_run=True) == EXIT_OK
+    assert len(list(cfg.outbox_path.rglob("*.eml"))) == 2
+    assert not cfg.ledger_path.exists()
+    assert smtp_server.received == []
+
+
+def test_distribution_sheet_wins_when_it_names_the_memo():
+    memo = MemoConfig(id="weekly", kind="weekly",
+                      recipients=[Recipient("Config", "config@example.org")])
+    sheet = [{"memo_id": "weekly", "name": "A", "email": "a@example.org", "active": True},
+             {"memo_id": "weekly", "name": "B", "email": "b@example.org", "active": False},
+             {"memo_id": "weekly", "name": "A again", "email": "A@example.org",
+              "active": True},
+             {"memo_id": "overview", "name": "C", "email": "c@example.org", "active": True}]
+    assert [r.email for r in recipients_for(None, memo, sheet)] == ["a@example.org"]
+    other = MemoConfig(id="issue-x", kind="issue", issue="x",
+                       recipients=[Recipient("Config", "config@example.org")])
+    assert [r.email for r in recipients_for(None, other, sheet)] == ["config@example.org"]
+    assert [r.email for r in recipients_for(None, memo, [])] == ["config@example.org"]
+    only_inactive = [dict(sheet[1])]
+    assert recipients_for(None, memo, only_inactive) == []  # paused by the sheet
+
+
+def test_distribution_sheet_in_the_workbook(tmp_path, smtp_server):
+    workbook = copy_workbook(tmp_path)
+    add_distribution(workbook, [("weekly", "Sheet Reader", "sheet.reader@example.org", "yes"),
+                                ("weekly", "Former", "former@example.org", "no")])
+    cfg = load_config(write_config(tmp_path, port=smtp_server.port, workbook=workbook))
+    assert run_due(cfg, MONDAY) == EXIT_OK
+    assert smtp_server.count_by_recipient() == {"sheet.reader@example.org": 1}
+
+
+def test_drop_folder_channel(tmp_path, smtp_server):
+    drop = tmp_path / "share"
+    cfg = load_config(write_config(tmp_path, port=smtp_server.port, drop_folder=drop,
+                                   recipients=RECIPIENTS[:1]))
+    drop.mkdir()
+    drop.chmod(0o500)  # the share is read-only for now
+    try:
+        code = run_due(cfg, MONDAY)
+    finally:
+        drop.chmod(0o700)
+    rows = {d["channel"]: d for d in deliveries(cfg)}
+    assert rows["email"]["outcome"] == "sent"
+    import os
+
+    if os.geteuid() != 0:  # root writes anyway
+        assert code == EXIT_UNDELIVERED and rows["drop"]["outcome"] == "failed"
+        assert "drop folder" in rows["drop"]["error"]
+        assert run_due(cfg, at("2019-11-25T07:20+09:00")) == EXIT_OK
+    rows = {d["channel"]: d for d in deliveries(cfg)}
+    assert rows["drop"]["outcome"] == "sent" and rows["drop"]["recipient"] == str(drop)
+    copied = sorted(p.name for p in (drop / "weekly").iterdir())
+    assert copied == ["weekly_2019-11-25.docx", "weekly_2019-11-25.html"]
+    assert (drop / "weekly" / "weekly_2019-11-25.docx").read_bytes() == \
+        docx_path(cfg).read_bytes()
+    assert parts(drop) == []
+
+
+def test_login_from_environment_and_never_logged(tmp_path, monkeypatch):
+    server = MailServer(auth=("desk-user", "s3cret-Pa55")).start()
+    try:
+        monkeypatch.setenv("REPORTS_SMTP_USER", "desk-user")
+        monkeypatch.setenv("REPORTS_SMTP_PASSWORD", "s3cret-Pa55")
+        cfg = load_config(write_config(tmp_path, port=server.port, recipients=RECIPIENTS[:1]))
+        log_file = tmp_path / "run.log"
+        handler = logging.FileHandler(log_file)
+        logging.getLogger().addHandler(handler)
+        old = logging.getLogger().level
+        logging.getLogger().setLevel(logging.DEBUG)
+        try:
+            assert run_due(cfg, MONDAY) == EXIT_OK
+            monkeypatch.setenv("REPORTS_SMTP_PASSWORD", "wrong-Pa55")
+            cfg.memos[0].recipients.append(Recipient("Late", "late@example.org"))
+            assert send_memo(cfg, "weekly", date(2019, 11, 25)) == EXIT_UNDELIVERED
+        finally:
+            logging.getLogger().removeHandler(handler)
+            logging.getLogger().setLevel(old)
+            handler.close()
+        assert server.handler.auth[0] == ("desk-user", "s3cret-Pa55")
+        assert len(server.received) == 1
+        text = log_file.read_text()
+        assert "refused the login" in text and "REPORTS_SMTP_PASSWORD" in text
+        assert "s3cret" not in text and "wrong-Pa55" not in text
+        with Ledger.open(cfg.ledger_path) as ledger:
+            assert "s3cret" not in ledger.format_history() and \
+                "wrong-Pa55" not in ledger.format_history()
+    finally:
+        server.stop()

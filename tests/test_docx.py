@@ -1,0 +1,580 @@
+"""The Word memo: reports/render/docx.py with templates/memo.docx, checked in real LibreOffice.
+
+Every memo kind is built from the bundled workbook (or, without it, a small workbook made
+here), rendered, converted to PDF by LibreOffice and read back with pdftotext: the
+section headings and sampled facts must be there. The .docx XML is checked for what Word
+needs (repeating table headers, live links, alt text, header/footer fields, properties).
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import io
+import re
+import shutil
+import subprocess
+import time
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import docx
+import pytest
+import realtools
+from lxml import etree
+
+from reports.context import MemoSpec
+from reports.errors import TemplateError
+from reports.memos import build_context
+from reports.model import Model
+from reports.render.docx import render_docx
+from reports.render.style import STANCE_COLOURS
+from reports.validate import validate
+from reports.workbook import read_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "templates" / "memo.docx"
+BUNDLED = ROOT / "workbook" / "gsomia_relations.xlsx"
+AS_OF = date(2019, 11, 29)
+MARKING = "UNCLASSIFIED // FOR OFFICIAL USE ONLY"
+KINDS = ("overview", "weekly", "issue", "actor")
+
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+W = f"{{{NS['w']}}}"
+HANGUL_RE = re.compile("[\uac00-\ud7af]+")
+KANJI_RE = re.compile("[\u4e00-\u9fff]{2,}")
+DOC_PR = f"{{{NS['wp']}}}docPr"
+HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+# --------------------------------------------------------------------------- workbook
+
+
+def _small_workbook(path: Path) -> Path:
+    """A small contract workbook, used only when the bundled one is missing."""
+    import openpyxl
+
+    d = datetime
+    sheets = {
+        "Actors": (["actor_id", "name", "native_name", "country", "kind", "title"], [
+            ["moon-jae-in", "Moon Jae-in", "문재인", "KOR", "person", "President"],
+            ["shinzo-abe", "Shinzo Abe", "安倍晋三", "JPN", "person", "Prime Minister"],
+            ["mark-esper", "Mark Esper", None, "USA", "person", "Secretary of Defense"],
+        ]),
+        "Issues": (["issue_id", "name", "question", "description", "status"], [
+            ["gsomia", "GSOMIA renewal", "Should the Japan-ROK GSOMIA stay in force?",
+             "Intelligence-sharing pact signed 23 Nov 2016.", "active"],
+            ["export-controls", "Export controls", "Should Japan keep its export controls?",
+             None, "active"],
+        ]),
+        "Sources": (["source_id", "outlet", "title", "url", "published", "kind"], [
+            ["kyodo", "Kyodo News", "South Korea reverses decision to end pact",
+             "https://example.org/kyodo", d(2019, 11, 22), "news"],
+            ["nhk", "NHK World", "What comes after the reversal?", None, d(2019, 11, 25),
+             "news"],
+        ]),
+        "Events": (["event_id", "date", "title", "summary", "category", "actors", "issues",
+                    "location", "significance", "sources"], [
+            ["e1", d(2019, 8, 22), "Seoul decides to end GSOMIA", "Notice given.", "decision",
+             "moon-jae-in", "gsomia", "Seoul", 5, "kyodo"],
+            ["e2", d(2019, 11, 22), "Seoul suspends its notice to end GSOMIA",
+             "Hours before expiry.", "decision", "moon-jae-in; shinzo-abe", "gsomia",
+             "Seoul", 5, "kyodo; nhk"],
+            ["e3", d(2019, 11, 25), "Export-control talks announced", None, "statement",
+             "shinzo-abe", "export-controls", "Tokyo", 3, "nhk"],
+        ]),
+        "Positions": (["actor_id", "issue_id", "as_of", "stance", "summary", "quote",
+                       "sources", "confidence"], [
+            ["moon-jae-in", "gsomia", d(2019, 8, 22), "opposes", "Ends the pact.", None,
+             "kyodo", "high"],
+            ["moon-jae-in", "gsomia", d(2019, 11, 22), "conditional", "Suspends the notice.",
+             "We can end it at any time.", "kyodo", "high"],
+            ["shinzo-abe", "gsomia", d(2019, 11, 22), "supports", "Welcomes the decision.",
+             "A strategic decision.", "nhk", "medium"],
+            ["mark-esper", "gsomia", d(2019, 11, 15), "supports", "Calls for renewal.", None,
+             "kyodo", "medium"],
+            ["shinzo-abe", "export-controls", d(2019, 11, 25), "supports", "Keeps them.",
+             None, "nhk", "medium"],
+        ]),
+        "Outlook": (["date", "item", "issues", "actors", "status", "sources"], [
+            [d(2019, 12, 24), "Trilateral summit in Chengdu", "gsomia", "shinzo-abe",
+             "scheduled", "nhk"],
+        ]),
+        "Assessments": (["as_of", "issue_id", "judgment", "confidence", "author", "sources"], [
+            [d(2019, 11, 25), None, "The suspension buys time but settles nothing.", "medium",
+             "Desk analyst", "nhk"],
+        ]),
+    }
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, (header, rows) in sheets.items():
+        ws = wb.create_sheet(name)
+        ws.append(header)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> Model:
+    path = BUNDLED if BUNDLED.is_file() else _small_workbook(
+        tmp_path_factory.mktemp("wb") / "small.xlsx")
+    return Model.from_records(validate(read_workbook(path)).records)
+
+
+def _actor(model: Model) -> str:
+    """A Korean (else Japanese) actor with a native name and positions."""
+    for country in ("KOR", "JPN"):
+        for actor in model.actors.values():
+            if actor.country == country and actor.native_name and model.current_stances(
+                    AS_OF, actor=actor.actor_id):
+                return actor.actor_id
+    pytest.fail("the workbook has no Korean or Japanese actor with a native name")
+
+
+def _spec(model: Model, kind: str) -> MemoSpec:
+    extra = {"issue": "gsomia"} if kind == "issue" else {}
+    if kind == "actor":
+        extra = {"actor": _actor(model)}
+    return MemoSpec(kind, kind, f"{kind.title()} memo", AS_OF, window_days=7,
+                    office="Northeast Asia Desk", author="Desk analyst", marking=MARKING,
+                    to="Director, Asia Policy", sender="Northeast Asia Desk", **extra)
+
+
+@pytest.fixture(scope="module")
+def contexts(model) -> dict[str, dict]:
+    return {kind: build_context(model, _spec(model, kind)) for kind in KINDS}
+
+
+@pytest.fixture(scope="module")
+def rendered(contexts, tmp_path_factory) -> dict[str, tuple[Path, float]]:
+    folder = tmp_path_factory.mktemp("docx")
+    out = {}
+    for kind, ctx in contexts.items():
+        start = time.perf_counter()
+        data = render_docx(ctx, TEMPLATE)
+        elapsed = time.perf_counter() - start
+        print(f"render_docx {kind}: {elapsed:.3f}s, {len(data):,} bytes")
+        path = folder / f"{kind}.docx"
+        path.write_bytes(data)
+        out[kind] = (path, elapsed)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdf_texts(rendered) -> dict[str, str]:
+    """pdftotext (reading order, whitespace flattened) of each memo LibreOffice made."""
+    texts = {}
+    for kind, (path, _) in rendered.items():
+        pdf = path.with_suffix(".pdf")
+        realtools.libreoffice_pdf_text(path, pdf)
+        texts[kind] = flat(realtools.pdf_text(pdf, layout=False))
+    return texts
+
+
+def flat(text: str) -> str:
+    """Whitespace collapsed and hyphens dropped: pdftotext joins "last-" at a line end
+    with "minute" on the next line into "lastminute", so compare without hyphens."""
+    return " ".join(re.sub(r"-\s*", "", text).split())
+
+
+def blocks(ctx: dict, kind: str) -> list[dict]:
+    return [b for s in ctx["sections"] for b in s["blocks"] if b["type"] == kind]
+
+
+def samples(ctx: dict) -> dict[str, str]:
+    """Facts a reader must find in the memo: one of each kind the context holds."""
+    found: dict[str, str] = {}
+    for block in blocks(ctx, "events"):
+        found.setdefault("event title", block["rows"][0]["title"])
+    for block in blocks(ctx, "shifts"):
+        row = block["rows"][0]
+        found.setdefault("shift", f"{row['from']} \u2192 {row['to']}")
+    for block in blocks(ctx, "stances"):
+        for row in block["rows"]:
+            if row["quote"]:
+                found.setdefault("quote", row["quote"])
+    if ctx["sources"]:
+        found["source title"] = ctx["sources"][0]["title"]
+    names = " ".join([r["label"] for b in blocks(ctx, "stances") for r in b["rows"]]
+                     + [a for b in blocks(ctx, "events") for r in b["rows"] for a in r["actors"]]
+                     + [r["value"] for b in blocks(ctx, "facts") for r in b["rows"]])
+    if HANGUL_RE.search(names):
+        found["hangul name"] = HANGUL_RE.search(names).group(0)
+    if KANJI_RE.search(names):
+        found["kanji name"] = KANJI_RE.search(names).group(0)
+    return found
+
+
+def part_xml(path: Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(path) as zf:
+        return etree.fromstring(zf.read(name))
+
+
+def with_url(ctx: dict, n: int, url: str) -> dict:
+    """The context with source ``n`` given a URL (in the source list and the Sources block)."""
+    ctx = copy.deepcopy(ctx)
+    for row in ctx["sources"] + [r for b in blocks(ctx, "sources") for r in b["rows"]]:
+        if row["n"] == n:
+            row["url"] = url
+    return ctx
+
+
+# --------------------------------------------------------------------------- the template
+
+
+def _load_make_templates():
+    spec = importlib.util.spec_from_file_location("make_templates",
+                                                  ROOT / "scripts" / "make_templates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_template_is_what_the_script_makes():
+    made = _load_make_templates().build()
+    assert made == _load_make_templates().build(), "make_templates.py is not deterministic"
+    assert TEMPLATE.read_bytes() == made, (
+        "templates/memo.docx differs from what scripts/make_templates.py makes; rerun it")
+
+
+def test_template_tags_each_in_one_run_and_styles_carry_east_asian_fonts():
+    texts = [t.text for t in part_xml(TEMPLATE, "word/document.xml").iter(W + "t")]
+    for tag in ("{{ memo.office }}", "{{ memo.to }}", "{{ memo.from }}", "{{ memo.date }}",
+                "{{ memo.subject }}", "{{p body }}"):
+        assert tag in texts, f"{tag} is not whole in one run"
+    styles = part_xml(TEMPLATE, "word/styles.xml")
+    names = {s.find("w:name", NS).get(W + "val"): s for s in styles.findall("w:style", NS)}
+    for name in ("Normal", "Title", "heading 1", "heading 2", "heading 3", "caption", "Quote",
+                 "Memo Note", "Memo Table Text"):
+        fonts = names[name].find("w:rPr/w:rFonts", NS)
+        assert fonts is not None and fonts.get(W + "eastAsia"), f"{name} lacks w:eastAsia"
+        assert fonts.get(W + "ascii"), f"{name} lacks a Latin font"
+    assert "Memo Table" in names
+    page = part_xml(TEMPLATE, "word/document.xml").find(".//w:sectPr/w:pgSz", NS)
+    assert (page.get(W + "w"), page.get(W + "h")) == ("11906", "16838")  # A4
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_pdf_holds_headings_and_facts(kind, contexts, pdf_texts):
+    ctx, text = contexts[kind], pdf_texts[kind]
+    for section in ctx["sections"]:
+        assert flat(section["heading"]) in text, f"heading {section['heading']!r} missing"
+    for what, fact in samples(ctx).items():
+        assert flat(fact) in text, f"{kind}: {what} {fact!r} is not in the PDF"
+    assert flat(ctx["memo"]["subject"]) in text
+    assert flat(MARKING) in text
+    assert re.search(r"Page 1 of \d+", text)
+
+
+def test_samples_cover_every_kind_of_fact(contexts):
+    found = set()
+    for ctx in contexts.values():
+        found |= set(samples(ctx))
+    assert {"event title", "shift", "quote", "source title", "hangul name"} <= found
+
+
+def test_pdf_embeds_an_east_asian_font(rendered, pdf_texts):
+    realtools.require("pdftotext")
+    if not shutil.which("pdffonts"):
+        pytest.skip("pdffonts (poppler-utils) not on PATH")
+    pdf = rendered["actor"][0].with_suffix(".pdf")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout
+    assert "CJK" in fonts, fonts
+
+
+def test_first_pages_render_to_pictures(rendered, pdf_texts, tmp_path):
+    pdf = rendered["weekly"][0].with_suffix(".pdf")
+    pages = realtools.pdf_to_png(pdf, tmp_path, 1, 1, dpi=60)
+    assert pages and pages[0].stat().st_size > 10_000
+
+
+# --------------------------------------------------------------------------- the .docx XML
+
+
+def test_tables_repeat_headers_and_rows_do_not_split(rendered):
+    body = part_xml(rendered["overview"][0], "word/document.xml")
+    tables = [t for t in body.iter(W + "tbl")
+              if t.find("w:tblPr/w:tblStyle", NS) is not None
+              and t.find("w:tblPr/w:tblStyle", NS).get(W + "val") == "MemoTable"]
+    assert tables
+    for table in tables:
+        rows = table.findall("w:tr", NS)
+        assert all(r.find("w:trPr/w:cantSplit", NS) is not None for r in rows)
+    headed = [t for t in tables if t.find("w:tr/w:trPr/w:tblHeader", NS) is not None]
+    assert headed, "no table has a repeating header row"
+
+
+def test_headings_use_word_heading_styles(rendered, contexts):
+    body = part_xml(rendered["weekly"][0], "word/document.xml")
+    h1 = ["".join(p.itertext()) for p in body.iter(W + "p")
+          if p.find("w:pPr/w:pStyle[@w:val='Heading1']", NS) is not None]
+    assert h1 == [s["heading"] for s in contexts["weekly"]["sections"]]
+
+
+def test_stance_cells_are_shaded_and_named(rendered):
+    body = part_xml(rendered["issue"][0], "word/document.xml")
+    shaded = {}
+    for tc in body.iter(W + "tc"):
+        shd = tc.find("w:tcPr/w:shd", NS)
+        if shd is not None:
+            shaded["".join(tc.itertext()).strip()] = shd.get(W + "fill")
+    for stance, colour in STANCE_COLOURS.items():
+        if stance in shaded:
+            assert shaded[stance] == colour.lstrip("#")
+    assert set(shaded) & set(STANCE_COLOURS), shaded
+
+
+def test_sources_link_live_only_to_http(contexts, tmp_path):
+    ctx = with_url(contexts["weekly"], 1, "https://example.org/a?b=1&c=2")
+    if len(ctx["sources"]) > 1:
+        ctx = with_url(ctx, 2, "javascript:alert(1)")
+    path = tmp_path / "links.docx"
+    path.write_bytes(render_docx(ctx, TEMPLATE))
+    rels = part_xml(path, "word/_rels/document.xml.rels")
+    links = {r.get("Id"): r for r in rels if r.get("Type") == HYPERLINK_TYPE}
+    assert [r.get("Target") for r in links.values()] == ["https://example.org/a?b=1&c=2"]
+    assert all(r.get("TargetMode") == "External" for r in links.values())
+    body = part_xml(path, "word/document.xml")
+    anchors = body.findall(".//w:hyperlink", NS)
+    assert anchors and {a.get(f"{{{NS['r']}}}id") for a in anchors} <= set(links)
+    assert ctx["sources"][0]["title"] in ["".join(a.itertext()) for a in anchors]
+    assert "javascript" not in etree.tostring(body, encoding="unicode")
+
+
+def test_charts_are_pictures_with_alt_text(rendered, contexts):
+    for kind in ("overview", "weekly"):
+        body = part_xml(rendered[kind][0], "word/document.xml")
+        described = [d.get("descr") for d in body.iter(DOC_PR)]
+        alts = [b["alt"] for b in blocks(contexts[kind], "chart")]
+        assert described == alts
+        ids = [d.get("id") for d in body.iter(DOC_PR)]
+        assert len(set(ids)) == len(ids)
+
+
+def test_header_and_footer_hold_marking_and_page_fields(rendered):
+    path = rendered["weekly"][0]
+    with zipfile.ZipFile(path) as zf:
+        headers = [n for n in zf.namelist() if re.match(r"word/header\d*\.xml", n)]
+        footers = [n for n in zf.namelist() if re.match(r"word/footer\d*\.xml", n)]
+    assert headers and footers
+    header = "".join("".join(part_xml(path, n).itertext()) for n in headers)
+    assert MARKING in header
+    footer = part_xml(path, footers[0])
+    assert MARKING in "".join(footer.itertext())
+    fields = [flat(t.text) for t in footer.iter(W + "instrText")]
+    fields += [flat(f.get(W + "instr")) for f in footer.iter(W + "fldSimple")]
+    assert "PAGE" in fields and "NUMPAGES" in fields
+
+
+def test_document_properties_come_from_the_memo(rendered, contexts):
+    memo = contexts["weekly"]["memo"]
+    props = docx.Document(rendered["weekly"][0]).core_properties
+    assert props.title == memo["subject"]
+    assert props.subject == memo["title"]
+    assert props.author == memo["author"]
+    assert props.keywords and props.keywords in memo["keywords"]
+    assert props.created == props.modified == datetime(2019, 11, 29, tzinfo=UTC)
+    assert props.revision == 1
+    core = part_xml(rendered["weekly"][0], "docProps/core.xml")
+    assert core.find("dcterms:created", NS).text == "2019-11-29T00:00:00Z"
+    with zipfile.ZipFile(rendered["weekly"][0]) as zf:
+        app = zf.read("docProps/app.xml").decode()
+        assert "TotalTime" not in app
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in zf.infolist())
+
+
+def test_runs_carry_an_east_asian_font(rendered):
+    body = part_xml(rendered["actor"][0], "word/document.xml")
+    cjk = [r for r in body.iter(W + "r")
+           if HANGUL_RE.search("".join(t.text or "" for t in r.findall("w:t", NS)))]
+    assert cjk
+    for run in cjk:
+        fonts = run.find("w:rPr/w:rFonts", NS)
+        assert fonts is not None and fonts.get(W + "eastAsia")
+        assert fonts.get(W + "hint") == "eastAsia"
+
+
+def test_changes_since_last_issue_are_listed(model, tmp_path):
+    spec = _spec(model, "weekly")
+    spec.since_last_issue = {"previous_as_of": "22 Nov 2019", "rows": [
+        {"change": "added", "what": "Event e9", "detail": "New event <b>"},
+        {"change": "corrected", "what": "Position x / y", "detail": "stance was opposes"}]}
+    ctx = build_context(model, spec)
+    path = tmp_path / "changes.docx"
+    path.write_bytes(render_docx(ctx, TEMPLATE))
+    text = "".join(part_xml(path, "word/document.xml").itertext())
+    for fact in ("New since the last issue", "22 Nov 2019", "Event e9", "New event <b>",
+                 "corrected", "stance was opposes"):
+        assert fact in text
+
+
+def test_same_context_gives_same_bytes(contexts):
+    assert render_docx(contexts["overview"], TEMPLATE) == render_docx(contexts["overview"],
+                                                                      TEMPLATE)
+
+
+# --------------------------------------------------------------------------- escaping
+
+EVIL_TITLE = "<script>alert(1)</script> & {{ 7*7 }} {% if true %}yes{% endif %} {_{ x }_}"
+
+
+def evil_context(ctx: dict) -> dict:
+    """One short memo whose workbook text holds markup and template syntax."""
+    memo = dict(ctx["memo"], subject="Subject <b>bold</b> & {{ 7*7 }}",
+                office="Desk {% if true %}X{% endif %}")
+    row = {"date_display": "22 Nov 2019", "title": EVIL_TITLE, "summary": "{{ memo.title }}",
+           "actors": ["Moon Jae-in (문재인)"], "issues": ["GSOMIA"], "category": "decision",
+           "significance": 5, "location": "Seoul", "cite_text": "[1]"}
+    sections = [
+        {"id": "events", "heading": "What happened", "level": 1,
+         "blocks": [{"type": "events", "rows": [row]},
+                    {"type": "note", "text": "{# comment #} {%- raw %}"}]},
+        {"id": "sources", "heading": "Sources", "level": 1, "blocks": [
+            {"type": "sources", "rows": [{"n": 1, "outlet": "Outlet & Co", "title": "<i>T</i>",
+                                          "published_display": "22 Nov 2019", "url": None}]}]},
+    ]
+    return {"memo": memo, "sections": sections, "sources": sections[1]["blocks"][0]["rows"]}
+
+
+def test_workbook_text_is_never_evaluated(contexts, tmp_path):
+    path = tmp_path / "evil.docx"
+    path.write_bytes(render_docx(evil_context(contexts["weekly"]), TEMPLATE))
+    text = flat(realtools.pdf_text(_pdf(path), layout=False))
+    for literal in (EVIL_TITLE, "{{ memo.title }}", "{# comment #} {%- raw %}",
+                    "Subject <b>bold</b> & {{ 7*7 }}", "Desk {% if true %}X{% endif %}",
+                    "Outlet & Co, <i>T</i>, 22 Nov 2019."):
+        assert flat(literal) in text, f"{literal!r} was not shown literally"
+    assert "49" not in text
+
+
+def _pdf(path: Path) -> Path:
+    pdf = path.with_suffix(".pdf")
+    realtools.libreoffice_pdf_text(path, pdf)
+    return pdf
+
+
+def test_control_characters_are_refused_not_dropped(contexts):
+    ctx = evil_context(contexts["weekly"])
+    ctx["sections"][0]["blocks"][0]["rows"][0]["title"] = "bad \x01 title"
+    with pytest.raises(ValueError, match="control character"):
+        render_docx(ctx, TEMPLATE)
+
+
+def test_unknown_block_type_is_an_error(contexts):
+    ctx = evil_context(contexts["weekly"])
+    ctx["sections"][0]["blocks"].append({"type": "poll", "rows": []})
+    with pytest.raises(ValueError, match="poll"):
+        render_docx(ctx, TEMPLATE)
+
+
+# --------------------------------------------------------------------------- broken templates
+
+
+def _template_with(tmp_path: Path, name: str, *runs: str, footer: bool = False,
+                   drop_body: bool = False) -> Path:
+    """A copy of the template with one paragraph of the given runs added."""
+    doc = docx.Document(TEMPLATE)
+    body_p = next(p for p in doc.paragraphs if p.text == "{{p body }}")
+    if drop_body:
+        body_p._p.getparent().remove(body_p._p)
+    if runs:
+        paragraph = (doc.sections[0].footer.add_paragraph() if footer
+                     else body_p.insert_paragraph_before() if not drop_body
+                     else doc.add_paragraph())
+        for text in runs:
+            paragraph.add_run(text)
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
+def test_a_tag_split_over_runs_still_works(contexts, tmp_path):
+    path = _template_with(tmp_path, "split", "Dated {{ memo.", "date }} here")
+    out = tmp_path / "out.docx"
+    out.write_bytes(render_docx(contexts["actor"], path))
+    assert "Dated 29 November 2019 here" in "".join(
+        part_xml(out, "word/document.xml").itertext())
+
+
+@pytest.mark.parametrize("name, runs, footer, expect", [
+    ("unknown", ("{{ memo.nonexistent }}",), False, "{{ memo.nonexistent }}"),
+    ("unknown-footer", ("{{ memo.classification }}",), True, "{{ memo.classification }}"),
+    ("top-level", ("{{ office }}",), False, "{{ office }}"),
+    ("unclosed", ("{% for x in memo.keywords %}", "{{ x }}"), False,
+     "{% for x in memo.keywords %}"),
+    ("syntax", ("{{ memo.date ) }}",), False, "{{ memo.date ) }}"),
+    ("filter", ("{{ memo.date | shout }}",), False, "shout"),
+])
+def test_broken_template_names_file_and_tag(contexts, tmp_path, name, runs, footer, expect):
+    path = _template_with(tmp_path, name, *runs, footer=footer)
+    with pytest.raises(TemplateError) as caught:
+        render_docx(contexts["actor"], path)
+    message = str(caught.value)
+    print(message)
+    assert str(path) in message and expect in message
+    assert "open" in message and "Word" in message
+
+
+def test_template_without_body_paragraph_is_refused(contexts, tmp_path):
+    path = _template_with(tmp_path, "nobody", drop_body=True)
+    with pytest.raises(TemplateError, match=r"\{\{p body \}\}"):
+        render_docx(contexts["actor"], path)
+    inline = _template_with(tmp_path, "inline", "see {{ body }} here", drop_body=True)
+    with pytest.raises(TemplateError, match="alone in its own paragraph"):
+        render_docx(contexts["actor"], inline)
+
+
+def test_template_missing_a_style_is_refused(contexts, tmp_path):
+    doc = docx.Document(TEMPLATE)
+    style = doc.styles["Memo Note"].element
+    style.getparent().remove(style)
+    path = tmp_path / "nostyle.docx"
+    doc.save(path)
+    with pytest.raises(TemplateError, match="Memo Note") as caught:
+        render_docx(contexts["actor"], path)
+    assert str(path) in str(caught.value)
+
+
+def test_missing_or_unreadable_template(contexts, tmp_path):
+    with pytest.raises(TemplateError, match="does not exist"):
+        render_docx(contexts["actor"], tmp_path / "nope.docx")
+    bad = tmp_path / "bad.docx"
+    bad.write_text("not a zip")
+    with pytest.raises(TemplateError, match="not a Word .docx"):
+        render_docx(contexts["actor"], bad)
+
+
+# --------------------------------------------------------------------------- size
+
+
+def test_two_thousand_event_rows(contexts):
+    ctx = copy.deepcopy(contexts["weekly"])
+    events = blocks(ctx, "events") or blocks(contexts["overview"], "events")
+    base = events[0]["rows"]
+    rows = [dict(base[i % len(base)], title=f"Event {i}: {base[i % len(base)]['title']}")
+            for i in range(2000)]
+    section = next(s for s in ctx["sections"] if s["id"] == "events")
+    section["blocks"] = [b for b in section["blocks"] if b["type"] != "events"]
+    section["blocks"].append({"type": "events", "rows": rows})
+    start = time.perf_counter()
+    data = render_docx(ctx, TEMPLATE)
+    print(f"2,000-row weekly memo: {time.perf_counter() - start:.3f}s, {len(data):,} bytes")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        xml = zf.read("word/document.xml").decode()
+    assert "Event 1999: " in xml
+    assert xml.count("<w:tr>") >= 2001

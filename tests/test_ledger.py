@@ -1,0 +1,246 @@
+"""The run record (SQLite) and the 'new since the last issue' comparison it enables."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from reports import changes
+from reports.config import MemoConfig
+from reports.ledger import SCHEMA_VERSION, Ledger, iso, run_lock
+
+NOW = datetime(2019, 11, 24, 22, 5, tzinfo=UTC)
+INPUTS = ("wb", "tpl", "cfg")
+
+
+def new_build(ledger: Ledger, as_of="2019-11-25", fire="2019-11-24T22:00:00Z", *,
+              outcome="done", revision=1, hashes=None, snapshot=None) -> int:
+    build_id = ledger.start_build("weekly", as_of, fire_time=fire, title="Weekly",
+                                  inputs=INPUTS)
+    ledger.finish_build(build_id, outcome=outcome, revision=revision,
+                        files={"docx": f"/out/weekly_{as_of}.docx"},
+                        hashes=hashes or {"docx": "aa"}, snapshot=snapshot)
+    return build_id
+
+
+def add(ledger: Ledger, build_id: int, recipient: str, revision: int = 1) -> bool:
+    return ledger.add_delivery(build_id, memo_id="weekly", as_of="2019-11-25",
+                               revision=revision, recipient=recipient, name=None,
+                               channel="email", message_id=f"<{recipient}.r{revision}>",
+                               now=NOW)
+
+
+def test_schema_is_versioned_and_in_wal_mode(tmp_path):
+    path = tmp_path / "deep" / "ledger.sqlite"
+    with Ledger.open(path):
+        pass
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"builds", "deliveries"} <= tables
+    conn.close()
+    with Ledger.open(path) as ledger:  # reopening migrates nothing, keeps everything
+        new_build(ledger)
+    with Ledger.open(path, create=False) as ledger:
+        assert ledger.latest_revision("weekly", "2019-11-25").revision == 1
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(Exception, match="newer version"):
+        Ledger.open(path)
+
+
+def test_open_without_create_does_not_make_a_file(tmp_path):
+    path = tmp_path / "nothing-yet.sqlite"
+    with Ledger.open(path, create=False) as ledger:
+        text = ledger.format_history(None, 10)
+    assert not path.exists()
+    assert text == f"no builds or deliveries recorded yet in {path}"
+
+
+def test_builds_revisions_and_previous_issue(tmp_path):
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        assert ledger.last_done_fire_time("weekly") is None
+        first = new_build(ledger, "2019-11-18", "2019-11-17T22:00:00Z", snapshot={"v": 1})
+        running = ledger.start_build("weekly", "2019-11-25", fire_time="2019-11-24T22:00:00Z",
+                                     title="Weekly", inputs=INPUTS)
+        assert ledger.last_done_fire_time("weekly") == "2019-11-17T22:00:00Z"
+        assert ledger.interrupt_running() == 1
+        assert ledger.build(running).outcome == "interrupted"
+        assert ledger.last_done_fire_time("weekly") == "2019-11-17T22:00:00Z"
+        second = new_build(ledger, snapshot={"v": 2})
+        third = new_build(ledger, revision=2, hashes={"docx": "bb"}, snapshot={"v": 3})
+        assert ledger.latest_revision("weekly", "2019-11-25").id == third
+        assert ledger.latest_revision("weekly", "2019-11-18").id == first
+        previous = ledger.previous_issue("weekly", "2019-11-25")
+        assert previous.id == first and previous.snapshot == {"v": 1}
+        assert ledger.previous_issue("weekly", "2019-12-02").id == third
+        assert ledger.previous_issue("weekly", "2019-11-18") is None
+        skip = ledger.record_skip(ledger.build(third), fire_time="2019-11-25T03:00:00Z")
+        skipped = ledger.build(skip)
+        assert (skipped.outcome, skipped.revision, skipped.inputs) == ("skipped", 2, INPUTS)
+        assert ledger.latest_completed("weekly", "2019-11-25").id == skip
+        assert ledger.latest_revision("weekly", "2019-11-25").id == third  # not the skip
+        assert ledger.last_done_fire_time("weekly") == "2019-11-25T03:00:00Z"
+        assert second < third
+
+
+def test_deliveries_exactly_once_bookkeeping(tmp_path):
+    path = tmp_path / "l.sqlite"
+    with Ledger.open(path) as ledger, Ledger.open(path) as other:
+        build_id = new_build(ledger)
+        assert add(ledger, build_id, "a@x.org") and add(ledger, build_id, "b@x.org")
+        assert not add(ledger, build_id, "a@x.org")  # same Message-ID: ignored
+        due = ledger.due_deliveries(NOW)
+        assert [d.recipient for d in due] == ["a@x.org", "b@x.org"]
+        # Two runs racing for one delivery: only one claims it.
+        claimed = ledger.claim(due[0].id)
+        assert claimed.outcome == "sending" and claimed.attempts == 1
+        assert other.claim(due[0].id) is None
+        ledger.mark_sent(claimed.id)
+        assert ledger.claim(claimed.id) is None  # sent is never tried again
+        # A failure waits for its backoff.
+        b = ledger.claim(due[1].id)
+        ledger.mark_failed(b.id, "451 try later", NOW + timedelta(minutes=5))
+        assert ledger.due_deliveries(NOW) == []
+        assert [d.id for d in ledger.due_deliveries(NOW + timedelta(minutes=5))] == [b.id]
+        # A run killed while sending leaves it in doubt: the next run tries again.
+        b = ledger.claim(b.id)
+        assert [d.id for d in ledger.deliveries_sending()] == [b.id]
+        (doubt,) = ledger.recover_sending(NOW)
+        assert doubt.id == b.id
+        again = [d for d in ledger.deliveries() if d.id == b.id][0]
+        assert again.outcome == "failed" and again.attempts == 2
+        assert "stopped while sending" in again.error
+        ledger.mark_gave_up(b.id, "gave up")
+        assert [d.outcome for d in ledger.undelivered()] == []
+        ledger.retry_now([b.id], NOW)
+        assert [(d.outcome, d.attempts) for d in ledger.undelivered()] == [("pending", 0)]
+
+
+def test_a_new_revision_supersedes_undelivered_messages(tmp_path):
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        one = new_build(ledger)
+        add(ledger, one, "a@x.org")
+        add(ledger, one, "b@x.org")
+        ledger.mark_sent(ledger.claim(ledger.due_deliveries(NOW)[0].id).id)
+        two = new_build(ledger, revision=2, hashes={"docx": "bb"})
+        assert ledger.supersede("weekly", "2019-11-25", 2) == 1
+        add(ledger, two, "a@x.org", 2)
+        outcomes = {(d.recipient, d.revision): d.outcome for d in ledger.deliveries()}
+        assert outcomes == {("a@x.org", 1): "sent", ("b@x.org", 1): "superseded",
+                            ("a@x.org", 2): "pending"}
+
+
+def test_transactions_roll_back_whole(tmp_path):
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        build_id = new_build(ledger)
+        with pytest.raises(RuntimeError), ledger.transaction():
+            add(ledger, build_id, "a@x.org")
+            ledger.finish_build(build_id, outcome="failed", revision=None)
+            raise RuntimeError("crash in the middle")
+        assert ledger.deliveries() == []
+        assert ledger.build(build_id).outcome == "done"
+
+
+def test_history_is_a_readable_table(tmp_path):
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        build_id = new_build(ledger)
+        add(ledger, build_id, "a@x.org")
+        ledger.mark_failed(ledger.claim(ledger.due_deliveries(NOW)[0].id).id,
+                           "cannot reach the SMTP server", NOW)
+        text = ledger.format_history("weekly", 10)
+    lines = text.splitlines()
+    assert lines[0].startswith("Builds of \"weekly\"")
+    assert lines[1].split()[:6] == ["#", "MEMO", "AS", "OF", "REV", "FIRE"]
+    assert "weekly_2019-11-25.docx" in lines[2] and "done" in lines[2]
+    assert any("a@x.org" in line and "failed" in line and "cannot reach" in line
+               for line in lines)
+
+
+def test_iso_is_utc_text_that_sorts():
+    assert iso(datetime(2019, 11, 25, 7, 0, tzinfo=UTC)) == "2019-11-25T07:00:00Z"
+    from zoneinfo import ZoneInfo
+
+    seoul = datetime(2019, 11, 25, 7, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+    assert iso(seoul) == "2019-11-24T22:00:00Z"
+
+
+def test_run_lock_is_exclusive(tmp_path):
+    from filelock import Timeout
+
+    first, second = run_lock(tmp_path / "l.sqlite"), run_lock(tmp_path / "l.sqlite")
+    with first:
+        with pytest.raises(Timeout):
+            second.acquire(blocking=False)
+    with second:
+        pass
+
+
+# -- what is new since the last issue --------------------------------------------------------
+
+def fake_model(events, positions):
+    return SimpleNamespace(
+        events=sorted(events, key=lambda e: (e.date, e.event_id)), positions=positions,
+        actors={"moon": SimpleNamespace(name="Moon Jae-in")},
+        issues={"gsomia": SimpleNamespace(name="GSOMIA renewal")},
+        known=lambda sources, as_of: "future-source" not in sources)
+
+
+def event(event_id, day, title, issues=("gsomia",), actors=(), sources=(), significance=3):
+    return SimpleNamespace(event_id=event_id, date=day, title=title, issues=issues,
+                           actors=actors, sources=sources, significance=significance)
+
+
+def position(actor, issue, day, stance, sources=()):
+    return SimpleNamespace(actor_id=actor, issue_id=issue, as_of=day, stance=stance,
+                           sources=sources)
+
+
+def test_since_last_issue_lists_added_and_corrected_records():
+    old = fake_model(
+        [event("e1", date(2019, 11, 22), "Seoul suspends its notice"),
+         event("e2", date(2019, 11, 10), "Old title")],
+        [position("moon", "gsomia", date(2019, 11, 19), "opposes")])
+    previous = changes.snapshot(old)
+    new = fake_model(
+        [event("e1", date(2019, 11, 22), "Seoul suspends its notice"),
+         event("e2", date(2019, 11, 11), "New title"),
+         event("e3", date(2019, 11, 5), "Back-dated meeting"),
+         event("e4", date(2019, 12, 9), "After the as-of date"),
+         event("e5", date(2019, 11, 6), "Not yet known", sources=("future-source",)),
+         event("e6", date(2019, 11, 7), "Another issue", issues=("whitelist",))],
+        [position("moon", "gsomia", date(2019, 11, 19), "conditional"),
+         position("moon", "gsomia", date(2019, 11, 26), "supports")])
+    weekly = MemoConfig(id="weekly", kind="weekly")
+    got = changes.since_last_issue(previous, "2019-11-25", new, weekly, date(2019, 12, 2))
+    assert got["previous_as_of"] == "2019-11-25"
+    assert got["rows"] == [
+        {"change": "added", "what": "event",
+         "detail": 'Event added: "Back-dated meeting" (5 Nov 2019)'},
+        {"change": "added", "what": "event",
+         "detail": 'Event added: "Another issue" (7 Nov 2019)'},
+        {"change": "corrected", "what": "event",
+         "detail": 'Event corrected: "New title" (11 Nov 2019): title was "Old title"; '
+                   "date was 10 Nov 2019"},
+        {"change": "corrected", "what": "position",
+         "detail": "Position corrected: Moon Jae-in on GSOMIA renewal (19 Nov 2019): "
+                   "opposes -> conditional"},
+        {"change": "added", "what": "position",
+         "detail": "Position added: Moon Jae-in on GSOMIA renewal: supports (26 Nov 2019)"},
+    ]
+    # An issue memo only hears about its own issue.
+    brief = MemoConfig(id="issue-gsomia", kind="issue", issue="gsomia")
+    rows = changes.since_last_issue(previous, "2019-11-25", new, brief, date(2019, 12, 2))
+    assert not any("Another issue" in r["detail"] for r in rows["rows"])
+    # Nothing changed: an empty list (the memo says so).
+    same = changes.since_last_issue(previous, "2019-11-25", old, weekly, date(2019, 12, 2))
+    assert same == {"previous_as_of": "2019-11-25", "rows": []}

@@ -131,7 +131,7 @@ def _write_manifest(out_dir: Path, memo: MemoConfig, as_of: str, files: dict[str
     atomic_write(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
 
 
-def write_index(out_dir: Path, templates: Path) -> Path:
+def write_index(out_dir: Path, templates: Path, marking: str = "") -> Path:
     """``<out>/index.html``: every memo ever built into ``out_dir``, newest first."""
     from reports.render.html import render_index
 
@@ -145,9 +145,8 @@ def write_index(out_dir: Path, templates: Path) -> Path:
         data["files"] = {fmt: f"{rel.as_posix()}/{name}" for fmt, name in data["files"].items()
                          if (manifest.parent / name).exists()}
         entries.append(data)
-    entries.sort(key=lambda e: (e["as_of"], e["memo_id"]), reverse=True)
     return atomic_write(Path(out_dir) / "index.html",
-                        render_index(entries, templates).encode("utf-8"))
+                        render_index(entries, templates, marking=marking).encode("utf-8"))
 
 
 def build(config: Config, memos: list[MemoConfig], as_of: date, *,
@@ -165,7 +164,7 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     else:
         built = [build_memo(loaded, config, memo, as_of, formats, out_dir) for memo in memos]
     if built:
-        write_index(out_dir, config.templates)
+        write_index(out_dir, config.templates, config.desk.marking)
     return built
 
 

@@ -109,8 +109,9 @@ def weekly(b: Builder) -> list[dict]:
         section("assessments", "New assessments",
                 b.assessments_block(b.model.assessments(as_of, days))
                 if b.model.assessments(as_of, days) else note("No new assessments.")),
-        section("matrix", "Positions matrix",
-                b.matrix_blocks(as_of - timedelta(days=days))),
+        section("matrix", "Positions matrix",  # the table only: the picture is overview's
+                [blk for blk in b.matrix_blocks(as_of - timedelta(days=days))
+                 if blk["type"] != "chart"]),
         section("outlook", f"Outlook: the next {b.spec.outlook_days} days",
                 b.outlook_block(b.spec.outlook_days, "Nothing scheduled or expected.")),
     ]

@@ -105,7 +105,7 @@ def _cli(args: list[str], real: bool, tmp: Path) -> tuple[subprocess.CompletedPr
                               capture_output=True, text=True, timeout=300,
                               env={**os.environ, "PYTHONIOENCODING": "utf-8"})
         return proc, time.monotonic() - start
-    out, err = tmp.with_suffix(".stdout"), tmp.with_suffix(".stderr")
+    out, err = Path(f"{tmp}.stdout"), Path(f"{tmp}.stderr")
     child = _FORKS.Process(target=_cli_child, args=(args, str(out), str(err)), daemon=True)
     child.start()
     child.join(300)

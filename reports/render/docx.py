@@ -188,7 +188,8 @@ def _unclosed(source: str) -> str | None:
 def _check_template(tpl: DocxTemplate, template: Path, env: Environment) -> None:
     """Compile every part first, so a broken tag is reported by name before anything else."""
     fix = f"open {template} in Word and fix the tag"
-    for where, source in _template_parts(tpl):
+    parts = _template_parts(tpl)
+    for where, source in parts:
         try:
             env.from_string(source)
         except TemplateSyntaxError as exc:
@@ -206,7 +207,7 @@ def _check_template(tpl: DocxTemplate, template: Path, env: Environment) -> None
             raise TemplateError(
                 f'{template}: {where} has a broken tag "{shown}": {exc.message}; {fix} '
                 "(tags look like {{ memo.date }})") from exc
-    body_source = _template_parts(tpl)[0][1]
+    body_source = parts[0][1]
     found = [m.start() for m in re.finditer(r"{{-?\s*body\s*-?}}", body_source)]
     if not found:
         raise TemplateError(
@@ -269,7 +270,7 @@ def _set_properties(tpl: DocxTemplate, memo: dict) -> None:
 
 
 def _prop(text: str, sep: str | None = None, limit: int = 255) -> str:
-    """A document property fits Word's 255 characters: cut at a separator, else with ...."""
+    """A document property fits Word's 255 characters: cut at a separator or an ellipsis."""
     text = str(text or "")
     if len(text) <= limit:
         return text
@@ -313,7 +314,7 @@ def _number_pictures(tpl: DocxTemplate) -> None:
 
 
 class BodyWriter:
-    """Builds the body sub-document as WordprocessingML, block by block."""
+    """Writes the memo body as WordprocessingML, block by block, in the template's styles."""
 
     def __init__(self, tpl: DocxTemplate, template: Path):
         self.tpl = tpl

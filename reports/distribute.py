@@ -482,7 +482,7 @@ def _dry_run(config: Config, memo: MemoConfig, day: str) -> int:
             raise DeliveryError(str(exc)) from None
         path = atomic_write(folder / f"{memo.id}_{day}_r{build.revision}_{_safe(person.email)}"
                                      ".eml", msg.as_bytes(policy=SMTP))
-        log.info("dry run: wrote the message to %s for %s", person.email, path)
+        log.info("dry run: wrote the message for %s to %s", person.email, path)
     if config.delivery.drop_folder:
         log.info("dry run: would copy %s to the drop folder %s", ", ".join(
             Path(p).name for p in build.files.values()), config.delivery.drop_folder)

@@ -7,7 +7,7 @@ between. Timestamps are ISO 8601 in UTC (``2019-11-24T22:00:00Z``), so they sort
 Builds: one row per attempt to build a memo as of a day. ``outcome`` is ``running`` while
 it is under way, then one of
 
-- ``done``: files written that differ from every earlier issue of that (memo, as-of):
+- ``done``: files written that differ from the latest revision of that (memo, as-of):
   a new ``revision`` (1, 2, ...) of that issue;
 - ``same``: rebuilt, and the files are byte-identical to the latest revision;
 - ``skipped``: the inputs (workbook, templates, memo config) were unchanged since the last

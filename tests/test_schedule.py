@@ -156,7 +156,20 @@ def test_workbook_errors_exit_1_and_the_next_run_builds(tmp_path, smtp_server, c
     assert len(smtp_server.received) == 2
 
 
-def test_history_command(tmp_path, smtp_server, capsys):
+@pytest.fixture
+def restore_logging():
+    """``cli.main`` sets up the root logger (stderr, log file); put it back afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_history_command(tmp_path, smtp_server, capsys, restore_logging):
     from reports.cli import main
 
     config = write_config(tmp_path, port=smtp_server.port)

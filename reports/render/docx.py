@@ -577,9 +577,10 @@ class BodyWriter:
             self.cite(p, row)
             if row.get("summary"):
                 self.run(self.paragraph("Memo Table Text", tc), row["summary"])
-            self.text_cell(tr, widths[2], "\n".join(_fit_name(a, widths[2])
-                                                     for a in row.get("actors") or []))
-            self.text_cell(tr, widths[3], "\n".join(row.get("issues") or []))
+            # One name a line, each but the last ending in ";" so the names stay apart.
+            self.text_cell(tr, widths[2], ";\n".join(_fit_name(a, widths[2])
+                                                      for a in row.get("actors") or []))
+            self.text_cell(tr, widths[3], ";\n".join(row.get("issues") or []))
             sig = row.get("significance")
             self.text_cell(tr, widths[4], "" if sig is None else str(sig))
         self.spacer()

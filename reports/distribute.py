@@ -430,12 +430,16 @@ def send_memo(config: Config, memo_id: str, as_of: date, dry_run: bool = False) 
         return _dry_run(config, memo, day)
     from filelock import Timeout
 
-    lock = run_lock(config.ledger_path)
     try:
+        lock = run_lock(config.ledger_path)
         lock.acquire(timeout=LOCK_WAIT_SECONDS)
     except Timeout:
         raise DeliveryError(f"another run is still working after {LOCK_WAIT_SECONDS} s "
                             f"(lock {lock.lock_file}); try again when it has finished") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot take the run lock beside {config.ledger_path} ({exc}); "
+                          "check that the folder is writable, or set [paths] ledger in the "
+                          "config") from exc
     try:
         with Ledger.open(config.ledger_path) as ledger:
             now = datetime.now(UTC)

@@ -197,10 +197,11 @@ class Ledger:
             conn = sqlite3.connect(path, timeout=30, isolation_level=None)
             ledger = cls(conn, path)
             ledger._prepare(wal=True)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             raise ReportsError(
-                f"the run record {path} cannot be opened ({exc}); if it is damaged, move it "
-                "aside and run again (a new record is started, and due memos are rebuilt)"
+                f"the run record {path} cannot be opened ({exc}); check that its folder is "
+                "writable (or set [paths] ledger in the config); if the file is damaged, move "
+                "it aside and run again (a new record is started and due memos are rebuilt)"
             ) from exc
         return ledger
 

@@ -157,12 +157,16 @@ def run_due(config: Config, now: datetime | None = None) -> int:
     now = aware(now)
     from filelock import Timeout
 
-    lock = run_lock(config.ledger_path)
     try:
+        lock = run_lock(config.ledger_path)
         lock.acquire(blocking=False)
     except Timeout:
         log.info("another run is in progress (%s is locked); this one exits", lock.lock_file)
         return EXIT_OK
+    except OSError as exc:
+        raise ReportsError(f"cannot take the run lock beside {config.ledger_path} ({exc}); "
+                           "check that the folder is writable, or set [paths] ledger in "
+                           "the config") from exc
     try:
         with Ledger.open(config.ledger_path) as ledger:
             return _Run(config, ledger, now).go()

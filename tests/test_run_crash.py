@@ -144,7 +144,7 @@ def test_killed_after_the_server_accepted_resends_with_the_same_message_id(tmp_p
 def test_killed_at_random_moments_leaves_whole_files_and_completes(tmp_path, smtp_server):
     config = write_config(tmp_path, port=smtp_server.port)
     output = tmp_path / "output"
-    for delay in (0.4, 1.0, 1.6, 2.2, 2.8):
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.4):
         proc = start(config, MONDAY)
         time.sleep(delay)
         if proc.poll() is None:

@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
-VERSION = 1  # bump when the generated content changes, so cached files are remade
+VERSION = 2  # bump when the generated content changes, so cached files are remade
 DEFAULT_SEED = 20191122
 
 N_ACTORS = 500
@@ -119,16 +119,28 @@ JPN_SURNAMES = (("Sato", "佐藤"), ("Suzuki", "鈴木"), ("Takahashi", "高橋"
                 ("Watanabe", "渡辺"), ("Ito", "伊藤"), ("Yamamoto", "山本"),
                 ("Nakamura", "中村"), ("Kobayashi", "小林"), ("Kato", "加藤"),
                 ("Yoshida", "吉田"), ("Yamada", "山田"), ("Matsumoto", "松本"),
-                ("Inoue", "井上"), ("Kimura", "木村"))
+                ("Inoue", "井上"), ("Kimura", "木村"), ("Hayashi", "林"), ("Shimizu", "清水"),
+                ("Yamaguchi", "山口"), ("Mori", "森"), ("Ikeda", "池田"), ("Hashimoto", "橋本"),
+                ("Abe", "阿部"), ("Ishikawa", "石川"), ("Ogawa", "小川"), ("Fujita", "藤田"))
 JPN_GIVEN = (("Hiroshi", "博"), ("Takeshi", "武"), ("Kenji", "健二"), ("Yuki", "由紀"),
              ("Akira", "明"), ("Satoshi", "聡"), ("Naoko", "直子"), ("Makoto", "誠"),
-             ("Taro", "太郎"), ("Ichiro", "一郎"), ("Haruka", "遥"), ("Shinji", "真司"))
+             ("Taro", "太郎"), ("Ichiro", "一郎"), ("Haruka", "遥"), ("Shinji", "真司"),
+             ("Hideki", "秀樹"), ("Kazuo", "和夫"), ("Masahiro", "正博"), ("Tomomi", "朋美"),
+             ("Koichi", "浩一"), ("Daisuke", "大輔"), ("Yusuke", "雄介"), ("Emi", "恵美"),
+             ("Ryo", "亮"), ("Sachiko", "幸子"), ("Noriko", "典子"), ("Tetsuya", "哲也"))
 CHN_SURNAMES = (("Wang", "王"), ("Li", "李"), ("Zhang", "张"), ("Liu", "刘"), ("Chen", "陈"),
                 ("Yang", "杨"))
 CHN_GIVEN = (("Wei", "伟"), ("Fang", "芳"), ("Min", "敏"), ("Jing", "静"), ("Qiang", "强"),
              ("Lei", "磊"))
-WESTERN = ("John Miller", "Sarah Johnson", "David Brown", "Emily Davis", "Michael Wilson",
-           "Anna Petrova", "Sergei Ivanov", "Laura Garcia", "James Taylor", "Mark Anderson")
+WESTERN_GIVEN = ("John", "Sarah", "David", "Emily", "Michael", "Laura", "James", "Mark",
+                 "Susan", "Robert", "Karen", "Daniel", "Victor", "Helen", "Thomas", "Julia",
+                 "Peter", "Maria", "Andrew", "Claire")
+WESTERN_FAMILY = ("Miller", "Johnson", "Brown", "Davis", "Wilson", "Garcia", "Taylor",
+                  "Anderson", "Cha", "Snyder", "Green", "Cronin", "Glosserman", "Smith",
+                  "Moore", "Clark", "Lewis", "Walker", "Young", "King")
+RUSSIAN_GIVEN = ("Sergei", "Anna", "Igor", "Alexander", "Georgy", "Olga", "Dmitri", "Elena")
+RUSSIAN_FAMILY = ("Ivanov", "Petrov", "Morgulov", "Panov", "Toloraya", "Smirnov", "Lavrov",
+                  "Kozlov")
 ORGS = {
     "KOR": (("Ministry of Foreign Affairs", "외교부", "ministry"),
             ("Ministry of National Defense", "국방부", "ministry"),
@@ -145,6 +157,12 @@ ORGS = {
 }
 COUNTRY_WEIGHTS = (("KOR", 35), ("JPN", 35), ("USA", 12), ("CHN", 6), ("PRK", 4),
                    ("RUS", 3), ("INT", 5))
+AFFILIATIONS = ("Blue House (Cheong Wa Dae)", "Ministry of Foreign Affairs", "Kookmin University",
+                "Asan Institute for Policy Studies", "Keio University", "Japan Institute of "
+                "International Affairs", "Sejong Institute", "Pacific Forum", "CSIS",
+                "Liberal Democratic Party", "Democratic Party of Korea", "Keidanren",
+                "Korea International Trade Association", "National Assembly", "外務省",
+                "국립외교원")
 PERSON_KINDS = ("person", "person", "person", "expert", "media")
 TITLES = ("Minister", "Vice-Minister", "Director-General", "Spokesperson", "Ambassador",
           "Professor", "Senior Fellow", "Lawmaker", "Chief Secretary", "Deputy Director",
@@ -231,6 +249,15 @@ def records(n_events: int, seed: int = DEFAULT_SEED) -> dict[str, list[list]]:
             "Sources": sources, "Outlook": outlook, "Assessments": assessments}
 
 
+def ids(n_events: int, seed: int = DEFAULT_SEED) -> tuple[list[str], list[str]]:
+    """The actor and issue ids of the workbook :func:`records` makes, most used first."""
+    rng = random.Random(f"{seed}:{n_events}:{VERSION}")
+    text = Text(rng)
+    actors = _actors(rng, text)  # drawn first, as in records()
+    issues = _issues(rng, text)
+    return [a[0] for a in actors[1:]], [i[0] for i in issues[1:]]
+
+
 def _actors(rng: random.Random, text: Text) -> list[list]:
     rows: list[list] = [["actor_id", "name", "native_name", "country", "kind", "title",
                          "affiliation", "notes"]]
@@ -252,7 +279,7 @@ def _actors(rng: random.Random, text: Text) -> list[list]:
         seen.add(actor_id)
         title = rng.choice(TITLES) if kind in ("person", "expert", "media") else None
         affiliation = rng.choice(OUTLETS) if kind == "media" else (
-            text.words(rng.randint(10, 30)) if rng.random() < 0.5 else None)
+            rng.choice(AFFILIATIONS) if rng.random() < 0.6 else None)
         notes = text.paragraph(30, 120, cjk=0.2, breaks=0.05) if rng.random() < 0.4 else None
         rows.append([actor_id, name, native, country, kind, title, affiliation, notes])
     return rows
@@ -269,7 +296,9 @@ def _person(rng: random.Random, country: str) -> tuple[str, str | None]:
     if country == "CHN":
         (sur, sur_n), (given, given_n) = rng.choice(CHN_SURNAMES), rng.choice(CHN_GIVEN)
         return f"{sur} {given}", sur_n + given_n
-    return rng.choice(WESTERN), None
+    if country == "RUS":
+        return f"{rng.choice(RUSSIAN_GIVEN)} {rng.choice(RUSSIAN_FAMILY)}", None
+    return f"{rng.choice(WESTERN_GIVEN)} {rng.choice(WESTERN_FAMILY)}", None
 
 
 def _issues(rng: random.Random, text: Text) -> list[list]:
@@ -555,9 +584,13 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
     return path
 
 
+def cached_path(n_events: int, seed: int = DEFAULT_SEED, cache: Path = CACHE) -> Path:
+    return Path(cache) / f"contract_{n_events}_seed{seed}_v{VERSION}.xlsx"
+
+
 def workbook(n_events: int, seed: int = DEFAULT_SEED, cache: Path = CACHE) -> Path:
     """The cached workbook of ``n_events`` events for ``seed``, generated on first use."""
-    path = Path(cache) / f"contract_{n_events}_seed{seed}_v{VERSION}.xlsx"
+    path = cached_path(n_events, seed, cache)
     if not path.exists():
         write_xlsx(path, records(n_events, seed))
     return path
@@ -568,11 +601,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("events", type=int, nargs="+", help="number of events (one file each)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, help="write here instead of the cache (one size)")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="cache folder")
     args = parser.parse_args(argv)
     if args.out and len(args.events) > 1:
         parser.error("--out takes one size")
     for n in args.events:
-        path = write_xlsx(args.out, records(n, args.seed)) if args.out else workbook(n, args.seed)
+        path = (write_xlsx(args.out, records(n, args.seed)) if args.out
+                else workbook(n, args.seed, args.cache))
         print(f"{path} ({path.stat().st_size / 1024**2:.1f} MB)")
     return 0
 

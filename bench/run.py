@@ -262,11 +262,9 @@ def w_scaling(a: dict) -> dict:
         b = Builder(loaded.model, spec)
         blocks = b.events_block(chosen, "No events.")
         table = [blk for blk in blocks if blk["type"] != "chart"]
-        sources = b.cites.listing()
-        context = {"memo": base["memo"], "sources": sources, "sections": [
-            section("events", "Events", *table),
-            section("sources", "Sources", {"type": "sources", "rows": sources}
-                    if sources else {"type": "note", "text": "No sources."})]}
+        # no Sources section: its length would grow with N too, up to 2,000 sources
+        context = {"memo": base["memo"], "sources": [],
+                   "sections": [section("events", "Events", *table)]}
         render_docx(context, template)  # warm
         walls, cpus = [], []
         for _ in range(3):
@@ -433,14 +431,13 @@ class Bench:
             row.error = str(exc)
         return row, results
 
-    def config(self, size: str, workbook: Path, *, scheduled: bool = False) -> Path:
+    def config(self, size: str, workbook: Path, *, scheduled: bool = False,
+               events: int | None = None) -> Path:
         """A config for the benchmark, in its own folder (output and ledger inside it)."""
-        import python_calamine
+        import generate
 
         folder = Path(tempfile.mkdtemp(prefix=f"cfg-{size}-", dir=self.tmp))
-        book = python_calamine.CalamineWorkbook.from_path(str(workbook))
-        issues = [r[0] for r in book.get_sheet_by_name("Issues").to_python()[1:] if r[0]]
-        actors = [r[0] for r in book.get_sheet_by_name("Actors").to_python()[1:] if r[0]]
+        actors, issues = generate.ids(events, self.seed) if events is not None else ([], [])
         lines = [
             "[paths]", f"workbook = {json.dumps(str(workbook))}",
             f"output = {json.dumps(str(folder / 'output'))}",
@@ -511,7 +508,7 @@ class Bench:
                 for row in [self.facts[("calamine", n)], *rows.values()]:
                     if row.median:
                         row.ratio = f"{naive.median / row.median:.1f}x faster"
-        config = self.config(str(n), workbook)
+        config = self.config(str(n), workbook, events=n)
         if want("memo"):
             self.memo_stages(n, size, config)
         if want("naive_docx"):
@@ -599,10 +596,11 @@ class Bench:
                     res = proc.result()
                     shutil.rmtree(out, ignore_errors=True)
                     row.walls.append(res["wall"])
-                    row.cpus.append(res["cpu"])
+                    row.cpus.append(proc.cpu)  # with the pool's workers (and start-up)
                     row.peak_mb = max(row.peak_mb or 0, proc.peak_mb)
                     digests.setdefault(jobs, set()).add(res["digest"])
-                    row.note = f"{res['memos']} memos, {res['files']} files"
+                    row.note = (f"{res['memos']} memos, {res['files']} files; CPU s "
+                                "include the pool's processes and start-up")
                     if i == 0 and res["wall"] > self.args.slow and self.args.repeat > 1:
                         row.note += "; 1 run (slow)"
                         break
@@ -706,7 +704,7 @@ class Bench:
         if want("run"):
             self.run_stages("bundled", ROOT / "workbook" / "gsomia_relations.xlsx")
         if want("scaling") and smallest is not None:
-            config = self.config("scaling", smallest)
+            config = self.config("scaling", smallest, events=self.smallest)
             rows = QUICK_SCALING_ROWS if self.args.quick else SCALING_ROWS
             try:
                 res = self.worker({"stage": "scaling", "config": str(config),
@@ -788,7 +786,7 @@ class Bench:
                         verdict(help_row.median < 0.3, "")))
         for key, label, limit in (("run_idle", "run with nothing due", 0.5),
                                   ("run_same", "run, due memo with unchanged inputs", 1.5)):
-            for (k, size), row in sorted(((k, v) for k, v in f.items()
+            for (_, size), row in sorted(((k, v) for k, v in f.items()
                                           if isinstance(k, tuple) and k[0] == key),
                                          key=lambda kv: str(kv[0][1])):
                 if row.median:
@@ -916,18 +914,26 @@ def main(argv: list[str] | None = None) -> int:
     seed = args.seed if args.seed is not None else generate.DEFAULT_SEED
     cache = args.cache or generate.CACHE
     bench = Bench(args)
+    bench.seed = seed
     started, load_before, t0 = datetime.now(), os.getloadavg(), time.perf_counter()
     try:
         workbooks = {}
         for n in args.sizes:
             t = time.perf_counter()
-            workbooks[n] = generate.workbook(n, seed, cache)
+            # generated in a child: this process stays small, and every stage's child
+            # starts as a copy of it (its peak memory would include ours)
+            workbooks[n] = generate.cached_path(n, seed, cache)
+            if not workbooks[n].exists():
+                subprocess.run([sys.executable, str(HERE / "generate.py"), str(n), "--seed",
+                                str(seed), "--cache", str(cache)], check=True,
+                               stdout=subprocess.DEVNULL)
             bench.log(f"workbook of {n:,} events: {workbooks[n].name} "
                       f"({workbooks[n].stat().st_size / 1024**2:.1f} MB, "
                       f"{time.perf_counter() - t:.1f} s to generate or find)")
         for n in args.sizes:
             bench.size_stages(n, workbooks[n])
-        bench.once_stages(workbooks[min(args.sizes)] if args.sizes else None)
+        bench.smallest = min(args.sizes)
+        bench.once_stages(workbooks[bench.smallest] if args.sizes else None)
         text = bench.report(started, load_before, time.perf_counter() - t0)
     finally:
         shutil.rmtree(bench.tmp, ignore_errors=True)

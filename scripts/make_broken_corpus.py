@@ -341,8 +341,10 @@ def add_column(sheet: str, header: str, *values) -> Callable[[Data], None]:
     return change
 
 
-def steps(*changes: Callable[[Data], None]) -> Callable[[Data], None]:
-    def change(data: Data) -> None:
+def steps(*changes: Callable) -> Callable:
+    """Several changes, in order (of the rows, or of the zip parts)."""
+
+    def change(data) -> None:
         for one in changes:
             one(data)
 
@@ -408,10 +410,6 @@ def merge_header(wb: Workbook) -> None:
     wb["Issues"].merge_cells("C1:D1")  # question + status: status's name disappears
 
 
-def macro_enabled(parts: dict[str, bytes]) -> None:
-    macros(parts)
-
-
 LONG_TITLE = "Seoul and Tokyo " + "x" * 190  # 206 characters
 HUNDRED_K = ("GSOMIA-" * 14286)[:99_999] + "!"  # no trailing space to strip
 
@@ -461,9 +459,9 @@ CASES: list[Case] = [
          data=lambda d: d["Outlook"].pop()),
     Case("ok_formula_cached_values.xlsx", "formulas read by their cached value (a number "
          "and a string)", 0,
-         parts=lambda p: (formula("Events", "H2", '<c r="H2"><f>2+2</f><v>4</v></c>')(p),
-                          formula("Events", "C3", '<c r="C3" t="str"><f>"Seoul suspends "&amp;'
-                                  '"its notice"</f><v>Seoul suspends its notice</v></c>')(p))),
+         parts=steps(formula("Events", "H2", '<c r="H2"><f>2+2</f><v>4</v></c>'),
+                     formula("Events", "C3", '<c r="C3" t="str"><f>"Seoul suspends "&amp;'
+                             '"its notice"</f><v>Seoul suspends its notice</v></c>'))),
     Case("ok_formula_error_optional.xlsx", "#N/A cached in an optional column "
          "(significance): a warning", 0, [("Events", "H2", "formula-error")], "#N/A",
          parts=formula_error("Events", "H2", "#N/A")),
@@ -480,12 +478,12 @@ CASES: list[Case] = [
          "Excel's 32,767)", 0, data=cell("Events", 2, 3, "placeholder"),
          parts=inline_text("Events", "D3", HUNDRED_K)),
     Case("ok_macros.xlsm", "a macro-enabled workbook (.xlsm): read, macros never run", 0,
-         message="macros", parts=macro_enabled),
+         message="macros", parts=macros),
     # -- not a readable .xlsx ----------------------------------------------------------------
     Case("empty.xlsx", "a 0-byte file", 1, message="is empty", raw=lambda: b""),
     Case("text_renamed.xlsx", "a CSV text file renamed .xlsx", 1,
          message="is a text file, not an .xlsx workbook",
-         raw=lambda: "event_id,date,title\ne1,2019-11-22,Seoul suspends\n".encode()),
+         raw=lambda: b"event_id,date,title\ne1,2019-11-22,Seoul suspends\n"),
     Case("image_renamed.xlsx", "a PNG image renamed .xlsx", 1, message="not a spreadsheet",
          raw=png),
     Case("legacy.xls", "a real Excel 97-2003 (.xls, BIFF8) workbook", 1,
@@ -509,7 +507,7 @@ CASES: list[Case] = [
          [("Events", "J1", "duplicate-column")],
          data=add_column("Events", "Date", date(2019, 8, 23), date(2019, 11, 23))),
     Case("merged_header.xlsx", "Issues header cells C1:D1 merged", 1,
-         [("Issues", "C1", "merged-header")], data=None, sheets=merge_header),
+         [("Issues", "C1", "merged-header")], sheets=merge_header),
     Case("banner_row.xlsx", "a title row above the Issues header", 1,
          [("Issues", None, "missing-column")], "row 2", data=banner),
     Case("empty_sheet.xlsx", "the Events sheet has no rows at all", 1,

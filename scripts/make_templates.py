@@ -54,7 +54,7 @@ APP_XML = (
     b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
     b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
     b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
-    b'2006/docPropsVTypes"><Application>gsomia-reports</Application>'
+    b'2006/docPropsVTypes"><Application>briefing-reports</Application>'
     b"<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
     b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
     b"<HyperlinksChanged>false</HyperlinksChanged></Properties>"
@@ -328,13 +328,13 @@ def set_properties(doc) -> None:
     props = doc.core_properties
     props.title = "Briefing memo"
     props.subject = "Template for briefing memos"
-    props.author = "gsomia-reports"
+    props.author = "briefing-reports"
     props.keywords = ""
     props.comments = ("Memo template. Restyle with Word styles; keep the tags "
                       "memo.office, memo.to, memo.from, memo.date, memo.subject, "
                       "memo.marking and the body paragraph.")
     props.category = "Template"
-    props.last_modified_by = "gsomia-reports"
+    props.last_modified_by = "briefing-reports"
     props.revision = 1
     props.created = props.modified = FIXED_TIME
     props.language = "en-GB"

@@ -20,6 +20,10 @@ quadratic): 2,000 event rows take well under a second.
 The same context and template give the same bytes: document properties come from the
 memo (created = modified = the as-of date), ``docProps/app.xml`` is rewritten and the zip
 is normalised. A broken template raises :class:`TemplateError` naming the file and the tag.
+
+This module loads and checks the template, renders it and sets the properties; the body
+is written by ``docx_blocks`` (one writer per block type) with the WordprocessingML
+primitives of ``docx_xml``.
 """
 
 from __future__ import annotations
@@ -27,15 +31,12 @@ from __future__ import annotations
 import re
 import zipfile
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
-from docx.shared import Emu
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2 import TemplateError as JinjaTemplateError
@@ -43,53 +44,27 @@ from lxml import etree
 
 from reports.errors import TemplateError
 from reports.output import normalise_zip
-from reports.render.style import (
-    BLANK_FILL,
-    FONT_EAST_ASIAN,
-    MUTED_TEXT,
-    SHIFT_MARK,
-    SHIFT_NOTE,
-    STANCE_COLOURS,
-    STANCE_LABELS,
-    UNKNOWN_FILL,
-    country_label,
-)
+from reports.render.docx_blocks import BodyWriter
+from reports.render.docx_xml import REQUIRED_STYLES, number_pictures
 
 __all__ = ["render_docx", "REQUIRED_STYLES", "MEMO_KEYS"]
 
-# Styles the body uses, by the name staff see in Word. All are made by make_templates.py.
-PARAGRAPH_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Caption", "Quote",
-                    "Memo Note", "Memo Period", "Memo Table Text", "Memo Table Heading",
-                    "Memo Source")
-CHARACTER_STYLES = ("Memo Citation", "Hyperlink")
-TABLE_STYLES = ("Memo Table",)
-REQUIRED_STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 MEMO_KEYS = ("id", "kind", "title", "subject", "as_of", "date", "window", "office", "author",
              "marking", "to", "from", "lang", "keywords")
 
-LAST_MODIFIED_BY = "gsomia-reports"
+LAST_MODIFIED_BY = "briefing-reports"
 APP_XML = (
     b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
     b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
     b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
-    b'2006/docPropsVTypes"><Application>gsomia-reports</Application>'
+    b'2006/docPropsVTypes"><Application>briefing-reports</Application>'
     b"<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
     b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
     b"<HyperlinksChanged>false</HyperlinksChanged></Properties>"
 )
 
-CJK_RE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
-                    "\ufe30-\ufe4f\uff00-\uffef]")
-_q = lru_cache(maxsize=None)(qn)  # qn() splits the name on every call; the body calls it a lot
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-BODY_MARKER = "\u2063gsomia-reports:memo-body\u2063"
-NATIVE_RE = re.compile(r"^(.*\S) (\([^()]*[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff][^()]*\))$")
-CELL_MARGINS = 2 * 85 + 40  # the Memo Table style's cell margins and a little slack
-MUTED = MUTED_TEXT.lstrip("#")
-SHIFT_BORDER = "222222"
-GROUP_FILL = "F2F4F7"
-MATRIX_COLUMNS = 5  # issues per matrix table; more are split over several tables
+BODY_MARKER = "\u2063briefing-reports:memo-body\u2063"
 
 
 # --------------------------------------------------------------------------- entry point
@@ -115,7 +90,7 @@ def render_docx(context: dict, template: Path) -> bytes:
             "Word and fix its {{ }} and {% %} tags") from exc
     marker = _find_marker(tpl, template)
     writer.build(context, marker)
-    _number_pictures(tpl)
+    number_pictures(tpl)
     _set_properties(tpl, memo)
     buffer = BytesIO()
     tpl.save(buffer)
@@ -305,511 +280,3 @@ def _find_marker(tpl: DocxTemplate, template: Path):
             f"(found {len(found)}); open {template} in Word and keep one {{{{p body }}}} "
             "paragraph, outside any loop")
     return found[0].getparent().getparent()
-
-
-def _number_pictures(tpl: DocxTemplate) -> None:
-    """Unique drawing ids (wp:docPr/@id), numbered in document order."""
-    for number, doc_pr in enumerate(tpl.docx.element.body.iter(qn("wp:docPr")), start=1):
-        doc_pr.set("id", str(number))
-
-
-class BodyWriter:
-    """Writes the memo body as WordprocessingML, block by block, in the template's styles."""
-
-    def __init__(self, tpl: DocxTemplate, template: Path):
-        self.tpl = tpl
-        self.template = template
-        self.doc = tpl.get_docx()
-        self.part = self.doc.part
-        self.styles = self._style_ids()
-        self.east_asian = self._east_asian_font()
-        section = self.doc.sections[-1]
-        self.text_width = int(section.page_width - section.left_margin - section.right_margin)
-        self.text_height = int(section.page_height - section.top_margin
-                               - section.bottom_margin)
-        self.figures = 0
-
-    def _style_ids(self) -> dict[str, str]:
-        ids = {style.name: style.style_id for style in self.doc.styles}
-        missing = [name for name in REQUIRED_STYLES if name not in ids]
-        if missing:
-            raise TemplateError(
-                f"{self.template}: the template lacks the style(s) "
-                f"{', '.join(repr(m) for m in missing)} the memo body uses; open it in Word "
-                "and add them (Styles pane), or run `python scripts/make_templates.py` for "
-                "a fresh template to copy them from")
-        return ids
-
-    def _east_asian_font(self) -> str:
-        """The template's East Asian font (Normal style, else document defaults)."""
-        styles = self.doc.styles.element
-        for path in ('w:style[@w:styleId="Normal"]/w:rPr/w:rFonts',
-                     "w:docDefaults/w:rPrDefault/w:rPr/w:rFonts"):
-            found = styles.xpath(path)
-            if found and found[0].get(_q("w:eastAsia")):
-                return found[0].get(_q("w:eastAsia"))
-        return FONT_EAST_ASIAN
-
-    # -- the sub-document ------------------------------------------------------------
-
-    def build(self, context: dict, marker) -> None:
-        """Write the body's paragraphs and tables in place of the ``marker`` paragraph."""
-        # Built in a holder inside the same document, then moved before the marker:
-        # moving a large tree between lxml documents is slow (namespace fix-ups).
-        self.body = etree.SubElement(self.doc.element, _q("w:body"))
-        try:
-            self._build(context)
-            for child in list(self.body):
-                marker.addprevious(child)
-        finally:
-            self.doc.element.remove(self.body)
-        marker.getparent().remove(marker)
-
-    def _build(self, context: dict) -> None:
-        memo = context["memo"]
-        if memo.get("window"):
-            p = self.paragraph("Memo Period")
-            self.run(p, "Period covered: ", bold=True)
-            self.run(p, memo["window"])
-        for section in context["sections"]:
-            level = max(1, min(int(section.get("level", 1)), 3))
-            self.run(self.paragraph(f"Heading {level}"), section["heading"])
-            for block in section["blocks"]:
-                self.block(block, level)
-
-    def block(self, block: dict, level: int) -> None:
-        kind = block.get("type")
-        handler = getattr(self, f"block_{kind}", None) if isinstance(kind, str) else None
-        if handler is None:
-            raise ValueError(f"the Word renderer has no drawing for block type {kind!r}; "
-                             "add one to reports/render/docx.py")
-        if kind == "subheading":
-            handler(block, level)
-        else:
-            handler(block)
-
-    # -- XML primitives ----------------------------------------------------------------
-
-    def paragraph(self, style: str, parent=None, keep_next: bool = False,
-                  align: str | None = None):
-        p = etree.SubElement(self.body if parent is None else parent, _q("w:p"))
-        ppr = etree.SubElement(p, _q("w:pPr"))
-        etree.SubElement(ppr, _q("w:pStyle")).set(_q("w:val"), self.styles[style])
-        if keep_next:
-            etree.SubElement(ppr, _q("w:keepNext"))
-        if align:
-            etree.SubElement(ppr, _q("w:jc")).set(_q("w:val"), align)
-        return p
-
-    def run(self, parent, text: str, *, style: str | None = None, bold: bool = False,
-            italic: bool = False, muted: bool = False, size: int | None = None,
-            fill: str | None = None):
-        """A run of literal text (escaped by lxml); line breaks become w:br."""
-        r = etree.SubElement(parent, _q("w:r"))
-        rpr = etree.SubElement(r, _q("w:rPr"))
-        if style:
-            etree.SubElement(rpr, _q("w:rStyle")).set(_q("w:val"), self.styles[style])
-        fonts = etree.SubElement(rpr, _q("w:rFonts"))
-        fonts.set(_q("w:eastAsia"), self.east_asian)
-        if CJK_RE.search(text):
-            fonts.set(_q("w:hint"), "eastAsia")
-        if bold:
-            etree.SubElement(rpr, _q("w:b"))
-            etree.SubElement(rpr, _q("w:bCs"))
-        if italic:
-            etree.SubElement(rpr, _q("w:i"))
-            etree.SubElement(rpr, _q("w:iCs"))
-        if muted:
-            etree.SubElement(rpr, _q("w:color")).set(_q("w:val"), MUTED)
-        if size:
-            etree.SubElement(rpr, _q("w:sz")).set(_q("w:val"), str(size))
-            etree.SubElement(rpr, _q("w:szCs")).set(_q("w:val"), str(size))
-        if fill:
-            shd = etree.SubElement(rpr, _q("w:shd"))
-            shd.set(_q("w:val"), "clear")
-            shd.set(_q("w:color"), "auto")
-            shd.set(_q("w:fill"), fill)
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        for i, line in enumerate(lines):
-            if i:
-                etree.SubElement(r, _q("w:br"))
-            if line or len(lines) == 1:
-                t = etree.SubElement(r, _q("w:t"))
-                t.set(XML_SPACE, "preserve")
-                try:
-                    t.text = line
-                except ValueError as exc:
-                    raise ValueError(f"the text {line[:80]!r} holds a character Word cannot "
-                                     "store (a control character); replace it in the "
-                                     "workbook") from exc
-        return r
-
-    def cite(self, parent, row: dict) -> None:
-        if row.get("cite_text"):
-            self.run(parent, " " + row["cite_text"], style="Memo Citation")
-
-    def tab(self, parent) -> None:
-        etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:tab"))
-
-    def hyperlink(self, parent, text: str, url: str) -> None:
-        rid = self.part.relate_to(url, RT.HYPERLINK, is_external=True)
-        link = etree.SubElement(parent, _q("w:hyperlink"))
-        link.set(_q("r:id"), rid)
-        link.set(_q("w:history"), "1")
-        self.run(link, text, style="Hyperlink")
-
-    # -- tables ------------------------------------------------------------------------
-
-    def table(self, columns: list[tuple[str, float]], header: bool = True):
-        """A "Memo Table" with fixed column widths (cm, scaled to the text column)."""
-        total_cm = sum(width for _, width in columns)
-        widths = [int(self.text_width / 635 * width / total_cm) for _, width in columns]
-        tbl = etree.SubElement(self.body, _q("w:tbl"))
-        tblpr = etree.SubElement(tbl, _q("w:tblPr"))
-        etree.SubElement(tblpr, _q("w:tblStyle")).set(_q("w:val"), self.styles["Memo Table"])
-        tblw = etree.SubElement(tblpr, _q("w:tblW"))
-        tblw.set(_q("w:w"), str(sum(widths)))
-        tblw.set(_q("w:type"), "dxa")
-        etree.SubElement(tblpr, _q("w:tblLayout")).set(_q("w:type"), "fixed")
-        look = etree.SubElement(tblpr, _q("w:tblLook"))
-        for attr, value in (("w:val", "04A0" if header else "0000"),
-                            ("w:firstRow", "1" if header else "0"), ("w:lastRow", "0"),
-                            ("w:firstColumn", "0"), ("w:lastColumn", "0"),
-                            ("w:noHBand", "1"), ("w:noVBand", "1")):
-            look.set(_q(attr), value)
-        grid = etree.SubElement(tbl, _q("w:tblGrid"))
-        for width in widths:
-            etree.SubElement(grid, _q("w:gridCol")).set(_q("w:w"), str(width))
-        if header:
-            tr = self.row(tbl, header=True)
-            for (title, _), width in zip(columns, widths, strict=True):
-                tc = self.cell(tr, width)
-                self.run(self.paragraph("Memo Table Heading", tc), title)
-        return tbl, widths
-
-    def row(self, tbl, header: bool = False):
-        tr = etree.SubElement(tbl, _q("w:tr"))
-        trpr = etree.SubElement(tr, _q("w:trPr"))
-        etree.SubElement(trpr, _q("w:cantSplit"))
-        if header:
-            etree.SubElement(trpr, _q("w:tblHeader"))
-        return tr
-
-    def cell(self, tr, width: int, fill: str | None = None, span: int = 1,
-             outline: bool = False):
-        tc = etree.SubElement(tr, _q("w:tc"))
-        tcpr = etree.SubElement(tc, _q("w:tcPr"))
-        tcw = etree.SubElement(tcpr, _q("w:tcW"))
-        tcw.set(_q("w:w"), str(width))
-        tcw.set(_q("w:type"), "dxa")
-        if span > 1:
-            etree.SubElement(tcpr, _q("w:gridSpan")).set(_q("w:val"), str(span))
-        if outline:
-            borders = etree.SubElement(tcpr, _q("w:tcBorders"))
-            for side in ("top", "left", "bottom", "right"):
-                edge = etree.SubElement(borders, _q(f"w:{side}"))
-                edge.set(_q("w:val"), "single")
-                edge.set(_q("w:sz"), "12")
-                edge.set(_q("w:space"), "0")
-                edge.set(_q("w:color"), SHIFT_BORDER)
-        if fill:
-            shd = etree.SubElement(tcpr, _q("w:shd"))
-            shd.set(_q("w:val"), "clear")
-            shd.set(_q("w:color"), "auto")
-            shd.set(_q("w:fill"), fill)
-        return tc
-
-    def text_cell(self, tr, width: int, text: str, **run_args):
-        tc = self.cell(tr, width)
-        self.run(self.paragraph("Memo Table Text", tc), text, **run_args)
-        return tc
-
-    def stance_cell(self, tr, width: int, stance: str, shifted: bool = False):
-        fill = _stance_fill(stance)
-        tc = self.cell(tr, width, fill=fill, outline=shifted)
-        p = self.paragraph("Memo Table Text", tc)
-        if stance:
-            label = STANCE_LABELS.get(stance, stance)
-            self.run(p, f"{label} {SHIFT_MARK}" if shifted else label)
-        return tc
-
-    # -- blocks ------------------------------------------------------------------------
-
-    def block_note(self, block: dict) -> None:
-        self.run(self.paragraph("Memo Note"), block["text"])
-
-    def block_subheading(self, block: dict, level: int) -> None:
-        self.run(self.paragraph(f"Heading {min(level + 1, 3)}"), block["text"])
-
-    def block_paragraphs(self, block: dict) -> None:
-        for row in block["rows"]:
-            p = self.paragraph("Normal")
-            label = row.get("label") or (row.get("issue") if row.get("issue") not in
-                                         (None, "", "Overall") else "")
-            if label:
-                self.run(p, f"{label}: ", bold=True)
-            self.run(p, row.get("text", ""))
-            self.cite(p, row)
-            if row.get("attribution"):
-                self.run(p, f" ({row['attribution']})", muted=True, size=17)
-
-    def block_facts(self, block: dict) -> None:
-        tbl, widths = self.table([("", 3.6), ("", 12.4)], header=False)
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], row["label"], bold=True)
-            self.text_cell(tr, widths[1], str(row["value"]))
-        self.spacer()
-
-    def block_events(self, block: dict) -> None:
-        tbl, widths = self.table([("Date", 2.1), ("Event", 6.6), ("Actors", 3.3),
-                                  ("Issues", 2.7), ("Sig.", 1.3)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            tc = self.text_cell(tr, widths[0], row.get("date_display", ""))
-            details = [x for x in (row.get("category"), row.get("location")) if x]
-            if details:
-                self.run(self.paragraph("Memo Table Text", tc), ", ".join(details),
-                         muted=True, italic=True)
-            tc = self.cell(tr, widths[1])
-            p = self.paragraph("Memo Table Text", tc)
-            self.run(p, row.get("title", ""), bold=True)
-            self.cite(p, row)
-            if row.get("summary"):
-                self.run(self.paragraph("Memo Table Text", tc), row["summary"])
-            # One name a line, each but the last ending in ";" so the names stay apart.
-            self.text_cell(tr, widths[2], ";\n".join(_fit_name(a, widths[2])
-                                                      for a in row.get("actors") or []))
-            self.text_cell(tr, widths[3], ";\n".join(row.get("issues") or []))
-            sig = row.get("significance")
-            self.text_cell(tr, widths[4], "" if sig is None else str(sig))
-        self.spacer()
-
-    def block_stances(self, block: dict) -> None:
-        tbl, widths = self.table([(block.get("label_heading", ""), 3.6), ("Stance", 2.2),
-                                  ("Since", 2.2), ("Position", 8.0)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], _fit_name(row.get("label", ""), widths[0], True),
-                           bold=True)
-            self.stance_cell(tr, widths[1], row.get("stance", ""))
-            self.text_cell(tr, widths[2], row.get("since", ""))
-            tc = self.cell(tr, widths[3])
-            p = self.paragraph("Memo Table Text", tc)
-            self.run(p, row.get("summary", ""))
-            self.cite(p, row)
-            if row.get("quote"):
-                self.run(self.paragraph("Quote", tc), f"\u201c{row['quote']}\u201d")
-            history = row.get("history") or []
-            if history:
-                self.run(self.paragraph("Memo Table Text", tc), "Earlier:", muted=True,
-                         italic=True)
-                for old in history:
-                    p = self.paragraph("Memo Table Text", tc)
-                    self.run(p, STANCE_LABELS.get(old["stance"], old["stance"]),
-                             fill=_stance_fill(old["stance"]))
-                    self.run(p, f" {old.get('date_display', '')}: {old.get('summary', '')}",
-                             muted=True)
-                    self.cite(p, old)
-        self.spacer()
-
-    def block_shifts(self, block: dict) -> None:
-        tbl, widths = self.table([("Actor", 3.4), ("Issue", 2.4), ("Shift", 3.6),
-                                  ("Date", 2.1), ("Why", 4.5)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], _fit_name(row.get("actor", ""), widths[0], True),
-                           bold=True)
-            self.text_cell(tr, widths[1], row.get("issue", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[2]))
-            before, after = row.get("from", ""), row.get("to", "")
-            self.run(p, STANCE_LABELS.get(before, before), fill=_stance_fill(before))
-            self.run(p, " \u2192 ")
-            self.run(p, STANCE_LABELS.get(after, after), fill=_stance_fill(after))
-            self.text_cell(tr, widths[3], row.get("date_display", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[4]))
-            self.run(p, row.get("why", ""))
-            self.cite(p, row)
-        self.spacer()
-
-    def block_matrix(self, block: dict) -> None:
-        """Actors by issues; more than MATRIX_COLUMNS issues are split over several tables."""
-        issues = block["issues"]
-        parts = max(1, -(-len(issues) // MATRIX_COLUMNS))
-        size, rest = divmod(len(issues), parts)
-        start, any_shift = 0, False
-        for part in range(parts):
-            stop = start + size + (1 if part < rest else 0)
-            if parts > 1:
-                self.run(self.paragraph("Memo Note", keep_next=True),
-                         f"Issues {start + 1}\u2013{stop} of {len(issues)}")
-            any_shift |= self._matrix_table(block, start, stop)
-            start = stop
-        if any_shift:
-            self.run(self.paragraph("Memo Note"), SHIFT_NOTE)
-
-    def _matrix_table(self, block: dict, start: int, stop: int) -> bool:
-        issues = block["issues"][start:stop]
-        actor_cm = 3.8
-        each = (16.0 - actor_cm) / max(len(issues), 1)
-        tbl, widths = self.table([("Actor", actor_cm)] + [(i["name"], each) for i in issues])
-        any_shift = False
-        for group in block["groups"]:
-            tr = self.row(tbl)
-            tc = self.cell(tr, sum(widths), fill=GROUP_FILL, span=len(widths))
-            self.run(self.paragraph("Memo Table Text", tc, keep_next=True),
-                     country_label(group["country"]), bold=True)
-            for actor_row in group["rows"]:
-                tr = self.row(tbl)
-                self.text_cell(tr, widths[0], _fit_name(actor_row["actor"], widths[0]))
-                for cell, width in zip(actor_row["cells"][start:stop], widths[1:], strict=True):
-                    stance = cell.get("stance", "")
-                    shifted = bool(cell.get("shifted") and block.get("marks_shifts") and stance)
-                    any_shift |= shifted
-                    self.stance_cell(tr, width, stance, shifted)
-        if not any_shift:
-            self.spacer()
-        return any_shift
-
-    def block_outlook(self, block: dict) -> None:
-        tbl, widths = self.table([("Date", 2.6), ("Expected", 10.8), ("Status", 2.6)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], row.get("date_display", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[1]))
-            self.run(p, row.get("item", ""))
-            self.cite(p, row)
-            if row.get("issues"):
-                self.run(p, f" ({'; '.join(row['issues'])})", muted=True)
-            self.text_cell(tr, widths[2], row.get("status", ""))
-        self.spacer()
-
-    def block_changes(self, block: dict) -> None:
-        if block.get("previous"):
-            self.run(self.paragraph("Normal"),
-                     f"Added or corrected since the issue of {block['previous']}:")
-        tbl, widths = self.table([("Change", 2.4), ("What", 5.6), ("Detail", 8.0)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], row.get("change", ""), bold=True)
-            self.text_cell(tr, widths[1], row.get("what", ""))
-            self.text_cell(tr, widths[2], row.get("detail", ""))
-        self.spacer()
-
-    def block_sources(self, block: dict) -> None:
-        for row in block["rows"]:
-            p = self.paragraph("Memo Source")
-            self.run(p, f"[{row['n']}]")
-            self.tab(p)
-            if row.get("outlet"):
-                self.run(p, f"{row['outlet']}, ")
-            url = row.get("url") or ""
-            title = row.get("title") or url
-            if _safe_url(url):
-                self.hyperlink(p, title, url)
-            else:
-                self.run(p, title)
-            if row.get("published_display"):
-                self.run(p, f", {row['published_display']}")
-            self.run(p, ".")
-            if _safe_url(url) and title != url:
-                self.run(p, " ")
-                self.hyperlink(p, url, url)
-
-    def block_chart(self, block: dict) -> None:
-        """The chart as a picture with alt text, and its caption, in a borderless frame.
-
-        The frame (a one-cell table whose row may not split) keeps a heading with the
-        picture: LibreOffice ignores "keep with next" before a picture that does not fit.
-        """
-        from reports.render.charts import render_chart
-
-        png = render_chart(block, "png")
-        alt = block.get("alt", "")
-        self.figures += 1
-        width, height = self._picture_size(png)
-        tbl = etree.SubElement(self.body, _q("w:tbl"))
-        tblpr = etree.SubElement(tbl, _q("w:tblPr"))
-        tblw = etree.SubElement(tblpr, _q("w:tblW"))
-        tblw.set(_q("w:w"), str(self.text_width // 635))
-        tblw.set(_q("w:type"), "dxa")
-        etree.SubElement(tblpr, _q("w:tblLayout")).set(_q("w:type"), "fixed")
-        margins = etree.SubElement(tblpr, _q("w:tblCellMar"))
-        for side in ("left", "right"):
-            edge = etree.SubElement(margins, _q(f"w:{side}"))
-            edge.set(_q("w:w"), "0")
-            edge.set(_q("w:type"), "dxa")
-        etree.SubElement(tblpr, _q("w:tblLook")).set(_q("w:val"), "0000")
-        grid = etree.SubElement(tbl, _q("w:tblGrid"))
-        etree.SubElement(grid, _q("w:gridCol")).set(_q("w:w"), str(self.text_width // 635))
-        tc = self.cell(self.row(tbl), self.text_width // 635)
-        p = self.paragraph("Normal", tc, keep_next=True, align="center")
-        drawing = etree.SubElement(etree.SubElement(p, _q("w:r")), _q("w:drawing"))
-        inline = self.part.new_pic_inline(BytesIO(png), Emu(width), Emu(height))
-        doc_pr = inline.find(_q("wp:docPr"))
-        doc_pr.set("name", f"Figure {self.figures}")
-        doc_pr.set("descr", alt)
-        doc_pr.set("title", alt)
-        drawing.append(inline)
-        self.run(self.paragraph("Caption", tc), f"Figure {self.figures}. {alt}")
-        self.spacer(after=0)
-
-    def _picture_size(self, png: bytes) -> tuple[int, int]:
-        """EMU size fitting the text column, at most 72% of the text height."""
-        from docx.image.image import Image
-
-        image = Image.from_blob(png)
-        px_w, px_h = max(image.px_width, 1), max(image.px_height, 1)
-        width = self.text_width
-        height = width * px_h // px_w
-        limit = int(self.text_height * 0.72)
-        if height > limit:
-            width, height = width * limit // height, limit
-        return width, height
-
-    def spacer(self, after: int = 120) -> None:
-        """A gap after a table; it also keeps Word from joining two tables into one."""
-        p = self.paragraph("Memo Table Text")
-        spacing = etree.SubElement(p.find(_q("w:pPr")), _q("w:spacing"))
-        spacing.set(_q("w:after"), str(after))
-
-
-def _fit_name(name: str, width: int, bold: bool = False, size: float = 8.5) -> str:
-    """Break "Name (native name)" before the parenthesis unless it surely fits the line.
-
-    LibreOffice may break a line where Latin text meets Hangul or Kanji, which would
-    leave "Moon Jae-in (" on one line and "문재인)" on the next. A rough greedy wrap of
-    the Latin part, with narrow and with wide letters, finds where the native name would
-    start; unless both say it fits there, it starts a line of its own.
-    """
-    match = NATIVE_RE.match(name)
-    if not match:
-        return name
-    full = size * 20  # twips: CJK characters are one em wide, Latin ones about 0.55 em
-    room = width - CELL_MARGINS
-    for em in ((0.56, 0.68) if bold else (0.5, 0.62)):
-        def length(text: str, latin: float = em * full) -> float:
-            return sum(full if CJK_RE.match(ch) else latin for ch in text)
-
-        line = 0.0
-        for word in match.group(1).split(" "):
-            step = length((" " if line else "") + word)
-            line = line + step if line + step <= room or not line else length(word)
-        if line + length(" " + match.group(2)) > room:
-            return f"{match.group(1)}\n{match.group(2)}"
-    return name
-
-
-def _stance_fill(stance: str) -> str | None:
-    if not stance:
-        return None if BLANK_FILL.upper() in ("#FFFFFF", "#FFF") else BLANK_FILL.lstrip("#")
-    return STANCE_COLOURS.get(stance, UNKNOWN_FILL).lstrip("#")
-
-
-def _safe_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-

@@ -1,0 +1,341 @@
+"""The memo body: one writer per block type of a memo context's sections.
+
+:class:`BodyWriter` turns the context's sections into headings, paragraphs and tables
+in the template's styles, with the primitives of ``reports.render.docx_xml``: events,
+stances, shifts, the positions matrix, outlook, facts, charts (as pictures), paragraphs,
+sources (with live links), changes, notes and subheadings. A block type the writer has
+no ``block_<type>`` method for is refused by name.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from reports.render.docx_xml import CJK_RE, OoxmlWriter
+from reports.render.style import (
+    BLANK_FILL,
+    SHIFT_MARK,
+    SHIFT_NOTE,
+    STANCE_COLOURS,
+    STANCE_LABELS,
+    UNKNOWN_FILL,
+    country_label,
+)
+
+NATIVE_RE = re.compile(r"^(.*\S) (\([^()]*[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff][^()]*\))$")
+CELL_MARGINS = 2 * 85 + 40  # the Memo Table style's cell margins and a little slack
+GROUP_FILL = "F2F4F7"
+MATRIX_COLUMNS = 5  # issues per matrix table; more are split over several tables
+
+
+class BodyWriter(OoxmlWriter):
+    """Writes the memo body as WordprocessingML, block by block, in the template's styles."""
+
+    def __init__(self, tpl: DocxTemplate, template: Path):
+        super().__init__(tpl, template)
+        self.figures = 0
+
+    # -- the sub-document ------------------------------------------------------------
+
+    def build(self, context: dict, marker) -> None:
+        """Write the body's paragraphs and tables in place of the ``marker`` paragraph."""
+        # Built in a holder inside the same document, then moved before the marker:
+        # moving a large tree between lxml documents is slow (namespace fix-ups).
+        self.body = etree.SubElement(self.doc.element, qn("w:body"))
+        try:
+            self._build(context)
+            for child in list(self.body):
+                marker.addprevious(child)
+        finally:
+            self.doc.element.remove(self.body)
+        marker.getparent().remove(marker)
+
+    def _build(self, context: dict) -> None:
+        memo = context["memo"]
+        if memo.get("window"):
+            p = self.paragraph("Memo Period")
+            self.run(p, "Period covered: ", bold=True)
+            self.run(p, memo["window"])
+        for section in context["sections"]:
+            level = max(1, min(int(section.get("level", 1)), 3))
+            self.run(self.paragraph(f"Heading {level}"), section["heading"])
+            for block in section["blocks"]:
+                self.block(block, level)
+
+    def block(self, block: dict, level: int) -> None:
+        kind = block.get("type")
+        handler = getattr(self, f"block_{kind}", None) if isinstance(kind, str) else None
+        if handler is None:
+            raise ValueError(f"the Word renderer has no drawing for block type {kind!r}; "
+                             "add one to reports/render/docx_blocks.py")
+        if kind == "subheading":
+            handler(block, level)
+        else:
+            handler(block)
+
+    # -- memo text and cells ------------------------------------------------------------
+
+    def cite(self, parent, row: dict) -> None:
+        if row.get("cite_text"):
+            self.run(parent, " " + row["cite_text"], style="Memo Citation")
+
+    def text_cell(self, tr, width: int, text: str, **run_args):
+        tc = self.cell(tr, width)
+        self.run(self.paragraph("Memo Table Text", tc), text, **run_args)
+        return tc
+
+    def stance_cell(self, tr, width: int, stance: str, shifted: bool = False):
+        fill = _stance_fill(stance)
+        tc = self.cell(tr, width, fill=fill, outline=shifted)
+        p = self.paragraph("Memo Table Text", tc)
+        if stance:
+            label = STANCE_LABELS.get(stance, stance)
+            self.run(p, f"{label} {SHIFT_MARK}" if shifted else label)
+        return tc
+
+    # -- blocks ------------------------------------------------------------------------
+
+    def block_note(self, block: dict) -> None:
+        self.run(self.paragraph("Memo Note"), block["text"])
+
+    def block_subheading(self, block: dict, level: int) -> None:
+        self.run(self.paragraph(f"Heading {min(level + 1, 3)}"), block["text"])
+
+    def block_paragraphs(self, block: dict) -> None:
+        for row in block["rows"]:
+            p = self.paragraph("Normal")
+            label = row.get("label") or (row.get("issue") if row.get("issue") not in
+                                         (None, "", "Overall") else "")
+            if label:
+                self.run(p, f"{label}: ", bold=True)
+            self.run(p, row.get("text", ""))
+            self.cite(p, row)
+            if row.get("attribution"):
+                self.run(p, f" ({row['attribution']})", muted=True, size=17)
+
+    def block_facts(self, block: dict) -> None:
+        tbl, widths = self.table([("", 3.6), ("", 12.4)], header=False)
+        for row in block["rows"]:
+            tr = self.row(tbl)
+            self.text_cell(tr, widths[0], row["label"], bold=True)
+            self.text_cell(tr, widths[1], str(row["value"]))
+        self.spacer()
+
+    def block_events(self, block: dict) -> None:
+        tbl, widths = self.table([("Date", 2.1), ("Event", 6.6), ("Actors", 3.3),
+                                  ("Issues", 2.7), ("Sig.", 1.3)])
+        for row in block["rows"]:
+            tr = self.row(tbl)
+            tc = self.text_cell(tr, widths[0], row.get("date_display", ""))
+            details = [x for x in (row.get("category"), row.get("location")) if x]
+            if details:
+                self.run(self.paragraph("Memo Table Text", tc), ", ".join(details),
+                         muted=True, italic=True)
+            tc = self.cell(tr, widths[1])
+            p = self.paragraph("Memo Table Text", tc)
+            self.run(p, row.get("title", ""), bold=True)
+            self.cite(p, row)
+            if row.get("summary"):
+                self.run(self.paragraph("Memo Table Text", tc), row["summary"])
+            # One name a line, each but the last ending in ";" so the names stay apart.
+            self.text_cell(tr, widths[2], ";\n".join(_fit_name(a, widths[2])
+                                                      for a in row.get("actors") or []))
+            self.text_cell(tr, widths[3], ";\n".join(row.get("issues") or []))
+            sig = row.get("significance")
+            self.text_cell(tr, widths[4], "" if sig is None else str(sig))
+        self.spacer()
+
+    def block_stances(self, block: dict) -> None:
+        tbl, widths = self.table([(block.get("label_heading", ""), 3.6), ("Stance", 2.2),
+                                  ("Since", 2.2), ("Position", 8.0)])
+        for row in block["rows"]:
+            tr = self.row(tbl)
+            self.text_cell(tr, widths[0], _fit_name(row.get("label", ""), widths[0], True),
+                           bold=True)
+            self.stance_cell(tr, widths[1], row.get("stance", ""))
+            self.text_cell(tr, widths[2], row.get("since", ""))
+            tc = self.cell(tr, widths[3])
+            p = self.paragraph("Memo Table Text", tc)
+            self.run(p, row.get("summary", ""))
+            self.cite(p, row)
+            if row.get("quote"):
+                self.run(self.paragraph("Quote", tc), f"\u201c{row['quote']}\u201d")
+            history = row.get("history") or []
+            if history:
+                self.run(self.paragraph("Memo Table Text", tc), "Earlier:", muted=True,
+                         italic=True)
+                for old in history:
+                    p = self.paragraph("Memo Table Text", tc)
+                    self.run(p, STANCE_LABELS.get(old["stance"], old["stance"]),
+                             fill=_stance_fill(old["stance"]))
+                    self.run(p, f" {old.get('date_display', '')}: {old.get('summary', '')}",
+                             muted=True)
+                    self.cite(p, old)
+        self.spacer()
+
+    def block_shifts(self, block: dict) -> None:
+        tbl, widths = self.table([("Actor", 3.4), ("Issue", 2.4), ("Shift", 3.6),
+                                  ("Date", 2.1), ("Why", 4.5)])
+        for row in block["rows"]:
+            tr = self.row(tbl)
+            self.text_cell(tr, widths[0], _fit_name(row.get("actor", ""), widths[0], True),
+                           bold=True)
+            self.text_cell(tr, widths[1], row.get("issue", ""))
+            p = self.paragraph("Memo Table Text", self.cell(tr, widths[2]))
+            before, after = row.get("from", ""), row.get("to", "")
+            self.run(p, STANCE_LABELS.get(before, before), fill=_stance_fill(before))
+            self.run(p, " \u2192 ")
+            self.run(p, STANCE_LABELS.get(after, after), fill=_stance_fill(after))
+            self.text_cell(tr, widths[3], row.get("date_display", ""))
+            p = self.paragraph("Memo Table Text", self.cell(tr, widths[4]))
+            self.run(p, row.get("why", ""))
+            self.cite(p, row)
+        self.spacer()
+
+    def block_matrix(self, block: dict) -> None:
+        """Actors by issues; more than MATRIX_COLUMNS issues are split over several tables."""
+        issues = block["issues"]
+        parts = max(1, -(-len(issues) // MATRIX_COLUMNS))
+        size, rest = divmod(len(issues), parts)
+        start, any_shift = 0, False
+        for part in range(parts):
+            stop = start + size + (1 if part < rest else 0)
+            if parts > 1:
+                self.run(self.paragraph("Memo Note", keep_next=True),
+                         f"Issues {start + 1}\u2013{stop} of {len(issues)}")
+            any_shift |= self._matrix_table(block, start, stop)
+            start = stop
+        if any_shift:
+            self.run(self.paragraph("Memo Note"), SHIFT_NOTE)
+
+    def _matrix_table(self, block: dict, start: int, stop: int) -> bool:
+        issues = block["issues"][start:stop]
+        actor_cm = 3.8
+        each = (16.0 - actor_cm) / max(len(issues), 1)
+        tbl, widths = self.table([("Actor", actor_cm)] + [(i["name"], each) for i in issues])
+        any_shift = False
+        for group in block["groups"]:
+            tr = self.row(tbl)
+            tc = self.cell(tr, sum(widths), fill=GROUP_FILL, span=len(widths))
+            self.run(self.paragraph("Memo Table Text", tc, keep_next=True),
+                     country_label(group["country"]), bold=True)
+            for actor_row in group["rows"]:
+                tr = self.row(tbl)
+                self.text_cell(tr, widths[0], _fit_name(actor_row["actor"], widths[0]))
+                for cell, width in zip(actor_row["cells"][start:stop], widths[1:], strict=True):
+                    stance = cell.get("stance", "")
+                    shifted = bool(cell.get("shifted") and block.get("marks_shifts") and stance)
+                    any_shift |= shifted
+                    self.stance_cell(tr, width, stance, shifted)
+        if not any_shift:
+            self.spacer()
+        return any_shift
+
+    def block_outlook(self, block: dict) -> None:
+        tbl, widths = self.table([("Date", 2.6), ("Expected", 10.8), ("Status", 2.6)])
+        for row in block["rows"]:
+            tr = self.row(tbl)
+            self.text_cell(tr, widths[0], row.get("date_display", ""))
+            p = self.paragraph("Memo Table Text", self.cell(tr, widths[1]))
+            self.run(p, row.get("item", ""))
+            self.cite(p, row)
+            if row.get("issues"):
+                self.run(p, f" ({'; '.join(row['issues'])})", muted=True)
+            self.text_cell(tr, widths[2], row.get("status", ""))
+        self.spacer()
+
+    def block_changes(self, block: dict) -> None:
+        if block.get("previous"):
+            self.run(self.paragraph("Normal"),
+                     f"Added or corrected since the issue of {block['previous']}:")
+        tbl, widths = self.table([("Change", 2.4), ("What", 5.6), ("Detail", 8.0)])
+        for row in block["rows"]:
+            tr = self.row(tbl)
+            self.text_cell(tr, widths[0], row.get("change", ""), bold=True)
+            self.text_cell(tr, widths[1], row.get("what", ""))
+            self.text_cell(tr, widths[2], row.get("detail", ""))
+        self.spacer()
+
+    def block_sources(self, block: dict) -> None:
+        for row in block["rows"]:
+            p = self.paragraph("Memo Source")
+            self.run(p, f"[{row['n']}]")
+            self.tab(p)
+            if row.get("outlet"):
+                self.run(p, f"{row['outlet']}, ")
+            url = row.get("url") or ""
+            title = row.get("title") or url
+            if _safe_url(url):
+                self.hyperlink(p, title, url)
+            else:
+                self.run(p, title)
+            if row.get("published_display"):
+                self.run(p, f", {row['published_display']}")
+            self.run(p, ".")
+            if _safe_url(url) and title != url:
+                self.run(p, " ")
+                self.hyperlink(p, url, url)
+
+    def block_chart(self, block: dict) -> None:
+        """The chart as a picture with alt text, and its caption, in a borderless frame.
+
+        The frame (a one-cell table whose row may not split) keeps a heading with the
+        picture: LibreOffice ignores "keep with next" before a picture that does not fit.
+        """
+        from reports.render.charts import render_chart
+
+        png = render_chart(block, "png")
+        alt = block.get("alt", "")
+        self.figures += 1
+        width, height = self.picture_size(png)
+        tc = self.frame()
+        p = self.paragraph("Normal", tc, keep_next=True, align="center")
+        self.picture(p, png, width, height, f"Figure {self.figures}", alt)
+        self.run(self.paragraph("Caption", tc), f"Figure {self.figures}. {alt}")
+        self.spacer(after=0)
+
+
+def _fit_name(name: str, width: int, bold: bool = False, size: float = 8.5) -> str:
+    """Break "Name (native name)" before the parenthesis unless it surely fits the line.
+
+    LibreOffice may break a line where Latin text meets Hangul or Kanji, which would
+    leave "Moon Jae-in (" on one line and "문재인)" on the next. A rough greedy wrap of
+    the Latin part, with narrow and with wide letters, finds where the native name would
+    start; unless both say it fits there, it starts a line of its own.
+    """
+    match = NATIVE_RE.match(name)
+    if not match:
+        return name
+    full = size * 20  # twips: CJK characters are one em wide, Latin ones about 0.55 em
+    room = width - CELL_MARGINS
+    for em in ((0.56, 0.68) if bold else (0.5, 0.62)):
+        def length(text: str, latin: float = em * full) -> float:
+            return sum(full if CJK_RE.match(ch) else latin for ch in text)
+
+        line = 0.0
+        for word in match.group(1).split(" "):
+            step = length((" " if line else "") + word)
+            line = line + step if line + step <= room or not line else length(word)
+        if line + length(" " + match.group(2)) > room:
+            return f"{match.group(1)}\n{match.group(2)}"
+    return name
+
+
+def _stance_fill(stance: str) -> str | None:
+    if not stance:
+        return None if BLANK_FILL.upper() in ("#FFFFFF", "#FFF") else BLANK_FILL.lstrip("#")
+    return STANCE_COLOURS.get(stance, UNKNOWN_FILL).lstrip("#")
+
+
+def _safe_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)

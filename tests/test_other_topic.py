@@ -1,4 +1,4 @@
-"""A workbook on another topic, kept by another team, briefs just as well: the code knows no GSOMIA."""
+"""A workbook on another topic, from another team, briefs just as well: no GSOMIA in code."""
 
 from __future__ import annotations
 

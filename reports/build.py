@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -151,15 +152,16 @@ def write_index(out_dir: Path, templates: Path, marking: str = "") -> Path:
 
 def build(config: Config, memos: list[MemoConfig], as_of: date, *,
           formats: list[str] | None = None, out_dir: Path | None = None,
-          workbook: Path | None = None, jobs: int = 1) -> list[Built]:
+          workbook: Path | None = None, jobs: int | None = None) -> list[Built]:
     """Build ``memos`` as of ``as_of`` from the workbook; write the index; return what was built.
 
-    With ``jobs`` > 1 the memos are built in that many forked processes, which share the
-    loaded workbook; the files are the same bytes as a serial build's.
+    The memos are built in ``jobs`` forked processes (default: one per core), which share
+    the loaded workbook; the files are the same bytes as a serial build's (``jobs=1``).
     """
     out_dir = out_dir or config.output
     loaded = load(workbook or config.workbook)
-    if jobs > 1 and len(memos) > 1:
+    jobs = min(jobs or os.cpu_count() or 1, len(memos))
+    if jobs > 1:
         built = _build_parallel(loaded, config, memos, as_of, formats, out_dir, jobs)
     else:
         built = [build_memo(loaded, config, memo, as_of, formats, out_dir) for memo in memos]
@@ -181,8 +183,11 @@ def _build_parallel(loaded: Loaded, config: Config, memos: list[MemoConfig], as_
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from reports.render.charts import warm_up
+
     global _SHARED
     _SHARED = (loaded, config, as_of, formats, out_dir)
+    warm_up()  # load matplotlib and the fonts once, before forking, not in every worker
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:

@@ -87,8 +87,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--issue", help="issue_id for --kind issue")
     p.add_argument("--actor", help="actor_id for --kind actor")
     p.add_argument("--window-days", type=int, help="window for --kind weekly (default 7)")
-    p.add_argument("--jobs", type=int, default=1,
-                   help="build memos in this many processes (default 1)")
+    p.add_argument("--jobs", type=int,
+                   help="build memos in this many processes (default: one per core)")
 
     p = command("run", "build and send every memo that is due (cron calls this)",
                 "python run_reports.py run --now 2019-12-02T07:05+09:00")

@@ -84,9 +84,10 @@ def overview(b: Builder) -> list[dict]:
             {"type": "subheading", "text": "Where each actor stands"},
             b.stances_block(current, "actor", "No positions recorded on this issue."),
             {"type": "subheading", "text": "Key events"},
-            b.events_block(b.model.events_between(as_of, min_significance=floor,
-                                                  issue=issue.issue_id),
-                           "No key events on this issue.")))
+            # The chronology's timeline already shows every issue: tables only here.
+            [blk for blk in b.events_block(
+                b.model.events_between(as_of, min_significance=floor, issue=issue.issue_id),
+                "No key events on this issue.") if blk["type"] != "chart"]))
     sections += [
         section("matrix", "Positions matrix", b.matrix_blocks(None)),
         section("outlook", "Outlook", b.outlook_block(None, "Nothing scheduled or expected.")),

@@ -30,6 +30,7 @@ import hashlib
 import io
 import json
 import re
+import struct
 import sys
 import tempfile
 import zipfile
@@ -239,6 +240,47 @@ def zip_bomb() -> bytes:
                     fh.write(blank)
                 fh.write(b"</sheetData>" + tail)
     return buffer.getvalue()
+
+
+def lying_zip_bomb() -> bytes:
+    """48 MiB of XML whose zip headers claim 30,000 bytes: size checks must not trust them."""
+    parts = _parts(base_bytes())
+    head, tail = parts[PART["Events"]].split(b"</sheetData>", 1)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            if name != PART["Events"]:
+                archive.writestr(info, content, compresslevel=9)
+                continue
+            with archive.open(info, "w") as fh:
+                fh.write(head)
+                for _ in range(48):
+                    fh.write(b" " * (1 << 20))
+                fh.write(b"</sheetData>" + tail)
+    data = bytearray(buffer.getvalue())
+    wanted = PART["Events"].encode()
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        local = archive.getinfo(PART["Events"]).header_offset
+    struct.pack_into("<I", data, local + 22, 30_000)  # local header: uncompressed size
+    at = bytes(data).find(b"PK\x01\x02")
+    while at >= 0:  # central directory entries
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46:at + 46 + length]) == wanted:
+            struct.pack_into("<I", data, at + 24, 30_000)
+        at = bytes(data).find(b"PK\x01\x02", at + 4)
+    return bytes(data)
+
+
+def sheet_xml_cut() -> bytes:
+    """A sound zip whose Events sheet XML stops in the middle of row 3."""
+    parts = _parts(base_bytes())
+    xml = parts[PART["Events"]]
+    parts[PART["Events"]] = xml[: xml.index(b'<row r="3"') + 40]
+    return _zip(parts)
 
 
 def encrypted() -> bytes:
@@ -494,6 +536,11 @@ CASES: list[Case] = [
          message="incomplete or corrupt", raw=truncated),
     Case("zip_bomb.xlsx", "a zip bomb: 256 MiB of XML packed into ~250 KB", 1,
          message="zip bomb", raw=zip_bomb),
+    Case("zip_bomb_lying_sizes.xlsx", "a zip bomb whose headers understate the sheet's size "
+         "(30,000 bytes declared, 48 MiB inside)", 1, message="could not be read",
+         raw=lying_zip_bomb),
+    Case("sheet_xml_cut.xlsx", "a sound zip whose Events sheet XML stops mid-row", 1,
+         message="could not be read", raw=sheet_xml_cut),
     Case("docx_renamed.xlsx", "a Word document (zip) renamed .xlsx", 1,
          message="not an Excel workbook", raw=docx_renamed),
     Case("binary_workbook.xlsx", "a binary workbook (.xlsb parts) renamed .xlsx", 1,

@@ -47,11 +47,17 @@ MEMO = Path("weekly") / AS_OF / f"weekly_{AS_OF}"
 SENTINEL = b"<!doctype html><title>last week's memo</title><p>keep me</p>\n"
 
 # Known bugs in reports/ (see the report of issue 6); remove an entry once it is fixed.
-XFAIL_PROBLEMS = {
+BUG_6 = ("BUG-6: workbook.read_workbook catches calamine errors only when opening the file, "
+         "not in get_sheet_by_name()/to_python(): a sheet part that is cut short or larger "
+         "than its zip header says ends in a python_calamine.XmlError traceback")
+XFAIL_VALIDATE = {
     "banner_row.xlsx": "BUG-1: when a sheet's key column is missing (banner row, renamed "
     "header) validate._check_refs still checks references to it and reports every "
     "reference to that sheet as unknown-ref",
+    "zip_bomb_lying_sizes.xlsx": BUG_6,
+    "sheet_xml_cut.xlsx": BUG_6,
 }
+XFAIL_BUILD = {"zip_bomb_lying_sizes.xlsx": BUG_6, "sheet_xml_cut.xlsx": BUG_6}
 
 # Every problem code of the v1 contract (reports/workbook.py and reports/validate.py, less
 # the Distribution sheet's bad-email and bad-flag): the corpus must show each one.
@@ -90,11 +96,11 @@ class Run:
     mtime_after: int
 
 
-REAL_PROCESS = {"ok_base.xlsx", "ok_macros.xlsm", "empty.xlsx", "encrypted.xlsx",
-                "zip_bomb.xlsx", "truncated.xlsx", "date_dmy.xlsx", "banner_row.xlsx"}
+REAL_PROCESS = {"ok_base.xlsx", "ok_macros.xlsm", "empty.xlsx", "zip_bomb.xlsx",
+                "date_dmy.xlsx"}
 PRELOAD = ["reports.cli", "reports.build", "reports.workbook", "reports.validate",
            "reports.model", "reports.memos", "reports.render.docx", "reports.render.html",
-           "reports.render.charts"]
+           "reports.render.charts", __name__]  # this module: the children's target
 
 
 def _cli(args: list[str], real: bool, tmp: Path) -> tuple[subprocess.CompletedProcess, float]:
@@ -255,7 +261,7 @@ def test_generator_is_deterministic():
 
 # -- each file, through the CLI ----------------------------------------------------------------
 
-@pytest.mark.parametrize("name", [_param(n, XFAIL_PROBLEMS) for n in sorted(MANIFEST)])
+@pytest.mark.parametrize("name", [_param(n, XFAIL_VALIDATE) for n in sorted(MANIFEST)])
 def test_validate_reports_the_defect(runs, name):
     entry, run = MANIFEST[name], runs[name]
     proc = run.validate
@@ -276,7 +282,7 @@ def test_validate_reports_the_defect(runs, name):
     assert errors <= expected, f"errors not expected: {errors - expected}"
 
 
-@pytest.mark.parametrize("name", sorted(MANIFEST))
+@pytest.mark.parametrize("name", [_param(n, XFAIL_BUILD) for n in sorted(MANIFEST)])
 def test_build_writes_whole_memos_or_nothing(runs, name):
     entry, run = MANIFEST[name], runs[name]
     proc = run.build
@@ -343,3 +349,12 @@ def test_validate_json_reports_an_unreadable_file_as_json(runs, name):
     assert len(problems) == 1 and problems[0]["severity"] == "error"
     assert problems[0]["cell"] is None
     assert MANIFEST[name]["message"] in problems[0]["message"]
+
+
+@pytest.mark.xfail(strict=True, reason="BUG-5: validate._coerce_sheet writes the missing-value "
+                   "hint as col.help.lower(), so 'YYYY-MM-DD' reads 'yyyy-mm-dd' (and proper "
+                   "names lose their capitals)")
+def test_missing_value_message_keeps_the_help_text_as_written(runs):
+    problems = _problems(runs["stray_value_row.xlsx"])
+    [date_hint] = [p["message"] for p in problems if p["cell"] == "B4"]
+    assert "YYYY-MM-DD" in date_hint

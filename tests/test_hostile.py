@@ -584,7 +584,7 @@ def test_sigkill_at_any_point_of_build_leaves_whole_files_or_none(tmp_path):
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
         _assert_whole(out)
-    assert mid_write >= 3, "too few kills landed while a file was being written"
+    assert mid_write >= 2, "too few kills landed while a file was being written"
     final = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert final.returncode == 0, final.stderr
     _assert_whole(out)

@@ -246,7 +246,7 @@ def test_memo_is_self_contained(contexts, rendered, kind):
         assert not (tag == "link" and "stylesheet" in attrs.get("rel", "")), attrs
         assert tag not in ("script", "iframe", "object", "embed"), tag
         if "src" in attrs:
-            assert attrs["src"].startswith("data:image/svg+xml"), attrs["src"][:80]
+            assert attrs["src"].startswith("data:image/png;base64,"), attrs["src"][:80]
         if "href" in attrs:
             assert attrs["href"].startswith("#") or attrs["href"] in source_urls, attrs
     style = "".join(re.findall(r"<style>(.*?)</style>", html, re.S))

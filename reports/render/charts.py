@@ -37,6 +37,8 @@ text and make figures with ``chart_layout``.
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import logging
 import re
 import threading
@@ -62,6 +64,12 @@ _FONTS: list[str] | None = None
 # --------------------------------------------------------------------------- public API
 
 
+# The Word and HTML versions of a memo show the same pictures: each chart is drawn once
+# per process and reused (bounded, oldest dropped first).
+CACHE_SIZE = 64
+_CACHE: dict[str, bytes] = {}
+
+
 def render_chart(block: dict, fmt: str, *, text_as_paths: bool = True) -> bytes:
     """Draw a chart block as ``fmt`` "png" (150 dpi) or "svg"; the same block gives the
     same bytes. ``text_as_paths`` applies to SVG only."""
@@ -71,6 +79,10 @@ def render_chart(block: dict, fmt: str, *, text_as_paths: bool = True) -> bytes:
     draw = {"timeline": draw_timeline, "matrix": draw_matrix}.get(kind)
     if draw is None:
         raise ValueError(f'unknown chart "{kind}"; use "timeline" or "matrix"')
+    key = hashlib.sha256(json.dumps([block, fmt, text_as_paths], sort_keys=True,
+                                    default=str).encode()).hexdigest()
+    if key in _CACHE:
+        return _CACHE[key]
     import matplotlib
 
     with _LOCK, matplotlib.rc_context(_rc(text_as_paths)):
@@ -80,7 +92,25 @@ def render_chart(block: dict, fmt: str, *, text_as_paths: bool = True) -> bytes:
             fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
         else:
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    return buf.getvalue()
+    if len(_CACHE) >= CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = buf.getvalue()
+    return _CACHE[key]
+
+
+def warm_up() -> None:
+    """Load matplotlib and the fonts now (before forking workers that all draw charts)."""
+    block = {"chart": "timeline", "data": {"points": [
+        {"date": "2000-01-01", "title": "\uc608 \u4f8b", "significance": 3, "issue": "x"}]}}
+    key_count = len(_CACHE)
+    render_chart(block, "png")
+    while len(_CACHE) > key_count:  # keep the cache for real charts
+        _CACHE.pop(next(reversed(_CACHE)))
+
+
+def png_data_uri(png: bytes) -> str:
+    """The PNG as a ``data:image/png;base64,...`` URI (for ``<img src>``)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def svg_data_uri(svg: bytes) -> str:

@@ -270,7 +270,7 @@ def _relative_url(path: object) -> str | None:
 
 
 def _chart_src(block: dict) -> str:
-    """The chart as an SVG ``data:`` URI (drawn by ``reports.render.charts``)."""
-    from reports.render.charts import render_chart, svg_data_uri
+    """The chart as a PNG ``data:`` URI: the same picture as the Word memo's, drawn once."""
+    from reports.render.charts import png_data_uri, render_chart
 
-    return svg_data_uri(render_chart(block, "svg"))
+    return png_data_uri(render_chart(block, "png"))

@@ -17,7 +17,13 @@ from pathlib import Path
 from reports.config import Config, MemoConfig
 from reports.context import MemoSpec
 from reports.errors import WorkbookInvalid
-from reports.output import atomic_write, memo_path, sha256_bytes
+from reports.output import (
+    STALE_PART_SECONDS,
+    atomic_write,
+    clean_stale_parts,
+    memo_path,
+    sha256_bytes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +166,7 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     """
     out_dir = out_dir or config.output
     loaded = load(workbook or config.workbook)
+    clean_stale_parts(out_dir, older_than=STALE_PART_SECONDS)
     jobs = min(jobs or os.cpu_count() or 1, len(memos))
     if jobs > 1:
         built = _build_parallel(loaded, config, memos, as_of, formats, out_dir, jobs)

@@ -21,6 +21,7 @@ from reports.errors import (
     ConfigError,
     ReportsError,
     WorkbookInvalid,
+    WorkbookUnreadable,
 )
 
 log = logging.getLogger("reports")
@@ -177,7 +178,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     config = _config(args)
     path = args.workbook or config.workbook
-    book = read_workbook(path)
+    try:
+        book = read_workbook(path)
+    except WorkbookUnreadable as exc:
+        if args.json:  # scripts parse stdout: the problem goes there too, as JSON
+            problem = {"severity": "error", "sheet": None, "cell": None, "column": None,
+                       "code": "unreadable", "message": str(exc)}
+            print(json.dumps([problem], ensure_ascii=False, indent=1))
+        raise
     checked = validate(book)
     if args.annotate:
         from reports.annotate import annotate

@@ -8,6 +8,7 @@ import io
 import logging
 import os
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -17,6 +18,8 @@ log = logging.getLogger(__name__)
 
 # Zip entries (docx, xlsx) get this fixed time so rebuilding gives the same bytes.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+# An unfinished ``.*.part`` file this old (seconds) was left by a killed writer.
+STALE_PART_SECONDS = 3600
 
 
 def memo_path(out_dir: Path, memo_id: str, as_of: str, ext: str) -> Path:
@@ -79,14 +82,25 @@ def normalise_zip(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def clean_stale_parts(folder: Path) -> int:
-    """Remove ``*.part`` files a killed run left behind; returns how many were removed."""
-    removed = 0
-    if not folder.exists():
+def clean_stale_parts(folder: Path, *, older_than: float | None = None) -> int:
+    """Remove ``.*.part`` files (left by a killed writer) under ``folder``; how many.
+
+    With ``older_than`` (seconds) only those untouched that long: younger ones may belong
+    to another process writing at this moment.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
         return 0
+    removed = 0
+    limit = time.time() - older_than if older_than is not None else None
     for part in folder.rglob(".*.part"):
-        _remove_quietly(part)
-        removed += 1
+        try:
+            if limit is None or part.stat().st_mtime < limit:
+                part.unlink()
+                removed += 1
+                log.info("removed %s, left by a run that was stopped midway", part)
+        except OSError:
+            pass
     return removed
 
 

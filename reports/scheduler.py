@@ -37,11 +37,10 @@ from reports.errors import (
     WorkbookUnreadable,
 )
 from reports.ledger import Ledger, iso, run_lock
-from reports.output import sha256_file
+from reports.output import STALE_PART_SECONDS, clean_stale_parts, sha256_file
 
 log = logging.getLogger(__name__)
 
-STALE_PART_SECONDS = 3600  # a *.part file this old anywhere in the output folder is debris
 PAUSE_ENV = "REPORTS_TEST_PAUSE"  # test-only, see _pause
 
 
@@ -128,28 +127,6 @@ def memo_config_hash(config: Config, memo: MemoConfig) -> str:
 
 # -- stale temporary files -----------------------------------------------------------------
 
-def clean_parts(folder: Path, *, older_than: float | None = None) -> int:
-    """Remove ``.*.part`` files (left by a killed writer) under ``folder``.
-
-    With ``older_than`` (seconds) only those untouched that long: others may belong to a
-    ``build`` command writing at this moment.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        return 0
-    removed = 0
-    limit = time.time() - older_than if older_than is not None else None
-    for part in folder.rglob(".*.part"):
-        try:
-            if limit is None or part.stat().st_mtime < limit:
-                part.unlink()
-                removed += 1
-                log.info("removed %s, left by a run that was stopped midway", part)
-        except OSError:
-            pass
-    return removed
-
-
 # -- the run -------------------------------------------------------------------------------
 
 def run_due(config: Config, now: datetime | None = None) -> int:
@@ -185,7 +162,7 @@ class _Run:
         if cut:
             log.warning("%d build(s) of an earlier run were cut short (killed or crashed); "
                         "whatever is still due is built now", cut)
-        clean_parts(config.output, older_than=STALE_PART_SECONDS)
+        clean_stale_parts(config.output, older_than=STALE_PART_SECONDS)
         due = due_memos(config, ledger, self.now)
         code = self.build_due(due) if due else EXIT_OK
         sent = self.deliver()
@@ -265,7 +242,7 @@ class _Run:
         config, ledger = self.config, self.ledger
         as_of = fire.date()
         day = as_of.isoformat()
-        clean_parts(Path(config.output) / memo.id / day)
+        clean_stale_parts(Path(config.output) / memo.id / day)
         for debris in Path(config.output).glob(".index.html.*.part"):
             debris.unlink(missing_ok=True)
         build_id = ledger.start_build(memo.id, day, fire_time=iso(fire), title=memo.title,

@@ -233,8 +233,9 @@ def _coerce_sheet(spec: schema.Sheet, data: SheetData, problems: list[Problem]) 
                         f"the formula in this cell gives {error}; fix the formula or type "
                         "the value"))
                 elif col.required:
+                    hint = col.help[:1].lower() + col.help[1:]
                     problems.append(Problem(ERROR, data.title, cell, col.name, "missing-value",
-                                            f"{col.name} is required; {col.help.lower()}"))
+                                            f"{col.name} is required; {hint}"))
                 continue
             try:
                 rec[col.name] = coerce(value, col)
@@ -298,8 +299,9 @@ def _check_refs(book: Workbook, records: dict[str, list[Record]], keys: dict[str
             target = schema.sheet(col.ref)
             article = "an" if target.key[0] in "aeiou" else "a"
             known = keys.get(col.ref, set())
-            if col.ref not in book.sheets:
-                continue  # the missing sheet is reported already
+            target_data = book.sheets.get(col.ref)
+            if target_data is None or target.key not in target_data.letters:
+                continue  # the missing sheet or key column is reported already
             for rec in records[spec.name]:
                 ids = rec[col.name] if col.kind == schema.REFS else [rec[col.name]]
                 for ref in ids or []:

@@ -69,10 +69,11 @@ def read_workbook(path: Path | str) -> Workbook:
     path = Path(path)
     data = _snapshot(path)
     notes = []
-    lock = path.with_name("~$" + path.name)
-    if lock.exists():
-        notes.append(f"{path.name} is open in Excel (lock file {lock.name}); "
-                     "read the last saved version read-only")
+    for lock, program in ((path.with_name("~$" + path.name), "Excel"),
+                          (path.with_name(f".~lock.{path.name}#"), "LibreOffice")):
+        if lock.exists():
+            notes.append(f"{path.name} is open in {program} (lock file {lock.name}); "
+                         "read the last saved version read-only")
     _check_container(path, data)
     archive = zipfile.ZipFile(io.BytesIO(data))
     if any(n.lower().endswith("vbaproject.bin") for n in archive.namelist()):
@@ -98,9 +99,15 @@ def read_workbook(path: Path | str) -> Workbook:
                     f'{", ".join(spec.column_names)}'
                     + ("" if spec.required else " (treated as empty for now)")))
             continue
-        raw = book.get_sheet_by_name(title)
-        errors = _formula_errors(archive, sheet_parts.get(title))
-        result[spec.name] = _read_sheet(spec, title, raw, errors, problems)
+        try:
+            errors = _formula_errors(archive, sheet_parts.get(title))
+            raw = book.get_sheet_by_name(title)
+            result[spec.name] = _read_sheet(spec, title, raw, errors, problems)
+        except Exception as exc:  # calamine: XmlError, ZipError, CalamineError ...
+            raise WorkbookUnreadable(
+                f'{path}: sheet "{title}" could not be read ({exc.__class__.__name__}: {exc}); '
+                "the file is damaged: open it in Excel or LibreOffice and save it again "
+                "as .xlsx") from exc
     for note in notes:
         log.warning(note)
     return Workbook(path, hashlib.sha256(data).hexdigest(), result, problems, notes)
@@ -122,13 +129,14 @@ def _snapshot(path: Path) -> bytes:
         data = path.read_bytes()
         after = path.stat()
         stable = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
-        if stable and len(data) == after.st_size and (not data.startswith(b"PK") or _zip_ok(data)):
+        whole = bool(data) and (not data.startswith(b"PK") or _zip_ok(data))
+        if stable and len(data) == after.st_size and whole:
             return data
         log.warning("%s changed or was incomplete while being read (attempt %d of %d); "
                     "retrying", path, attempt, READ_ATTEMPTS)
         if attempt < READ_ATTEMPTS:
             time.sleep(RETRY_DELAY * 2 ** (attempt - 1))
-    if data.startswith(b"PK"):
+    if data.startswith(b"PK"):  # still an incomplete zip after every attempt
         raise WorkbookUnreadable(
             f"{path} is an incomplete or corrupt zip file (is it still being saved?); "
             "wait until it is saved, or save it again from Excel, then retry")

@@ -48,6 +48,7 @@ DEFAULT_OUT = ROOT / "tests" / "data" / "broken"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_TIME = datetime(2019, 11, 29, 9, 0, 0)
 
+# Dated so that a weekly memo as of 2019-11-29 shows e2 and the shift of 25 Nov.
 # Sheet order fixes the part names: Actors is xl/worksheets/sheet1.xml, Issues sheet2 ...
 BASE: dict[str, list[list]] = {
     "Actors": [
@@ -64,15 +65,15 @@ BASE: dict[str, list[list]] = {
          "significance", "sources"],
         ["e1", date(2019, 8, 22), "Seoul says it will scrap GSOMIA", "", "decision",
          "moon-jae-in", "gsomia", 4, "s1"],
-        ["e2", date(2019, 11, 22), "Seoul suspends its notice", "", "decision",
+        ["e2", date(2019, 11, 25), "Seoul suspends its notice", "", "decision",
          "moon-jae-in; shinzo-abe", "gsomia", 5, "s1"],
     ],
     "Positions": [
         ["actor_id", "issue_id", "as_of", "stance", "summary", "quote", "sources"],
         ["moon-jae-in", "gsomia", date(2019, 8, 22), "opposes", "Scrap it.", "", "s1"],
-        ["moon-jae-in", "gsomia", date(2019, 11, 22), "conditional", "Keep it for now.", "",
+        ["moon-jae-in", "gsomia", date(2019, 11, 25), "conditional", "Keep it for now.", "",
          "s1"],
-        ["shinzo-abe", "gsomia", date(2019, 11, 22), "supports", "Keep it.", "", "s1"],
+        ["shinzo-abe", "gsomia", date(2019, 11, 25), "supports", "Keep it.", "", "s1"],
     ],
     "Sources": [
         ["source_id", "outlet", "title", "url", "published", "kind"],
@@ -468,11 +469,11 @@ CASES: list[Case] = [
                     add_column("Actors", "Internal ref", "A-1", "A-2"))),
     Case("ok_blank_rows.xlsx", "fully blank rows between and after records (also cells "
          "holding empty strings)", 0, data=blank_rows),
-    Case("ok_iso_text_dates.xlsx", "dates typed as ISO text (2019-11-22)", 0,
-         data=steps(cell("Events", 2, 1, "2019-11-22"), cell("Positions", 1, 2, "2019-08-22"),
+    Case("ok_iso_text_dates.xlsx", "dates typed as ISO text (2019-11-25)", 0,
+         data=steps(cell("Events", 2, 1, "2019-11-25"), cell("Positions", 1, 2, "2019-08-22"),
                     cell("Sources", 1, 4, " 2019-11-22 "))),
     Case("ok_datetime_with_time.xlsx", "a date cell holding a date and a time of day", 0,
-         data=cell("Events", 2, 1, datetime(2019, 11, 22, 18, 30))),
+         data=cell("Events", 2, 1, datetime(2019, 11, 25, 18, 30))),
     Case("ok_list_separators.xlsx", "list cells with commas, line breaks and spaces", 0,
          data=steps(cell("Events", 1, 5, " moon-jae-in ,shinzo-abe\n"),
                     cell("Events", 2, 5, "moon-jae-in;\nshinzo-abe;"),
@@ -582,7 +583,7 @@ CASES: list[Case] = [
          data=append("Sources", ["s1", "NHK", "Again", "", None, "news"])),
     Case("duplicate_position.xlsx", "two positions with the same actor, issue and as_of", 1,
          [("Positions", "A5", "duplicate-id")],
-         data=append("Positions", ["shinzo-abe", "gsomia", date(2019, 11, 22), "neutral",
+         data=append("Positions", ["shinzo-abe", "gsomia", date(2019, 11, 25), "neutral",
                                    "Changed mind.", "", "s1"])),
     Case("bad_actor_id.xlsx", 'actor_id "Kim Jong-un" is no slug', 1,
          [("Actors", "A4", "bad-id")], '"kim-jong-un"',

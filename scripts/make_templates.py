@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reports.output import atomic_write, normalise_zip  # noqa: E402
+from reports.render.docx import APP_XML  # noqa: E402  (one definition of the producer)
 from reports.render.style import FONT_EAST_ASIAN, FONT_LATIN, MUTED_TEXT  # noqa: E402
 
 TEMPLATE = ROOT / "templates" / "memo.docx"
@@ -50,15 +51,6 @@ LINK = "0563C1"
 MARKING = "7F1D1D"
 FIXED_TIME = datetime(2019, 1, 1, 0, 0, 0)
 
-APP_XML = (
-    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-    b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
-    b'2006/docPropsVTypes"><Application>briefing-reports</Application>'
-    b"<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
-    b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-    b"<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-)
 
 
 def rpr(size: int | None = None, *, bold: bool = False, italic: bool = False,

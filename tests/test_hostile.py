@@ -86,21 +86,6 @@ CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 BIDI_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\\s]")
 
 
-def _write_text_workbook(path: Path, data: dict[str, list[list]]) -> Path:
-    """Like wbfactory.write, but text always stays text (openpyxl makes "=..." formulas)."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in data.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is None:
-                    continue
-                cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
-    wb.save(path)
-    return path
 
 
 def hostile_data() -> dict[str, list[list]]:
@@ -209,7 +194,7 @@ def missing_from_pdf(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> dict:
     tmp = tmp_path_factory.mktemp("hostile")
-    book = _write_text_workbook(tmp / "hostile.xlsx", hostile_data())
+    book = wbfactory.write(tmp / "hostile.xlsx", hostile_data())
     sha = hashlib.sha256(book.read_bytes()).hexdigest()
     checked = _cli("validate", "--workbook", str(book), "--json")
     built = _build(book, tmp / "out")
@@ -351,7 +336,7 @@ def annotated(tmp_path_factory) -> dict:
     d["Positions"][2][5] = INJECTIONS[6]  # quote: fine
     for row, value in zip(d["Issues"], ["=1+1", "=1+1 again"], strict=True):
         row += [value, value]  # two extra columns both named "=1+1": duplicate-column
-    book = _write_text_workbook(tmp / "book.xlsx", d)
+    book = wbfactory.write(tmp / "book.xlsx", d)
     sha = hashlib.sha256(book.read_bytes()).hexdigest()
     copy = tmp / "annotated.xlsx"
     proc = _cli("validate", "--workbook", str(book), "--annotate", str(copy), "--json")

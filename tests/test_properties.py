@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import openpyxl
 import pytest
 import wbfactory
 from hypothesis import HealthCheck, given, settings
@@ -39,26 +38,11 @@ pytestmark = pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
 WARNING_CODES = {"unused-actor", "unused-issue", "unused-source", "event-without-source"}
 
 
-def write_xlsx(path: Path, data: dict[str, list[list]]) -> Path:
-    """Like wbfactory.write, but a string is always a text cell (never a formula)."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in data.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is None:
-                    continue
-                cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
-    wb.save(path)
-    return path
 
 
 def load_records(data: dict[str, list[list]]):
     with tempfile.TemporaryDirectory(prefix="prop-") as tmp:
-        return validate(read_workbook(write_xlsx(Path(tmp) / "book.xlsx", data)))
+        return validate(read_workbook(wbfactory.write(Path(tmp) / "book.xlsx", data)))
 
 
 # -- strategies ---------------------------------------------------------------------------------

@@ -55,11 +55,17 @@ def sheets() -> dict[str, list[list]]:
 
 
 def write(path: Path, data: dict[str, list[list]] | None = None) -> Path:
+    """Write ``data`` (sheet -> rows); a string is always a text cell, never a formula."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in (data if data is not None else BASE).items():
         ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(list(row))
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is None:
+                    continue
+                cell = ws.cell(row=r, column=c, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # "=..." stays text
     wb.save(path)
     return path

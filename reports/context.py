@@ -142,7 +142,8 @@ class Builder:
 
     def issue_order(self) -> list[str]:
         """Every issue's display name in one memo-wide order: each keeps its colour."""
-        return sorted({self.issue_name(i) for i in self.model.issues}, key=str.lower)
+        return sorted({self.issue_name(i) for i in self.model.issues},
+                      key=lambda name: (name.lower(), name))
 
     def stance_rows(self, current: dict[tuple[str, str], Position], by: str) -> list[dict]:
         rows = []
@@ -184,10 +185,12 @@ class Builder:
         current = self.model.current_stances(self.spec.as_of)
         if not current:
             return [note("No positions recorded as of " + long_date(self.spec.as_of) + ".")]
-        issue_ids = sorted({i for _, i in current}, key=lambda i: self.issue_name(i).lower())
+        # Ids break ties between equal names: the order never depends on set order.
+        issue_ids = sorted({i for _, i in current},
+                           key=lambda i: (self.issue_name(i).lower(), i))
         actor_ids = sorted({a for a, _ in current},
                            key=lambda a: (self.model.actors[a].country,
-                                          self.model.actors[a].name.lower()))
+                                          self.model.actors[a].name.lower(), a))
         shifted = set()
         if shifted_since is not None:
             shifted = {(s.after.actor_id, s.after.issue_id)

@@ -143,7 +143,7 @@ class Model:
         self.events = sorted(events, key=lambda e: (e.date, e.event_id))
         self.positions = sorted(positions, key=lambda p: (p.actor_id, p.issue_id, p.as_of))
         self.outlook_items = outlook
-        self.assessment_items = sorted(assessments, key=lambda a: a.as_of)
+        self.assessment_items = assessments  # workbook order; queries sort stably by date
         self._history: dict[tuple[str, str], list[Position]] = defaultdict(list)
         for pos in self.positions:
             self._history[(pos.actor_id, pos.issue_id)].append(pos)

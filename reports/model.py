@@ -118,17 +118,29 @@ class Shift:
 def _make(cls, rec: Record):
     """Build a record from a validated row: lists become tuples, extras are kept."""
     kwargs = {}
-    for name in cls.__dataclass_fields__:
+    for name, keep_default in _fields(cls):
         if name == "extra":
             kwargs[name] = dict(rec.get("extra") or {})
         elif name in rec:
             value = rec[name]
-            if isinstance(value, list):
+            if value is None:
+                if keep_default:
+                    continue  # blank cell -> the field's default
+            elif type(value) is list:
                 value = tuple(value)
-            if value is None and cls.__dataclass_fields__[name].default is not None:
-                continue  # blank cell -> the field's default
             kwargs[name] = value
     return cls(**kwargs)
+
+
+_FIELDS: dict[type, list[tuple[str, bool]]] = {}
+
+
+def _fields(cls) -> list[tuple[str, bool]]:
+    """(field name, whether a blank cell keeps the field's default), once per class."""
+    if cls not in _FIELDS:
+        _FIELDS[cls] = [(name, f.default is not None)
+                        for name, f in cls.__dataclass_fields__.items()]
+    return _FIELDS[cls]
 
 
 class Model:

@@ -69,6 +69,8 @@ def validate(book: Workbook) -> Validated:
 # -- cells -------------------------------------------------------------------------------
 
 def _text(value: object) -> str:
+    if value.__class__ is str:
+        return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -210,6 +212,20 @@ COERCE: dict[str, Callable[[object, schema.Column], object]] = {
 }
 
 
+def _blank_cell(data: SheetData, col: schema.Column, cell: str,
+                problems: list[Problem]) -> None:
+    """A blank cell: a formula error there, or a required value missing."""
+    error = data.formula_errors.get(cell)
+    if error:
+        problems.append(Problem(
+            ERROR if col.required else WARNING, data.title, cell, col.name, "formula-error",
+            f"the formula in this cell gives {error}; fix the formula or type the value"))
+    elif col.required:
+        hint = col.help[:1].lower() + col.help[1:]
+        problems.append(Problem(ERROR, data.title, cell, col.name, "missing-value",
+                                f"{col.name} is required; {hint}"))
+
+
 def _coerce_sheet(spec: schema.Sheet, data: SheetData, problems: list[Problem]) -> list[Record]:
     frame = data.frame
     rows = frame["_row"].tolist()
@@ -221,28 +237,22 @@ def _coerce_sheet(spec: schema.Sheet, data: SheetData, problems: list[Problem]) 
                 rec[col.name] = [] if col.kind == schema.REFS else col.default
             continue
         coerce = COERCE[col.kind]
-        for rec, value in zip(out, frame[col.name].tolist(), strict=True):
-            cell = f"{letter}{rec['_row']}"
+        name, blank = col.name, ([] if col.kind == schema.REFS else col.default)
+        plain_text = col.kind == schema.TEXT
+        for rec, value in zip(out, frame[name].tolist(), strict=True):
             if value is None:
-                rec[col.name] = [] if col.kind == schema.REFS else col.default
-                error = data.formula_errors.get(cell)
-                if error:
-                    severity = ERROR if col.required else WARNING
-                    problems.append(Problem(
-                        severity, data.title, cell, col.name, "formula-error",
-                        f"the formula in this cell gives {error}; fix the formula or type "
-                        "the value"))
-                elif col.required:
-                    hint = col.help[:1].lower() + col.help[1:]
-                    problems.append(Problem(ERROR, data.title, cell, col.name, "missing-value",
-                                            f"{col.name} is required; {hint}"))
-                continue
-            try:
-                rec[col.name] = coerce(value, col)
-            except Invalid as bad:
-                rec[col.name] = None
-                problems.append(Problem(ERROR, data.title, cell, col.name, bad.code,
-                                        bad.message))
+                rec[name] = list(blank) if isinstance(blank, list) else blank
+                if col.required or data.formula_errors:
+                    _blank_cell(data, col, f"{letter}{rec['_row']}", problems)
+            elif plain_text and type(value) is str:  # the common case, kept fast
+                rec[name] = value.strip()
+            else:
+                try:
+                    rec[name] = coerce(value, col)
+                except Invalid as bad:
+                    rec[name] = None
+                    problems.append(Problem(ERROR, data.title, f"{letter}{rec['_row']}", name,
+                                            bad.code, bad.message))
     for extra in data.extra_columns:
         for rec, value in zip(out, frame[extra].tolist(), strict=True):
             if value is not None:

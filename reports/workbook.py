@@ -274,12 +274,16 @@ def _read_sheet(spec: schema.Sheet, title: str, raw: python_calamine.CalamineShe
     header = [("" if v is None else str(v)) for v in (rows[0] if rows else [])]
     letters, extras, positions = _match_header(spec, title, header, rows, raw, problems)
     body = rows[1:]
+    width = max((len(r) for r in body), default=0)
+    if any(len(r) != width for r in body):  # calamine's rows are rectangular; be safe
+        body = [list(r) + [""] * (width - len(r)) for r in body]
     keep = [i for i, row in enumerate(body) if any(v != "" and v is not None for v in row)]
+    if len(keep) < len(body):
+        body = [body[i] for i in keep]
+    cells = list(zip(*body, strict=True)) if body else []
     names = [c.name for c in spec.columns if c.name in positions] + extras
-    columns: dict[str, list] = {}
-    for name in names:
-        idx = positions[name]
-        columns[name] = [_clean(body[i][idx]) if idx < len(body[i]) else None for i in keep]
+    columns = {name: [_clean(v) for v in cells[positions[name]]] if cells else []
+               for name in names}
     frame = pd.DataFrame(columns, columns=names, dtype=object)
     frame["_row"] = [i + 2 for i in keep]
     frame.index = range(len(frame))
@@ -287,11 +291,10 @@ def _read_sheet(spec: schema.Sheet, title: str, raw: python_calamine.CalamineShe
 
 
 def _clean(value: object) -> object:
-    if value == "" or value is None:
-        return None
-    if isinstance(value, str):
-        return value if value.strip() else None
-    return value
+    """Blank ('' from calamine, or only spaces) -> None; anything else as it is."""
+    if value.__class__ is str:
+        return value if value and not value.isspace() else None
+    return None if value is None else value
 
 
 def _match_header(spec: schema.Sheet, title: str, header: list[str], rows: list[list],
@@ -358,4 +361,4 @@ def split_list(value: object) -> list[str]:
     """A list cell (ids separated by ; , or line breaks) -> stripped, non-empty ids."""
     if value is None:
         return []
-    return [p.strip() for p in schema.LIST_SPLIT_RE.split(str(value)) if p.strip()]
+    return [p for p in map(str.strip, schema.LIST_SPLIT_RE.split(str(value))) if p]

@@ -11,7 +11,10 @@ with ``bench/generate.py`` and measures, side by side in one run:
 - the bare calamine read of the same file (every sheet to Python rows);
 - the naive read: ``pandas.read_excel(path, sheet_name=None, engine="openpyxl")``;
 - one weekly memo, one issue brief and the overview, each as .docx and as .html,
-  after loading (``reports.build.build_memo``: context, render, write);
+  after loading (``reports.build.build_memo``: context, render, write). The first build
+  in the process (imports, fonts, template compilation) is shown apart; the median is of
+  the builds after it, each with the renderer's in-process chart cache emptied, since a
+  real build draws each of its charts once;
 - the naive Word fill: the same tables as the toolkit's weekly memo, filled with
   python-docx ``table.cell(r, c).text``. That is quadratic, so each table is filled up to
   a cell cap and the time for its real size is extrapolated (labelled as such);
@@ -136,6 +139,15 @@ def _bench_config(a: dict):
     return load_config(Path(a["config"]), required=True)
 
 
+def _forget_charts() -> None:
+    """Empty the renderer's in-process chart cache: a real build draws each chart once,
+    so a repeated build must not get its pictures for free."""
+    charts = sys.modules.get("reports.render.charts")
+    cache = getattr(charts, "_CACHE", None)
+    if isinstance(cache, dict):
+        cache.clear()
+
+
 def w_memo(a: dict) -> dict:
     """Load once (timed apart), then one memo per format: a cold build, then warm ones."""
     from reports.build import build_memo, load, memo_spec
@@ -150,6 +162,7 @@ def w_memo(a: dict) -> dict:
         for fmt in ("docx", "html"):
             walls, cpus = [], []
             for i in range(1 + a["repeat"]):
+                _forget_charts()
                 with Clock() as c:
                     built = build_memo(loaded, config, memo, AS_OF, formats=[fmt],
                                        out_dir=Path(tmp))
@@ -219,27 +232,31 @@ def w_naive_docx(a: dict) -> dict:
     cap = a["cell_cap"]
     measured = estimated = 0.0
     details = []
-    exponent = None
+    exponents = []
     for rows in tables:
         width = max(len(r) for r in rows)
         n = len(rows)
         m = min(n, max(2, cap // width))
         t = _naive_fill(rows, m, width)
-        est = t if m == n else t * (n / m) ** 2
         measured += t
+        est = t
+        if m < n:
+            # t(k) = a*k + b*k^2, fitted on k = m/2 and m, then evaluated at k = n
+            h = m // 2
+            t_half = _naive_fill(rows, h, width)
+            measured += t_half
+            b = (t - t_half * m / h) / (m * m - m * h)
+            a_ = (t - b * m * m) / m
+            est = a_ * n + b * n * n if b > 0 else t * n / m
+            if t_half > 0 and t > t_half:
+                exponents.append(math.log(t / t_half) / math.log(m / h))
         estimated += est
         details.append({"rows": n, "cols": width, "filled_rows": m, "seconds": t,
                         "estimated": est})
-    big = max(details, key=lambda d: d["filled_rows"] * d["cols"], default=None)
-    if big and big["filled_rows"] >= 8:
-        rows = next(r for r in tables if len(r) == big["rows"])
-        half = _naive_fill(rows, big["filled_rows"] // 2, big["cols"])
-        if half > 0:
-            exponent = math.log(big["seconds"] / half) / math.log(
-                big["filled_rows"] / (big["filled_rows"] // 2))
     return {"measured": measured, "estimated": estimated, "tables": details,
             "rows": sum(d["rows"] for d in details),
-            "capped": any(d["filled_rows"] < d["rows"] for d in details), "exponent": exponent}
+            "capped": any(d["filled_rows"] < d["rows"] for d in details),
+            "exponent": max(exponents) if exponents else None}
 
 
 def w_scaling(a: dict) -> dict:
@@ -277,14 +294,14 @@ def w_scaling(a: dict) -> dict:
     return {"points": points}
 
 
+def _file_hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def _tree_digest(folder: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    count = 0
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-        count += 1
-    return digest.hexdigest(), count
+    files = _file_hashes(folder)
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest(), len(files)
 
 
 def w_build(a: dict) -> dict:
@@ -294,9 +311,10 @@ def w_build(a: dict) -> dict:
     out = Path(a["out"])
     with Clock() as c:
         built = build(config, config.memos, AS_OF, out_dir=out, jobs=a["jobs"])
-    digest, files = _tree_digest(out)
-    return {"wall": c.wall, "cpu": c.cpu, "memos": len(built), "files": files,
-            "digest": digest}
+    files = _file_hashes(out)
+    digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+    return {"wall": c.wall, "cpu": c.cpu, "memos": len(built), "files": len(files),
+            "digest": digest, "hashes": files}
 
 
 WORKERS = {"calamine": w_calamine, "load": w_load, "naive_read": w_naive_read,
@@ -559,10 +577,11 @@ class Bench:
             return
         shape = ", ".join(f"{t['rows']}x{t['cols']}" for t in res["tables"])
         note = (f"{len(res['tables'])} tables ({shape}); "
-                + (f"EXTRAPOLATED x(n/m)^2 from {res['measured']:.1f} s measured on "
-                   f"<= {spec['cell_cap']} cells per table" if res["capped"] else "measured"))
+                + (f"EXTRAPOLATED: each table filled up to {spec['cell_cap']} cells and "
+                   f"at half that ({res['measured']:.1f} s in all), a*n + b*n^2 fitted and "
+                   "evaluated at its real row count" if res["capped"] else "measured"))
         if res["exponent"]:
-            note += f"; measured growth exponent {res['exponent']:.2f}"
+            note += f"; growth exponent seen while filling {res['exponent']:.2f}"
         row = self.add(Row("naive: weekly memo tables, python-docx cell(r, c)", size,
                            [res["estimated"]], [res["estimated"]], proc.peak_mb,
                            ratio="1.0x", note=note))
@@ -585,7 +604,8 @@ class Bench:
                          note="sum of the two toolkit rows"))
 
     def build_stages(self, n: int, size: str, config: Path) -> None:
-        digests = {}
+        digests: dict[int, set] = {}
+        hashes: dict[str, set] = {}
         for jobs in (1, 2):
             row = Row(f"toolkit: build 20 memos --jobs {jobs}", size)
             try:
@@ -599,6 +619,8 @@ class Bench:
                     row.cpus.append(proc.cpu)  # with the pool's workers (and start-up)
                     row.peak_mb = max(row.peak_mb or 0, proc.peak_mb)
                     digests.setdefault(jobs, set()).add(res["digest"])
+                    for name, h in res["hashes"].items():
+                        hashes.setdefault(name, set()).add(h)
                     row.note = (f"{res['memos']} memos, {res['files']} files; CPU s "
                                 "include the pool's processes and start-up")
                     if i == 0 and res["wall"] > self.args.slow and self.args.repeat > 1:
@@ -615,7 +637,9 @@ class Bench:
         row1 = self.facts[("build20", 1, n)]
         if row1.median and row2.median:
             row2.ratio = f"{row1.median / row2.median:.2f}x vs jobs 1"
-        row2.note += "; byte-identical to jobs 1" if same else "; DIFFERS from jobs 1"
+        differ = sorted(name.rsplit("/", 1)[-1] for name, h in hashes.items() if len(h) > 1)
+        row2.note += ("; byte-identical to jobs 1" if same else
+                      f"; NOT byte-identical across runs: {', '.join(differ) or 'file sets'}")
 
     def shell(self, stage: str, size: str, cmd: list[str], *, repeat: int | None = None,
               cwd: Path = ROOT, check=None) -> Row:
@@ -861,15 +885,28 @@ class Bench:
         return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
                 f"{mem:.0f} GB RAM, Python {platform.python_version()}")
 
+    def revision(self) -> str:
+        try:
+            head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                                  capture_output=True, check=True).stdout.strip()
+            dirty = subprocess.run(["git", "status", "--porcelain", "--", "reports",
+                                    "templates"], cwd=ROOT, text=True, capture_output=True,
+                                   check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return "unknown revision"
+        return f"commit {head}" + (" with uncommitted changes to reports/ or templates/"
+                                   if dirty else "")
+
     def report(self, started: datetime, load_before: tuple, elapsed: float) -> str:
         load_after = os.getloadavg()
         targets = self.targets()
         parts = [
-            f"Run {started:%Y-%m-%d %H:%M} ({elapsed / 60:.1f} min) on {self.machine()}.",
+            f"Run {started:%Y-%m-%d %H:%M} ({elapsed / 60:.1f} min) on {self.machine()}, "
+            f"{self.revision()}.",
             f"Load average at start {load_before[0]:.2f}, at end {load_after[0]:.2f} "
             "(anything above the core count means other work shared the machine and "
             "stretched wall times; CPU seconds are less affected).",
-            f"Command: `python bench/run.py {' '.join(self.args.argv)}`".replace("  ", " "),
+            "Command: `" + " ".join(["python bench/run.py", *self.args.argv]) + "`",
             "", "### Targets", "", "| target | measured | verdict |", "| --- | --- | --- |",
             *[f"| {t} | {m} | {v} |" for t, m, v in targets], "",
             "### Load + validate + model against size", "", self.curve(), "",
@@ -903,7 +940,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600.0,
                         help="seconds before a stage is stopped")
     parser.add_argument("--results", type=Path, default=None,
-                        help="write the report here (default bench/results.md unless --quick)")
+                        help="write the report here (default bench/results.md, unless --quick "
+                        "or --stages)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -938,7 +976,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(bench.tmp, ignore_errors=True)
     print(text)
-    results = args.results or (None if args.quick else HERE / "results.md")
+    partial = args.quick or args.stages
+    results = args.results or (None if partial else HERE / "results.md")
     if results:
         results.write_text(f"## Benchmark results\n\n{text}", encoding="utf-8")
         raw = {"started": started.isoformat(), "machine": bench.machine(), "argv": argv,

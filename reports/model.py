@@ -12,6 +12,7 @@ the previous stance is a restatement.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -159,6 +160,19 @@ class Model:
         self._history: dict[tuple[str, str], list[Position]] = defaultdict(list)
         for pos in self.positions:
             self._history[(pos.actor_id, pos.issue_id)].append(pos)
+        # Indexes, built once per load, so that a query scans only what it can return.
+        self._known_from: dict[tuple[str, ...], date] = {}
+        self._event_dates = [e.date for e in self.events]
+        self._events_by: dict[str, list[Event]] = defaultdict(list)  # "i:<id>", "a:<id>"
+        for e in self.events:
+            for i in dict.fromkeys(e.issues):
+                self._events_by["i:" + i].append(e)
+            for a in dict.fromkeys(e.actors):
+                self._events_by["a:" + a].append(e)
+        # (actor, issue) -> [(first day the position is known, position)], oldest first
+        self._seen: dict[tuple[str, str], list[tuple[date, Position]]] = {
+            pair: [(max(p.as_of, self.known_from(p.sources)), p) for p in rows]
+            for pair, rows in self._history.items()}
 
     @classmethod
     def from_records(cls, records: dict[str, list[Record]]) -> Model:
@@ -182,9 +196,19 @@ class Model:
     def known_sources(self, source_ids: tuple[str, ...], as_of: date) -> tuple[str, ...]:
         return tuple(s for s in source_ids if self.source_known(s, as_of))
 
+    def known_from(self, source_ids: tuple[str, ...]) -> date:
+        """The first day a record citing ``source_ids`` is known (``date.max``: never)."""
+        day = self._known_from.get(source_ids)
+        if day is None:
+            days = [date.min if s.published is None else s.published
+                    for s in map(self.sources.get, source_ids) if s is not None]
+            day = date.min if not source_ids else min(days) if days else date.max
+            self._known_from[source_ids] = day
+        return day
+
     def known(self, source_ids: tuple[str, ...], as_of: date) -> bool:
         """A record is known on ``as_of`` if it cites no source or at least one published."""
-        return not source_ids or bool(self.known_sources(source_ids, as_of))
+        return self.known_from(source_ids) <= as_of
 
     # -- queries ------------------------------------------------------------------------
 
@@ -193,19 +217,24 @@ class Model:
                        actor: str | None = None) -> list[Event]:
         """Events with ``as_of - days < date <= as_of`` (all up to as_of when days is None)."""
         start = as_of - timedelta(days=days) if days is not None else None
+        if issue is not None or actor is not None:
+            pool = self._events_by.get("i:" + issue if issue is not None else "a:" + actor, [])
+        else:  # the date window of the sorted events, found by bisection
+            lo = 0 if start is None else bisect_right(self._event_dates, start)
+            pool = self.events[lo:bisect_right(self._event_dates, as_of)]
+        known_from = self.known_from
         return [
-            e for e in self.events
+            e for e in pool
             if e.date <= as_of and (start is None or e.date > start)
             and e.significance >= min_significance
             and (issue is None or issue in e.issues)
             and (actor is None or actor in e.actors)
-            and self.known(e.sources, as_of)
+            and known_from(e.sources) <= as_of
         ]
 
     def history(self, actor_id: str, issue_id: str, as_of: date) -> list[Position]:
         """The known positions of one actor on one issue up to ``as_of``, oldest first."""
-        return [p for p in self._history.get((actor_id, issue_id), [])
-                if p.as_of <= as_of and self.known(p.sources, as_of)]
+        return [p for seen, p in self._seen.get((actor_id, issue_id), ()) if seen <= as_of]
 
     def current_stances(self, as_of: date, *, issue: str | None = None,
                         actor: str | None = None) -> dict[tuple[str, str], Position]:

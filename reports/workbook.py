@@ -277,7 +277,8 @@ def _read_sheet(spec: schema.Sheet, title: str, raw: python_calamine.CalamineShe
     width = max((len(r) for r in body), default=0)
     if any(len(r) != width for r in body):  # calamine's rows are rectangular; be safe
         body = [list(r) + [""] * (width - len(r)) for r in body]
-    keep = [i for i, row in enumerate(body) if any(v != "" and v is not None for v in row)]
+    # blank: every cell "" or None (counted in C; 0 and False are values)
+    keep = [i for i, row in enumerate(body) if row.count("") + row.count(None) != len(row)]
     if len(keep) < len(body):
         body = [body[i] for i in keep]
     cells = list(zip(*body, strict=True)) if body else []
@@ -361,4 +362,7 @@ def split_list(value: object) -> list[str]:
     """A list cell (ids separated by ; , or line breaks) -> stripped, non-empty ids."""
     if value is None:
         return []
-    return [p for p in map(str.strip, schema.LIST_SPLIT_RE.split(str(value))) if p]
+    text = value if value.__class__ is str else str(value)
+    if "," not in text and "\n" not in text and "\r" not in text:  # the usual "a; b"
+        return [p for p in map(str.strip, text.split(";")) if p]
+    return [p for p in map(str.strip, schema.LIST_SPLIT_RE.split(text)) if p]

@@ -10,6 +10,8 @@ no ``block_<type>`` method for is refused by name.
 from __future__ import annotations
 
 import re
+from copy import deepcopy
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -220,6 +222,7 @@ class BodyWriter(OoxmlWriter):
         each = (16.0 - actor_cm) / max(len(issues), 1)
         tbl, widths = self.table([("Actor", actor_cm)] + [(i["name"], each) for i in issues])
         any_shift = False
+        cells: dict[tuple, object] = {}
         for group in block["groups"]:
             tr = self.row(tbl)
             tc = self.cell(tr, sum(widths), fill=GROUP_FILL, span=len(widths))
@@ -232,7 +235,12 @@ class BodyWriter(OoxmlWriter):
                     stance = cell.get("stance", "")
                     shifted = bool(cell.get("shifted") and block.get("marks_shifts") and stance)
                     any_shift |= shifted
-                    self.stance_cell(tr, width, stance, shifted)
+                    made = cells.get((width, stance, shifted))
+                    if made is None:  # each distinct cell is built once, then copied
+                        cells[width, stance, shifted] = self.stance_cell(tr, width, stance,
+                                                                         shifted)
+                    else:
+                        tr.append(deepcopy(made))
         if not any_shift:
             self.spacer()
         return any_shift
@@ -301,6 +309,7 @@ class BodyWriter(OoxmlWriter):
         self.spacer(after=0)
 
 
+@lru_cache(maxsize=4096)  # the matrix asks for each actor once per table part
 def _fit_name(name: str, width: int, bold: bool = False, size: float = 8.5) -> str:
     """Break "Name (native name)" before the parenthesis unless it surely fits the line.
 

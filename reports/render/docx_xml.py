@@ -56,6 +56,8 @@ class OoxmlWriter:
         self.text_height = int(section.page_height - section.top_margin
                                - section.bottom_margin)
         self.body = None  # the element written into; set by the caller before writing
+        self._link_ids: dict[str, str] = {}  # url -> rId: relate_to() is O(rels) per call
+        self._free_rid = 1
 
     def _style_ids(self) -> dict[str, str]:
         ids = {style.name: style.style_id for style in self.doc.styles}
@@ -138,7 +140,16 @@ class OoxmlWriter:
         etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:tab"))
 
     def hyperlink(self, parent, text: str, url: str) -> None:
-        rid = self.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        rid = self._link_ids.get(url)
+        if rid is None:
+            # the smallest free rId, as relate_to() picks it, without relate_to()'s scan of
+            # every relationship for a match (quadratic in the number of links)
+            rels = self.part.rels
+            while f"rId{self._free_rid}" in rels:
+                self._free_rid += 1
+            rid = f"rId{self._free_rid}"
+            rels.add_relationship(RT.HYPERLINK, url, rid, is_external=True)
+            self._link_ids[url] = rid
         link = etree.SubElement(parent, _q("w:hyperlink"))
         link.set(_q("r:id"), rid)
         link.set(_q("w:history"), "1")

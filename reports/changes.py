@@ -15,14 +15,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from reports.text import short_date
+
 SNAPSHOT_VERSION = 1
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _day(text: str | date) -> str:
-    day = date.fromisoformat(text) if isinstance(text, str) else text
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def position_key(actor_id: str, issue_id: str, as_of: date | str) -> str:
@@ -61,7 +57,7 @@ def _event_rows(before: dict, model, memo, as_of: date) -> list[dict]:
             continue
         if memo.kind == "overview" and event.significance < memo.significance_floor:
             continue
-        label = f'"{event.title}" ({_day(event.date)})'
+        label = f'"{event.title}" ({short_date(event.date)})'
         old = before.get(event.event_id)
         if old is None:
             rows.append({"change": "added", "what": "event", "detail": f"Event added: {label}"})
@@ -71,7 +67,7 @@ def _event_rows(before: dict, model, memo, as_of: date) -> list[dict]:
         if old_title != event.title:
             fixes.append(f'title was "{old_title}"')
         if old_date != event.date.isoformat():
-            fixes.append(f"date was {_day(old_date)}")
+            fixes.append(f"date was {short_date(old_date)}")
         if fixes:
             rows.append({"change": "corrected", "what": "event",
                          "detail": f"Event corrected: {label}: {'; '.join(fixes)}"})
@@ -96,9 +92,9 @@ def _position_rows(before: dict, model, memo, as_of: date) -> list[dict]:
         if old is None:
             rows.append({"change": "added", "what": "position",
                          "detail": f"Position added: {actor} on {issue}: {pos.stance} "
-                                   f"({_day(pos.as_of)})"})
+                                   f"({short_date(pos.as_of)})"})
         elif old != pos.stance:
             rows.append({"change": "corrected", "what": "position",
                          "detail": f"Position corrected: {actor} on {issue} "
-                                   f"({_day(pos.as_of)}): {old} -> {pos.stance}"})
+                                   f"({short_date(pos.as_of)}): {old} -> {pos.stance}"})
     return rows

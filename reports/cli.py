@@ -23,6 +23,7 @@ from reports.errors import (
     WorkbookInvalid,
     WorkbookUnreadable,
 )
+from reports.kinds import FORMATS, MEMO_KINDS
 
 log = logging.getLogger("reports")
 
@@ -80,10 +81,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("memo_ids", nargs="*", metavar="MEMO_ID", help="memo ids from the config")
     _common(p, config=True, workbook=True)
     p.add_argument("--as-of", type=_date, help="date the memo is as of (default today)")
-    p.add_argument("--format", nargs="+", choices=("docx", "html", "pdf"), dest="formats",
+    p.add_argument("--format", nargs="+", choices=FORMATS, dest="formats",
                    help="formats to write (default: each memo's formats)")
     p.add_argument("--out", type=Path, help="output folder (default from config, else output)")
-    p.add_argument("--kind", choices=("overview", "weekly", "issue", "actor"),
+    p.add_argument("--kind", choices=MEMO_KINDS,
                    help="build one memo of this kind without a config entry")
     p.add_argument("--issue", help="issue_id for --kind issue")
     p.add_argument("--actor", help="actor_id for --kind actor")

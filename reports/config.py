@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from reports.errors import ConfigError
+from reports.kinds import DEFAULT_TITLES, FORMATS, MEMO_KINDS
 
 log = logging.getLogger(__name__)
 
-KINDS = ("overview", "weekly", "issue", "actor")
-FORMATS = ("docx", "html", "pdf")
 DEFAULT_WORKBOOK = "workbook/gsomia_relations.xlsx"
 MEMO_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -216,16 +215,16 @@ def _memo(table: Any, key: str) -> MemoConfig:
         if required not in table:
             raise ConfigError(f"{key}: missing required key {required!r}")
     kind = table["kind"]
-    if kind not in KINDS:
+    if kind not in MEMO_KINDS:
         raise ConfigError(f'{key}.kind: unknown memo kind "{kind}"; use one of: '
-                          + ", ".join(KINDS))
+                          + ", ".join(MEMO_KINDS))
     memo_id = table["id"]
     if not isinstance(memo_id, str) or not MEMO_ID_RE.match(memo_id):
         raise ConfigError(f"{key}.id: {memo_id!r} is not a valid memo id (lower-case letters, "
                           "digits and -)")
     simple = {k: v for k, v in table.items() if k not in ("schedule", "recipients", "formats")}
     memo = _fill(MemoConfig, simple, key)
-    memo.title = memo.title or default_title(kind, memo.issue, memo.actor)
+    memo.title = memo.title or DEFAULT_TITLES[kind]
     if "formats" in table:
         formats = table["formats"]
         if not isinstance(formats, list) or not all(f in FORMATS for f in formats) or not formats:
@@ -267,21 +266,17 @@ def _schedule(value: Any, key: str) -> Schedule:
     return schedule
 
 
-def default_title(kind: str, issue: str | None = None, actor: str | None = None) -> str:
-    return {"overview": "Overview", "weekly": "Weekly update", "issue": "Issue brief",
-            "actor": "Actor profile"}[kind]
-
-
 def adhoc_memo(kind: str, issue: str | None, actor: str | None,
                window_days: int | None) -> MemoConfig:
     """``build --kind``: a memo with no config entry; its id is the kind plus the issue/actor."""
-    if kind not in KINDS:
-        raise ConfigError(f'--kind: unknown memo kind "{kind}"; use one of: {", ".join(KINDS)}')
+    if kind not in MEMO_KINDS:
+        raise ConfigError(f'--kind: unknown memo kind "{kind}"; use one of: '
+                          f'{", ".join(MEMO_KINDS)}')
     if kind == "issue" and not issue:
         raise ConfigError("--kind issue needs --issue ISSUE_ID")
     if kind == "actor" and not actor:
         raise ConfigError("--kind actor needs --actor ACTOR_ID")
     suffix = issue if kind == "issue" else actor if kind == "actor" else None
     memo_id = f"{kind}-{suffix}" if suffix else kind
-    return MemoConfig(id=memo_id, kind=kind, title=default_title(kind), issue=issue,
+    return MemoConfig(id=memo_id, kind=kind, title=DEFAULT_TITLES[kind], issue=issue,
                       actor=actor, window_days=window_days or 7)

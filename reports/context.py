@@ -13,18 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from reports.model import Event, Model, Position
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-KINDS = ("overview", "weekly", "issue", "actor")
-
-
-def long_date(day: date | None) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
-
-
-def short_date(day: date | None) -> str:
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}" if day else ""
+from reports.text import long_date, short_date
 
 
 @dataclass

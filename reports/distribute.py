@@ -41,6 +41,7 @@ from reports.config import Config, MemoConfig, Recipient
 from reports.errors import EXIT_OK, EXIT_UNDELIVERED, ConfigError, DeliveryError
 from reports.ledger import Build, Delivery, Ledger, iso, parse_iso, run_lock
 from reports.output import atomic_write, memo_path, sha256_file
+from reports.text import long_date
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +52,6 @@ MIME = {
     "pdf": ("application", "pdf"),
     "html": ("text", "html"),
 }
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 
 
 class DeliveryFailure(Exception):
@@ -120,11 +119,6 @@ def plan_deliveries(config: Config, ledger: Ledger, build: Build, recipients: li
 
 # -- the message ---------------------------------------------------------------------------
 
-def _long_date(iso_day: str) -> str:
-    day = date.fromisoformat(iso_day)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def _message_date(build: Build) -> datetime:
     """The build's time, not the sending time, so a message is the same bytes every time."""
     if build.fire_time:
@@ -163,7 +157,7 @@ def compose(config: Config, build: Build, name: str | None, address: str,
             msg_id: str) -> EmailMessage:
     """The email for one recipient: short text and HTML bodies, the files attached."""
     title = build.title or build.memo_id
-    when = _long_date(build.as_of)
+    when = long_date(build.as_of)
     desk = config.desk
     msg = EmailMessage(policy=SMTP)
     subject = f"{title}, {when}"

@@ -1,7 +1,17 @@
 """Every error the toolkit raises on purpose, in one place.
 
-Each carries a message written for the person who has to act on it, and the exit
-code the command line returns for it (see ``../shared/spec/cli.md``).
+Each carries a message written for the person who has to act on it, and the exit code
+the command line returns for it:
+
+==  =========================================================================
+0   done (warnings allowed)
+1   the workbook has errors or cannot be read: nothing was built
+2   usage, configuration or template error: nothing was built
+3   memos built, but some deliveries are not done (retried, or given up and
+    waiting for an operator)
+4   some memos could not be built (the others were built and sent)
+5   an unexpected internal error (rerun with --debug for the traceback)
+==  =========================================================================
 """
 
 from __future__ import annotations
@@ -12,6 +22,8 @@ EXIT_OK = 0
 EXIT_WORKBOOK = 1
 EXIT_USAGE = 2
 EXIT_UNDELIVERED = 3
+EXIT_MEMO_FAILED = 4
+EXIT_INTERNAL = 5
 
 
 class ReportsError(Exception):
@@ -49,10 +61,19 @@ class TemplateError(ReportsError):
     exit_code = EXIT_USAGE
 
 
-class OutputError(ReportsError):
+class MemoFailed(ReportsError):
+    """One memo could not be built (rendering, conversion, disk); the others go on."""
+
+    exit_code = EXIT_MEMO_FAILED
+
+
+class OutputError(MemoFailed):
     """An output file could not be written (disk full, folder not writable)."""
 
-    exit_code = EXIT_USAGE
+
+class PdfConversionError(MemoFailed):
+    """LibreOffice could not turn a memo into PDF; the message says what failed and what
+    to do."""
 
 
 class DeliveryError(ReportsError):

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
-from reports.context import KINDS, Builder, MemoSpec, long_date, note, section, short_date
+from reports.context import Builder, MemoSpec, note, section
 from reports.errors import ConfigError
+from reports.kinds import MEMO_KINDS
 from reports.model import Model
+from reports.text import long_date, printable, short_date
 
 
 def build_context(model: Model, spec: MemoSpec) -> dict:
     """The one context a memo's renderers share: memo block, sections, cited sources."""
-    if spec.kind not in KINDS:
-        raise ConfigError(f'unknown memo kind "{spec.kind}"; use one of: {", ".join(KINDS)}')
+    if spec.kind not in MEMO_KINDS:
+        raise ConfigError(f'unknown memo kind "{spec.kind}"; use one of: '
+                          f'{", ".join(MEMO_KINDS)}')
     b = Builder(model, spec)
     sections = {"overview": overview, "weekly": weekly, "issue": issue_brief,
                 "actor": actor_profile}[spec.kind](b)
@@ -23,21 +25,7 @@ def build_context(model: Model, spec: MemoSpec) -> dict:
     sections.append(section("sources", "Sources", {"type": "sources", "rows": sources}
                             if sources else note("This memo cites no sources.")))
     context = {"memo": _memo_block(model, spec), "sections": sections, "sources": sources}
-    return _printable(context)
-
-
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def _printable(value):
-    """Replace control characters (not allowed in Word XML or HTML) in every string."""
-    if isinstance(value, str):
-        return CONTROL_RE.sub("\ufffd", value) if CONTROL_RE.search(value) else value
-    if isinstance(value, list):
-        return [_printable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _printable(v) for k, v in value.items()}
-    return value
+    return printable(context)
 
 
 def _memo_block(model: Model, spec: MemoSpec) -> dict:

@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import urlparse
 
 from reports import schema
 from reports.problems import ERROR, WARNING, Problem, sort_key
+from reports.text import is_http_url
 from reports.workbook import SheetData, Workbook, split_list
 
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -170,9 +170,7 @@ def to_text(value: object, col: schema.Column) -> str:
 
 def to_url(value: object, col: schema.Column) -> str:
     text = _text(value).strip()
-    parsed = urlparse(text)
-    if parsed.scheme.lower() in ("http", "https") and parsed.netloc and not any(
-            ch.isspace() for ch in text):
+    if is_http_url(text):
         return text
     raise Invalid("bad-url", f'"{_shown(value)}" is not an http or https URL; give the full '
                   "address starting with https://")

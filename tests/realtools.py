@@ -34,7 +34,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from reports.render.pdf import PdfConversionError, docx_to_pdf, find_soffice, libreoffice_convert
+from reports.errors import PdfConversionError
+from reports.render.pdf import docx_to_pdf, find_soffice, libreoffice_convert
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = REPO_ROOT / ".ci" / "node" / "node_modules"

@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 import realtools
 
-from reports.render.pdf import PdfConversionError, convert_with_libreoffice, docx_to_pdf
+from reports.errors import PdfConversionError
+from reports.render.pdf import convert_with_libreoffice, docx_to_pdf
 
 HANGUL = "문재인"
 KANJI = "安倍晋三"

@@ -13,7 +13,6 @@ import re
 from copy import deepcopy
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
@@ -29,6 +28,7 @@ from reports.render.style import (
     UNKNOWN_FILL,
     country_label,
 )
+from reports.text import is_http_url
 
 NATIVE_RE = re.compile(r"^(.*\S) (\([^()]*[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff][^()]*\))$")
 CELL_MARGINS = 2 * 85 + 40  # the Memo Table style's cell margins and a little slack
@@ -279,14 +279,14 @@ class BodyWriter(OoxmlWriter):
                 self.run(p, f"{row['outlet']}, ")
             url = row.get("url") or ""
             title = row.get("title") or url
-            if _safe_url(url):
+            if is_http_url(url):
                 self.hyperlink(p, title, url)
             else:
                 self.run(p, title)
             if row.get("published_display"):
                 self.run(p, f", {row['published_display']}")
             self.run(p, ".")
-            if _safe_url(url) and title != url:
+            if is_http_url(url) and title != url:
                 self.run(p, " ")
                 self.hyperlink(p, url, url)
 
@@ -340,11 +340,3 @@ def _stance_fill(stance: str) -> str | None:
     if not stance:
         return None if BLANK_FILL.upper() in ("#FFFFFF", "#FFF") else BLANK_FILL.lstrip("#")
     return STANCE_COLOURS.get(stance, UNKNOWN_FILL).lstrip("#")
-
-
-def _safe_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)

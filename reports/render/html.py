@@ -32,9 +32,9 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from reports.context import short_date
 from reports.errors import TemplateError
 from reports.render import style
+from reports.text import is_http_url, short_date
 
 __all__ = ["render_html", "render_index", "safe_url", "sorted_entries"]
 
@@ -46,13 +46,11 @@ INDEX_TEMPLATE = "index.html"
 _ENVS: dict[str, jinja2.Environment] = {}
 _ENVS_LOCK = threading.Lock()
 
-_HTTP_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 # ASCII characters a URL may not hold as they are (WHATWG "invalid URL unit"s that
 # the Nu checker reports); they are percent-encoded, everything else is kept.
 _URL_ESCAPES = {c: f"%{ord(c):02X}" for c in ' "<>\\^`{|}'}
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # --------------------------------------------------------------------------- public API
@@ -114,7 +112,7 @@ def safe_url(url: object) -> str | None:
     if not isinstance(url, str):
         return None
     url = url.strip()
-    if _CONTROL.search(url) or not _HTTP_URL.match(url):
+    if not is_http_url(url):
         return None
     return "".join(_URL_ESCAPES.get(c, c) for c in url)
 

@@ -24,6 +24,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from reports.errors import PdfConversionError
+
 __all__ = [
     "PdfConversionError",
     "convert_with_libreoffice",
@@ -43,10 +45,6 @@ INSTALL_HINT = (
 
 # Lines LibreOffice prints on every run that say nothing about the failure.
 _NOISE = re.compile(r"^Warning: failed to launch javaldx.*$", re.MULTILINE)
-
-
-class PdfConversionError(Exception):
-    """A LibreOffice conversion failed; the message says what failed and what to do."""
 
 
 def find_soffice() -> str:

@@ -81,14 +81,14 @@ def load(workbook: Path) -> Loaded:
 
 
 def memo_spec(config: Config, memo: MemoConfig, as_of: date,
-              since_last_issue: dict | None = None) -> MemoSpec:
+              since_last_edition: dict | None = None) -> MemoSpec:
     desk = config.desk
     return MemoSpec(
         memo_id=memo.id, kind=memo.kind, title=memo.title, as_of=as_of, issue=memo.issue,
         actor=memo.actor, window_days=memo.window_days, outlook_days=memo.outlook_days,
         significance_floor=memo.significance_floor, office=desk.office, author=desk.author,
         marking=desk.marking, to=desk.to, sender=desk.sender or desk.office, lang=desk.lang,
-        since_last_issue=since_last_issue)
+        since_last_edition=since_last_edition, budget=memo.budget)
 
 
 def render(context: dict, formats: list[str], templates: Path) -> dict[str, bytes]:
@@ -107,13 +107,13 @@ def render(context: dict, formats: list[str], templates: Path) -> dict[str, byte
 
 def build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
                formats: list[str] | None = None, out_dir: Path | None = None,
-               since_last_issue: dict | None = None) -> Built:
+               since_last_edition: dict | None = None) -> Built:
     """Build one memo: context once, each format rendered, files written whole."""
     from reports.memos import build_context
 
     formats = formats or memo.formats
     out_dir = out_dir or config.output
-    spec = memo_spec(config, memo, as_of, since_last_issue)
+    spec = memo_spec(config, memo, as_of, since_last_edition)
     context = build_context(loaded.model, spec)
     rendered = render(context, formats, config.templates)
     iso = as_of.isoformat()

@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from reports.errors import ConfigError
-from reports.kinds import DEFAULT_TITLES, FORMATS, MEMO_KINDS
+from reports.kinds import DEFAULT_BUDGETS, DEFAULT_TITLES, FORMATS, MEMO_KINDS, Budget
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ class MemoConfig:
     significance_floor: int = 1
     schedule: Schedule | None = None
     recipients: list[Recipient] = field(default_factory=list)
+    budget: Budget = field(default_factory=Budget)  # the kind's, with this memo's overrides
 
 
 @dataclass
@@ -141,12 +142,13 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
         if delivery.get(key):
             delivery[key] = _path(base, delivery[key], f"delivery.{key}")
     config.delivery = _fill(Delivery, delivery, "delivery")
-    _warn_unknown(data, {"paths", "desk", "smtp", "delivery", "memos"}, "")
+    _warn_unknown(data, {"paths", "desk", "smtp", "delivery", "memos", "budgets"}, "")
     _warn_unknown(paths, {"workbook", "output", "templates", "ledger", "log_file"}, "paths.")
+    budgets = _budgets(_table(data, "budgets", path))
     memos = data.get("memos", [])
     if not isinstance(memos, list):
         raise ConfigError(f"{path}: memos must be a list of [[memos]] tables")
-    config.memos = [_memo(m, f"memos[{i}]") for i, m in enumerate(memos)]
+    config.memos = [_memo(m, f"memos[{i}]", budgets) for i, m in enumerate(memos)]
     seen = set()
     for memo in config.memos:
         if memo.id in seen:
@@ -208,7 +210,28 @@ def _typed(value: Any, annotation: str, key: str) -> Any:
     return value
 
 
-def _memo(table: Any, key: str) -> MemoConfig:
+def _budgets(table: dict) -> dict[str, Budget]:
+    """``[budgets.<kind>]``: each kind's defaults over the built-in ones."""
+    _warn_unknown(table, set(MEMO_KINDS), "budgets.")
+    budgets = dict(DEFAULT_BUDGETS)
+    for kind in MEMO_KINDS:
+        if kind in table:
+            budgets[kind] = _budget(budgets[kind], table[kind], f"budgets.{kind}")
+    return budgets
+
+
+def _budget(base: Budget, table: Any, key: str) -> Budget:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{key}: expected a table of page_budget, max_events, ...")
+    values = {name: _typed(value, "int", f"{key}.{name}") for name, value in table.items()
+              if name in {f.name for f in fields(Budget)}}
+    for name, value in values.items():
+        if value < 0 or (name in ("page_budget", "annex_rows") and value < 1):
+            raise ConfigError(f"{key}.{name}: must be at least {0 if value < 0 else 1}")
+    return replace(base, **values)
+
+
+def _memo(table: Any, key: str, budgets: dict[str, Budget] | None = None) -> MemoConfig:
     if not isinstance(table, dict):
         raise ConfigError(f"{key}: expected a [[memos]] table")
     for required in ("id", "kind"):
@@ -222,8 +245,12 @@ def _memo(table: Any, key: str) -> MemoConfig:
     if not isinstance(memo_id, str) or not MEMO_ID_RE.match(memo_id):
         raise ConfigError(f"{key}.id: {memo_id!r} is not a valid memo id (lower-case letters, "
                           "digits and -)")
-    simple = {k: v for k, v in table.items() if k not in ("schedule", "recipients", "formats")}
+    budget_keys = {f.name for f in fields(Budget)}
+    simple = {k: v for k, v in table.items()
+              if k not in ("schedule", "recipients", "formats", *budget_keys)}
     memo = _fill(MemoConfig, simple, key)
+    memo.budget = _budget((budgets or DEFAULT_BUDGETS)[kind],
+                          {k: v for k, v in table.items() if k in budget_keys}, key)
     memo.title = memo.title or DEFAULT_TITLES[kind]
     if "formats" in table:
         formats = table["formats"]
@@ -279,4 +306,4 @@ def adhoc_memo(kind: str, issue: str | None, actor: str | None,
     suffix = issue if kind == "issue" else actor if kind == "actor" else None
     memo_id = f"{kind}-{suffix}" if suffix else kind
     return MemoConfig(id=memo_id, kind=kind, title=DEFAULT_TITLES[kind], issue=issue,
-                      actor=actor, window_days=window_days or 7)
+                      actor=actor, window_days=window_days or 7, budget=DEFAULT_BUDGETS[kind])

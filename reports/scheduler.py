@@ -255,10 +255,10 @@ class _Run:
             previous = ledger.previous_issue(memo.id, day)
             since = None
             if previous is not None and previous.snapshot is not None:
-                since = changes.since_last_issue(previous.snapshot, previous.as_of,
+                since = changes.since_last_edition(previous.snapshot, previous.as_of,
                                                  loaded.model, memo, as_of)
             _pause("before-render")
-            built = build_memo(loaded, config, memo, as_of, since_last_issue=since)
+            built = build_memo(loaded, config, memo, as_of, since_last_edition=since)
             _pause("after-render")
             files = {fmt: str(path) for fmt, path in built.files.items()}
             recipients = recipients_for(config, memo, loaded.distribution)

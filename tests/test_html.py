@@ -209,7 +209,7 @@ def test_reader_sees_every_section_and_sampled_facts(contexts, seen, kind):
         assert block["rows"][0]["title"] in text
         assert block["rows"][-1]["title"] in text
     for block in blocks_of(context, "stances"):
-        quotes = [r["quote"] for r in block["rows"] if r["quote"]]
+        quotes = [r["quote"] for r in block["rows"] if r.get("quote")]
         for quote in quotes[:2]:
             assert quote.strip('"“”') in text
     for block in blocks_of(context, "shifts"):
@@ -405,7 +405,7 @@ def test_template_syntax_error_names_template_and_line(templates_copy):
 def test_unknown_variable_names_template_line_and_variable(templates_copy):
     blocks = templates_copy / "blocks.html"
     text = blocks.read_text(encoding="utf-8")
-    blocks.write_text(text.replace('<p class="note">{{ block.text }}',
+    blocks.write_text(text.replace('<p class="note">{{ block.text | text }}',
                                    '<p class="note">{{ block.text }}{{ no_such_thing }}'),
                       encoding="utf-8")
     line = next(i for i, ln in enumerate(blocks.read_text().splitlines(), 1)

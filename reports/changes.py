@@ -10,8 +10,13 @@ stance was corrected, and entries removed from the workbook. Records dated after
 memo's as-of date, not yet known on it, above the memo's marking, or outside its scope
 (its issue, actor or significance floor) are left out, as in the rest of the memo.
 
-Snapshots of version 1 (before removals were tracked) hold no scope for events, so no
-removals are reported against them; the next edition has a version 2 snapshot.
+The snapshot also keeps every assessment (issue, date, judgment), so the next edition can
+show where a judgment changed since the one the previous edition printed
+(:func:`judgments_then`).
+
+Snapshots of version 1 (before removals were tracked) hold no scope for events and no
+assessments, so no removals or changes of judgment are reported against them; the next
+edition has a version 2 snapshot.
 """
 
 from __future__ import annotations
@@ -39,7 +44,20 @@ def snapshot(model) -> dict:
                                 e.significance, _rank(e)] for e in model.events},
         "positions": {position_key(p.actor_id, p.issue_id, p.as_of): [p.stance, _rank(p)]
                       for p in model.positions},
+        "assessments": [[a.issue_id or "", a.as_of.isoformat(), a.judgment, _rank(a)]
+                        for a in model.assessment_items],
     }
+
+
+def judgments_then(previous: dict, previous_as_of: str, ceiling: int | None = None) -> dict:
+    """The latest judgment on each issue ('' for overall) the previous edition could show:
+    ``{key: {"text", "as_of"}}`` (empty for snapshots that hold no assessments)."""
+    latest: dict[str, dict] = {}
+    for key, day, text, rank in previous.get("assessments", []):
+        if day <= previous_as_of and (ceiling is None or rank <= ceiling):
+            if key not in latest or day > latest[key]["as_of"]:
+                latest[key] = {"text": text, "as_of": day}
+    return latest
 
 
 def since_last_edition(previous: dict, previous_as_of: str, model, memo, as_of: date,
@@ -53,9 +71,11 @@ def since_last_edition(previous: dict, previous_as_of: str, model, memo, as_of: 
     scope = _Scope(memo, as_of, ceiling)
     rows = _event_rows(previous.get("events", {}), model, scope)
     rows += _position_rows(previous.get("positions", {}), model, scope)
+    result = {"previous_as_of": previous_as_of, "rows": rows}
     if previous.get("version", 1) >= 2:
         rows += _removed_rows(previous, model, scope)
-    return {"previous_as_of": previous_as_of, "rows": rows}
+        result["judgments"] = judgments_then(previous, previous_as_of, ceiling)
+    return result
 
 
 class _Scope:

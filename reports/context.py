@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import cached_property
 
 from reports.kinds import Budget
 from reports.language import lang_of
@@ -164,13 +165,45 @@ class Builder:
 
     # -- blocks -------------------------------------------------------------------------
 
+    # -- changes in judgment -----------------------------------------------------------
+
+    @cached_property
+    def judgments_before(self) -> dict[str, dict]:
+        """The latest judgment on each issue ('' overall) the previous edition showed: from
+        the run record's snapshot when there is one, else those in force at the end of the
+        previous window (``as_of - window_days``)."""
+        since = self.spec.since_last_edition or {}
+        if "judgments" in since:
+            day = since.get("previous_as_of", "")
+            return {k: {**v, "edition": day} for k, v in since["judgments"].items()}
+        then = self.spec.as_of - timedelta(days=self.spec.window_days)
+        found: dict[str, dict] = {}
+        for a in self.model.assessments(then):  # newest first
+            found.setdefault(a.issue_id or "", {"text": a.judgment, "as_of": a.as_of.isoformat(),
+                                                "edition": then.isoformat()})
+        return found
+
+    def judgment_change(self, key: str, text: str) -> dict:
+        """``{"previous": ...}`` when the latest judgment on ``key`` differs from the one
+        the previous edition showed; {} when it is unchanged or new."""
+        before = self.judgments_before.get(key)
+        if not before or before["text"] == text:
+            return {}
+        return {"previous": {"text": before["text"], "as_of": before["as_of"],
+                             "date_display": short_date(before["as_of"]),
+                             "edition": short_date(before["edition"])}}
+
     def assessments_block(self, items) -> dict:
         rows = []
-        for a in items:
+        latest: set[str] = set()
+        for a in items:  # newest first: the first of each issue is its latest judgment
+            key = a.issue_id or ""
+            change = {} if key in latest else self.judgment_change(key, a.judgment)
+            latest.add(key)
             who = ", ".join(x for x in (a.author, short_date(a.as_of)) if x)
             rows.append({"text": a.judgment, "issue": self.issue_name(a.issue_id),
                          "attribution": f"{who}; confidence {a.confidence}",
-                         "extra": a.extra, **self.cite_fields(a.sources)})
+                         "extra": a.extra, **change, **self.cite_fields(a.sources)})
         if not rows:
             return note("No assessment recorded as of " + long_date(self.spec.as_of) + ".")
         return {"type": "paragraphs", "rows": rows}

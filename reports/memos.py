@@ -143,8 +143,11 @@ def issue_state(b: Builder, issue_id: str) -> dict:
     as_of = b.spec.as_of
     latest = b.model.assessments(as_of, issue=issue_id)
     if latest:
+        change = b.judgment_change(issue_id, latest[0].judgment)
+        if change:
+            change["previous"]["text"] = _sentences(change["previous"]["text"], 2)
         return {"label": b.issue_name(issue_id), "text": _sentences(latest[0].judgment, 2),
-                **b.cite_fields(latest[0].sources)}
+                **change, **b.cite_fields(latest[0].sources)}
     current = b.model.current_stances(as_of, issue=issue_id)
     counts: dict[str, int] = {}
     for pos in current.values():

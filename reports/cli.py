@@ -177,12 +177,12 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    if args.templates:
+        return _validate_templates(_config(args).templates, args.json)
     from reports.validate import validate
     from reports.workbook import read_workbook
 
     config = _config(args)
-    if args.templates:
-        return _validate_templates(config.templates, args.json)
     path = args.workbook or config.workbook
     try:
         book = read_workbook(path)

@@ -207,8 +207,8 @@ def html_template_problems(folder: Path, names: list[str]) -> list[TemplateProbl
         problems = Problems(str(folder / name))
         if name not in sources or env is None:
             problems.add("missing-template", "the file", name, f"{folder / name} does not "
-                         "exist: restore it (git checkout templates/) or point paths.templates "
-                         "at the folder holding it")
+                         "exist: restore it from the toolkit's templates/ folder, or point "
+                         "paths.templates at the folder holding it")
         else:
             unit = Unit("", sources[name], name)
             tags = TagScanner(problems.report).scan(unit)

@@ -12,7 +12,13 @@ from collections.abc import Iterable
 import jinja2
 from jinja2 import nodes
 
-from reports.render.template_problems import EXAMPLE_BLOCK, EXAMPLE_PRINT, Problems, did_you_mean
+from reports.render.template_problems import (
+    EXAMPLE_BLOCK,
+    EXAMPLE_PRINT,
+    Problems,
+    closest,
+    did_you_mean,
+)
 from reports.render.template_tags import Tag, smart_quotes
 
 BLOCKS = ("for", "if", "macro", "call", "filter", "with", "block", "autoescape", "set")
@@ -180,9 +186,10 @@ class TagChecker:
             return
         if owner == "memo" and key not in self.memo_keys | DICT_METHODS:
             fields = sorted(f"memo.{k}" for k in self.memo_keys)
-            self.problems.on_tag("unknown-attribute", tag, f'a memo has no field "{key}": '
-                                 f"{did_you_mean('memo.' + key, fields)}the fields are "
-                                 f"{', '.join(fields)}")
+            close = closest("memo." + key, fields)
+            fix = f"did you mean {close}? type {{{{ {close} }}}}" if close else \
+                f"type one of the memo's fields: {', '.join(fields)}"
+            self.problems.on_tag("unknown-attribute", tag, f'a memo has no field "{key}": {fix}')
         elif owner in imports and self.macros is not None:
             known = self.macros.get(imports[owner]) or set()
             if key not in known:
@@ -195,9 +202,12 @@ class TagChecker:
             self.problems.on_tag("syntax", tag, "a Word template cannot include, import or "
                                  "extend other templates: delete this tag")
         elif isinstance(name, str) and name not in self.macros:
+            stems = {n.rsplit(".", 1)[0]: n for n in self.macros}
+            close = closest(name.rsplit(".", 1)[0], stems)
             self.problems.on_tag("missing-template", tag, f'there is no template "{name}" in '
-                                 f"the templates folder: {did_you_mean(name, self.macros)}"
-                                 "correct the name or restore that file")
+                                 "the templates folder: " + (f"did you mean {stems[close]}? "
+                                                             if close else "")
+                                 + "correct the name or restore that file")
         elif isinstance(node, nodes.FromImport) and isinstance(name, str):
             for item in node.names:
                 macro = item[0] if isinstance(item, tuple) else item

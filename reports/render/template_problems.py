@@ -66,34 +66,42 @@ def shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
-def advise_close(opener: str, typed: str, wrong: str, scope: str) -> tuple[str, str]:
-    """(code, advice) for a tag that opens with ``opener`` and never closes with its
-    closer: ``typed`` is the tag as far as it goes, ``wrong`` the other closer if found,
-    ``scope`` where it must close (" (in the same paragraph)")."""
+def advise_close(opener: str, typed: str, wrong: str, scope: str) -> tuple[str, str, int]:
+    """(code, advice, length of the tag in ``typed``) for a tag that opens with ``opener``
+    and never closes with its closer: ``typed`` is the text from the opener on as far as
+    the tag can go, ``wrong`` the other closer if it ends with one, ``scope`` where it
+    must close (" (in the same paragraph)")."""
     closer = CLOSER[opener]
     if wrong:
-        body = typed[2:-2].strip()
         return "mismatched-delimiters", (f"this tag opens with {opener} but closes with "
-                                         f"{wrong}: type {opener} {body} {closer}")
+                                         f"{wrong}: type {opener} {typed[2:-2].strip()} "
+                                         f"{closer}"), len(typed)
+    lone = re.search(r"(?<![}%])(?:\}(?!\})|%$)", typed[2:])
+    if lone and "{" not in typed[2:2 + lone.start()]:
+        end = 2 + lone.end()
+        return "single-brace", (f"this tag is closed with a single {lone.group()}: type "
+                                f"{opener} {typed[2:end - 1].strip()} {closer}"), end
     body = typed[2:].strip()
-    if re.search(r"(?<![}%])[}%]$", body):
-        body = body[:-1].strip()
-        return "single-brace", f"this tag is closed with a single brace: type " \
-                               f"{opener} {body} {closer}"
     if opener == "{{":
-        word = re.match(r"-?\s*([\w.]+(?:\[[^\]]*\])?)", body)
-        fix = f"{{{{ {word.group(1)} }}}}" if word else EXAMPLE_PRINT
+        expression = re.match(r"-?\s*([\w.]+(?:\[[^\]]*\])?(?:\s*\|\s*\w+)*)", body)
+        fix = f"{{{{ {expression.group(1)} }}}}" if expression else EXAMPLE_PRINT
     else:
-        fix = f"{{% {shorten(body, 50)} %}}" if body else EXAMPLE_BLOCK
-    return "unclosed-tag", f"this tag is never closed with {closer}{scope}: type {fix}"
+        fix = f"{{% {shorten(body.split(chr(10))[0], 50)} %}}" if body else EXAMPLE_BLOCK
+    return "unclosed-tag", f"this tag is never closed with {closer}{scope}: type {fix}", \
+        len(typed)
 
 
-def did_you_mean(name: str, known) -> str:
+def closest(name: str, known) -> str | None:
     import difflib
 
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    return f"did you mean {close[0]}? " if close else ""
+    return close[0] if close else None
 
 
-__all__ = ["TemplateProblem", "Problems", "advise_close", "did_you_mean", "shorten",
+def did_you_mean(name: str, known) -> str:
+    close = closest(name, known)
+    return f"did you mean {close}? " if close else ""
+
+
+__all__ = ["TemplateProblem", "Problems", "advise_close", "closest", "did_you_mean", "shorten",
            "EXAMPLE_PRINT", "EXAMPLE_BLOCK"]

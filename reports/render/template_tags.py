@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from reports.render.template_problems import CLOSER, advise_close
 
-_DELIM = re.compile(r"\{[{%#]|[}%#]\}")
+DELIMITERS = re.compile(r"\{[{%#]|[}%#]\}")
 _RAW_END = re.compile(r"\{%[-+]?\s*endraw\s*[-+]?%\}")
 # Word's AutoCorrect quotes ("Straight quotes" with "smart quotes"), and other languages'.
 SMART_QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
@@ -77,7 +77,7 @@ class TagScanner:
 
     def scan(self, unit: Unit) -> list[Tag]:
         s, i, tags = unit.text, 0, []
-        while (m := _DELIM.search(s, i)) is not None:
+        while (m := DELIMITERS.search(s, i)) is not None:
             p, token = m.start(), m.group()
             if token not in CLOSER:
                 i = self._stray(unit, i, p, token)
@@ -118,8 +118,9 @@ class TagScanner:
         if status != "ok":
             stop = j if status == "unclosed" else j + 2
             wrong = s[j:j + 2] if status == "mismatch" else ""
-            code, advice = advise_close(opener, s[start:stop].rstrip(), wrong, unit.scope)
-            self.report(code, advice, unit, p, stop)
+            code, advice, length = advise_close(opener, s[start:stop].rstrip(), wrong,
+                                                unit.scope)
+            self.report(code, advice, unit, p, start + length)
             tags.append(_make_tag(unit, start, s[start:stop], broken=True))  # keeps nesting
             return stop
         end = j + 2
@@ -186,4 +187,4 @@ def smart_quotes(text: str) -> str:
     return "".join(found)
 
 
-__all__ = ["Unit", "Tag", "TagScanner", "smart_quotes", "SMART_QUOTES"]
+__all__ = ["Unit", "Tag", "TagScanner", "smart_quotes", "SMART_QUOTES", "DELIMITERS"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from reports.render.template_tags import Unit
+from reports.render.template_tags import DELIMITERS, Unit
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -118,6 +118,9 @@ def _container(element: etree._Element, place: str, placement: str, part: str,
             else:
                 where = place if paragraphs == 1 else f"{place}, paragraph {n_p}"
             units.append(Unit(where, _text(block), part, placement))
+            for value in _attribute_tags(block):
+                units.append(Unit(f"alt text of a picture or shape in {where}", value, part,
+                                  "alt text"))
             boxes = _text_boxes(block)
             for k, box in enumerate(boxes, 1):
                 name = "text box" if len(boxes) == 1 else f"text box {k}"
@@ -152,6 +155,13 @@ def _text(paragraph: etree._Element) -> str:
     """
     return "".join(t.text or "" for t in paragraph.iter(W + "t")
                    if _nearest(t, W + "p") is paragraph)
+
+
+def _attribute_tags(paragraph: etree._Element) -> list[str]:
+    """Attribute values in the paragraph that hold tag delimiters (a picture's alt text,
+    a shape's title): docxtpl fills those in too."""
+    return [value for element in paragraph.iter() if _nearest(element, W + "p") is paragraph
+            for value in element.attrib.values() if DELIMITERS.search(value)]
 
 
 def _text_boxes(paragraph: etree._Element) -> list[etree._Element]:

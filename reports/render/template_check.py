@@ -42,7 +42,8 @@ BODY_TAG = "{{p body }}"
 # What the HTML renderer (render_html, render_index) gives each page.
 PAGE_VARIABLES = {"memo.html": ("memo", "sections", "sources", "page"),
                   "index.html": ("entries", "page")}
-HTML_NEEDED = {"html": ("memo.html", "blocks.html", "base.html"), "*": ("index.html", "base.html")}
+HTML_PAGES = ("memo.html", "blocks.html", "base.html")  # the memo page (format html)
+HTML_INDEX = ("index.html", "base.html")  # written by every build
 
 _CACHE: dict[tuple, list[TemplateProblem]] = {}
 _CACHE_LOCK = threading.Lock()
@@ -58,6 +59,7 @@ def check_templates(folder: Path, formats=None) -> None:
 
 
 def check_word_template(path: Path, env: jinja2.Environment | None = None) -> None:
+    """Raise :class:`TemplateInvalid` with every problem of the Word template."""
     problems = word_template_problems(path, env)
     if problems:
         raise TemplateInvalid(problems)
@@ -71,7 +73,7 @@ def template_problems(folder: Path, formats=None) -> list[TemplateProblem]:
     problems = []
     if formats & {"docx", "pdf"}:
         problems += word_template_problems(folder / WORD_TEMPLATE)
-    names = set(HTML_NEEDED["*"]) | (set(HTML_NEEDED["html"]) if "html" in formats else set())
+    names = set(HTML_INDEX) | (set(HTML_PAGES) if "html" in formats else set())
     if formats == set(FORMATS):
         names |= {p.name for p in folder.glob("*.html")}
     return problems + html_template_problems(folder, sorted(names))
@@ -168,8 +170,8 @@ def _body_faults(tag: Tag) -> list[tuple[str, str]]:
 
 
 def _as_docxtpl_reads_it(path: Path, env: jinja2.Environment, problems: Problems) -> None:
-    """Compile each part as docxtpl will render it: catches what the paragraph text does
-    not show (a tag in a picture's alt text, a field code)."""
+    """Compile each part as docxtpl will render it: catches what the paragraphs' text and
+    attributes do not show (a tag in a field code)."""
     from docxtpl import DocxTemplate
 
     tpl = DocxTemplate(path)
@@ -182,9 +184,9 @@ def _as_docxtpl_reads_it(path: Path, env: jinja2.Environment, problems: Problems
         try:
             env.from_string(tpl.patch_xml(xml))
         except jinja2.TemplateError as exc:
-            problems.add("syntax", where, "", f"a tag outside the text (in a picture's alt text, "
-                         f"a field code or a property) cannot be read ({exc}): find it in "
-                         "Word and correct it or delete it")
+            problems.add("syntax", where, "", f"a tag outside the text (in a field code or "
+                         f"other hidden content) cannot be read ({exc}): find it in Word "
+                         "(Alt+F9 shows field codes) and correct it or delete it")
 
 
 # --------------------------------------------------------------------------- HTML

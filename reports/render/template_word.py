@@ -36,15 +36,19 @@ class NotWord(Exception):
 
 
 def word_units(path: Path) -> list[Unit]:
-    """Every paragraph (and document property) of the template at ``path``, in order."""
+    """Every paragraph (and document property) of the template at ``path``, in order;
+    :class:`NotWord` if it cannot be read as a Word document."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = docx.Document(str(path))
+        return _units(docx.Document(str(path)))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
             etree.XMLSyntaxError) as exc:
         raise NotWord(str(exc)) from exc
+
+
+def _units(document) -> list[Unit]:
     main = document.part
     units: list[Unit] = []
     _container(main.element.body, "body", "body", "body", units)

@@ -1,6 +1,7 @@
-"""Broken templates, through the command line: every malformed tag refused, by name and place.
+"""Broken Word templates, through the command line: every malformed tag refused, by name
+and place (HTML templates: test_template_check_html.py).
 
-Word templates are the default ``memo.docx`` with tags typed into the body, a table cell,
+The templates are the default ``memo.docx`` with tags typed into the body, a table cell,
 headers and footers (first-page, even-page), text boxes, footnotes and endnotes, each tag
 split over runs the way Word stores an edited tag (``tplfactory``); one is re-saved by
 LibreOffice. For each: ``validate --templates`` lists every problem at once (file, place,
@@ -15,48 +16,29 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from tplfactory import TEMPLATES, WordTemplate, copy_templates, write_config
+from tplfactory import (
+    AS_OF,
+    TEMPLATES,
+    WordTemplate,
+    build_earlier,
+    cli,
+    copy_templates,
+    found,
+    snapshot,
+    validate,
+    write_config,
+)
 
 from reports.render.pdf import find_soffice
-
-ROOT = Path(__file__).resolve().parents[1]
-AS_OF = "2019-11-29"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run_reports.py"), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
-
-
-def validate(config: Path) -> tuple[int, list[dict]]:
-    """Exit code and the problems of ``validate --templates --json``."""
-    result = cli("validate", "--templates", "--json", "--config", str(config))
-    return result.returncode, json.loads(result.stdout)
-
-
-def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def found(problems: list[dict], code: str, where: str, tag: str) -> bool:
-    return any(p["code"] == code and p["where"] == where and tag in p["tag"] for p in problems)
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    """An output folder holding a memo built earlier from the default templates."""
-    folder = tmp_path_factory.mktemp("built")
-    config = write_config(folder, TEMPLATES)
-    result = cli("build", "--kind", "weekly", "--as-of", "2019-11-22", "--config", str(config),
-                 "--jobs", "1")
-    assert result.returncode == 0, result.stderr
-    return folder / "output"
+    return build_earlier(tmp_path_factory.mktemp("built"))
 
 
 def broken_setup(tmp_path: Path, built: Path) -> tuple[Path, WordTemplate]:
@@ -347,91 +329,3 @@ def test_tags_are_seen_after_libreoffice_rewrites_the_runs(tmp_path):
     }
     config = write_config(tmp_path / "valid", tmp_path / "valid")
     assert validate(config) == (0, [])
-
-
-# --------------------------------------------------------------------------- HTML
-
-HTML_EDITS = {  # file: [(text, broken text, code, tag shown)]
-    "memo.html": [
-        ("<h1>{{ memo.subject }}</h1>", "<h1>{{ memo.subject </h1>", "unclosed-tag",
-         "{{ memo.subject </h1>"),
-        ("<dd>{{ memo.to }}</dd>", "<dd>{ memo.to }}</dd>", "single-brace", "{ memo.to }}"),
-        ("<dd>{{ memo.subject }}</dd>", "<dd>{{ memo.subjet }}</dd>", "unknown-attribute",
-         "{{ memo.subjet }}"),
-    ],
-    "blocks.html": [
-        ('<p class="note">{{ block.text }}', '<p class="note">{{ block.text | shout }}',
-         "unknown-filter", "{{ block.text | shout }}"),
-        ("<span class=\"text\">{{ row.text }}</span>{{ cites(row) }}",
-         "<span class=\"text\">{{ row.text }}</span>{{ cite(row) }}", "unknown-name",
-         "{{ cite(row) }}"),
-        ("{{ stance_label(word) }}", "{{ stance_label(word) }}}", "extra-brace",
-         "{{ stance_label(word) }}}"),
-    ],
-    "base.html": [
-        ("<title>{{ page.title }}</title>", "<title>{{ memo.subject }}</title>", "unknown-name",
-         "{{ memo.subject }}"),
-        ("{% block colophon %}{% endblock %}", "{% block colophon %}", "unclosed-block",
-         "{% block colophon %}"),
-    ],
-    "index.html": [
-        ("{% if entries %}", "{% if entries }}", "mismatched-delimiters", "{% if entries }}"),
-        ("{{ e.as_of | display_date }}", "{{ e.as_of | display_date }", "single-brace",
-         "{{ e.as_of | display_date }"),
-    ],
-}
-
-
-def break_html(folder: Path, name: str, edits: list[tuple]) -> list[tuple[str, str, str]]:
-    """Apply ``edits`` to ``folder/name``; (code, "line N", tag) expected for each."""
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    for old, new, *_ in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    lines = text.splitlines()
-    return [(code, f"line {next(i for i, ln in enumerate(lines, 1) if new in ln)}", tag)
-            for _, new, code, tag in edits]
-
-
-def test_html_problems_name_file_and_line_all_at_once(tmp_path):
-    folder = copy_templates(tmp_path / "templates")
-    config = write_config(tmp_path, folder)
-    expected = {name: break_html(folder, name, edits) for name, edits in HTML_EDITS.items()}
-    code, problems = validate(config)
-    assert code == 2
-    for name, items in expected.items():
-        mine = [p for p in problems if p["template"] == str(folder / name)]
-        for item in items:
-            assert found(mine, *item), f"{name}: {item} not in {json.dumps(mine, indent=1)}"
-    assert len(problems) == sum(map(len, expected.values())), json.dumps(problems, indent=1)
-    assert "did you mean cites?" in next(p["message"] for p in problems
-                                        if p["tag"] == "{{ cite(row) }}")
-
-
-def test_missing_templates_are_named(tmp_path):
-    folder = copy_templates(tmp_path / "templates")
-    (folder / "memo.docx").unlink()
-    (folder / "blocks.html").unlink()
-    code, problems = validate(write_config(tmp_path, folder))
-    assert code == 2
-    assert {(p["code"], Path(p["template"]).name, p["where"]) for p in problems} == {
-        ("missing-template", "memo.docx", "the file"),
-        ("missing-template", "blocks.html", "the file"),
-        ("missing-template", "memo.html", "line 4")}  # {% import "blocks.html" as blocks %}
-    assert sum("does not exist" in p["message"] for p in problems) == 2
-
-
-@pytest.mark.parametrize("name", ["memo.html", "blocks.html", "base.html"])
-def test_build_refuses_a_broken_html_template_and_touches_nothing(tmp_path, built, name):
-    shutil.copytree(built, tmp_path / "output")
-    folder = copy_templates(tmp_path / "templates")
-    config = write_config(tmp_path, folder)
-    [(code, line, tag)] = break_html(folder, name, HTML_EDITS[name][:1])
-    before = snapshot(tmp_path / "output")
-    result = cli("build", "--kind", "weekly", "--as-of", AS_OF, "--config", str(config),
-                 "--format", "html")
-    assert result.returncode == 2, result.stderr
-    assert f"{folder / name}, {line}: " in result.stderr and tag in result.stderr
-    assert snapshot(tmp_path / "output") == before

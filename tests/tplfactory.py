@@ -10,7 +10,10 @@ splits a tag someone has edited.
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from itertools import cycle
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
 BUNDLED = ROOT / "workbook" / "gsomia_relations.xlsx"
+AS_OF = "2019-11-29"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NSMAP = {
     "w": W_NS,
@@ -59,6 +63,37 @@ NOTES = f"""<w:{{kind}}s {DECLS}>
 <w:{{kind}} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{{kind}}>
 <w:{{kind}} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>
 </w:r></w:p></w:{{kind}}></w:{{kind}}s>"""
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run_reports.py"), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def validate(config: Path) -> tuple[int, list[dict]]:
+    """Exit code and the problems of ``validate --templates --json``."""
+    result = cli("validate", "--templates", "--json", "--config", str(config))
+    return result.returncode, json.loads(result.stdout)
+
+
+def found(problems: list[dict], code: str, where: str, tag: str) -> bool:
+    return any(p["code"] == code and p["where"] == where and tag in p["tag"] for p in problems)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``folder``: its bytes and modification time."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build_earlier(folder: Path, *formats: str) -> Path:
+    """``folder/output`` holding a memo built from the default templates (the week
+    before ``AS_OF``)."""
+    config = write_config(folder, TEMPLATES)
+    result = cli("build", "--kind", "weekly", "--as-of", "2019-11-22", "--config", str(config),
+                 "--jobs", "1", *(["--format", *formats] if formats else []))
+    assert result.returncode == 0, result.stderr
+    return folder / "output"
 
 
 def copy_templates(folder: Path) -> Path:

@@ -13,21 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tplfactory import (
-    AS_OF,
-    build_earlier,
-    cli,
-    copy_templates,
-    found,
-    snapshot,
-    validate,
-    write_config,
-)
+import tplfactory as tf
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    return build_earlier(tmp_path_factory.mktemp("built"), "html")
+    return tf.build_earlier(tmp_path_factory.mktemp("built"), "html")
 
 
 HTML_EDITS = {  # file: [(text, broken text, code, tag shown)]
@@ -75,25 +66,25 @@ def break_html(folder: Path, name: str, edits: list[tuple]) -> list[tuple[str, s
 
 
 def test_html_problems_name_file_and_line_all_at_once(tmp_path):
-    folder = copy_templates(tmp_path / "templates")
-    config = write_config(tmp_path, folder)
+    folder = tf.copy_templates(tmp_path / "templates")
+    config = tf.write_config(tmp_path, folder)
     expected = {name: break_html(folder, name, edits) for name, edits in HTML_EDITS.items()}
-    code, problems = validate(config)
+    code, problems = tf.validate(config)
     assert code == 2
     for name, items in expected.items():
         mine = [p for p in problems if p["template"] == str(folder / name)]
         for item in items:
-            assert found(mine, *item), f"{name}: {item} not in {json.dumps(mine, indent=1)}"
+            assert tf.found(mine, *item), f"{name}: {item} not in {json.dumps(mine, indent=1)}"
     assert len(problems) == sum(map(len, expected.values())), json.dumps(problems, indent=1)
     assert "did you mean cites?" in next(p["message"] for p in problems
                                         if p["tag"] == "{{ cite(row) }}")
 
 
 def test_missing_templates_are_named(tmp_path):
-    folder = copy_templates(tmp_path / "templates")
+    folder = tf.copy_templates(tmp_path / "templates")
     (folder / "memo.docx").unlink()
     (folder / "blocks.html").unlink()
-    code, problems = validate(write_config(tmp_path, folder))
+    code, problems = tf.validate(tf.write_config(tmp_path, folder))
     assert code == 2
     assert {(p["code"], Path(p["template"]).name, p["where"]) for p in problems} == {
         ("missing-template", "memo.docx", "the file"),
@@ -105,12 +96,12 @@ def test_missing_templates_are_named(tmp_path):
 @pytest.mark.parametrize("name", ["memo.html", "blocks.html", "base.html"])
 def test_build_refuses_a_broken_html_template_and_touches_nothing(tmp_path, built, name):
     shutil.copytree(built, tmp_path / "output")
-    folder = copy_templates(tmp_path / "templates")
-    config = write_config(tmp_path, folder)
+    folder = tf.copy_templates(tmp_path / "templates")
+    config = tf.write_config(tmp_path, folder)
     [(code, line, tag)] = break_html(folder, name, HTML_EDITS[name][:1])
-    before = snapshot(tmp_path / "output")
-    result = cli("build", "--kind", "weekly", "--as-of", AS_OF, "--config", str(config),
+    before = tf.snapshot(tmp_path / "output")
+    result = tf.cli("build", "--kind", "weekly", "--as-of", tf.AS_OF, "--config", str(config),
                  "--format", "html")
     assert result.returncode == 2, result.stderr
     assert f"{folder / name}, {line}: " in result.stderr and tag in result.stderr
-    assert snapshot(tmp_path / "output") == before
+    assert tf.snapshot(tmp_path / "output") == before

@@ -177,6 +177,10 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     The memos are built in ``jobs`` forked processes (default: one per core), which share
     the loaded workbook; the files are the same bytes as a serial build's (``jobs=1``).
     """
+    from reports.render.template_check import check_templates
+
+    # Every template used is checked once, before the workbook is read or a file written.
+    check_templates(config.templates, formats or {f for memo in memos for f in memo.formats})
     out_dir = out_dir or config.output
     loaded = load(workbook or config.workbook)
     clean_stale_parts(out_dir, older_than=STALE_PART_SECONDS)

@@ -75,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.add_argument("--annotate", type=Path, metavar="OUT.xlsx",
                    help="write a copy with each problem cell highlighted and commented")
+    p.add_argument("--templates", action="store_true",
+                   help="check the templates (memo.docx and the HTML pages) instead of the "
+                        "workbook: every broken tag, where it is and what to type")
 
     p = command("build", "build memos from the config (all, or those named) or one --kind",
                 "python run_reports.py build weekly --as-of 2019-11-29 --format docx pdf")
@@ -174,6 +177,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    if args.templates:
+        return _validate_templates(_config(args).templates, args.json)
     from reports.validate import validate
     from reports.workbook import read_workbook
 
@@ -200,6 +205,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{path}: {len(checked.errors)} error(s), {len(checked.warnings)} warning(s)")
     return EXIT_WORKBOOK if checked.errors else EXIT_OK
 
+
+# -- validate --templates (the template check: reports/render/template_check.py) -----------
+
+def _validate_templates(folder: Path, as_json: bool) -> int:
+    """Every problem of the templates in ``folder``: exit 0 when there is none, else 2."""
+    from reports.render.template_check import template_problems
+
+    problems = template_problems(folder)
+    if as_json:
+        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=1))
+    else:
+        for problem in problems:
+            print(f"{problem.template}, {problem.where} [{problem.code}]: {problem.message}")
+        print(f"{folder}: {len(problems)} template problem(s)" if problems else
+              f"{folder}: the templates have no problems")
+    return EXIT_USAGE if problems else EXIT_OK
+
+
+# -- end of validate --templates ------------------------------------------------------------
 
 def _print_problems(problems: list) -> None:
     if not problems:

@@ -33,6 +33,7 @@ from reports.errors import (
     EXIT_UNDELIVERED,
     EXIT_WORKBOOK,
     ReportsError,
+    TemplateError,
     WorkbookInvalid,
     WorkbookUnreadable,
 )
@@ -206,6 +207,13 @@ class _Run:
                      "fix [paths] workbook in the config or restore the file")
             return self._fail_all(due, error)
         templates_sha = template_hash(config)
+        try:  # the templates, checked once before any due memo is built
+            from reports.render.template_check import check_templates
+
+            check_templates(config.templates, {f for memo, _ in due for f in memo.formats})
+        except TemplateError as exc:
+            self._fail_all(due, str(exc))
+            return exc.exit_code
         code, built = EXIT_OK, 0
         for memo, fire in due:
             as_of = fire.date().isoformat()

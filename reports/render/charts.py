@@ -3,7 +3,7 @@
 ``render_chart(block, fmt)`` draws one chart block of a memo context
 (``{"type": "chart", "chart": "timeline" | "matrix", "alt": ..., "data": {...}}``, see
 ``reports/context.py``) and returns the file's bytes; ``svg_inline`` makes an SVG fit to
-put inside an HTML page.
+put inside an HTML page; ``use_cache(folder)`` keeps drawn charts on disk between runs.
 
 Timeline ``data``: ``points`` (date, title, significance 1-5, issue name); optional
 ``issues`` (issue names: lane order, and so colours, fixed across a memo's charts) and
@@ -28,10 +28,10 @@ issues than fit 16 cm: the matrix is cut into parts, one under the other.
 - No global matplotlib state is touched: figures are ``matplotlib.figure.Figure`` on the
   Agg canvas (never pyplot, never ``matplotlib.use``); the few rcParams that affect the
   pixels are fixed inside ``matplotlib.rc_context``, under a lock.
-- matplotlib is imported only to draw: importing this module and a memo without charts
-  never import it.
+- matplotlib is imported only to draw: importing this module, a memo without charts and
+  a chart found in a cache never import it.
 - Drawn charts are kept in memory (the last ``MEMORY_CHARTS``: a memo's Word and HTML
-  versions share them).
+  versions share them) and, after ``use_cache(folder)``, on disk (``chart_cache``).
 """
 
 from __future__ import annotations
@@ -41,18 +41,22 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from reports.render import chart_svg
+from reports.render.chart_cache import DiskCache
 from reports.render.chart_layout import DPI, Drawing, Measure
 
-__all__ = ["FORMATS", "render_chart", "svg_inline", "forget", "figure", "layout",
-           "warm_up"]
+__all__ = ["FORMATS", "render_chart", "svg_inline", "use_cache", "forget", "figure",
+           "layout", "warm_up"]
 
 FORMATS = ("png", "svg")
 KINDS = ("timeline", "matrix")
 MEMORY_CHARTS = 64
+CACHE_MB = 64
 
 _LOCK = threading.RLock()
+_DISK: DiskCache | None = None
 # The rcParams that change pixels, fixed whatever the caller's matplotlib settings.
 # Unhinted text: twice as fast to draw, and laid out as an SVG viewer lays it out.
 _RC = {"text.hinting": "none",
@@ -67,6 +71,14 @@ def render_chart(block: dict, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f'unknown chart format "{fmt}"; use one of: {", ".join(FORMATS)}')
     return _rendered(_content(block), fmt)
+
+
+def use_cache(folder: str | Path | None, max_mb: float = CACHE_MB) -> None:
+    """Keep drawn charts in ``folder`` (created when needed) between runs, at most
+    ``max_mb`` megabytes of them; ``None`` stops using a folder. Off by default."""
+    global _DISK
+    with _LOCK:
+        _DISK = None if folder is None else DiskCache(Path(folder), int(max_mb * 1024 * 1024))
 
 
 def svg_inline(svg: bytes, id_prefix: str, alt: str | None = None) -> str:
@@ -114,7 +126,14 @@ def _content(block: dict) -> str:
 
 @functools.lru_cache(maxsize=MEMORY_CHARTS)
 def _rendered(content: str, fmt: str) -> bytes:
-    return _draw(content, fmt)
+    disk = _DISK
+    found = disk.get(content, fmt) if disk is not None else None
+    if found is not None:
+        return found
+    picture = _draw(content, fmt)
+    if disk is not None:
+        disk.put(content, fmt, picture)
+    return picture
 
 
 def _draw(content: str, fmt: str) -> bytes:

@@ -132,32 +132,24 @@ def bundled_blocks() -> dict[str, dict]:
 
 
 def drawn_texts(block: dict) -> tuple[list[tuple[str, tuple]], tuple[float, float]]:
-    """Every text the PNG's renderer draws, with its box (left, top, right, bottom) in
-    pixels from the top left, and the picture's size in pixels. Texts drawn as stamped
-    outlines (collections with gid "text:...") are boxed from their outline."""
+    """Every text of the PNG as drawn, with its box (left, top, right, bottom) in pixels
+    from the top left (the extent of its outline on the Agg canvas), and the picture's
+    size in pixels. Texts are the paths of collections whose gid is "text"; the
+    collection's label holds their strings, one a line."""
     from matplotlib.collections import PathCollection
 
     with charts.figure(block) as fig:
-        renderer = fig.canvas.get_renderer()
-        width, height = renderer.get_canvas_width_height()
+        fig.canvas.draw()
+        width, height = fig.canvas.get_width_height()
         seen: list[tuple[str, tuple]] = []
-        draw_text = renderer.draw_text
-
-        def record(gc, x, y, s, prop, angle, ismath=False, mtext=None):
-            w, h, d = renderer.get_text_width_height_descent(s, prop, ismath=ismath)
-            seen.append((s, (x, y - (h - d), x + w, y + d)))      # y downwards
-            return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
-
-        renderer.draw_text = record
-        fig.draw(renderer)
         for coll in fig.findobj(PathCollection):
-            gid = coll.get_gid() or ""
-            if not gid.startswith("text:"):
+            if coll.get_gid() != "text":
                 continue
-            ext = coll.get_paths()[0].get_extents(coll.get_transform())
-            for ox, oy in coll.get_offset_transform().transform(coll.get_offsets()):
-                seen.append((gid[5:], (ox + ext.x0, height - (oy + ext.y1),
-                                       ox + ext.x1, height - (oy + ext.y0))))
+            transform = coll.get_transform()
+            for path, text in zip(coll.get_paths(), coll.get_label().split("\n"),
+                                  strict=True):
+                ext = path.get_extents(transform)
+                seen.append((text, (ext.x0, height - ext.y1, ext.x1, height - ext.y0)))
     return seen, (width, height)
 
 

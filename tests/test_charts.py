@@ -162,6 +162,23 @@ def test_many_issues_cut_the_matrix_into_parts_rather_than_squeeze_it():
     words = re.sub(r"[-\s]", "", labels)                # headers wrap and hyphenate
     for issue in block["data"]["issues"]:
         assert re.sub(r"[-\s]", "", issue["name"]) in words
+    assert "Showing" not in labels
+
+
+def test_a_matrix_too_big_for_a_page_shows_its_first_rows_and_says_so():
+    from reports.render.chart_matrix import MAX_HEIGHT_IN
+
+    block = matrix_block(actors=60, issues=30)
+    drawing = charts.layout(block)
+    assert drawing.height <= MAX_HEIGHT_IN
+    labels = svg_texts(render_chart(block, "svg"))
+    note = re.search(r"Showing the first (\d+) of 30 issues and (\d+) of 60 actors\.", labels)
+    assert note, labels[-300:]
+    issues, actors = map(int, note.groups())
+    assert 10 <= issues < 30 and 4 <= actors < 60
+    words = re.sub(r"[-\s]", "", labels)
+    assert re.sub(r"[-\s]", "", block["data"]["issues"][issues - 1]["name"]) in words
+    assert re.sub(r"[-\s]", "", block["data"]["issues"][issues]["name"]) not in words
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])

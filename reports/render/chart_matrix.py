@@ -4,7 +4,9 @@ See ``reports.render.charts`` for the block format. Each cell holds its stance w
 the stance colour; shifted cells are outlined and marked ``*`` (with a note); blank cells
 stay white. Phases: read the input, size the columns (the stance words and issue names
 shrink to ``SMALL`` at most, then the matrix is cut into parts of as many issues as fit
-the width, stacked, each with the actor names), draw each part, then the key.
+the width, stacked, each with the actor names), draw each part, then the key. So that the
+picture fits a page at full size, no more than two parts of issues and the rows that fit
+``MAX_HEIGHT_IN`` are drawn (the first ones given), and a line says what was left out.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ MAX_ACTOR_IN, MIN_ACTOR_IN = 1.6, 1.1                 # the actor names' column
 ROW_H, GROUP_H, KEY_H = 0.24, 0.28, 0.3
 PART_GAP = 0.22               # between the parts of a matrix cut by issues
 MAX_HEADER_LINES = 7
+MAX_PARTS = 2                 # more issues than two parts hold: the first ones, said so
+MAX_HEIGHT_IN = 9.4           # 24 cm, an A4 page's text height: more rows, the first ones
 
 
 @dataclass
@@ -54,17 +58,55 @@ def draw_matrix(data: dict, measure: Measure) -> Drawing:
         return message(measure, "No positions recorded.")
     shifted_any = any(c.get("shifted") for g in groups for r in g["rows"]
                       for c in r.get("cells") or [])
+    actors = sum(len(g["rows"]) for g in groups)
     names = {_name(r) for g in groups for r in g["rows"]}
     cols = _columns(measure, issues, groups, names, shifted_any)
+    shown = min(len(issues), cols.per_part * MAX_PARTS)
+    if shown < len(issues):
+        cols = _columns(measure, issues[:shown], groups, names, shifted_any)
     lines = {n: measure.wrap(n, cols.actor_w - 0.16, FONT_SIZE, max_lines=3) for n in names}
+    parts = [range(start, min(start + cols.per_part, shown))
+             for start in range(0, shown, cols.per_part)]
+    groups = _rows_that_fit(groups, lines, [_header_height(cols, p) for p in parts],
+                            shifted_any)
     drawing = drawing_for(data)
     y = PAD
-    for start in range(0, len(issues), cols.per_part):
-        part = range(start, min(start + cols.per_part, len(issues)))
+    for part in parts:
         y = _draw_part(drawing, measure, cols, part, issues, groups, lines, y) + PART_GAP
     y = _draw_key(drawing, measure, PAD, y - PART_GAP + 0.08, shifted_any)
+    kept = sum(len(g["rows"]) for g in groups)
+    left_out = [f"{shown} of {len(issues)} issues"] if shown < len(issues) else []
+    left_out += [f"{kept} of {actors} actors"] if kept < actors else []
+    if left_out:
+        drawing.text(measure, PAD, baseline(y + 0.1, SMALL),
+                     f"Showing the first {' and '.join(left_out)}.", SMALL,
+                     colour=style.MUTED_TEXT)
+        y += 0.2
     drawing.height = y + PAD
     return drawing
+
+
+def _rows_that_fit(groups: list[dict], lines: dict, headers: list[float],
+                   shifted_any: bool) -> list[dict]:
+    """The groups cut to the rows (in order) that fit ``MAX_HEIGHT_IN`` in every part
+    (at least one)."""
+    fixed = 2 * PAD + 0.08 + KEY_H + (0.2 if shifted_any else 0) + 0.2 \
+        + sum(h + PART_GAP for h in headers)
+    room = (MAX_HEIGHT_IN - fixed) / len(headers)
+    out: list[dict] = []
+    for g in groups:
+        room -= GROUP_H
+        rows = []
+        for r in g["rows"]:
+            room -= _row_height(lines[_name(r)])
+            if room < 0 and (rows or out):
+                break
+            rows.append(r)
+        if rows:
+            out.append({**g, "rows": rows})
+        if room < 0:
+            break
+    return out
 
 
 def _name(row: dict) -> str:
@@ -113,6 +155,10 @@ def _columns(measure: Measure, issues: list[str], groups: list[dict], names: set
     return Columns(actor_w, col_w, cell_size, head_size, headers, per_part)
 
 
+def _header_height(cols: Columns, part: range) -> float:
+    return max(len(cols.headers[j]) for j in part) * LINE * cols.head_size / 72 + 0.1
+
+
 def _row_height(lines: list[str]) -> float:
     return max(ROW_H, len(lines) * LINE * FONT_SIZE / 72 + 0.08)
 
@@ -123,7 +169,7 @@ def _draw_part(drawing: Drawing, measure: Measure, cols: Columns, part: range,
     x_cells = PAD + cols.actor_w
     right = x_cells + cols.col_w * len(part)
     head_line = LINE * cols.head_size / 72
-    header_h = max(len(cols.headers[j]) for j in part) * head_line + 0.1
+    header_h = _header_height(cols, part)
     for n, j in enumerate(part):
         header = cols.headers[j]
         for i, text in enumerate(header):

@@ -1,13 +1,12 @@
 """A chart :class:`~reports.render.chart_layout.Drawing` drawn with matplotlib, as PNG.
 
 One ``matplotlib.figure.Figure`` on the Agg canvas (never pyplot), one axes spanning it
-in inches, y downwards. Shapes are drawn as one collection per layer and kind, so their
-cost hardly grows with their number. Texts are drawn straight through the renderer by
-one :class:`TextRun` artist (where the drawing placed them, without matplotlib's text
-layout, which costs about a millisecond a text), except that a string drawn several
-times in one style (the stance words of a matrix) is drawn as one outline stamped at
-each place: a collection whose gid is ``"text:"`` and the string. The PNG is RGB, with
-its resolution and nothing else in its header.
+in inches, y downwards. Everything is drawn as one collection per layer, kind and colour,
+so the cost hardly grows with the number of shapes. Text too: each text is the outlines
+of its characters (each character's outline made once per process), placed one after the
+other by the advances the layout measured, so a text is drawn exactly where and as wide
+as the drawing says; matplotlib's own text layout and rendering cost about a millisecond
+a text. The PNG is RGB, with its resolution and nothing else in its header.
 
 Only ``charts`` imports this module, and only to draw a PNG: it imports matplotlib.
 """
@@ -18,18 +17,22 @@ from collections import defaultdict
 from functools import lru_cache
 from io import BytesIO
 
-from matplotlib.artist import Artist
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import CircleCollection, LineCollection, PatchCollection, PathCollection
+from matplotlib.collections import (
+    CircleCollection,
+    LineCollection,
+    PathCollection,
+    PolyCollection,
+)
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Rectangle
-from matplotlib.textpath import TextPath
-from matplotlib.transforms import Affine2D
+from matplotlib.path import Path
+from matplotlib.textpath import text_to_path
 from PIL import Image
 
 from reports.render import chart_fonts
-from reports.render.chart_layout import DPI, Circle, Drawing, Line, Rect, Text
+from reports.render.chart_layout import DPI, Circle, Drawing, Line, Measure, Rect, Text
 
 SHIFT = {"start": 0.0, "middle": 0.5, "end": 1.0}     # of a text's width, left of x
 
@@ -61,44 +64,45 @@ def figure(drawing: Drawing) -> Figure:
     return fig
 
 
-class TextRun(Artist):
-    """Many texts, each drawn by the renderer at the place the drawing gives it."""
-
-    def __init__(self, texts: list[Text], ax):
-        super().__init__()
-        self.texts = texts
-        self.set_transform(ax.transData)
-
-    def draw(self, renderer) -> None:
-        if not self.get_visible():
-            return
-        to_pixels = self.get_transform().transform
-        height = renderer.get_canvas_width_height()[1]
-        for t in self.texts:
-            x, y = to_pixels((t.x, t.y))
-            if renderer.flipy():                  # as Text.draw does: y downwards
-                y = height - y
-            gc = renderer.new_gc()
-            gc.set_foreground(t.colour)
-            renderer.draw_text(gc, x - SHIFT[t.anchor] * t.width * renderer.dpi, y, t.text,
-                               _prop(t), 0.0, ismath=False)
-            gc.restore()
-        self.stale = False
-
-
-def _prop(t: Text) -> FontProperties:
-    return _font(tuple(chart_fonts.families_for(t.text, t.lang)), t.size, t.bold)
-
-
 @lru_cache(maxsize=64)
 def _font(family: tuple[str, ...], size: float, bold: bool) -> FontProperties:
     return FontProperties(family=list(family), size=size, weight="bold" if bold else "normal")
 
 
+@lru_cache(maxsize=8192)
+def _glyph(char: str, family: tuple[str, ...], size: float, bold: bool):
+    """One character's outline in inches (y downwards, origin on its baseline), with its
+    path codes; None for a character with no outline (a space)."""
+    vertices, codes = text_to_path.get_text_path(_font(family, size, bold), char)
+    if not len(vertices):
+        return None
+    scale = size / text_to_path.FONT_SCALE / 72           # to points, then inches
+    return (np.asarray(vertices, dtype=float) * (scale, -scale),
+            np.asarray(codes, dtype=Path.code_type))
+
+
+def _text_path(t: Text, measure: Measure) -> Path:
+    """The text's outline where the drawing placed it: its characters' outlines, each
+    after the advances of those before it (as the layout measured it)."""
+    family = tuple(chart_fonts.families_for(t.text, t.lang))
+    x = t.x - SHIFT[t.anchor] * t.width
+    vertices, codes = [], []
+    for char in t.text:
+        glyph = _glyph(char, family, t.size, t.bold)
+        if glyph is not None:
+            vertices.append(glyph[0] + (x, t.y))
+            codes.append(glyph[1])
+        x += measure.advance(char, t.size, t.bold)
+    if not vertices:                              # blank: a point where it would be
+        return Path([(t.x, t.y)], [Path.MOVETO])
+    return Path(np.concatenate(vertices), np.concatenate(codes))
+
+
 def _rects(ax, items: list[Rect], zorder: int) -> None:
-    patches = [Rectangle((r.x, r.y), r.w, r.h) for r in items]
-    ax.add_collection(PatchCollection(
-        patches, facecolors=[r.fill for r in items], zorder=zorder,
+    corners = [((r.x, r.y), (r.x + r.w, r.y), (r.x + r.w, r.y + r.h), (r.x, r.y + r.h))
+               for r in items]
+    ax.add_collection(PolyCollection(
+        corners, facecolors=[r.fill for r in items], zorder=zorder,
         edgecolors=[r.stroke if r.stroke_w else "none" for r in items],
         linewidths=[r.stroke_w for r in items]), autolim=False)
 
@@ -118,25 +122,14 @@ def _circles(ax, items: list[Circle], zorder: int) -> None:
 
 
 def _texts(ax, items: list[Text], zorder: int) -> None:
-    same: dict[tuple, list[Text]] = defaultdict(list)
+    """Every text as its outline, one collection per colour (gid "text"; its label holds
+    the strings, one a line, in the order of its paths)."""
+    measure = Measure()
+    by_colour: dict[str, list[Text]] = defaultdict(list)
     for t in items:
-        same[t.text, t.size, t.bold, t.colour, t.anchor, t.width, t.lang].append(t)
-    single = []
-    for group in same.values():
-        if len(group) > 1:
-            _stamp(ax, group, zorder)
-        else:
-            single += group
-    run = TextRun(single, ax)
-    run.set_zorder(zorder)
-    ax.add_artist(run)
-
-
-def _stamp(ax, group: list[Text], zorder: int) -> None:
-    """One text outline drawn at every place of ``group`` (same string and style)."""
-    t = group[0]
-    path = TextPath((-SHIFT[t.anchor] * t.width * 72, 0), t.text, prop=_prop(t))
-    ax.add_collection(PathCollection(
-        [path], offsets=[(g.x, g.y) for g in group], offset_transform=ax.transData,
-        transform=Affine2D().scale(DPI / 72), facecolors=t.colour, edgecolors="none",
-        linewidths=0, zorder=zorder, gid=f"text:{t.text}"), autolim=False)
+        by_colour[t.colour].append(t)
+    for colour, texts in by_colour.items():
+        ax.add_collection(PathCollection(
+            [_text_path(t, measure) for t in texts], facecolors=colour, edgecolors="none",
+            linewidths=0, transform=ax.transData, zorder=zorder, gid="text",
+            label="\n".join(t.text for t in texts)), autolim=False)

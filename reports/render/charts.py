@@ -17,7 +17,8 @@ chart costs about the same whatever it is given.
 Matrix ``data``: ``issues`` [{id, name}] and ``groups`` [{country, rows: [{actor,
 cells: [{stance, shifted}]}]}]. Each cell holds its stance word on the stance colour;
 shifted cells are outlined and marked ``*`` (with a note); blank cells stay white. More
-issues than fit 16 cm: the matrix is cut into parts, one under the other.
+issues than fit 16 cm: the matrix is cut into parts, one under the other; more than fit
+an A4 page: the first ones, and a line saying how many are shown.
 
 - Laid out once for A4 portrait (16 cm wide; no text under 7 pt when shown 15.5 cm
   wide; labels never overlap or leave the picture), as a drawing that ``chart_svg``
@@ -75,10 +76,13 @@ def render_chart(block: dict, fmt: str) -> bytes:
 
 def use_cache(folder: str | Path | None, max_mb: float = CACHE_MB) -> None:
     """Keep drawn charts in ``folder`` (created when needed) between runs, at most
-    ``max_mb`` megabytes of them; ``None`` stops using a folder. Off by default."""
+    ``max_mb`` megabytes of them; ``None`` stops using a folder. Off by default. The
+    charts kept in memory are dropped, so that every chart from now on is read from the
+    folder or drawn and written there."""
     global _DISK
     with _LOCK:
         _DISK = None if folder is None else DiskCache(Path(folder), int(max_mb * 1024 * 1024))
+        forget()              # charts already in memory go through the folder too
 
 
 def svg_inline(svg: bytes, id_prefix: str, alt: str | None = None) -> str:

@@ -8,8 +8,13 @@ out.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reports.render import style
 from reports.render.chart_layout import DESCENT, LEADERS, SMALL, Drawing, Measure, baseline
+
+if TYPE_CHECKING:
+    from reports.render.chart_timeline import Frame, Mark
 
 MAX_LABELS = 12               # labelled events per chart, at most
 CANDIDATES = 60               # the most significant events, latest first, may get one
@@ -20,8 +25,12 @@ LABEL_NONE_OVER = 300         # more events than this: no labels at all
 SPACE_IN = 0.08               # between two labels in one gap
 RADIUS = {1: 1.9, 2: 2.75, 3: 3.6, 4: 4.55, 5: 5.5}   # marker radius in pt by significance
 
+Variants = dict[int, list[tuple[str, float]]]      # mark -> [(text, width)], longest first
+Placed = tuple[int, int, float, str, float]         # mark, direction, left, text, width
+Bounds = tuple[float, float]
 
-def draw_labels(drawing: Drawing, measure: Measure, marks: list, frame,
+
+def draw_labels(drawing: Drawing, measure: Measure, marks: list[Mark], frame: Frame,
                 label_all: bool) -> None:
     """Short titles for the most significant events (``marks``, see ``chart_timeline``),
     in the gap above or below the marker's lane. Four greedy passes (latest or earliest
@@ -33,7 +42,7 @@ def draw_labels(drawing: Drawing, measure: Measure, marks: list, frame,
     latest = sorted(wanted, key=lambda k: (-marks[k].sig, -marks[k].x, marks[k].title))
     latest = latest[:CANDIDATES]
     earliest = sorted(latest, key=lambda k: (-marks[k].sig, marks[k].x, marks[k].title))
-    variants = {}
+    variants: Variants = {}
     for k in latest:
         title = _short(marks[k].title, LABEL_CHARS)
         texts = dict.fromkeys(t for t in (measure.fit(title, LABEL_MAX_IN, SMALL),
@@ -63,17 +72,18 @@ def _gap(lane: int, direction: int) -> int:
     return lane if direction < 0 else lane + 1
 
 
-def _starts(centre: float, width: float, bounds: tuple[float, float]) -> list[float]:
+def _starts(centre: float, width: float, bounds: Bounds) -> list[float]:
     """Left edges to try: centred on the marker, starting at it, ending at it."""
     return [min(max(x0, bounds[0]), bounds[1] - width)
             for x0 in (centre - width / 2, centre - 0.05, centre - width + 0.05)]
 
 
-def _free(x0: float, width: float, spans) -> bool:
+def _free(x0: float, width: float, spans: list[tuple[float, float]]) -> bool:
     return not any(x0 < b + SPACE_IN and x0 + width > a - SPACE_IN for a, b in spans)
 
 
-def _lengthen(placed: list, variants, marks, bounds) -> None:
+def _lengthen(placed: list[Placed], variants: Variants, marks: list[Mark],
+              bounds: Bounds) -> None:
     """Give each shortened label its longer form where that now fits, in place."""
     for i, (k, direction, _, text, _) in enumerate(placed):
         long_text, long_w = variants[k][0]
@@ -88,12 +98,13 @@ def _lengthen(placed: list, variants, marks, bounds) -> None:
                 break
 
 
-def _place(order, variants, marks, frame, bounds):
+def _place(order: list[int], variants: Variants, marks: list[Mark], frame: Frame,
+           bounds: Bounds) -> list[Placed]:
     """Greedy: each label in the first free place, above or below its lane, centred on
     its marker, else starting or ending there; then the same for its shorter form.
     Returns (mark, direction, left inch, text, width) for each placed label."""
     taken: dict[int, list[tuple[float, float]]] = {}   # gap index -> occupied x spans
-    out = []
+    out: list[Placed] = []
     for k in order:
         if len(out) >= MAX_LABELS:
             break

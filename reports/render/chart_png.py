@@ -70,7 +70,8 @@ def _font(family: tuple[str, ...], size: float, bold: bool) -> FontProperties:
 
 
 @lru_cache(maxsize=8192)
-def _glyph(char: str, family: tuple[str, ...], size: float, bold: bool):
+def _glyph(char: str, family: tuple[str, ...], size: float,
+           bold: bool) -> tuple[np.ndarray, np.ndarray] | None:
     """One character's outline in inches (y downwards, origin on its baseline), with its
     path codes; None for a character with no outline (a space)."""
     vertices, codes = text_to_path.get_text_path(_font(family, size, bold), char)

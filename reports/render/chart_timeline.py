@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reports.render import style
-from reports.render.chart_labels import RADIUS, draw_labels
+from reports.render.chart_labels import LABEL_NONE_OVER, RADIUS, draw_labels
 from reports.render.chart_layout import (
     ASCENT,
     FONT_SIZE,
@@ -132,8 +132,11 @@ def draw_timeline(data: dict, measure: Measure) -> Drawing:
 
 
 def _events(data: dict) -> list[Event]:
+    """The events with a valid date; titles only where labels may be drawn."""
     events = []
-    for p in data.get("points") or []:
+    points = data.get("points") or []
+    titled = len(points) <= LABEL_NONE_OVER
+    for p in points:
         try:
             day = date.fromisoformat(str(p.get("date"))[:10]).toordinal()
         except ValueError:
@@ -143,7 +146,7 @@ def _events(data: dict) -> list[Event]:
             sig = min(5, max(1, int(p.get("significance") or 3)))
         except (TypeError, ValueError):
             sig = 3
-        title = " ".join(printable(str(p.get("title") or "")).split())
+        title = " ".join(printable(str(p.get("title") or "")).split()) if titled else ""
         events.append(Event(day, title, sig, printable(str(p.get("issue") or "Other"))))
     return events
 

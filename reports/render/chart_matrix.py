@@ -38,6 +38,7 @@ PART_GAP = 0.22               # between the parts of a matrix cut by issues
 MAX_HEADER_LINES = 7
 MAX_PARTS = 2                 # more issues than two parts hold: the first ones, said so
 MAX_HEIGHT_IN = 9.4           # 24 cm, an A4 page's text height: more rows, the first ones
+MAX_ROWS = 40                 # more than a page holds (rows are 0.24 in at least)
 
 
 @dataclass
@@ -56,9 +57,10 @@ def draw_matrix(data: dict, measure: Measure) -> Drawing:
     groups = [g for g in data.get("groups") or [] if g.get("rows")]
     if not issues or not groups:
         return message(measure, "No positions recorded.")
+    actors = sum(len(g["rows"]) for g in groups)
+    groups = _first_rows(groups, MAX_ROWS)      # no page holds more: a bounded cost
     shifted_any = any(c.get("shifted") for g in groups for r in g["rows"]
                       for c in r.get("cells") or [])
-    actors = sum(len(g["rows"]) for g in groups)
     names = {_name(r) for g in groups for r in g["rows"]}
     cols = _columns(measure, issues, groups, names, shifted_any)
     shown = min(len(issues), cols.per_part * MAX_PARTS)
@@ -84,6 +86,15 @@ def draw_matrix(data: dict, measure: Measure) -> Drawing:
         y += 0.2
     drawing.height = y + PAD
     return drawing
+
+
+def _first_rows(groups: list[dict], limit: int) -> list[dict]:
+    out = []
+    for g in groups:
+        if limit > 0:
+            out.append({**g, "rows": g["rows"][:limit]})
+            limit -= len(out[-1]["rows"])
+    return out
 
 
 def _rows_that_fit(groups: list[dict], lines: dict, headers: list[float],

@@ -1,11 +1,13 @@
 """A chart :class:`~reports.render.chart_layout.Drawing` as an SVG file, text kept as text.
 
 Plain SVG 1.1 that Word (``asvg:svgBlip``), LibreOffice and browsers all draw: only
-``rect``, ``line``/``polyline``, ``circle`` and ``text`` (with ``tspan`` for East Asian
-runs, tagged ``lang``), styled by presentation attributes (no CSS, no ids, no clip
-paths, no embedded fonts or pictures). Units are points: ``viewBox`` is the picture's
-size in pt. Fonts are named as ``chart_fonts.svg_family`` says (Calibri, Carlito, then
-the CJK fonts). The same drawing gives the same bytes.
+``rect``, ``line``/``polyline``, ``circle`` and ``text``, styled by presentation
+attributes (no CSS, no ids, no clip paths, no embedded fonts or pictures). A text with
+East Asian characters carries their ``lang`` (and, for Japanese or Chinese, that
+language's fonts); there are no ``tspan`` runs, which LibreOffice 7.4 misplaces. Units
+are points: ``viewBox`` is the picture's size in pt. Fonts are named as
+``chart_fonts.svg_family`` says (Calibri, Carlito, then the CJK fonts). The same drawing
+gives the same bytes.
 
 :func:`inline` turns such a file into markup for an HTML page.
 """

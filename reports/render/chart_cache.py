@@ -29,7 +29,6 @@ import os
 import tempfile
 import time
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from reports.render import chart_fonts
@@ -165,6 +164,8 @@ def _digest(files: list) -> str:
 @cache
 def code_digest() -> str:
     """The chart code's identity: its source files and the drawing libraries' versions."""
+    from importlib import metadata
+
     h = hashlib.sha256()
     for path in CODE:
         h.update(path.name.encode() + b"\0" + path.read_bytes())

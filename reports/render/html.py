@@ -16,8 +16,8 @@ Both are drawn by jinja2 templates in ``templates/`` that staff may restyle:
     The stylesheet, inlined into ``<style>`` by ``base.html`` (``inline_css``).
 
 The page makes no request of its own: styles are inlined and charts are inline SVG
-(text kept as text). Workbook text is data, never template source: it only reaches the page through
-autoescaped ``{{ }}`` output, and only ``http``/``https`` URLs become links.
+(text kept as text). Workbook text is data, never template source: it only reaches the
+page through autoescaped ``{{ }}`` output, and only ``http``/``https`` URLs become links.
 """
 
 from __future__ import annotations

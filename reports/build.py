@@ -151,6 +151,13 @@ def _write_manifest(out_dir: Path, memo: MemoConfig, as_of: str, files: dict[str
     atomic_write(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
 
 
+def use_chart_cache(out_dir: Path) -> None:
+    """Keep drawn charts in ``<out>/.cache/charts`` between runs (same block, same bytes)."""
+    from reports.render.charts import use_cache
+
+    use_cache(Path(out_dir) / ".cache" / "charts")
+
+
 def write_index(out_dir: Path, templates: Path, marking: str = "") -> Path:
     """``<out>/index.html``: every memo ever built into ``out_dir``, newest first."""
     from reports.render.html import render_index
@@ -183,6 +190,7 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     check_templates(config.templates, formats or {f for memo in memos for f in memo.formats})
     out_dir = out_dir or config.output
     loaded = load(workbook or config.workbook)
+    use_chart_cache(out_dir)
     clean_stale_parts(out_dir, older_than=STALE_PART_SECONDS)
     jobs = min(jobs or os.cpu_count() or 1, len(memos))
     if jobs > 1:

@@ -45,7 +45,8 @@ from lxml import etree
 from reports.errors import TemplateError
 from reports.output import normalise_zip
 from reports.render.docx_blocks import BodyWriter
-from reports.render.docx_xml import REQUIRED_STYLES, number_pictures
+from reports.render.docx_pictures import number_pictures
+from reports.render.docx_xml import REQUIRED_STYLES
 
 __all__ = ["render_docx", "REQUIRED_STYLES", "MEMO_KEYS"]
 
@@ -70,15 +71,20 @@ BODY_MARKER = "\u2063briefing-reports:memo-body\u2063"
 # --------------------------------------------------------------------------- entry point
 
 
-def render_docx(context: dict, template: Path) -> bytes:
-    """The memo as .docx bytes, built from ``context`` and the Word ``template``."""
+def render_docx(context: dict, template: Path,
+                page_numbers: dict[str, int] | None = None) -> bytes:
+    """The memo as .docx bytes, built from ``context`` and the Word ``template``.
+
+    ``page_numbers`` (bookmark name -> page, as LibreOffice laid the memo out; see
+    ``reports.render.pdf.render_pdf``) fills the page numbers of the table of contents;
+    without it a long memo's contents list its entries without numbers."""
     template = Path(template)
     tpl = _open_template(template)
     env = Environment(undefined=StrictUndefined, autoescape=True)
     _check_template(tpl, template, env)
     memo = context["memo"]
     _check_memo(memo)
-    writer = BodyWriter(tpl, template)
+    writer = BodyWriter(tpl, template, page_numbers)
     try:
         tpl.render({"memo": memo, "body": BodyPlaceholder()}, jinja_env=env,
                    autoescape=True)
@@ -228,7 +234,7 @@ def _set_properties(tpl: DocxTemplate, memo: dict) -> None:
     props = tpl.docx.core_properties
     as_of = date.fromisoformat(memo["as_of"])
     stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
-    props.title = _prop(memo.get("subject", ""))
+    props.title = _prop(memo.get("edition_label") or memo.get("subject", ""))
     props.subject = _prop(memo.get("title", ""))
     props.author = _prop(memo.get("author") or memo.get("office") or "")
     props.keywords = _prop(memo.get("keywords", ""), sep=", ")

@@ -248,19 +248,30 @@ def test_committed_template_is_what_the_script_makes():
         "templates/memo.docx differs from what scripts/make_templates.py makes; rerun it")
 
 
-def test_template_tags_each_in_one_run_and_styles_carry_east_asian_fonts():
+def test_template_tags_each_in_one_run_and_fonts_word_users_have():
     texts = [t.text for t in part_xml(TEMPLATE, "word/document.xml").iter(W + "t")]
     for tag in ("{{ memo.office }}", "{{ memo.to }}", "{{ memo.from }}", "{{ memo.date }}",
                 "{{ memo.subject }}", "{{p body }}"):
         assert tag in texts, f"{tag} is not whole in one run"
     styles = part_xml(TEMPLATE, "word/styles.xml")
+    defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts", NS)
+    assert (defaults.get(W + "ascii"), defaults.get(W + "hAnsi")) == ("Calibri", "Calibri")
+    assert defaults.get(W + "eastAsia") == "Malgun Gothic"
     names = {s.find("w:name", NS).get(W + "val"): s for s in styles.findall("w:style", NS)}
-    for name in ("Normal", "Title", "heading 1", "heading 2", "heading 3", "caption", "Quote",
-                 "Memo Note", "Memo Table Text"):
-        fonts = names[name].find("w:rPr/w:rFonts", NS)
-        assert fonts is not None and fonts.get(W + "eastAsia"), f"{name} lacks w:eastAsia"
-        assert fonts.get(W + "ascii"), f"{name} lacks a Latin font"
-    assert "Memo Table" in names
+    for name in ("Normal", "Title", "heading 1", "heading 2", "caption", "Memo Note",
+                 "Memo Table Text", "footnote text"):
+        # no style names a font of its own: one change to Normal or the defaults restyles all
+        assert names[name].find("w:rPr/w:rFonts", NS) is None, f"{name} names a font"
+    for name, font, lang in (("Memo Japanese", "Yu Gothic", "ja-JP"),
+                             ("Memo Korean", "Malgun Gothic", "ko-KR")):
+        rpr = names[name].find("w:rPr", NS)
+        assert rpr.find("w:rFonts", NS).get(W + "eastAsia") == font
+        assert rpr.find("w:lang", NS).get(W + "eastAsia") == lang
+    assert names["footnote text"].get(W + "styleId") == "FootnoteText"
+    assert names["footnote reference"].get(W + "styleId") == "FootnoteReference"
+    assert names["footnote reference"].find("w:rPr/w:vertAlign", NS).get(W + "val") == (
+        "superscript")
+    assert "Memo Table" in names and "toc 1" in names and "TOC Heading" in names
     page = part_xml(TEMPLATE, "word/document.xml").find(".//w:sectPr/w:pgSz", NS)
     assert (page.get(W + "w"), page.get(W + "h")) == ("11906", "16838")  # A4
 
@@ -398,15 +409,32 @@ def test_document_properties_come_from_the_memo(rendered, contexts):
         assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in zf.infolist())
 
 
-def test_runs_carry_an_east_asian_font(rendered):
-    body = part_xml(rendered["actor"][0], "word/document.xml")
-    cjk = [r for r in body.iter(W + "r")
-           if HANGUL_RE.search("".join(t.text or "" for t in r.findall("w:t", NS)))]
-    assert cjk
-    for run in cjk:
-        fonts = run.find("w:rPr/w:rFonts", NS)
-        assert fonts is not None and fonts.get(W + "eastAsia")
-        assert fonts.get(W + "hint") == "eastAsia"
+def run_language(run, styles) -> tuple[str | None, str | None]:
+    """(w:lang eastAsia, East Asian font) of a run: direct, else from its run style."""
+    lang = run.find("w:rPr/w:lang", NS)
+    fonts = run.find("w:rPr/w:rFonts", NS)
+    font = fonts.get(W + "eastAsia") if fonts is not None else None
+    style = run.find("w:rPr/w:rStyle", NS)
+    if font is None and style is not None:
+        found = styles.xpath(f'w:style[@w:styleId="{style.get(W + "val")}"]/w:rPr/w:rFonts',
+                             namespaces=NS)
+        font = found[0].get(W + "eastAsia") if found else None
+    return (lang.get(W + "eastAsia") if lang is not None else None), font
+
+
+def test_korean_and_japanese_runs_carry_their_language_and_font(rendered):
+    path = rendered["overview"][0]
+    body, styles = part_xml(path, "word/document.xml"), part_xml(path, "word/styles.xml")
+    seen = {}
+    for run in body.iter(W + "r"):
+        text = "".join(t.text or "" for t in run.findall("w:t", NS))
+        if HANGUL_RE.search(text):
+            seen.setdefault("ko", run_language(run, styles))
+            assert run_language(run, styles) == ("ko-KR", "Malgun Gothic"), text
+        elif re.search("[\u3040-\u30ff]", text):
+            assert run_language(run, styles) == ("ja-JP", "Yu Gothic"), text
+            seen.setdefault("ja", True)
+    assert "ko" in seen
 
 
 def test_changes_since_last_issue_are_listed(model, tmp_path):

@@ -20,7 +20,7 @@ from lxml import etree
 from reports.language import KOREAN
 from reports.render.docx_notes import Footnotes
 from reports.render.docx_tables import TableBlocks, portion
-from reports.render.docx_toc import TocWriter, bookmark_name, needs_toc
+from reports.render.docx_toc import TocWriter, headings, needs_toc, section_level
 from reports.render.docx_xml import _q
 from reports.text import ends_sentence, is_http_url
 
@@ -70,34 +70,19 @@ class BodyWriter(TableBlocks):
             parent.extend(tail)
         self.notes.finish()
 
-    def headings(self, context: dict) -> list[tuple[int, str, str]]:
-        """(level, text, bookmark) of every heading the body will write, in order."""
-        taken: set[str] = set()
-        out = []
-        for section in context["sections"]:
-            level = _level(section)
-            anchor = bookmark_name(section["id"], taken)
-            self.anchors[section["id"]] = anchor
-            out.append((level, section["heading"], anchor))
-            for block in section["blocks"]:
-                if block.get("type") == "subheading":
-                    sub = f"_Toc{len(out):05d}"
-                    self._sub_anchors.append(sub)
-                    out.append((min(level + 1, 3), block["text"], sub))
-        return out
-
     def _build(self, context: dict) -> None:
         memo = context["memo"]
-        headings = self.headings(context)
+        entries, self.anchors, subs = headings(context)
+        self._sub_anchors = deque(subs)
         if memo.get("window"):
             p = self.paragraph("Memo Period")
             self.run(p, "Period covered: ", bold=True)
             self.run(p, memo["window"])
         if needs_toc(context):
-            TocWriter(self, headings, self.page_numbers).write()
+            TocWriter(self, entries, self.page_numbers).write()
         annexes = 0
         for section in context["sections"]:
-            level = _level(section)
+            level = section_level(section)
             annexes += bool(section.get("annex"))
             p = self.paragraph(f"Heading {level}",
                                page_break=bool(section.get("annex")) and annexes == 1)
@@ -228,6 +213,3 @@ class BodyWriter(TableBlocks):
         self.run(self.paragraph("Caption", tc), f"Figure {self.figures}. {alt}")
         self.spacer(after=0)
 
-
-def _level(section: dict) -> int:
-    return max(1, min(int(section.get("level", 1)), 3))

@@ -60,6 +60,33 @@ def bookmark_name(section_id: str, taken: set[str]) -> str:
     return name
 
 
+def section_level(section: dict) -> int:
+    return max(1, min(int(section.get("level", 1)), 3))
+
+
+def headings(context: dict) -> tuple[list[tuple[int, str, str]], dict[str, str], list[str]]:
+    """Every heading the body writes, in order, as (level, text, bookmark); the bookmark
+    of each section id; the bookmarks of the subheadings, in order."""
+    taken: set[str] = set()
+    entries: list[tuple[int, str, str]] = []
+    anchors: dict[str, str] = {}
+    subs: list[str] = []
+    for section in context["sections"]:
+        level = section_level(section)
+        anchors[section["id"]] = bookmark_name(section["id"], taken)
+        entries.append((level, section["heading"], anchors[section["id"]]))
+        for block in section["blocks"]:
+            if block.get("type") == "subheading":
+                subs.append(f"_Toc{len(entries):05d}")
+                entries.append((min(level + 1, 3), block["text"], subs[-1]))
+    return entries, anchors, subs
+
+
+def toc_anchors(context: dict) -> list[str]:
+    """The bookmarks a table of contents of this memo links to."""
+    return [anchor for level, _, anchor in headings(context)[0] if level <= TOC_LEVELS]
+
+
 def _lines(text: str, per_line: int = CHARS_PER_LINE) -> float:
     return max(1, math.ceil(len(text or "") / per_line))
 

@@ -606,3 +606,37 @@ def test_two_thousand_event_rows(contexts):
         xml = zf.read("word/document.xml").decode()
     assert "Event 1999: " in xml
     assert xml.count("<w:tr>") >= 2001
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def test_every_picture_lies_inside_the_text_area_unscaled(rendered, pdf_texts):
+    """LibreOffice clips a picture as wide as the text at its right edge: each picture is
+    drawn inside the page's text area, at the size the .docx gives it."""
+    template = docx.Document(TEMPLATE).sections[0]
+    emu = 12700  # per point
+    left = template.left_margin / emu
+    right = (template.page_width - template.right_margin) / emu
+    bottom, top = template.bottom_margin / emu, (template.page_height
+                                                 - template.top_margin) / emu
+    checked = 0
+    for kind in ("overview", "weekly"):
+        path = rendered[kind][0]
+        body = part_xml(path, "word/document.xml")
+        sizes = [(int(e.get("cx")) / emu, int(e.get("cy")) / emu)
+                 for e in body.iter(f"{{{NS['wp']}}}extent")]
+        boxes = realtools.pdf_image_boxes(path.with_suffix(".pdf"))
+        assert len(boxes) == len(sizes) > 0
+        for (page, x0, y0, x1, y1), (width, height) in zip(boxes, sizes, strict=True):
+            assert left - 0.5 <= x0 and x1 <= right + 0.5, (kind, page, x0, x1, left, right)
+            assert bottom - 0.5 <= y0 and y1 <= top + 0.5, (kind, page, y0, y1)
+            assert abs((x1 - x0) - width) < 1 and abs((y1 - y0) - height) < 1
+            checked += 1
+    assert checked >= 2
+
+
+def test_every_font_of_the_pdf_is_embedded(rendered, pdf_texts):
+    for kind in KINDS:
+        fonts = realtools.pdf_fonts(rendered[kind][0].with_suffix(".pdf"))
+        assert fonts and all(f["emb"] == "yes" for f in fonts), fonts

@@ -400,3 +400,57 @@ def test_a_memo_that_cannot_be_converted_names_the_memo(tmp_path, monkeypatch):
     with pytest.raises(PdfConversionError, match="memo gsomia-brief") as caught:
         render_pdf(word_context(), TEMPLATE, tmp_path / "out.pdf")
     assert "out.pdf" in str(caught.value)
+
+
+# --------------------------------------------------------------------------- SVG pictures
+
+
+def test_svg_picture_with_png_fallback_as_word_2016_writes_it(tmp_path):
+    """``picture(..., svg=)`` puts an SVG in ``asvg:svgBlip`` with the PNG as the blip
+    (LibreOffice 7.4 shows the PNG: it reads no svgBlip yet)."""
+    from io import BytesIO
+
+    from docxtpl import DocxTemplate
+
+    from reports.render.charts import render_chart
+    from reports.render.docx_pictures import SVG_EXT_URI, PictureWriter
+
+    block = {"type": "chart", "chart": "timeline", "alt": "Three events", "data": {
+        "points": [{"date": f"2019-11-{d:02d}", "title": f"Event {d}", "significance": 5,
+                    "issue": "GSOMIA renewal"} for d in (5, 12, 22)]}}
+    png, svg = render_chart(block, "png"), render_chart(block, "svg", text_as_paths=False)
+    tpl = DocxTemplate(TEMPLATE)
+    tpl.init_docx()
+    writer = PictureWriter(tpl, TEMPLATE)
+    writer.body = tpl.docx.element.body
+    width, height = writer.picture_size(png)
+    p = writer.paragraph("Normal")
+    p.getparent().remove(p)
+    writer.body.insert(0, p)
+    writer.picture(p, png, width, height, "Figure 1", block["alt"], svg=svg)
+    buffer = BytesIO()
+    tpl.docx.save(buffer)  # (DocxTemplate.save reloads a template it has not rendered)
+    path = tmp_path / "svg.docx"
+    path.write_bytes(buffer.getvalue())
+    body = part(path, "word/document.xml")
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    blip = next(body.iter(a + "blip"))
+    ext = blip.find(f"{a}extLst/{a}ext")
+    assert ext.get("uri") == SVG_EXT_URI
+    svg_blip = ext[0]
+    assert svg_blip.tag == "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip"
+    rels = {r.get("Id"): r.get("Target") for r in part(path, "word/_rels/document.xml.rels")}
+    r_embed = f"{{{NS['r']}}}embed"
+    assert rels[blip.get(r_embed)].endswith(".png")
+    assert rels[svg_blip.get(r_embed)].endswith(".svg")
+    types = {o.get("PartName"): o.get("ContentType") for o in part(path, "[Content_Types].xml")}
+    svg_name = "/word/" + rels[svg_blip.get(r_embed)]
+    assert types.get(svg_name) == "image/svg+xml" or any(
+        d.get("Extension") == "svg" for d in part(path, "[Content_Types].xml"))
+    with zipfile.ZipFile(path) as zf:
+        assert zf.read(svg_name.lstrip("/")) == svg
+    assert realtools.docx_structure_errors(path) == []
+    assert docx.Document(str(path))
+    pdf = tmp_path / "svg.pdf"
+    realtools.libreoffice_pdf_text(path, pdf)
+    assert len(realtools.pdf_image_boxes(pdf)) == 1  # the PNG fallback

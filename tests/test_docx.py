@@ -640,3 +640,16 @@ def test_every_font_of_the_pdf_is_embedded(rendered, pdf_texts):
     for kind in KINDS:
         fonts = realtools.pdf_fonts(rendered[kind][0].with_suffix(".pdf"))
         assert fonts and all(f["emb"] == "yes" for f in fonts), fonts
+
+
+def test_contents_only_where_libreoffice_lays_out_more_than_two_pages(rendered, pdf_texts,
+                                                                      contexts):
+    from pypdf import PdfReader
+
+    from reports.render.docx_toc import estimated_pages, needs_toc
+
+    for kind in KINDS:
+        pages = len(PdfReader(str(rendered[kind][0].with_suffix(".pdf"))).pages)
+        has_toc = b"TOC \\o" in zipfile.ZipFile(rendered[kind][0]).read("word/document.xml")
+        assert has_toc == needs_toc(contexts[kind]) == (pages > 2), (
+            kind, pages, estimated_pages(contexts[kind]))

@@ -8,7 +8,10 @@ Bookmarks
     Annex A") are internal links (``w:hyperlink w:anchor``) to these bookmarks.
 
 Table of contents
-    A memo estimated to run to more than :data:`TOC_PAGES` pages gets a real TOC field
+    A memo estimated to run to more than :data:`TOC_PAGES` pages (:func:`needs_toc`;
+    the cover block, then each section's heading, paragraphs at ~92 characters a line,
+    table rows by their longest cell and their names, charts at a fixed height, over 54
+    lines a page) gets a real TOC field
     (``TOC \\o "1-2" \\h \\z \\u``: headings 1-2, entries as links) whose result holds the
     entries, each a link to its heading's bookmark, so Word shows and updates it and
     LibreOffice shows it. :func:`estimated_pages` decides "longer than two pages" from
@@ -42,7 +45,7 @@ BOOKMARK_MAX = 40
 LINES_PER_PAGE = 54
 CHARS_PER_LINE = 92
 MEMO_BLOCK_LINES = 15  # letterhead, title and the TO/FROM/DATE/SUBJECT block
-TABLE_CHARS_PER_LINE = 55  # the widest column of a table row, 8.5 pt
+TABLE_CHARS_PER_LINE = 40  # the widest column of a table row, 8.5 pt
 CHART_LINES = 22
 TOC_LINE = 1.3
 
@@ -92,9 +95,13 @@ def _lines(text: str, per_line: int = CHARS_PER_LINE) -> float:
 
 
 def _row_lines(row: dict) -> float:
-    widest = max([len(str(v)) for v in row.values() if isinstance(v, str)] + [0])
-    names = len(row.get("actors") or []) + len(row.get("history") or []) * 2
-    return 0.9 * max(_lines("x" * widest, TABLE_CHARS_PER_LINE), names, 1) + 0.4
+    text = len(row.get("title") or "") + len(row.get("summary") or "") + len(
+        row.get("quote") or "") + len(row.get("why") or "") + len(row.get("item") or "")
+    text = max(text, *(len(str(v)) for v in row.values() if isinstance(v, str)))
+    # a name with its native name in brackets takes two lines of a narrow column
+    names = sum(1 + ("(" in a) for a in row.get("actors") or [])
+    history = sum(1 + _lines(h.get("summary", ""), 60) for h in row.get("history") or [])
+    return 0.85 * (max(_lines("x" * text, TABLE_CHARS_PER_LINE) + 1, names) + history) + 0.6
 
 
 def block_lines(block: dict) -> float:
@@ -125,7 +132,10 @@ def estimated_pages(context: dict) -> float:
 
 
 def needs_toc(context: dict) -> bool:
-    return estimated_pages(context) > TOC_PAGES
+    """More than :data:`TOC_PAGES` pages, by an estimate that runs a little low (see
+    tests/test_docx.py: it agrees with LibreOffice's page count on the bundled memos),
+    with 5% to spare so a memo of exactly two pages never gets one."""
+    return estimated_pages(context) > TOC_PAGES * 1.05
 
 
 class TocWriter:

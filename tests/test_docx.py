@@ -653,3 +653,11 @@ def test_contents_only_where_libreoffice_lays_out_more_than_two_pages(rendered, 
         has_toc = b"TOC \\o" in zipfile.ZipFile(rendered[kind][0]).read("word/document.xml")
         assert has_toc == needs_toc(contexts[kind]) == (pages > 2), (
             kind, pages, estimated_pages(contexts[kind]))
+
+
+def test_pdf_structure_tree_holds_headings_tables_and_figures_with_alt_text(
+        rendered, pdf_texts, contexts):
+    types = realtools.pdf_structure_types(rendered["overview"][0].with_suffix(".pdf"))
+    assert "/H1" in types and "/Table" in types and "/TR" in types
+    alts = [str(f.get("/Alt", "")) for f in types.get("/Figure", [])]
+    assert sorted(alts) == sorted(b["alt"] for b in blocks(contexts["overview"], "chart"))

@@ -8,7 +8,10 @@ tags from the ``memo`` block, autoescaped, with ``StrictUndefined``; its ``{{p b
 paragraph becomes the memo body, built here from the context's sections: headings in the
 template's Heading styles, tables in its "Memo Table" style with a header row repeated on
 each page (``w:tblHeader``) and rows that never split (``w:cantSplit``), stance cells
-shaded and named, charts as pictures with alt text, sources with live links.
+shaded and named, charts as pictures with alt text, citations as real footnotes
+(``docx_notes``), a table of contents and section bookmarks (``docx_toc``), changed
+judgments as tracked changes, East Asian names tagged with their language and font,
+sources with live links.
 
 Workbook text enters the document only as run text set through lxml (escaped by
 construction) or through autoescaped tags. The body is written into the document after
@@ -21,9 +24,10 @@ The same context and template give the same bytes: document properties come from
 memo (created = modified = the as-of date), ``docProps/app.xml`` is rewritten and the zip
 is normalised. A broken template raises :class:`TemplateError` naming the file and the tag.
 
-This module loads and checks the template, renders it and sets the properties; the body
-is written by ``docx_blocks`` (one writer per block type) with the WordprocessingML
-primitives of ``docx_xml``.
+This module loads and checks the template, renders it and sets the properties (the
+title is the memo's edition label: LibreOffice's PDF takes it as its title); the body
+is written by ``docx_blocks`` and ``docx_tables`` (one writer per block type) with the
+WordprocessingML primitives of ``docx_xml`` and ``docx_pictures``.
 """
 
 from __future__ import annotations

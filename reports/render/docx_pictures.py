@@ -69,8 +69,8 @@ class PictureWriter(OoxmlWriter):
         inline = self.part.new_pic_inline(BytesIO(png), Emu(width), Emu(height))
         doc_pr = inline.find(_q("wp:docPr"))
         doc_pr.set("name", name)
-        doc_pr.set("descr", alt)
-        doc_pr.set("title", alt)
+        doc_pr.set("descr", alt)  # Word's alt text (a title too would make LibreOffice's
+        # PDF alt text read "title - description": the same words twice)
         if svg is not None:
             self._add_svg(inline, svg)
         drawing.append(inline)

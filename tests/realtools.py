@@ -388,6 +388,18 @@ def pdf_structure_types(pdf_path: Path) -> dict[str, list[dict]]:
     return found
 
 
+def pdf_figure_boxes(pdf_path: Path) -> list[tuple[str, list[float]]]:
+    """(alt text, [x0, y0, x1, y1] in points) of every /Figure of a tagged PDF's
+    structure tree: where each picture, raster or vector, lies on its page."""
+    out = []
+    for figure in pdf_structure_types(pdf_path).get("/Figure", []):
+        attributes = figure.get("/A")
+        attributes = attributes.get_object() if attributes is not None else {}
+        box = attributes.get("/BBox") if hasattr(attributes, "get") else None
+        out.append((str(figure.get("/Alt", "")), [float(x) for x in box or []]))
+    return out
+
+
 def pdf_fonts(pdf_path: Path) -> list[dict[str, str]]:
     """``pdffonts``' table: one dict per font (name, type, emb, ...)."""
     require("pdftotext")

@@ -611,9 +611,10 @@ def test_two_thousand_event_rows(contexts):
 # --------------------------------------------------------------------------- pictures
 
 
-def test_every_picture_lies_inside_the_text_area_unscaled(rendered, pdf_texts):
+def test_every_picture_lies_inside_the_text_area_unscaled(rendered, pdf_texts, contexts):
     """LibreOffice clips a picture as wide as the text at its right edge: each picture is
-    drawn inside the page's text area, at the size the .docx gives it."""
+    drawn inside the page's text area, at the size the .docx gives it (where the tagged
+    PDF's structure tree places each figure: SVG charts are vector drawings)."""
     template = docx.Document(TEMPLATE).sections[0]
     emu = 12700  # per point
     left = template.left_margin / emu
@@ -624,16 +625,33 @@ def test_every_picture_lies_inside_the_text_area_unscaled(rendered, pdf_texts):
     for kind in ("overview", "weekly"):
         path = rendered[kind][0]
         body = part_xml(path, "word/document.xml")
-        sizes = [(int(e.get("cx")) / emu, int(e.get("cy")) / emu)
-                 for e in body.iter(f"{{{NS['wp']}}}extent")]
-        boxes = realtools.pdf_image_boxes(path.with_suffix(".pdf"))
-        assert len(boxes) == len(sizes) > 0
-        for (page, x0, y0, x1, y1), (width, height) in zip(boxes, sizes, strict=True):
-            assert left - 0.5 <= x0 and x1 <= right + 0.5, (kind, page, x0, x1, left, right)
-            assert bottom - 0.5 <= y0 and y1 <= top + 0.5, (kind, page, y0, y1)
+        sizes = {d.get("descr"): (int(e.get("cx")) / emu, int(e.get("cy")) / emu)
+                 for d, e in zip(body.iter(DOC_PR), body.iter(f"{{{NS['wp']}}}extent"),
+                                 strict=True)}
+        boxes = realtools.pdf_figure_boxes(path.with_suffix(".pdf"))
+        assert sorted(alt for alt, _ in boxes) == sorted(sizes) and boxes
+        for alt, (x0, y0, x1, y1) in boxes:
+            assert left - 0.5 <= x0 and x1 <= right + 0.5, (kind, alt, x0, x1, left, right)
+            assert bottom - 0.5 <= y0 and y1 <= top + 0.5, (kind, alt, y0, y1)
+            width, height = sizes[alt]
             assert abs((x1 - x0) - width) < 1 and abs((y1 - y0) - height) < 1
             checked += 1
     assert checked >= 2
+
+
+def test_chart_labels_are_text_in_the_pdf(rendered, pdf_texts, contexts):
+    """Charts are SVG pictures: LibreOffice keeps their labels as text."""
+    for kind in ("overview", "weekly"):
+        pages = realtools.pdf_pages_text(rendered[kind][0].with_suffix(".pdf"))
+        for n, block in enumerate(blocks(contexts[kind], "chart"), start=1):
+            page = next(p for p in pages if f"Figure {n}." in p)
+            chart = flat(page[:page.index(f"Figure {n}.")])
+            if block["chart"] == "timeline":
+                labels = {p["issue"] for p in block["data"]["points"]} | {"Significance"}
+            else:
+                labels = {c for i in block["data"]["issues"] for c in [i["name"]]}
+            missing = [x for x in labels if flat(x) not in chart]
+            assert not missing, (kind, block["chart"], missing)
 
 
 def test_every_font_of_the_pdf_is_embedded(rendered, pdf_texts):
@@ -661,3 +679,10 @@ def test_pdf_structure_tree_holds_headings_tables_and_figures_with_alt_text(
     assert "/H1" in types and "/Table" in types and "/TR" in types
     alts = [str(f.get("/Alt", "")) for f in types.get("/Figure", [])]
     assert sorted(alts) == sorted(b["alt"] for b in blocks(contexts["overview"], "chart"))
+
+
+def test_open_xml_validation_finds_nothing_and_python_docx_reopens(rendered):
+    for kind in KINDS:
+        path = rendered[kind][0]
+        assert realtools.docx_structure_errors(path) == [], kind
+        assert docx.Document(str(path)).paragraphs

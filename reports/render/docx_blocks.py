@@ -25,6 +25,9 @@ from reports.render.docx_xml import _q
 from reports.text import ends_sentence, is_http_url
 
 LEGEND_SIZE = 15  # half points, when the template has no "Memo Legend" style
+# Charts as SVG (text kept as text) with the PNG as fallback: Word 2016+ draws the SVG,
+# older Word the PNG; LibreOffice's PDF draws the SVG, so a chart's labels are PDF text.
+CHART_SVG = True
 
 
 class BodyWriter(TableBlocks):
@@ -196,7 +199,8 @@ class BodyWriter(TableBlocks):
                 self.hyperlink(p, url, url)
 
     def block_chart(self, block: dict) -> None:
-        """The chart as a picture with alt text, and its caption, in a borderless frame.
+        """The chart as a picture (SVG with a PNG fallback) with alt text, and its caption,
+        in a borderless frame.
 
         The frame (a one-cell table whose row may not split) keeps a heading with the
         picture: LibreOffice ignores "keep with next" before a picture that does not fit.
@@ -204,12 +208,13 @@ class BodyWriter(TableBlocks):
         from reports.render.charts import render_chart
 
         png = render_chart(block, "png")
+        svg = render_chart(block, "svg", text_as_paths=False) if CHART_SVG else None
         alt = block.get("alt", "")
         self.figures += 1
         width, height = self.picture_size(png)
         tc = self.frame()
         p = self.paragraph("Normal", tc, keep_next=True, align="center")
-        self.picture(p, png, width, height, f"Figure {self.figures}", alt)
+        self.picture(p, png, width, height, f"Figure {self.figures}", alt, svg=svg)
         self.run(self.paragraph("Caption", tc), f"Figure {self.figures}. {alt}")
         self.spacer(after=0)
 

@@ -13,7 +13,8 @@
   margin on each side (a picture exactly as wide as the text is clipped at its right
   edge in LibreOffice's layout) and inside 72% of the text height.
 
-:func:`number_pictures` numbers every ``wp:docPr`` id in document order.
+:func:`number_pictures` numbers every ``wp:docPr`` id in document order; :func:`svg_first`
+makes the copy of a .docx that LibreOffice converts to PDF draw each picture's SVG.
 """
 
 from __future__ import annotations
@@ -99,6 +100,32 @@ class PictureWriter(OoxmlWriter):
         if height > limit:
             width, height = width * limit // height, limit
         return width, height
+
+
+def svg_first(docx: bytes) -> bytes:
+    """The .docx with each picture that has an SVG showing the SVG in its ``a:blip``
+    (and no fallback): LibreOffice 7.4 reads no ``asvg:svgBlip`` but draws an SVG blip,
+    text as text. For the PDF only; the .docx itself keeps Word's form."""
+    import zipfile
+
+    from reports.output import normalise_zip
+
+    with zipfile.ZipFile(BytesIO(docx)) as zf:
+        parts = {info.filename: zf.read(info.filename) for info in zf.infolist()}
+    if b"svgBlip" not in parts.get("word/document.xml", b""):
+        return docx
+    root = etree.fromstring(parts["word/document.xml"])
+    for svg_blip in root.iter(f"{{{ASVG_NS}}}svgBlip"):
+        blip = svg_blip.getparent().getparent().getparent()
+        blip.set(qn("r:embed"), svg_blip.get(qn("r:embed")))
+        blip.remove(svg_blip.getparent().getparent())
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True,
+                                                encoding="UTF-8", standalone=True)
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return normalise_zip(out.getvalue())
 
 
 def number_pictures(tpl: DocxTemplate) -> None:

@@ -253,6 +253,22 @@ def _check_docx(docx_path: Path) -> None:
         )
 
 
+def _svg_first_copy(src: Path, work: Path) -> Path:
+    """``src``, or a copy in ``work/src/`` whose pictures show their SVG (see
+    ``docx_pictures.svg_first``), which LibreOffice converts with text kept as text."""
+    from reports.render.docx_pictures import svg_first
+
+    data = src.read_bytes()
+    changed = svg_first(data)
+    if changed is data:
+        return src
+    folder = work / "src"
+    folder.mkdir()
+    copy = folder / src.name
+    copy.write_bytes(changed)
+    return copy
+
+
 def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:
     """Convert a Word .docx to PDF at ``pdf_path`` with headless LibreOffice.
 
@@ -265,7 +281,9 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: float = DEFAULT_TIMEOU
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{pdf_path.stem}-", dir=pdf_path.parent))
     try:
+        src = _svg_first_copy(src, work)
         produced = _run_soffice(src, PDF_EXPORT, work, timeout, DOCX_INFILTER)
+        produced = [p for p in produced if p != src]
         pdfs = [p for p in produced if p.suffix.lower() == ".pdf"]
         if len(pdfs) != 1 or pdfs[0].stat().st_size == 0:
             raise PdfConversionError(

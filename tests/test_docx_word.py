@@ -127,7 +127,7 @@ def flat(text: str) -> str:
 
 def note_texts(path: Path) -> dict[str, str]:
     notes = part(path, "word/footnotes.xml")
-    return {n.get(W + "id"): "".join(n.itertext()).strip()
+    return {n.get(W + "id"): "".join(t.text or "" for t in n.iter(W + "t")).strip()
             for n in notes.findall("w:footnote", NS) if n.get(W + "type") is None}
 
 
@@ -146,6 +146,11 @@ def test_each_citation_is_a_footnote_full_then_short(made):
     assert ordered[2] == "NHK World, \u201cWill Seoul end GSOMIA?\u201d"
     assert ordered[3] == "Pacific Forum, \u201cResetting ties.\u201d 25 Nov 2019."
     assert sum("see note" not in t for t in ordered) == 3  # one full note per source
+    # "see note 1" is a NOTEREF field to a bookmark around the full note's reference
+    notes = part(made["docx"], "word/footnotes.xml")
+    assert " NOTEREF _RefNote1 \\h " in [t.text for t in notes.iter(W + "instrText")]
+    start = next(b for b in body.iter(W + "bookmarkStart") if b.get(W + "name") == "_RefNote1")
+    assert start.getnext().find("w:footnoteReference", NS).get(W + "id") == refs[0]
     for text in ordered:
         assert "?." not in text and ".." not in text
     citing = [r.getparent().getparent() for r in body.iter(W + "footnoteReference")]

@@ -15,8 +15,9 @@ The first note citing a source gives its full reference (:func:`full_reference`:
 outlet, title as a live link, date, grade when the source has one); later notes citing
 it give the short form (:func:`short_reference`: outlet, short title, "see note N",
 where N is the displayed number of the full note: notes are numbered in document
-order, and the body is written in that order). The numbered Sources list at the end of
-the memo stays the bibliography.
+order, and the body is written in that order; N is a ``NOTEREF`` field to a bookmark on
+the full note's reference, so Word keeps it right when notes are added). The numbered
+Sources list at the end of the memo stays the bibliography.
 """
 
 from __future__ import annotations
@@ -100,6 +101,11 @@ def short_reference(source: dict, note: int) -> list[tuple[str, str | None]]:
         head.append((f"{source['outlet']}, ", None))
     head.append((f"{Q_OPEN}{short_title(_title(source))}{Q_CLOSE}", None))
     return _pieces(head, [f"see note {note}"])
+
+
+def note_bookmark(source_number: int) -> str:
+    """The hidden bookmark on the reference of a source's full note."""
+    return f"_RefNote{source_number}"
 
 
 # --------------------------------------------------------------------------- the part
@@ -191,15 +197,17 @@ class Footnotes:
                                  "sources; the memo context is inconsistent")
             self.count += 1
             first = self.first_note.setdefault(n, self.count)
-            pieces = full_reference(source) if first == self.count else short_reference(
-                source, first)
             note_id = str(self.next_id)
             self.next_id += 1
-            self._reference(parent, "w:footnoteReference", note_id)
-            self._note(note_id, pieces)
+            run = self._reference(parent, "w:footnoteReference", note_id)
+            if first == self.count:  # the full note, bookmarked for the short ones
+                self.writer.bookmark(parent, note_bookmark(n), first=run)
+                self._note(note_id, full_reference(source))
+            else:
+                self._note(note_id, short_reference(source, first), (first, n))
 
     def _reference(self, parent, mark: str, note_id: str | None = None,
-                   text: str | None = None) -> None:
+                   text: str | None = None):
         r = etree.SubElement(parent, _q("w:r"))
         rpr = etree.SubElement(r, _q("w:rPr"))
         if self.reference_style:
@@ -210,8 +218,12 @@ class Footnotes:
         element.text = text
         if note_id is not None:
             element.set(_q("w:id"), note_id)
+        return r
 
-    def _note(self, note_id: str, pieces: list[tuple[str, str | None]]) -> None:
+    def _note(self, note_id: str, pieces: list[tuple[str, str | None]],
+              see: tuple[int, int] | None = None) -> None:
+        """The footnote; ``see`` (note number, source number): "see note N" is a NOTEREF
+        field to the full note's bookmark, so Word renumbers it with the notes."""
         note = etree.SubElement(self.root, _w("footnote"))
         note.set(_w("id"), note_id)
         p = etree.SubElement(note, _w("p"))
@@ -223,6 +235,11 @@ class Footnotes:
         for text, url in pieces:
             if url:
                 self.writer.hyperlink(p, text, url, part=self.part)
+            elif see and text == f"see note {see[0]}":
+                self.writer.run(p, "see note ")
+                self.writer.field_start(p, f" NOTEREF {note_bookmark(see[1])} \\h ")
+                self.writer.run(p, str(see[0]))
+                self.writer.field_end(p)
             else:
                 self.writer.run(p, text)
 

@@ -159,35 +159,18 @@ class TocWriter:
         for i, (level, text, anchor) in enumerate(self.entries):
             p = w.paragraph(self._style(level), content)
             if i == 0:
-                self._field(p, TOC_INSTRUCTION, "begin-separate")
+                w.field_start(p, TOC_INSTRUCTION)
             link = etree.SubElement(p, _q("w:hyperlink"))
             link.set(_q("w:anchor"), anchor)
             link.set(_q("w:history"), "1")
             w.run(link, text)
             if self.page_numbers is not None:
                 w.tab(link)
-                self._field(link, f" PAGEREF {anchor} \\h ", "begin-separate")
+                w.field_start(link, f" PAGEREF {anchor} \\h ")
                 w.run(link, str(self.page_numbers.get(anchor, 0)))
-                self._field(link, "", "end")
-        self._field(w.paragraph(self._style(1), content), "", "end")
+                w.field_end(link)
+        w.field_end(w.paragraph(self._style(1), content))
 
     def _style(self, level: int) -> str:
         name = f"toc {level}"
         return name if name in self.writer.styles else "Normal"
-
-    @staticmethod
-    def _field(parent, instruction: str, what: str) -> None:
-        """Field characters: "begin-separate" (begin, the instruction, separate) or "end"."""
-        def char(kind: str) -> None:
-            r = etree.SubElement(parent, _q("w:r"))
-            etree.SubElement(r, _q("w:fldChar")).set(_q("w:fldCharType"), kind)
-
-        if what == "end":
-            char("end")
-            return
-        char("begin")
-        r = etree.SubElement(parent, _q("w:r"))
-        text = etree.SubElement(r, _q("w:instrText"))
-        text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        text.text = instruction
-        char("separate")

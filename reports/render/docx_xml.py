@@ -170,6 +170,23 @@ class OoxmlWriter:
     def tab(self, parent) -> None:
         etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:tab"))
 
+    @staticmethod
+    def field_start(parent, instruction: str) -> None:
+        """A complex field's begin, instruction and separate; its cached result and
+        :meth:`field_end` follow."""
+        etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:fldChar")).set(
+            _q("w:fldCharType"), "begin")
+        text = etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:instrText"))
+        text.set(XML_SPACE, "preserve")
+        text.text = instruction
+        etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:fldChar")).set(
+            _q("w:fldCharType"), "separate")
+
+    @staticmethod
+    def field_end(parent) -> None:
+        etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:fldChar")).set(
+            _q("w:fldCharType"), "end")
+
     # -- links and bookmarks -------------------------------------------------------------
 
     def link_id(self, url: str, part=None) -> str:
@@ -203,14 +220,17 @@ class OoxmlWriter:
         self.run(link, text, style="Hyperlink")
         return link
 
-    def bookmark(self, p, name: str) -> None:
-        """Bookmark ``name`` around the content of paragraph ``p``."""
+    def bookmark(self, p, name: str, first=None) -> None:
+        """Bookmark ``name`` around the content of paragraph ``p`` (from its child
+        ``first`` on, when given)."""
         self._bookmarks += 1
         start = etree.Element(_q("w:bookmarkStart"))
         start.set(_q("w:id"), str(self._bookmarks))
         start.set(_q("w:name"), name)
         ppr = p.find(_q("w:pPr"))
-        if ppr is not None:
+        if first is not None:
+            first.addprevious(start)
+        elif ppr is not None:
             ppr.addnext(start)
         else:
             p.insert(0, start)

@@ -94,7 +94,7 @@ def memo_spec(config: Config, memo: MemoConfig, as_of: date,
 def render(context: dict, formats: list[str], templates: Path) -> dict[str, bytes]:
     """Render one context in each format; nothing is written here."""
     out: dict[str, bytes] = {}
-    if "docx" in formats:
+    if "docx" in formats and "pdf" not in formats:  # with a PDF: render_pdf makes it
         from reports.render.docx import render_docx
 
         out["docx"] = render_docx(context, templates / "memo.docx")

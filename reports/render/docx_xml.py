@@ -106,20 +106,20 @@ class OoxmlWriter:
 
     def run(self, parent, text: str, *, style: str | None = None, bold: bool = False,
             italic: bool = False, muted: bool = False, size: int | None = None,
-            fill: str | None = None, strike: bool = False, deleted: bool = False):
+            fill: str | None = None, deleted: bool = False):
         """Literal text (escaped by lxml) as one run per language; line breaks become
         w:br; ``deleted`` text (inside a ``w:del``) is ``w:delText``. Returns the last
         run."""
         r = None
         for piece, lang in runs(text, self.native_langs, self.default_lang) or [("", None)]:
             r = etree.SubElement(parent, _q("w:r"))
-            self._rpr(r, lang, style, bold, italic, muted, size, fill, strike)
+            self._rpr(r, lang, style, bold, italic, muted, size, fill)
             self._text(r, piece, "w:delText" if deleted else "w:t")
         return r
 
-    def _rpr(self, r, lang, style, bold, italic, muted, size, fill, strike) -> None:
+    def _rpr(self, r, lang, style, bold, italic, muted, size, fill) -> None:
         """Run properties, in the schema's order."""
-        if not (lang or style or bold or italic or muted or size or fill or strike):
+        if not (lang or style or bold or italic or muted or size or fill):
             return
         rpr = etree.SubElement(r, _q("w:rPr"))
         style_id = self.styles[style] if style else self.lang_styles.get(lang or "")
@@ -136,8 +136,6 @@ class OoxmlWriter:
         if italic:
             etree.SubElement(rpr, _q("w:i"))
             etree.SubElement(rpr, _q("w:iCs"))
-        if strike:
-            etree.SubElement(rpr, _q("w:strike"))
         if muted:
             etree.SubElement(rpr, _q("w:color")).set(_q("w:val"), MUTED)
         if size:
@@ -153,13 +151,17 @@ class OoxmlWriter:
 
     @staticmethod
     def _text(r, text: str, tag: str = "w:t") -> None:
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        """Run text; line breaks become w:br. ``xml:space="preserve"`` only where spaces
+        would otherwise be lost (at an end, or doubled), as Word writes it."""
+        lines = (text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+                 if "\n" in text or "\r" in text else (text,))
         for i, line in enumerate(lines):
             if i:
                 etree.SubElement(r, _q("w:br"))
             if line or len(lines) == 1:
                 t = etree.SubElement(r, _q(tag))
-                t.set(XML_SPACE, "preserve")
+                if line[:1].isspace() or line[-1:].isspace() or "  " in line:
+                    t.set(XML_SPACE, "preserve")
                 try:
                     t.text = line
                 except ValueError as exc:

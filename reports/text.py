@@ -66,7 +66,7 @@ def is_http_url(text: object) -> bool:
 
 
 # A sentence's end: a full stop, question or exclamation mark or ellipsis, perhaps inside
-# closing quotes or brackets ('... end GSOMIA?' or '"... reversal?"').
+# closing quotes or brackets ('... end the pact?' or '"... reversal?"').
 _SENTENCE_END_RE = re.compile("[.?!\u2026][\"'\u201d\u2019)\\]]*$")
 
 
@@ -77,6 +77,6 @@ def ends_sentence(text: str) -> bool:
 
 def full_stop(text: str) -> str:
     """``text`` ending in one full stop: '.' is added unless it already ends a sentence
-    ("Will Seoul end GSOMIA?" stays as it is, never "...GSOMIA?.")."""
+    ("Will they end the pact?" stays as it is, never "...pact?.")."""
     text = text.rstrip()
     return text if not text or ends_sentence(text) else text + "."

@@ -72,8 +72,8 @@ def _pieces(head: list[tuple[str, str | None]], tail: list[str]) -> list[tuple[s
 
 
 def full_reference(source: dict) -> list[tuple[str, str | None]]:
-    """The first note of a source: [(text, url or None), ...], e.g. Kyodo News,
-    "South Korea reverses decision to end pact" (linked), 22 Nov 2019, grade B2."""
+    """The first note of a source: [(text, url or None), ...], e.g. Daily News,
+    "Ministers reverse decision to end the pact" (linked), 22 Nov 2019, grade B2."""
     url = source.get("url") or ""
     head: list[tuple[str, str | None]] = []
     if source.get("outlet"):
@@ -94,7 +94,7 @@ def short_title(title: str) -> str:
 
 
 def short_reference(source: dict, note: int) -> list[tuple[str, str | None]]:
-    """A later note of the same source: Kyodo News, "South Korea reverses decision",
+    """A later note of the same source: Daily News, "Ministers reverse decision to",
     see note 3."""
     head: list[tuple[str, str | None]] = []
     if source.get("outlet"):

@@ -94,7 +94,7 @@ def memo_spec(config: Config, memo: MemoConfig, as_of: date,
 def render(context: dict, formats: list[str], templates: Path) -> dict[str, bytes]:
     """Render one context in each format; nothing is written here."""
     out: dict[str, bytes] = {}
-    if "docx" in formats or "pdf" in formats:
+    if "docx" in formats and "pdf" not in formats:  # with a PDF: render_pdf makes it
         from reports.render.docx import render_docx
 
         out["docx"] = render_docx(context, templates / "memo.docx")
@@ -118,30 +118,26 @@ def build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
     rendered = render(context, formats, config.templates)
     iso = as_of.isoformat()
     files, hashes = {}, {}
+    if "pdf" in formats:  # first: a long memo's .docx gets the page numbers of the PDF
+        files["pdf"], hashes["pdf"], docx = _pdf(context, config.templates,
+                                                 memo_path(out_dir, memo.id, iso, "pdf"))
+        rendered["docx"] = docx
     for fmt in ("docx", "html"):
         if fmt in formats:
             files[fmt] = atomic_write(memo_path(out_dir, memo.id, iso, fmt), rendered[fmt])
             hashes[fmt] = sha256_bytes(rendered[fmt])
-    if "pdf" in formats:
-        files["pdf"], hashes["pdf"] = _pdf(rendered["docx"], memo_path(out_dir, memo.id, iso,
-                                                                       "pdf"))
     _write_manifest(out_dir, memo, iso, files)
     for path in files.values():
         log.info("built %s as of %s: %s", memo.id, iso, path)
     return Built(memo.id, iso, files, hashes, context)
 
 
-def _pdf(docx: bytes, target: Path) -> tuple[Path, str]:
-    import tempfile
-
+def _pdf(context: dict, templates: Path, target: Path) -> tuple[Path, str, bytes]:
     from reports.output import sha256_file
-    from reports.render.pdf import docx_to_pdf
+    from reports.render.pdf import render_pdf
 
-    with tempfile.TemporaryDirectory(prefix="memo-pdf-") as tmp:
-        source = Path(tmp) / (target.stem + ".docx")
-        source.write_bytes(docx)
-        docx_to_pdf(source, target)
-    return target, sha256_file(target)
+    docx = render_pdf(context, templates / "memo.docx", target)
+    return target, sha256_file(target), docx
 
 
 def _write_manifest(out_dir: Path, memo: MemoConfig, as_of: str, files: dict[str, Path]) -> None:

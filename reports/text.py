@@ -63,3 +63,20 @@ def is_http_url(text: object) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+# A sentence's end: a full stop, question or exclamation mark or ellipsis, perhaps inside
+# closing quotes or brackets ('... end the pact?' or '"... reversal?"').
+_SENTENCE_END_RE = re.compile("[.?!\u2026][\"'\u201d\u2019)\\]]*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` already ends a sentence (so no full stop may follow it)."""
+    return bool(_SENTENCE_END_RE.search(text.rstrip()))
+
+
+def full_stop(text: str) -> str:
+    """``text`` ending in one full stop: '.' is added unless it already ends a sentence
+    ("Will they end the pact?" stays as it is, never "...pact?.")."""
+    text = text.rstrip()
+    return text if not text or ends_sentence(text) else text + "."

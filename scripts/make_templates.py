@@ -3,8 +3,19 @@
 The template is an ordinary Word document that staff may restyle in Word itself: page
 size and margins, the letterhead, the memo block, header and footer, and every style the
 memo body uses (Title, Heading 1-3, Normal, Caption, Quote, the "Memo ..." styles and the
-"Memo Table" table style). Fonts live in the styles, each with a Latin and an East Asian
-font (``w:eastAsia``) so Hangul and Kanji render.
+"Memo Table" table style, the footnote and table-of-contents styles).
+
+Fonts are those a Windows Word user has (``reports/render/style.py``): the document
+defaults name Calibri for Latin text (LibreOffice renders it with Carlito) and Malgun
+Gothic as the East Asian font; the character styles "Memo Japanese", "Memo Korean" and
+"Memo Chinese" give each East Asian language its font (Yu Gothic, Malgun Gothic,
+Microsoft YaHei) and language tag, and the memo's Japanese, Korean and Chinese runs are
+set in them. Restyle any of them in Word (Styles pane) to change the fonts. Styles name
+no font of their own, so a font set on Normal or in the defaults reaches every style.
+
+The template has a footnotes part with the separator notes Word expects (named in
+settings.xml), and the styles "footnote text" and "footnote reference" that the memo's
+citations use.
 
 The Jinja tags, each in one run so Word keeps it whole:
 
@@ -37,7 +48,17 @@ sys.path.insert(0, str(ROOT))
 
 from reports.output import atomic_write, normalise_zip  # noqa: E402
 from reports.render.docx import APP_XML  # noqa: E402  (one definition of the producer)
-from reports.render.style import FONT_EAST_ASIAN, FONT_LATIN, MUTED_TEXT  # noqa: E402
+from reports.render.docx_notes import (  # noqa: E402
+    ensure_footnote_settings,
+    new_footnotes,
+    serialise,
+)
+from reports.render.style import (  # noqa: E402
+    MUTED_TEXT,
+    WORD_EAST_ASIAN_FONTS,
+    WORD_FONT_LATIN,
+    WORD_LANGUAGE_STYLES,
+)
 
 TEMPLATE = ROOT / "templates" / "memo.docx"
 
@@ -55,12 +76,11 @@ FIXED_TIME = datetime(2019, 1, 1, 0, 0, 0)
 
 def rpr(size: int | None = None, *, bold: bool = False, italic: bool = False,
         caps: bool = False, color: str | None = None, tracking: int | None = None,
-        underline: bool = False, latin: bool = True) -> str:
-    """Run properties in OOXML order; every style names a Latin and an East Asian font."""
-    out = []
-    if latin:
-        out.append(f'<w:rFonts w:ascii="{FONT_LATIN}" w:hAnsi="{FONT_LATIN}" '
-                   f'w:eastAsia="{FONT_EAST_ASIAN}" w:cs="{FONT_LATIN}" w:hint="eastAsia"/>')
+        underline: bool = False, superscript: bool = False, fonts: str = "",
+        lang: str = "") -> str:
+    """Run properties in OOXML order. Fonts come from the document defaults unless
+    ``fonts`` (a w:rFonts element) is given."""
+    out = [fonts] if fonts else []
     if bold:
         out.append("<w:b/><w:bCs/>")
     if italic:
@@ -75,7 +95,23 @@ def rpr(size: int | None = None, *, bold: bool = False, italic: bool = False,
         out.append(f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
     if underline:
         out.append('<w:u w:val="single"/>')
+    if superscript:
+        out.append('<w:vertAlign w:val="superscript"/>')
+    if lang:
+        out.append(lang)
     return "".join(out)
+
+
+def latin_fonts() -> str:
+    latin = WORD_FONT_LATIN
+    return (f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" '
+            f'w:eastAsia="{WORD_EAST_ASIAN_FONTS["ko"]}" w:cs="{latin}"/>')
+
+
+def east_asian(lang: str, tag: str) -> tuple[str, str]:
+    """(w:rFonts, w:lang) of the character style of one East Asian language."""
+    return (f'<w:rFonts w:eastAsia="{WORD_EAST_ASIAN_FONTS[lang]}" w:hint="eastAsia"/>',
+            f'<w:lang w:eastAsia="{tag}"/>')
 
 
 def spacing(before: int = 0, after: int = 0, line: int | None = None,
@@ -124,20 +160,39 @@ PARAGRAPH_STYLES: dict[str, tuple[str | None, str, str, str | None]] = {
                            rpr(17, bold=True, color=NAVY), None),
     "Memo Source": ("Normal", spacing(0, 60, 240) + '<w:ind w:left="567" w:hanging="567"/>',
                     rpr(18), None),
+    "Memo Legend": ("Normal", spacing(20, 120, 240), rpr(15, color=MUTED), "Normal"),
+    "footnote text": ("Normal", spacing(0, 0, 240), rpr(16), None),
+    "TOC Heading": ("Heading 1", '<w:outlineLvl w:val="9"/>', rpr(26, bold=True, color=NAVY),
+                    "Normal"),
+    "toc 1": ("Normal", '<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060"/></w:tabs>'
+              + spacing(40, 40, 240), rpr(20), "Normal"),
+    "toc 2": ("Normal", '<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060"/></w:tabs>'
+              + spacing(0, 20, 240) + '<w:ind w:left="284"/>', rpr(19), "Normal"),
 }
+# Word's own ids for its built-in styles (python-docx would make "footnotetext").
+STYLE_IDS = {"footnote text": "FootnoteText", "footnote reference": "FootnoteReference",
+             "TOC Heading": "TOCHeading", "toc 1": "TOC1", "toc 2": "TOC2"}
+LANGUAGE_TAGS = {"ja": "ja-JP", "ko": "ko-KR", "zh": "zh-CN"}
 
 CHARACTER_STYLES: dict[str, str] = {
-    "Memo Citation": rpr(15, color=MUTED, latin=False),
-    "Hyperlink": rpr(color=LINK, underline=True, latin=False),
-    "Strong": rpr(bold=True, latin=False),
+    "Memo Citation": rpr(15, color=MUTED),
+    "Hyperlink": rpr(color=LINK, underline=True),
+    "Strong": rpr(bold=True),
+    "footnote reference": rpr(superscript=True),
+    **{WORD_LANGUAGE_STYLES[lang]: rpr(fonts=east_asian(lang, tag)[0],
+                                       lang=east_asian(lang, tag)[1])
+       for lang, tag in LANGUAGE_TAGS.items()},
 }
 
 
 def _clear_theme_fonts(styles_el) -> None:
-    """Drop theme font references: with them, Word ignores explicit font names."""
-    for rfonts in styles_el.iter(qn("w:rFonts")):
+    """Drop theme font references (with them, Word ignores explicit font names) and the
+    fonts of python-docx's own styles: every style takes the document defaults' fonts."""
+    for rfonts in list(styles_el.iter(qn("w:rFonts"))):
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             rfonts.attrib.pop(qn(attr), None)
+        if not rfonts.attrib:
+            rfonts.getparent().remove(rfonts)
 
 
 def _set_doc_defaults(doc) -> None:
@@ -146,7 +201,7 @@ def _set_doc_defaults(doc) -> None:
     if defaults is not None:
         styles_el.remove(defaults)
     styles_el.insert(0, parse_xml(
-        f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>{rpr(20)}"
+        f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>{rpr(20, fonts=latin_fonts())}"
         '<w:lang w:val="en-GB" w:eastAsia="ko-KR" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
         '<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/>'
         "</w:pPr></w:pPrDefault></w:docDefaults>"))
@@ -154,9 +209,13 @@ def _set_doc_defaults(doc) -> None:
 
 def _style(doc, name: str, kind):
     try:
-        return doc.styles[name]
+        style = doc.styles[name]
     except KeyError:
-        return doc.styles.add_style(name, kind)
+        style = doc.styles.add_style(name, kind)
+    if name in STYLE_IDS:  # Word's built-in styles are not custom ones
+        style.style_id = STYLE_IDS[name]
+        style.element.attrib.pop(qn("w:customStyle"), None)
+    return style
 
 
 def _replace(parent, tag: str, inner: str) -> None:
@@ -217,7 +276,7 @@ def define_table_style(doc) -> None:
     el.append(parse_xml(
         f'<w:pPr {nsdecls("w")}><w:spacing w:before="0" w:after="0" w:line="240" '
         'w:lineRule="auto"/></w:pPr>'))
-    el.append(parse_xml(f'<w:rPr {nsdecls("w")}>{rpr(17)}</w:rPr>'))
+    el.append(parse_xml(f'<w:rPr {nsdecls("w")}><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>'))
     el.append(parse_xml(
         f'<w:tblPr {nsdecls("w")}><w:tblStyleRowBandSize w:val="1"/>'
         '<w:tblStyleColBandSize w:val="1"/><w:tblInd w:w="0" w:type="dxa"/><w:tblBorders>'
@@ -356,10 +415,23 @@ def strip_extras(doc) -> None:
         theme_lang.set(qn("w:eastAsia"), "ko-KR")
 
 
+def add_footnotes(doc) -> None:
+    """An empty footnotes part (the separator notes only), as Word saves one."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, serialise(new_footnotes()),
+                doc.part.package)
+    doc.part.relate_to(part, RT.FOOTNOTES)
+    ensure_footnote_settings(doc.settings.element)
+
+
 def build() -> bytes:
     doc = Document()
     strip_extras(doc)
     define_styles(doc)
+    add_footnotes(doc)
     page_setup(doc)
     body = doc.element.body
     for paragraph in list(doc.paragraphs):

@@ -3,7 +3,8 @@
     .venv/bin/python scripts/readme_images.py
 
 Builds the weekly memo as of 2019-11-25 from the bundled workbook into a temporary
-folder, converts the .docx with LibreOffice and takes a Chromium screenshot of the HTML.
+folder with its PDF (as ``--format pdf`` makes it: LibreOffice's tagged PDF/A, the
+contents with page numbers) and takes a Chromium screenshot of the HTML.
 """
 
 from __future__ import annotations
@@ -21,15 +22,14 @@ import realtools  # noqa: E402
 
 from reports.build import build  # noqa: E402
 from reports.config import load_config  # noqa: E402
-from reports.render.pdf import docx_to_pdf  # noqa: E402
 
 
 def main() -> None:
     config = load_config(ROOT / "reports.toml")
     with tempfile.TemporaryDirectory() as tmp:
-        [memo] = build(config, [config.memo("weekly")], date(2019, 11, 25), out_dir=Path(tmp))
-        pdf = Path(tmp) / "weekly.pdf"
-        docx_to_pdf(memo.files["docx"], pdf)
+        [memo] = build(config, [config.memo("weekly")], date(2019, 11, 25), out_dir=Path(tmp),
+                       formats=["docx", "html", "pdf"])
+        pdf = memo.files["pdf"]
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
                         str(pdf), str(ROOT / "docs" / "weekly-docx-page1")], check=True)
         realtools.chromium_screenshot(memo.files["html"], ROOT / "docs" / "weekly-html.png",

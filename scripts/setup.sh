@@ -20,6 +20,8 @@ APT_PACKAGES=(
   chromium                 # HTML checks through Playwright (never `playwright install`)
   fonts-noto-cjk           # Hangul and Kanji in PDFs and pages
   fonts-dejavu-core        # LibreOffice's default Latin fonts
+  fonts-crosextra-carlito  # metric-compatible Calibri: the Word template's Latin font
+  fonts-symbola            # emoji and symbols Calibri/Carlito lack (monochrome: PDF/A embeds it)
   default-jre-headless     # java for vnu.jar (vnu-jar's own Java download is skipped)
 )
 NPM_PACKAGES=(vnu-jar@26.9.27 axe-core@4.14.1)
@@ -52,6 +54,19 @@ else
   mkdir -p /usr/share/man/man1
   apt-get update -q -o Acquire::Retries=3
   apt-get install -y -q -o Acquire::Retries=3 --no-install-recommends "${missing[@]}"
+fi
+
+# --------------------------------------------------------------------------- fonts
+# The Word template names Windows' East Asian fonts; render them with Noto CJK faces.
+FONT_CONF=/etc/fonts/conf.d/65-briefing-reports-cjk.conf
+if cmp -s scripts/fonts-word-cjk.conf "$FONT_CONF"; then
+  say "font aliases already in $FONT_CONF"
+elif [ "$(id -u)" -ne 0 ]; then
+  say "not root: copy scripts/fonts-word-cjk.conf to $FONT_CONF and run fc-cache" >&2
+else
+  say "font aliases for the Word fonts: $FONT_CONF"
+  install -m 644 scripts/fonts-word-cjk.conf "$FONT_CONF"
+  command -v fc-cache >/dev/null 2>&1 && fc-cache -f >/dev/null 2>&1 || true
 fi
 
 # --------------------------------------------------------------------------- venv

@@ -191,15 +191,6 @@ def libreoffice_pdfs(docx_paths: list[Path], outdir: Path) -> dict[Path, Path]:
     return result
 
 
-def pdf_pages_text(pdf_path: Path) -> list[str]:
-    """The text of each page of a PDF (pdftotext, reading order), first page first."""
-    require("pdftotext")
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"], check=True,
-                          capture_output=True, text=True, timeout=120).stdout
-    pages = text.split("\f")
-    return pages[:-1] if pages and not pages[-1].strip() else pages
-
-
 def _sheet_order(xlsx_path: Path) -> list[str]:
     """Sheet names in workbook order, read from the package's xl/workbook.xml."""
     try:
@@ -349,3 +340,111 @@ def chromium_text(html_path: Path) -> str:
     with chromium_page() as page:
         _open(page, html_path)
         return page.evaluate("() => document.body.innerText")
+
+
+# ----------------------------------------------------------------- PDF and .docx structure
+
+
+def pdf_pages_text(pdf_path: Path, layout: bool = False) -> list[str]:
+    """The text of each page of a PDF (``pdftotext`` separates pages with form feeds)."""
+    pages = pdf_text(pdf_path, layout=layout).split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def _multiply(a: list[float], b: list[float]) -> list[float]:
+    """The PDF matrix product a x b (each [a b c d e f])."""
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+def pdf_image_boxes(pdf_path: Path) -> list[tuple[int, float, float, float, float]]:
+    """(page, x0, y0, x1, y1) in points of every image a PDF draws (pypdf reads the
+    content streams, following the transformation matrix into form XObjects)."""
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(str(pdf_path))
+    boxes: list[tuple[int, float, float, float, float]] = []
+
+    def walk(number: int, content, resources, ctm: list[float]) -> None:
+        xobjects = (resources or {}).get("/XObject") or {}
+        stack: list[list[float]] = []
+        for operands, op in ContentStream(content, reader).operations:
+            if op == b"q":
+                stack.append(ctm)
+            elif op == b"Q" and stack:
+                ctm = stack.pop()
+            elif op == b"cm":
+                ctm = _multiply([float(x) for x in operands], ctm)
+            elif op == b"Do":
+                xo = xobjects[operands[0]].get_object()
+                if xo.get("/Subtype") == "/Image":
+                    xs = [ctm[4], ctm[4] + ctm[0], ctm[4] + ctm[2], ctm[4] + ctm[0] + ctm[2]]
+                    ys = [ctm[5], ctm[5] + ctm[1], ctm[5] + ctm[3], ctm[5] + ctm[1] + ctm[3]]
+                    boxes.append((number, min(xs), min(ys), max(xs), max(ys)))
+                elif xo.get("/Subtype") == "/Form":
+                    matrix = [float(x) for x in xo.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+                    walk(number, xo, xo.get("/Resources"), _multiply(matrix, ctm))
+
+    for number, page in enumerate(reader.pages, start=1):
+        walk(number, page.get_contents(), page.get("/Resources"), [1, 0, 0, 1, 0, 0])
+    return boxes
+
+
+def pdf_structure_types(pdf_path: Path) -> dict[str, list[dict]]:
+    """Structure element type (``/H1``, ``/Table``, ``/Figure`` ...) -> the elements, of
+    a tagged PDF's structure tree (empty when the PDF is not tagged)."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    root = PdfReader(str(pdf_path)).trailer["/Root"]
+    found: dict[str, list[dict]] = {}
+    todo = [root["/StructTreeRoot"]] if "/StructTreeRoot" in root else []
+    while todo:
+        node = todo.pop().get_object()
+        if isinstance(node, ArrayObject):
+            todo.extend(node)
+            continue
+        if not isinstance(node, DictionaryObject):
+            continue
+        if "/S" in node:
+            found.setdefault(str(node["/S"]), []).append(node)
+        if "/K" in node:
+            kids = node["/K"]
+            todo.extend(kids if isinstance(kids, ArrayObject) else [kids])
+    return found
+
+
+def pdf_figure_boxes(pdf_path: Path) -> list[tuple[str, list[float]]]:
+    """(alt text, [x0, y0, x1, y1] in points) of every /Figure of a tagged PDF's
+    structure tree: where each picture, raster or vector, lies on its page."""
+    out = []
+    for figure in pdf_structure_types(pdf_path).get("/Figure", []):
+        attributes = figure.get("/A")
+        attributes = attributes.get_object() if attributes is not None else {}
+        box = attributes.get("/BBox") if hasattr(attributes, "get") else None
+        out.append((str(figure.get("/Alt", "")), [float(x) for x in box or []]))
+    return out
+
+
+def pdf_fonts(pdf_path: Path) -> list[dict[str, str]]:
+    """``pdffonts``' table: one dict per font (name, type, emb, ...)."""
+    require("pdftotext")
+    out = subprocess.run(["pdffonts", str(pdf_path)], check=True, capture_output=True,
+                         text=True, timeout=120).stdout.splitlines()
+    fonts = []
+    for line in out[2:]:
+        parts = line.split()
+        if len(parts) >= 7:  # name, type words..., encoding, emb, sub, uni, object, id
+            fonts.append({"name": parts[0], "emb": parts[-5], "line": line})
+    return fonts
+
+
+def docx_structure_errors(docx_path: Path) -> list[str]:
+    """What the Open XML SDK's validation (ported to Python by ``openxml-audit``) finds
+    in a .docx: schema, package and semantic errors, as "path: description"."""
+    from openxml_audit import OpenXmlValidator
+
+    result = OpenXmlValidator().validate(str(docx_path))
+    return [f"{getattr(e, 'path', '')}: {e.description}" for e in result.errors]

@@ -249,19 +249,30 @@ def test_committed_template_is_what_the_script_makes():
         "templates/memo.docx differs from what scripts/make_templates.py makes; rerun it")
 
 
-def test_template_tags_each_in_one_run_and_styles_carry_east_asian_fonts():
+def test_template_tags_each_in_one_run_and_fonts_word_users_have():
     texts = [t.text for t in part_xml(TEMPLATE, "word/document.xml").iter(W + "t")]
     for tag in ("{{ memo.office }}", "{{ memo.to }}", "{{ memo.from }}", "{{ memo.date }}",
                 "{{ memo.subject }}", "{{p body }}"):
         assert tag in texts, f"{tag} is not whole in one run"
     styles = part_xml(TEMPLATE, "word/styles.xml")
+    defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts", NS)
+    assert (defaults.get(W + "ascii"), defaults.get(W + "hAnsi")) == ("Calibri", "Calibri")
+    assert defaults.get(W + "eastAsia") == "Malgun Gothic"
     names = {s.find("w:name", NS).get(W + "val"): s for s in styles.findall("w:style", NS)}
-    for name in ("Normal", "Title", "heading 1", "heading 2", "heading 3", "caption", "Quote",
-                 "Memo Note", "Memo Table Text"):
-        fonts = names[name].find("w:rPr/w:rFonts", NS)
-        assert fonts is not None and fonts.get(W + "eastAsia"), f"{name} lacks w:eastAsia"
-        assert fonts.get(W + "ascii"), f"{name} lacks a Latin font"
-    assert "Memo Table" in names
+    for name in ("Normal", "Title", "heading 1", "heading 2", "caption", "Memo Note",
+                 "Memo Table Text", "footnote text"):
+        # no style names a font of its own: one change to Normal or the defaults restyles all
+        assert names[name].find("w:rPr/w:rFonts", NS) is None, f"{name} names a font"
+    for name, font, lang in (("Memo Japanese", "Yu Gothic", "ja-JP"),
+                             ("Memo Korean", "Malgun Gothic", "ko-KR")):
+        rpr = names[name].find("w:rPr", NS)
+        assert rpr.find("w:rFonts", NS).get(W + "eastAsia") == font
+        assert rpr.find("w:lang", NS).get(W + "eastAsia") == lang
+    assert names["footnote text"].get(W + "styleId") == "FootnoteText"
+    assert names["footnote reference"].get(W + "styleId") == "FootnoteReference"
+    assert names["footnote reference"].find("w:rPr/w:vertAlign", NS).get(W + "val") == (
+        "superscript")
+    assert "Memo Table" in names and "toc 1" in names and "TOC Heading" in names
     page = part_xml(TEMPLATE, "word/document.xml").find(".//w:sectPr/w:pgSz", NS)
     assert (page.get(W + "w"), page.get(W + "h")) == ("11906", "16838")  # A4
 
@@ -351,7 +362,7 @@ def test_sources_link_live_only_to_http(contexts, tmp_path):
     assert [r.get("Target") for r in links.values()] == ["https://example.org/a?b=1&c=2"]
     assert all(r.get("TargetMode") == "External" for r in links.values())
     body = part_xml(path, "word/document.xml")
-    anchors = body.findall(".//w:hyperlink", NS)
+    anchors = [a for a in body.findall(".//w:hyperlink", NS) if a.get(W + "anchor") is None]
     assert anchors and {a.get(f"{{{NS['r']}}}id") for a in anchors} <= set(links)
     assert ctx["sources"][0]["title"] in ["".join(a.itertext()) for a in anchors]
     assert "javascript" not in etree.tostring(body, encoding="unicode")
@@ -399,15 +410,32 @@ def test_document_properties_come_from_the_memo(rendered, contexts):
         assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in zf.infolist())
 
 
-def test_runs_carry_an_east_asian_font(rendered):
-    body = part_xml(rendered["actor"][0], "word/document.xml")
-    cjk = [r for r in body.iter(W + "r")
-           if HANGUL_RE.search("".join(t.text or "" for t in r.findall("w:t", NS)))]
-    assert cjk
-    for run in cjk:
-        fonts = run.find("w:rPr/w:rFonts", NS)
-        assert fonts is not None and fonts.get(W + "eastAsia")
-        assert fonts.get(W + "hint") == "eastAsia"
+def run_language(run, styles) -> tuple[str | None, str | None]:
+    """(w:lang eastAsia, East Asian font) of a run: direct, else from its run style."""
+    lang = run.find("w:rPr/w:lang", NS)
+    fonts = run.find("w:rPr/w:rFonts", NS)
+    font = fonts.get(W + "eastAsia") if fonts is not None else None
+    style = run.find("w:rPr/w:rStyle", NS)
+    if font is None and style is not None:
+        found = styles.xpath(f'w:style[@w:styleId="{style.get(W + "val")}"]/w:rPr/w:rFonts',
+                             namespaces=NS)
+        font = found[0].get(W + "eastAsia") if found else None
+    return (lang.get(W + "eastAsia") if lang is not None else None), font
+
+
+def test_korean_and_japanese_runs_carry_their_language_and_font(rendered):
+    path = rendered["overview"][0]
+    body, styles = part_xml(path, "word/document.xml"), part_xml(path, "word/styles.xml")
+    seen = {}
+    for run in body.iter(W + "r"):
+        text = "".join(t.text or "" for t in run.findall("w:t", NS))
+        if HANGUL_RE.search(text):
+            seen.setdefault("ko", run_language(run, styles))
+            assert run_language(run, styles) == ("ko-KR", "Malgun Gothic"), text
+        elif re.search("[\u3040-\u30ff]", text):
+            assert run_language(run, styles) == ("ja-JP", "Yu Gothic"), text
+            seen.setdefault("ja", True)
+    assert "ko" in seen
 
 
 def test_changes_since_last_edition_are_listed(model, tmp_path):
@@ -579,3 +607,83 @@ def test_two_thousand_event_rows(contexts):
         xml = zf.read("word/document.xml").decode()
     assert "Event 1999: " in xml
     assert xml.count("<w:tr>") >= 2001
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def test_every_picture_lies_inside_the_text_area_unscaled(rendered, pdf_texts, contexts):
+    """LibreOffice clips a picture as wide as the text at its right edge: each picture is
+    drawn inside the page's text area, at the size the .docx gives it (where the tagged
+    PDF's structure tree places each figure: SVG charts are vector drawings)."""
+    template = docx.Document(TEMPLATE).sections[0]
+    emu = 12700  # per point
+    left = template.left_margin / emu
+    right = (template.page_width - template.right_margin) / emu
+    bottom, top = template.bottom_margin / emu, (template.page_height
+                                                 - template.top_margin) / emu
+    checked = 0
+    for kind in ("overview", "weekly"):
+        path = rendered[kind][0]
+        body = part_xml(path, "word/document.xml")
+        sizes = {d.get("descr"): (int(e.get("cx")) / emu, int(e.get("cy")) / emu)
+                 for d, e in zip(body.iter(DOC_PR), body.iter(f"{{{NS['wp']}}}extent"),
+                                 strict=True)}
+        boxes = realtools.pdf_figure_boxes(path.with_suffix(".pdf"))
+        assert sorted(alt for alt, _ in boxes) == sorted(sizes) and boxes
+        for alt, (x0, y0, x1, y1) in boxes:
+            assert left - 0.5 <= x0 and x1 <= right + 0.5, (kind, alt, x0, x1, left, right)
+            assert bottom - 0.5 <= y0 and y1 <= top + 0.5, (kind, alt, y0, y1)
+            width, height = sizes[alt]
+            assert abs((x1 - x0) - width) < 1 and abs((y1 - y0) - height) < 1
+            checked += 1
+    assert checked >= 2
+
+
+def test_chart_labels_are_text_in_the_pdf(rendered, pdf_texts, contexts):
+    """Charts are SVG pictures: LibreOffice keeps their labels as text."""
+    for kind in ("overview", "weekly"):
+        pages = realtools.pdf_pages_text(rendered[kind][0].with_suffix(".pdf"))
+        for n, block in enumerate(blocks(contexts[kind], "chart"), start=1):
+            page = next(p for p in pages if f"Figure {n}." in p)
+            chart = flat(page[:page.index(f"Figure {n}.")])
+            if block["chart"] == "timeline":
+                labels = {p["issue"] for p in block["data"]["points"]} | {"Significance"}
+            else:
+                labels = {c for i in block["data"]["issues"] for c in [i["name"]]}
+            missing = [x for x in labels if flat(x) not in chart]
+            assert not missing, (kind, block["chart"], missing)
+
+
+def test_every_font_of_the_pdf_is_embedded(rendered, pdf_texts):
+    for kind in KINDS:
+        fonts = realtools.pdf_fonts(rendered[kind][0].with_suffix(".pdf"))
+        assert fonts and all(f["emb"] == "yes" for f in fonts), fonts
+
+
+def test_contents_only_where_libreoffice_lays_out_more_than_two_pages(rendered, pdf_texts,
+                                                                      contexts):
+    from pypdf import PdfReader
+
+    from reports.render.docx_toc import estimated_pages, needs_toc
+
+    for kind in KINDS:
+        pages = len(PdfReader(str(rendered[kind][0].with_suffix(".pdf"))).pages)
+        has_toc = b"TOC \\o" in zipfile.ZipFile(rendered[kind][0]).read("word/document.xml")
+        assert has_toc == needs_toc(contexts[kind]) == (pages > 2), (
+            kind, pages, estimated_pages(contexts[kind]))
+
+
+def test_pdf_structure_tree_holds_headings_tables_and_figures_with_alt_text(
+        rendered, pdf_texts, contexts):
+    types = realtools.pdf_structure_types(rendered["overview"][0].with_suffix(".pdf"))
+    assert "/H1" in types and "/Table" in types and "/TR" in types
+    alts = [str(f.get("/Alt", "")) for f in types.get("/Figure", [])]
+    assert sorted(alts) == sorted(b["alt"] for b in blocks(contexts["overview"], "chart"))
+
+
+def test_open_xml_validation_finds_nothing_and_python_docx_reopens(rendered):
+    for kind in KINDS:
+        path = rendered[kind][0]
+        assert realtools.docx_structure_errors(path) == [], kind
+        assert docx.Document(str(path)).paragraphs

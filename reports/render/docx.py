@@ -8,7 +8,10 @@ tags from the ``memo`` block, autoescaped, with ``StrictUndefined``; its ``{{p b
 paragraph becomes the memo body, built here from the context's sections: headings in the
 template's Heading styles, tables in its "Memo Table" style with a header row repeated on
 each page (``w:tblHeader``) and rows that never split (``w:cantSplit``), stance cells
-shaded and named, charts as pictures with alt text, sources with live links.
+shaded and named, charts as pictures with alt text, citations as real footnotes
+(``docx_notes``), a table of contents and section bookmarks (``docx_toc``), changed
+judgments as tracked changes, East Asian names tagged with their language and font,
+sources with live links.
 
 Workbook text enters the document only as run text set through lxml (escaped by
 construction) or through autoescaped tags. The body is written into the document after
@@ -21,9 +24,10 @@ The same context and template give the same bytes: document properties come from
 memo (created = modified = the as-of date), ``docProps/app.xml`` is rewritten and the zip
 is normalised. A broken template raises :class:`TemplateError` naming the file and the tag.
 
-This module loads and checks the template, renders it and sets the properties; the body
-is written by ``docx_blocks`` (one writer per block type) with the WordprocessingML
-primitives of ``docx_xml``.
+This module loads and checks the template, renders it and sets the properties (the
+title is the memo's edition label: LibreOffice's PDF takes it as its title); the body
+is written by ``docx_blocks`` and ``docx_tables`` (one writer per block type) with the
+WordprocessingML primitives of ``docx_xml`` and ``docx_pictures``.
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ from lxml import etree
 from reports.errors import TemplateError
 from reports.output import normalise_zip
 from reports.render.docx_blocks import BodyWriter
-from reports.render.docx_xml import REQUIRED_STYLES, number_pictures
+from reports.render.docx_pictures import number_pictures
+from reports.render.docx_xml import REQUIRED_STYLES
 from reports.render.template_check import MEMO_KEYS, check_word_template, word_environment
 
 __all__ = ["render_docx", "REQUIRED_STYLES", "MEMO_KEYS"]
@@ -67,15 +72,20 @@ BODY_MARKER = "\u2063briefing-reports:memo-body\u2063"
 # --------------------------------------------------------------------------- entry point
 
 
-def render_docx(context: dict, template: Path) -> bytes:
-    """The memo as .docx bytes, built from ``context`` and the Word ``template``."""
+def render_docx(context: dict, template: Path,
+                page_numbers: dict[str, int] | None = None) -> bytes:
+    """The memo as .docx bytes, built from ``context`` and the Word ``template``.
+
+    ``page_numbers`` (bookmark name -> page, as LibreOffice laid the memo out; see
+    ``reports.render.pdf.render_pdf``) fills the page numbers of the table of contents;
+    without it a long memo's contents list its entries without numbers."""
     template = Path(template)
     tpl = _open_template(template)
     env = word_environment()
     check_word_template(template, env)  # every broken tag, before anything is filled in
     memo = context["memo"]
     _check_memo(memo)
-    writer = BodyWriter(tpl, template)
+    writer = BodyWriter(tpl, template, page_numbers)
     try:
         tpl.render({"memo": memo, "body": BodyPlaceholder()}, jinja_env=env,
                    autoescape=True)
@@ -125,7 +135,7 @@ def _set_properties(tpl: DocxTemplate, memo: dict) -> None:
     props = tpl.docx.core_properties
     as_of = date.fromisoformat(memo["as_of"])
     stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
-    props.title = _prop(memo.get("subject", ""))
+    props.title = _prop(memo.get("edition_label") or memo.get("subject", ""))
     props.subject = _prop(memo.get("title", ""))
     props.author = _prop(memo.get("author") or memo.get("office") or "")
     props.keywords = _prop(memo.get("keywords", ""), sep=", ")

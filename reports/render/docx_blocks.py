@@ -1,72 +1,96 @@
-"""The memo body: one writer per block type of a memo context's sections.
+"""The memo body: sections with bookmarked headings, and one writer per block type.
 
 :class:`BodyWriter` turns the context's sections into headings, paragraphs and tables
-in the template's styles, with the primitives of ``reports.render.docx_xml``: events,
-stances, shifts, the positions matrix, outlook, facts, charts (as pictures), paragraphs,
-sources (with live links), changes, notes and subheadings. A block type the writer has
-no ``block_<type>`` method for is refused by name.
+in the template's styles: a table of contents for a long memo (``docx_toc``), section
+headings with bookmarks (the first annex on a new page), paragraphs (a changed judgment
+as a tracked change), notes, the selection line with its internal link, the legend,
+sources (the bibliography; citations are footnotes, ``docx_notes``) and charts; the
+tables are written by ``docx_tables``. A block type without a ``block_<type>`` method is
+refused by name.
 """
 
 from __future__ import annotations
 
-import re
-from copy import deepcopy
-from functools import lru_cache
+from collections import deque
 from pathlib import Path
 
-from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from reports.render.docx_xml import CJK_RE, OoxmlWriter
-from reports.render.style import (
-    BLANK_FILL,
-    SHIFT_MARK,
-    SHIFT_NOTE,
-    STANCE_COLOURS,
-    STANCE_LABELS,
-    UNKNOWN_FILL,
-    country_label,
-)
-from reports.text import is_http_url
+from reports.language import KOREAN
+from reports.render.docx_notes import Footnotes
+from reports.render.docx_tables import TableBlocks, portion
+from reports.render.docx_toc import TocWriter, headings, needs_toc, section_level
+from reports.render.docx_xml import _q
+from reports.text import ends_sentence, is_http_url
 
-NATIVE_RE = re.compile(r"^(.*\S) (\([^()]*[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff][^()]*\))$")
-CELL_MARGINS = 2 * 85 + 40  # the Memo Table style's cell margins and a little slack
-GROUP_FILL = "F2F4F7"
-MATRIX_COLUMNS = 5  # issues per matrix table; more are split over several tables
+LEGEND_SIZE = 15  # half points, when the template has no "Memo Legend" style
+# Charts as SVG (text kept as text) with the PNG as fallback: Word 2016+ draws the SVG,
+# older Word the PNG; LibreOffice's PDF draws the SVG, so a chart's labels are PDF text.
+CHART_SVG = True
 
 
-class BodyWriter(OoxmlWriter):
+class BodyWriter(TableBlocks):
     """Writes the memo body as WordprocessingML, block by block, in the template's styles."""
 
-    def __init__(self, tpl: DocxTemplate, template: Path):
+    def __init__(self, tpl: DocxTemplate, template: Path,
+                 page_numbers: dict[str, int] | None = None):
         super().__init__(tpl, template)
         self.figures = 0
+        self.page_numbers = page_numbers
+        self.anchors: dict[str, str] = {}  # section id -> bookmark name
+        self._sub_anchors: deque[str] = deque()
+        self.author = self.change_date = ""
 
     # -- the sub-document ------------------------------------------------------------
 
     def build(self, context: dict, marker) -> None:
-        """Write the body's paragraphs and tables in place of the ``marker`` paragraph."""
-        # Built in a holder inside the same document, then moved before the marker:
-        # moving a large tree between lxml documents is slow (namespace fix-ups).
-        self.body = etree.SubElement(self.doc.element, qn("w:body"))
+        """Write the body's paragraphs and tables in place of the ``marker`` paragraph.
+
+        Built in place, in time linear in the body: the few elements after the marker
+        (the section properties, any template text after the body) are set aside, the
+        body is appended where the marker was, and they are put back after it. (Moving
+        each new element before the marker one by one degraded quadratically.)
+        """
+        memo = context["memo"]
+        self.native_langs = context.get("native_langs") or {}
+        self.default_lang = memo.get("east_asian_lang") or KOREAN
+        self.author = memo.get("office") or memo.get("author") or "briefing-reports"
+        self.change_date = f"{memo['as_of']}T00:00:00Z"
+        ids = [int(x) for x in self.doc.element.body.xpath(".//w:bookmarkStart/@w:id")
+               if str(x).lstrip("-").isdigit()]
+        self._bookmarks = max([0, *ids])
+        self.notes = Footnotes(self, context.get("sources") or [])
+        parent = marker.getparent()
+        tail = list(marker.itersiblings())
+        for element in tail:
+            parent.remove(element)
+        parent.remove(marker)
+        self.body = parent
         try:
             self._build(context)
-            for child in list(self.body):
-                marker.addprevious(child)
         finally:
-            self.doc.element.remove(self.body)
-        marker.getparent().remove(marker)
+            parent.extend(tail)
+        self.notes.finish()
 
     def _build(self, context: dict) -> None:
         memo = context["memo"]
+        entries, self.anchors, subs = headings(context)
+        self._sub_anchors = deque(subs)
         if memo.get("window"):
             p = self.paragraph("Memo Period")
             self.run(p, "Period covered: ", bold=True)
             self.run(p, memo["window"])
+        if needs_toc(context):
+            TocWriter(self, entries, self.page_numbers).write()
+        annexes = 0
         for section in context["sections"]:
-            level = max(1, min(int(section.get("level", 1)), 3))
-            self.run(self.paragraph(f"Heading {level}"), section["heading"])
+            level = section_level(section)
+            annexes += bool(section.get("annex"))
+            p = self.paragraph(f"Heading {level}",
+                               page_break=bool(section.get("annex")) and annexes == 1)
+            self.run(p, section["heading"])
+            self.bookmark(p, self.anchors[section["id"]])
             for block in section["blocks"]:
                 self.block(block, level)
 
@@ -81,261 +105,102 @@ class BodyWriter(OoxmlWriter):
         else:
             handler(block)
 
-    # -- memo text and cells ------------------------------------------------------------
+    def next_id(self) -> str:
+        """A fresh annotation id (bookmarks and tracked changes share one counter)."""
+        self._bookmarks += 1
+        return str(self._bookmarks)
 
-    def cite(self, parent, row: dict) -> None:
-        if row.get("cite_text"):
-            self.run(parent, " " + row["cite_text"], style="Memo Citation")
-
-    def text_cell(self, tr, width: int, text: str, **run_args):
-        tc = self.cell(tr, width)
-        self.run(self.paragraph("Memo Table Text", tc), text, **run_args)
-        return tc
-
-    def stance_cell(self, tr, width: int, stance: str, shifted: bool = False):
-        fill = _stance_fill(stance)
-        tc = self.cell(tr, width, fill=fill, outline=shifted)
-        p = self.paragraph("Memo Table Text", tc)
-        if stance:
-            label = STANCE_LABELS.get(stance, stance)
-            self.run(p, f"{label} {SHIFT_MARK}" if shifted else label)
-        return tc
-
-    # -- blocks ------------------------------------------------------------------------
+    # -- text blocks -------------------------------------------------------------------
 
     def block_note(self, block: dict) -> None:
         self.run(self.paragraph("Memo Note"), block["text"])
 
-    def block_selection(self, block: dict) -> None:
-        p = self.paragraph("Memo Note")
+    def block_subheading(self, block: dict, level: int) -> None:
+        p = self.paragraph(f"Heading {min(level + 1, 3)}")
         self.run(p, block["text"])
-        if block.get("ref"):
-            self.run(p, f" Full list: {block['ref']['label']}.")
+        if self._sub_anchors:
+            self.bookmark(p, self._sub_anchors.popleft())
 
     def block_legend(self, block: dict) -> None:
-        self.run(self.paragraph("Memo Note"), block["text"])
+        if "Memo Legend" in self.styles:
+            self.run(self.paragraph("Memo Legend"), block["text"])
+        else:
+            self.run(self.paragraph("Memo Note"), block["text"], muted=True, size=LEGEND_SIZE)
 
-    def block_subheading(self, block: dict, level: int) -> None:
-        self.run(self.paragraph(f"Heading {min(level + 1, 3)}"), block["text"])
+    def block_selection(self, block: dict) -> None:
+        """What the memo leaves out; with ``ref``, "Full list: <link to the section>."."""
+        p = self.paragraph("Memo Note")
+        self.run(p, block["text"])
+        ref = block.get("ref")
+        if ref:
+            anchor = self.anchors.get(ref.get("section"))
+            if anchor is None:
+                raise ValueError(f"the selection note refers to section "
+                                 f"{ref.get('section')!r}, which this memo does not have")
+            self.run(p, " Full list: ")
+            self.anchor_link(p, ref.get("label") or ref["section"], anchor)
+            self.run(p, ".")
 
     def block_paragraphs(self, block: dict) -> None:
         for row in block["rows"]:
             p = self.paragraph("Normal")
+            if portion(row):
+                self.run(p, portion(row))
             label = row.get("label") or (row.get("issue") if row.get("issue") not in
                                          (None, "", "Overall") else "")
             if label:
                 self.run(p, f"{label}: ", bold=True)
-            self.run(p, row.get("text", ""))
+            previous = (row.get("previous") or {}).get("text")
+            if previous and previous != row.get("text"):
+                self.tracked_change(p, previous, row.get("text", ""))
+            else:
+                self.run(p, row.get("text", ""))
             self.cite(p, row)
             if row.get("attribution"):
                 self.run(p, f" ({row['attribution']})", muted=True, size=17)
 
-    def block_facts(self, block: dict) -> None:
-        tbl, widths = self.table([("", 3.6), ("", 12.4)], header=False)
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], row["label"], bold=True)
-            self.text_cell(tr, widths[1], str(row["value"]))
-        self.spacer()
-
-    def block_events(self, block: dict) -> None:
-        if block.get("compact"):
-            self._compact_events(block)
-            return
-        tbl, widths = self.table([("Date", 2.1), ("Event", 6.6), ("Actors", 3.3),
-                                  ("Issues", 2.7), ("Sig.", 1.3)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            tc = self.text_cell(tr, widths[0], row.get("date_display", ""))
-            details = [x for x in (row.get("category"), row.get("location")) if x]
-            if details:
-                self.run(self.paragraph("Memo Table Text", tc), ", ".join(details),
-                         muted=True, italic=True)
-            tc = self.cell(tr, widths[1])
-            p = self.paragraph("Memo Table Text", tc)
-            self.run(p, row.get("title", ""), bold=True)
-            self.cite(p, row)
-            if row.get("summary"):
-                self.run(self.paragraph("Memo Table Text", tc), row["summary"])
-            # One name a line, each but the last ending in ";" so the names stay apart.
-            self.text_cell(tr, widths[2], ";\n".join(_fit_name(a, widths[2])
-                                                      for a in row.get("actors") or []))
-            self.text_cell(tr, widths[3], ";\n".join(row.get("issues") or []))
-            sig = row.get("significance")
-            self.text_cell(tr, widths[4], "" if sig is None else str(sig))
-        self.spacer()
-
-    def _stance_index(self, block: dict) -> None:
-        tbl, widths = self.table([(block.get("label_heading", ""), 4.4), ("Stance", 2.4),
-                                  ("Since", 2.2), ("Earlier", 7.0)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], _fit_name(row.get("label", ""), widths[0]))
-            self.stance_cell(tr, widths[1], row.get("stance", ""))
-            self.text_cell(tr, widths[2], row.get("since", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[3]))
-            for i, old in enumerate(row.get("earlier") or []):
-                self.run(p, ("; " if i else ""), muted=True)
-                self.run(p, STANCE_LABELS.get(old["stance"], old["stance"]),
-                         fill=_stance_fill(old["stance"]))
-                self.run(p, f" {old.get('date_display', '')}", muted=True)
-        self.spacer()
-
-    def _compact_events(self, block: dict) -> None:
-        tbl, widths = self.table([("Date", 2.1), ("Event", 9.6), ("Issues", 3.0),
-                                  ("Sig.", 1.3)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], row.get("date_display", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[1]))
-            self.run(p, row.get("title", ""))
-            self.cite(p, row)
-            self.text_cell(tr, widths[2], "; ".join(row.get("issues") or []))
-            self.text_cell(tr, widths[3], str(row.get("significance", "")))
-        self.spacer()
-
-    def block_stances(self, block: dict) -> None:
-        if block.get("compact"):
-            self._stance_index(block)
-            return
-        tbl, widths = self.table([(block.get("label_heading", ""), 3.6), ("Stance", 2.2),
-                                  ("Since", 2.2), ("Position", 8.0)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], _fit_name(row.get("label", ""), widths[0], True),
-                           bold=True)
-            self.stance_cell(tr, widths[1], row.get("stance", ""))
-            self.text_cell(tr, widths[2], row.get("since", ""))
-            tc = self.cell(tr, widths[3])
-            p = self.paragraph("Memo Table Text", tc)
-            self.run(p, row.get("summary", ""))
-            self.cite(p, row)
-            if row.get("quote"):
-                self.run(self.paragraph("Quote", tc), f"\u201c{row['quote']}\u201d")
-            history = row.get("history") or []
-            if history:
-                self.run(self.paragraph("Memo Table Text", tc), "Earlier:", muted=True,
-                         italic=True)
-                for old in history:
-                    p = self.paragraph("Memo Table Text", tc)
-                    self.run(p, STANCE_LABELS.get(old["stance"], old["stance"]),
-                             fill=_stance_fill(old["stance"]))
-                    self.run(p, f" {old.get('date_display', '')}: {old.get('summary', '')}",
-                             muted=True)
-                    self.cite(p, old)
-        self.spacer()
-
-    def block_shifts(self, block: dict) -> None:
-        tbl, widths = self.table([("Actor", 3.4), ("Issue", 2.4), ("Shift", 3.6),
-                                  ("Date", 2.1), ("Why", 4.5)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], _fit_name(row.get("actor", ""), widths[0], True),
-                           bold=True)
-            self.text_cell(tr, widths[1], row.get("issue", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[2]))
-            before, after = row.get("from", ""), row.get("to", "")
-            self.run(p, STANCE_LABELS.get(before, before), fill=_stance_fill(before))
-            self.run(p, " \u2192 ")
-            self.run(p, STANCE_LABELS.get(after, after), fill=_stance_fill(after))
-            self.text_cell(tr, widths[3], row.get("date_display", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[4]))
-            self.run(p, row.get("why", ""))
-            self.cite(p, row)
-        self.spacer()
-
-    def block_matrix(self, block: dict) -> None:
-        """Actors by issues; more than MATRIX_COLUMNS issues are split over several tables."""
-        issues = block["issues"]
-        parts = max(1, -(-len(issues) // MATRIX_COLUMNS))
-        size, rest = divmod(len(issues), parts)
-        start, any_shift = 0, False
-        for part in range(parts):
-            stop = start + size + (1 if part < rest else 0)
-            if parts > 1:
-                self.run(self.paragraph("Memo Note", keep_next=True),
-                         f"Issues {start + 1}\u2013{stop} of {len(issues)}")
-            any_shift |= self._matrix_table(block, start, stop)
-            start = stop
-        if any_shift:
-            self.run(self.paragraph("Memo Note"), SHIFT_NOTE)
-
-    def _matrix_table(self, block: dict, start: int, stop: int) -> bool:
-        issues = block["issues"][start:stop]
-        actor_cm = 3.8
-        each = (16.0 - actor_cm) / max(len(issues), 1)
-        tbl, widths = self.table([("Actor", actor_cm)] + [(i["name"], each) for i in issues])
-        any_shift = False
-        cells: dict[tuple, object] = {}
-        for group in block["groups"]:
-            tr = self.row(tbl)
-            tc = self.cell(tr, sum(widths), fill=GROUP_FILL, span=len(widths))
-            self.run(self.paragraph("Memo Table Text", tc, keep_next=True),
-                     country_label(group["country"]), bold=True)
-            for actor_row in group["rows"]:
-                tr = self.row(tbl)
-                self.text_cell(tr, widths[0], _fit_name(actor_row["actor"], widths[0]))
-                for cell, width in zip(actor_row["cells"][start:stop], widths[1:], strict=True):
-                    stance = cell.get("stance", "")
-                    shifted = bool(cell.get("shifted") and block.get("marks_shifts") and stance)
-                    any_shift |= shifted
-                    made = cells.get((width, stance, shifted))
-                    if made is None:  # each distinct cell is built once, then copied
-                        cells[width, stance, shifted] = self.stance_cell(tr, width, stance,
-                                                                         shifted)
-                    else:
-                        tr.append(deepcopy(made))
-        if not any_shift:
-            self.spacer()
-        return any_shift
-
-    def block_outlook(self, block: dict) -> None:
-        tbl, widths = self.table([("Date", 2.6), ("Expected", 10.8), ("Status", 2.6)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], row.get("date_display", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[1]))
-            self.run(p, row.get("item", ""))
-            self.cite(p, row)
-            if row.get("issues"):
-                self.run(p, f" ({'; '.join(row['issues'])})", muted=True)
-            self.text_cell(tr, widths[2], row.get("status", ""))
-        self.spacer()
-
-    def block_changes(self, block: dict) -> None:
-        if block.get("previous_display"):
-            self.run(self.paragraph("Normal"), "Added, corrected or removed since the "
-                     f"edition of {block['previous_display']}:")
-        tbl, widths = self.table([("Change", 2.4), ("What", 5.6), ("Detail", 8.0)])
-        for row in block["rows"]:
-            tr = self.row(tbl)
-            self.text_cell(tr, widths[0], row.get("change", ""), bold=True)
-            self.text_cell(tr, widths[1], row.get("what", ""))
-            self.text_cell(tr, widths[2], row.get("detail", ""))
-        self.spacer()
+    def tracked_change(self, p, old: str, new: str) -> None:
+        """``old`` deleted and ``new`` inserted, as tracked changes by the desk on the
+        as-of date: Word's Review pane lists them and "Accept all" leaves ``new``."""
+        for tag, text in (("w:del", old), ("w:ins", new)):
+            change = etree.SubElement(p, _q(tag))
+            change.set(_q("w:id"), self.next_id())
+            change.set(_q("w:author"), self.author)
+            change.set(_q("w:date"), self.change_date)
+            self.run(change, text, deleted=tag == "w:del")
 
     def block_sources(self, block: dict) -> None:
+        """The bibliography: [n] Outlet, Title (linked), date. Grade. URL"""
         for row in block["rows"]:
             p = self.paragraph("Memo Source")
-            self.run(p, f"[{row['n']}]")
+            self.run(p, f"{portion(row)}[{row['n']}]")
             self.tab(p)
             if row.get("outlet"):
                 self.run(p, f"{row['outlet']}, ")
             url = row.get("url") or ""
-            title = row.get("title") or url
+            title = row.get("title") or url or f"Source {row['n']}"
             if is_http_url(url):
                 self.hyperlink(p, title, url)
             else:
                 self.run(p, title)
+            said = title
             if row.get("published_display"):
-                self.run(p, f", {row['published_display']}")
-            self.run(p, ".")
+                said = f", {row['published_display']}"
+                self.run(p, said)
+            if not ends_sentence(said):
+                self.run(p, ".")
+            grade = row.get("grade_text") or (f"Grade {row['grade']}" if row.get("grade")
+                                              else "")
+            if grade:
+                grade = grade if grade.lower().startswith("grade") else f"Grade {grade}"
+                self.run(p, " " + grade + ("" if ends_sentence(grade) else "."))
             if is_http_url(url) and title != url:
                 self.run(p, " ")
                 self.hyperlink(p, url, url)
 
     def block_chart(self, block: dict) -> None:
-        """The chart as a picture with alt text, and its caption, in a borderless frame.
+        """The chart as a picture (SVG with a PNG fallback) with alt text, and its caption,
+        in a borderless frame.
 
         The frame (a one-cell table whose row may not split) keeps a heading with the
         picture: LibreOffice ignores "keep with next" before a picture that does not fit.
@@ -343,44 +208,13 @@ class BodyWriter(OoxmlWriter):
         from reports.render.charts import render_chart
 
         png = render_chart(block, "png")
+        svg = render_chart(block, "svg") if CHART_SVG else None
         alt = block.get("alt", "")
         self.figures += 1
         width, height = self.picture_size(png)
         tc = self.frame()
         p = self.paragraph("Normal", tc, keep_next=True, align="center")
-        self.picture(p, png, width, height, f"Figure {self.figures}", alt)
+        self.picture(p, png, width, height, f"Figure {self.figures}", alt, svg=svg)
         self.run(self.paragraph("Caption", tc), f"Figure {self.figures}. {alt}")
         self.spacer(after=0)
 
-
-@lru_cache(maxsize=4096)  # the matrix asks for each actor once per table part
-def _fit_name(name: str, width: int, bold: bool = False, size: float = 8.5) -> str:
-    """Break "Name (native name)" before the parenthesis unless it surely fits the line.
-
-    LibreOffice may break a line where Latin text meets Hangul or Kanji, which would
-    leave "Moon Jae-in (" on one line and "문재인)" on the next. A rough greedy wrap of
-    the Latin part, with narrow and with wide letters, finds where the native name would
-    start; unless both say it fits there, it starts a line of its own.
-    """
-    match = NATIVE_RE.match(name)
-    if not match:
-        return name
-    full = size * 20  # twips: CJK characters are one em wide, Latin ones about 0.55 em
-    room = width - CELL_MARGINS
-    for em in ((0.56, 0.68) if bold else (0.5, 0.62)):
-        def length(text: str, latin: float = em * full) -> float:
-            return sum(full if CJK_RE.match(ch) else latin for ch in text)
-
-        line = 0.0
-        for word in match.group(1).split(" "):
-            step = length((" " if line else "") + word)
-            line = line + step if line + step <= room or not line else length(word)
-        if line + length(" " + match.group(2)) > room:
-            return f"{match.group(1)}\n{match.group(2)}"
-    return name
-
-
-def _stance_fill(stance: str) -> str | None:
-    if not stance:
-        return None if BLANK_FILL.upper() in ("#FFFFFF", "#FFF") else BLANK_FILL.lstrip("#")
-    return STANCE_COLOURS.get(stance, UNKNOWN_FILL).lstrip("#")

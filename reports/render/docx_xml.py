@@ -2,28 +2,31 @@
 
 :class:`OoxmlWriter` writes into ``self.body`` in the template's styles (by the names
 staff see in Word); the block writers of ``reports.render.docx_blocks`` build on it.
-Text is set as run text through lxml, so it is escaped by construction; East Asian
-runs name the template's East Asian font. Tables have fixed column widths, a header row
-repeated on each page (``w:tblHeader``) and rows that never split (``w:cantSplit``);
-cells and runs may be shaded. Pictures are inline, with a name and alt text on their
-``wp:docPr``, and numbered in document order by :func:`number_pictures`.
+Text is set as run text through lxml, so it is escaped by construction. Each string is
+split by :func:`reports.language.runs` (the one place that decides a run's language):
+East Asian runs carry ``w:lang w:eastAsia`` ("ja-JP", "ko-KR") and take that language's
+font from the template's character style ("Memo Japanese", "Memo Korean"; see
+``reports.render.style``), as their run style when the run has no other, else as a
+direct ``w:rFonts w:eastAsia``. Latin runs carry no font: they inherit the template's.
+Tables have fixed column widths, a header row repeated on each page (``w:tblHeader``)
+and rows that never split (``w:cantSplit``); cells and runs may be shaded. Links are
+external (a relationship of the part they are in) or internal (``w:anchor``, to a
+bookmark). Pictures are in ``docx_pictures``.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import Emu
 from docxtpl import DocxTemplate
 from lxml import etree
 
 from reports.errors import TemplateError
-from reports.render.style import FONT_EAST_ASIAN, MUTED_TEXT
+from reports.language import KOREAN, runs, word_tag
+from reports.render.style import MUTED_TEXT, WORD_EAST_ASIAN_FONTS, WORD_LANGUAGE_STYLES
 
 # Styles the body uses, by the name staff see in Word. All are made by make_templates.py.
 PARAGRAPH_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Caption", "Quote",
@@ -33,8 +36,6 @@ CHARACTER_STYLES = ("Memo Citation", "Hyperlink")
 TABLE_STYLES = ("Memo Table",)
 REQUIRED_STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 
-CJK_RE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
-                    "\ufe30-\ufe4f\uff00-\uffef]")
 _q = lru_cache(maxsize=None)(qn)  # qn() splits the name on every call; the body calls it a lot
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MUTED = MUTED_TEXT.lstrip("#")
@@ -50,14 +51,17 @@ class OoxmlWriter:
         self.doc = tpl.get_docx()
         self.part = self.doc.part
         self.styles = self._style_ids()
-        self.east_asian = self._east_asian_font()
+        self.lang_styles, self.lang_fonts = self._language_fonts()
         section = self.doc.sections[-1]
         self.text_width = int(section.page_width - section.left_margin - section.right_margin)
         self.text_height = int(section.page_height - section.top_margin
                                - section.bottom_margin)
         self.body = None  # the element written into; set by the caller before writing
-        self._link_ids: dict[str, str] = {}  # url -> rId: relate_to() is O(rels) per call
-        self._free_rid = 1
+        self.native_langs: dict[str, str] = {}  # native name -> language (the context's)
+        self.default_lang = KOREAN  # Han-only text of no known name (memo.east_asian_lang)
+        self._link_ids: dict[str, dict[str, str]] = {}  # part -> url -> rId
+        self._free_rid: dict[str, int] = {}
+        self._bookmarks = 0
 
     def _style_ids(self) -> dict[str, str]:
         ids = {style.name: style.style_id for style in self.doc.styles}
@@ -70,40 +74,61 @@ class OoxmlWriter:
                 "a fresh template to copy them from")
         return ids
 
-    def _east_asian_font(self) -> str:
-        """The template's East Asian font (Normal style, else document defaults)."""
-        styles = self.doc.styles.element
-        for path in ('w:style[@w:styleId="Normal"]/w:rPr/w:rFonts',
-                     "w:docDefaults/w:rPrDefault/w:rPr/w:rFonts"):
-            found = styles.xpath(path)
-            if found and found[0].get(_q("w:eastAsia")):
-                return found[0].get(_q("w:eastAsia"))
-        return FONT_EAST_ASIAN
+    def _language_fonts(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Per East Asian language: the template's character style id (if it has one)
+        and the East Asian font it names (else the default of ``style.py``)."""
+        styles, fonts = {}, dict(WORD_EAST_ASIAN_FONTS)
+        for lang, name in WORD_LANGUAGE_STYLES.items():
+            style_id = self.styles.get(name)
+            if style_id is None:
+                continue
+            styles[lang] = style_id
+            found = self.doc.styles.element.xpath(
+                f'w:style[@w:styleId="{style_id}"]/w:rPr/w:rFonts/@w:eastAsia')
+            if found:
+                fonts[lang] = str(found[0])
+        return styles, fonts
 
     # -- paragraphs and runs -----------------------------------------------------------
 
     def paragraph(self, style: str, parent=None, keep_next: bool = False,
-                  align: str | None = None):
+                  align: str | None = None, page_break: bool = False):
         p = etree.SubElement(self.body if parent is None else parent, _q("w:p"))
         ppr = etree.SubElement(p, _q("w:pPr"))
         etree.SubElement(ppr, _q("w:pStyle")).set(_q("w:val"), self.styles[style])
         if keep_next:
             etree.SubElement(ppr, _q("w:keepNext"))
+        if page_break:
+            etree.SubElement(ppr, _q("w:pageBreakBefore"))
         if align:
             etree.SubElement(ppr, _q("w:jc")).set(_q("w:val"), align)
         return p
 
     def run(self, parent, text: str, *, style: str | None = None, bold: bool = False,
             italic: bool = False, muted: bool = False, size: int | None = None,
-            fill: str | None = None):
-        """A run of literal text (escaped by lxml); line breaks become w:br."""
-        r = etree.SubElement(parent, _q("w:r"))
+            fill: str | None = None, deleted: bool = False):
+        """Literal text (escaped by lxml) as one run per language; line breaks become
+        w:br; ``deleted`` text (inside a ``w:del``) is ``w:delText``. Returns the last
+        run."""
+        r = None
+        for piece, lang in runs(text, self.native_langs, self.default_lang) or [("", None)]:
+            r = etree.SubElement(parent, _q("w:r"))
+            self._rpr(r, lang, style, bold, italic, muted, size, fill)
+            self._text(r, piece, "w:delText" if deleted else "w:t")
+        return r
+
+    def _rpr(self, r, lang, style, bold, italic, muted, size, fill) -> None:
+        """Run properties, in the schema's order."""
+        if not (lang or style or bold or italic or muted or size or fill):
+            return
         rpr = etree.SubElement(r, _q("w:rPr"))
-        if style:
-            etree.SubElement(rpr, _q("w:rStyle")).set(_q("w:val"), self.styles[style])
-        fonts = etree.SubElement(rpr, _q("w:rFonts"))
-        fonts.set(_q("w:eastAsia"), self.east_asian)
-        if CJK_RE.search(text):
+        style_id = self.styles[style] if style else self.lang_styles.get(lang or "")
+        if style_id:
+            etree.SubElement(rpr, _q("w:rStyle")).set(_q("w:val"), style_id)
+        if lang:
+            fonts = etree.SubElement(rpr, _q("w:rFonts"))
+            if style or lang not in self.lang_styles:
+                fonts.set(_q("w:eastAsia"), self.lang_fonts.get(lang, ""))
             fonts.set(_q("w:hint"), "eastAsia")
         if bold:
             etree.SubElement(rpr, _q("w:b"))
@@ -121,39 +146,97 @@ class OoxmlWriter:
             shd.set(_q("w:val"), "clear")
             shd.set(_q("w:color"), "auto")
             shd.set(_q("w:fill"), fill)
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if lang and word_tag(lang):
+            etree.SubElement(rpr, _q("w:lang")).set(_q("w:eastAsia"), word_tag(lang))
+
+    @staticmethod
+    def _text(r, text: str, tag: str = "w:t") -> None:
+        """Run text; line breaks become w:br. ``xml:space="preserve"`` only where spaces
+        would otherwise be lost (at an end, or doubled), as Word writes it."""
+        lines = (text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+                 if "\n" in text or "\r" in text else (text,))
         for i, line in enumerate(lines):
             if i:
                 etree.SubElement(r, _q("w:br"))
             if line or len(lines) == 1:
-                t = etree.SubElement(r, _q("w:t"))
-                t.set(XML_SPACE, "preserve")
+                t = etree.SubElement(r, _q(tag))
+                if line[:1].isspace() or line[-1:].isspace() or "  " in line:
+                    t.set(XML_SPACE, "preserve")
                 try:
                     t.text = line
                 except ValueError as exc:
                     raise ValueError(f"the text {line[:80]!r} holds a character Word cannot "
                                      "store (a control character); replace it in the "
                                      "workbook") from exc
-        return r
 
     def tab(self, parent) -> None:
         etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:tab"))
 
-    def hyperlink(self, parent, text: str, url: str) -> None:
-        rid = self._link_ids.get(url)
+    @staticmethod
+    def field_start(parent, instruction: str) -> None:
+        """A complex field's begin, instruction and separate; its cached result and
+        :meth:`field_end` follow."""
+        etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:fldChar")).set(
+            _q("w:fldCharType"), "begin")
+        text = etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:instrText"))
+        text.set(XML_SPACE, "preserve")
+        text.text = instruction
+        etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:fldChar")).set(
+            _q("w:fldCharType"), "separate")
+
+    @staticmethod
+    def field_end(parent) -> None:
+        etree.SubElement(etree.SubElement(parent, _q("w:r")), _q("w:fldChar")).set(
+            _q("w:fldCharType"), "end")
+
+    # -- links and bookmarks -------------------------------------------------------------
+
+    def link_id(self, url: str, part=None) -> str:
+        """The relationship id of an external link from ``part`` (the document's by
+        default; a footnote's links belong to the footnotes part)."""
+        part = part if part is not None else self.part
+        ids = self._link_ids.setdefault(part.partname, {})
+        rid = ids.get(url)
         if rid is None:
             # the smallest free rId, as relate_to() picks it, without relate_to()'s scan of
             # every relationship for a match (quadratic in the number of links)
-            rels = self.part.rels
-            while f"rId{self._free_rid}" in rels:
-                self._free_rid += 1
-            rid = f"rId{self._free_rid}"
+            rels, free = part.rels, self._free_rid.get(part.partname, 1)
+            while f"rId{free}" in rels:
+                free += 1
+            rid = f"rId{free}"
             rels.add_relationship(RT.HYPERLINK, url, rid, is_external=True)
-            self._link_ids[url] = rid
+            ids[url], self._free_rid[part.partname] = rid, free
+        return rid
+
+    def hyperlink(self, parent, text: str, url: str, part=None) -> None:
         link = etree.SubElement(parent, _q("w:hyperlink"))
-        link.set(_q("r:id"), rid)
+        link.set(_q("r:id"), self.link_id(url, part))
         link.set(_q("w:history"), "1")
         self.run(link, text, style="Hyperlink")
+
+    def anchor_link(self, parent, text: str, bookmark: str):
+        """An internal link to a bookmark of this document."""
+        link = etree.SubElement(parent, _q("w:hyperlink"))
+        link.set(_q("w:anchor"), bookmark)
+        link.set(_q("w:history"), "1")
+        self.run(link, text, style="Hyperlink")
+        return link
+
+    def bookmark(self, p, name: str, first=None) -> None:
+        """Bookmark ``name`` around the content of paragraph ``p`` (from its child
+        ``first`` on, when given)."""
+        self._bookmarks += 1
+        start = etree.Element(_q("w:bookmarkStart"))
+        start.set(_q("w:id"), str(self._bookmarks))
+        start.set(_q("w:name"), name)
+        ppr = p.find(_q("w:pPr"))
+        if first is not None:
+            first.addprevious(start)
+        elif ppr is not None:
+            ppr.addnext(start)
+        else:
+            p.insert(0, start)
+        etree.SubElement(p, _q("w:bookmarkEnd")).set(_q("w:id"), str(self._bookmarks))
 
     # -- tables ------------------------------------------------------------------------
 
@@ -222,52 +305,3 @@ class OoxmlWriter:
         spacing = etree.SubElement(p.find(_q("w:pPr")), _q("w:spacing"))
         spacing.set(_q("w:after"), str(after))
 
-    # -- pictures ----------------------------------------------------------------------
-
-    def frame(self):
-        """A borderless one-cell table as wide as the text column; returns its cell."""
-        tbl = etree.SubElement(self.body, _q("w:tbl"))
-        tblpr = etree.SubElement(tbl, _q("w:tblPr"))
-        tblw = etree.SubElement(tblpr, _q("w:tblW"))
-        tblw.set(_q("w:w"), str(self.text_width // 635))
-        tblw.set(_q("w:type"), "dxa")
-        etree.SubElement(tblpr, _q("w:tblLayout")).set(_q("w:type"), "fixed")
-        margins = etree.SubElement(tblpr, _q("w:tblCellMar"))
-        for side in ("left", "right"):
-            edge = etree.SubElement(margins, _q(f"w:{side}"))
-            edge.set(_q("w:w"), "0")
-            edge.set(_q("w:type"), "dxa")
-        etree.SubElement(tblpr, _q("w:tblLook")).set(_q("w:val"), "0000")
-        grid = etree.SubElement(tbl, _q("w:tblGrid"))
-        etree.SubElement(grid, _q("w:gridCol")).set(_q("w:w"), str(self.text_width // 635))
-        return self.cell(self.row(tbl), self.text_width // 635)
-
-    def picture(self, p, png: bytes, width: int, height: int, name: str, alt: str) -> None:
-        """The PNG as an inline picture in paragraph ``p``, ``name`` and ``alt`` text on
-        its ``wp:docPr`` (the id is set later, by :func:`number_pictures`)."""
-        drawing = etree.SubElement(etree.SubElement(p, _q("w:r")), _q("w:drawing"))
-        inline = self.part.new_pic_inline(BytesIO(png), Emu(width), Emu(height))
-        doc_pr = inline.find(_q("wp:docPr"))
-        doc_pr.set("name", name)
-        doc_pr.set("descr", alt)
-        doc_pr.set("title", alt)
-        drawing.append(inline)
-
-    def picture_size(self, png: bytes) -> tuple[int, int]:
-        """EMU size fitting the text column, at most 72% of the text height."""
-        from docx.image.image import Image
-
-        image = Image.from_blob(png)
-        px_w, px_h = max(image.px_width, 1), max(image.px_height, 1)
-        width = self.text_width
-        height = width * px_h // px_w
-        limit = int(self.text_height * 0.72)
-        if height > limit:
-            width, height = width * limit // height, limit
-        return width, height
-
-
-def number_pictures(tpl: DocxTemplate) -> None:
-    """Unique drawing ids (wp:docPr/@id), numbered in document order."""
-    for number, doc_pr in enumerate(tpl.docx.element.body.iter(qn("wp:docPr")), start=1):
-        doc_pr.set("id", str(number))

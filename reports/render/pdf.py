@@ -7,12 +7,21 @@ written into a private temporary folder next to the destination and then
 moved into place with :func:`os.replace`, so a reader never sees a half
 written file.
 
+Memos are exported (:data:`PDF_EXPORT`) as tagged PDF (headings, tables and lists in
+the structure tree, pictures with their alt text) conforming to PDF/A-2b (fonts
+embedded, XMP metadata), with the document's title (the .docx core title: the memo's
+edition label) and language, lossless pictures, and every Word bookmark as a named
+destination. :func:`render_pdf` builds a memo's .docx and PDF together: a memo with a
+table of contents is laid out once, the page of every heading read from the PDF's
+named destinations (pypdf), and the .docx and PDF made again with those page numbers.
+
 Needs the Debian package ``libreoffice-writer-nogui`` (``libreoffice-calc-nogui``
 as well for spreadsheets).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -23,6 +32,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from reports.errors import PdfConversionError
 
@@ -32,12 +42,28 @@ __all__ = [
     "docx_to_pdf",
     "find_soffice",
     "libreoffice_convert",
+    "render_pdf",
+    "bookmark_pages",
 ]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 120.0
 DOCX_INFILTER = "MS Word 2007 XML"
+# writer_pdf_Export options (LibreOffice 7.4+ reads them as JSON): PDF/A-2b, tagged.
+PDF_OPTIONS: dict[str, tuple[str, Any]] = {
+    "SelectPdfVersion": ("long", 2),              # PDF/A-2b
+    "UseTaggedPDF": ("boolean", True),            # structure tree: H1.., Table, Figure /Alt
+    "ExportBookmarks": ("boolean", True),         # the outline, from the headings
+    "ExportBookmarksToPDFDestination": ("boolean", True),  # Word bookmarks: named dests
+    "ExportNotes": ("boolean", False),
+    "UseLosslessCompression": ("boolean", True),  # charts stay crisp (no JPEG)
+    "ReduceImageResolution": ("boolean", False),
+    "DisplayPDFDocumentTitle": ("boolean", True),
+}
+PDF_EXPORT = "pdf:writer_pdf_Export:" + json.dumps(
+    {k: {"type": t, "value": str(v).lower() if isinstance(v, bool) else str(v)}
+     for k, (t, v) in PDF_OPTIONS.items()}, separators=(",", ":"))
 INSTALL_HINT = (
     "install LibreOffice (Debian: apt-get install --no-install-recommends "
     "libreoffice-writer-nogui libreoffice-calc-nogui)"
@@ -227,6 +253,22 @@ def _check_docx(docx_path: Path) -> None:
         )
 
 
+def _svg_first_copy(src: Path, work: Path) -> Path:
+    """``src``, or a copy in ``work/src/`` whose pictures show their SVG (see
+    ``docx_pictures.svg_first``), which LibreOffice converts with text kept as text."""
+    from reports.render.docx_pictures import svg_first
+
+    data = src.read_bytes()
+    changed = svg_first(data)
+    if changed is data:
+        return src
+    folder = work / "src"
+    folder.mkdir()
+    copy = folder / src.name
+    copy.write_bytes(changed)
+    return copy
+
+
 def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:
     """Convert a Word .docx to PDF at ``pdf_path`` with headless LibreOffice.
 
@@ -239,7 +281,9 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: float = DEFAULT_TIMEOU
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{pdf_path.stem}-", dir=pdf_path.parent))
     try:
-        produced = _run_soffice(src, "pdf", work, timeout, DOCX_INFILTER)
+        src = _svg_first_copy(src, work)
+        produced = _run_soffice(src, PDF_EXPORT, work, timeout, DOCX_INFILTER)
+        produced = [p for p in produced if p != src]
         pdfs = [p for p in produced if p.suffix.lower() == ".pdf"]
         if len(pdfs) != 1 or pdfs[0].stat().st_size == 0:
             raise PdfConversionError(
@@ -251,3 +295,61 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: float = DEFAULT_TIMEOU
         shutil.rmtree(work, ignore_errors=True)
     log.info("wrote %s", pdf_path)
     return pdf_path
+
+
+# --------------------------------------------------------------------------- memos
+
+
+def bookmark_pages(pdf_path: Path, names: list[str]) -> dict[str, int]:
+    """The page (1-based) of each Word bookmark in ``names``, from the PDF's named
+    destinations (LibreOffice writes "_" in a destination's name as "5F")."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(pdf_path))
+        dests = {str(k).lstrip("/"): v for k, v in reader.named_destinations.items()}
+        pages = {}
+        for name in names:
+            dest = dests.get(name.replace("_", "5F"), dests.get(name))
+            if dest is not None:
+                pages[name] = reader.get_destination_page_number(dest) + 1
+    except (PdfReadError, OSError, ValueError, KeyError) as exc:
+        raise PdfConversionError(
+            f"cannot read the page numbers of {pdf_path} that LibreOffice wrote: {exc}; "
+            "check that LibreOffice works, then build the memo again") from exc
+    return pages
+
+
+def render_pdf(context: dict, template: Path, pdf_path: Path,
+               timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """Write the memo's PDF at ``pdf_path``; return the .docx it was made from.
+
+    A memo with a table of contents is laid out twice: once to learn the page of each
+    heading, then with those page numbers in its contents (in the returned .docx too).
+    Any failure is a :class:`PdfConversionError` naming the memo and the file.
+    """
+    from reports.render.docx import render_docx
+    from reports.render.docx_toc import needs_toc, toc_anchors
+
+    memo_id = context["memo"].get("id", "")
+    pdf_path = Path(pdf_path)
+    paged = needs_toc(context)
+    docx = render_docx(context, template, {} if paged else None)
+    with tempfile.TemporaryDirectory(prefix="memo-pdf-") as tmp:
+        source = Path(tmp) / f"{pdf_path.stem}.docx"
+        try:
+            source.write_bytes(docx)
+            docx_to_pdf(source, pdf_path, timeout)
+            if paged:
+                pages = bookmark_pages(pdf_path, toc_anchors(context))
+                docx = render_docx(context, template, pages)
+                source.write_bytes(docx)
+                docx_to_pdf(source, pdf_path, timeout)
+        except PdfConversionError as exc:
+            raise PdfConversionError(f"memo {memo_id}: {pdf_path}: {exc}") from exc
+        except OSError as exc:
+            raise PdfConversionError(
+                f"memo {memo_id}: cannot write {pdf_path} ({exc}); check the output folder "
+                "and free disk space") from exc
+    return docx

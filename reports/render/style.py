@@ -24,7 +24,17 @@ Fonts
     Kana and Kanji). Korean names are the majority in this project, hence the KR
     variant; ``FONT_EAST_ASIAN_FALLBACKS`` are tried if it is missing. In Word use
     ``FONT_LATIN`` for ``w:ascii``/``w:hAnsi`` and ``FONT_EAST_ASIAN`` for ``w:eastAsia``;
-    in CSS use ``CSS_FONT_STACK``.
+    in CSS use ``CSS_FONT_STACK``. (Charts only: Word documents use the fonts below.)
+
+Word fonts
+    The Word template (``scripts/make_templates.py``) names fonts a Windows Word user
+    has: ``WORD_FONT_LATIN`` (Calibri; LibreOffice renders it with the metric-compatible
+    Carlito, Debian ``fonts-crosextra-carlito``) and, per East Asian language,
+    ``WORD_EAST_ASIAN_FONTS`` (Yu Gothic for Japanese, Malgun Gothic for Korean,
+    Microsoft YaHei for Chinese). They go into the template's document defaults and its
+    character styles ``WORD_LANGUAGE_STYLES`` ("Memo Japanese" ...), which staff may
+    restyle in Word; the renderer takes each language's font from those styles and uses
+    this mapping only for a template that lacks them.
 """
 
 from __future__ import annotations
@@ -65,6 +75,10 @@ FONT_EAST_ASIAN = "Noto Sans CJK KR"
 FONT_EAST_ASIAN_FALLBACKS = ("Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK TC")
 CSS_FONT_STACK = ('"DejaVu Sans", "Noto Sans", "Noto Sans CJK KR", "Noto Sans CJK JP", '
                   '"Malgun Gothic", "Yu Gothic", sans-serif')
+
+WORD_FONT_LATIN = "Calibri"
+WORD_EAST_ASIAN_FONTS = {"ja": "Yu Gothic", "ko": "Malgun Gothic", "zh": "Microsoft YaHei"}
+WORD_LANGUAGE_STYLES = {"ja": "Memo Japanese", "ko": "Memo Korean", "zh": "Memo Chinese"}
 
 COUNTRY_NAMES = {
     "KOR": "South Korea", "JPN": "Japan", "USA": "United States", "PRK": "North Korea",

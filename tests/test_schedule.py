@@ -22,10 +22,12 @@ from fixtures_mail import (
     write_config,
 )
 
-from reports.config import MemoConfig, Schedule, load_config
+from reports.config import MemoConfig, load_config
 from reports.errors import EXIT_OK, EXIT_WORKBOOK
-from reports.ledger import Ledger, run_lock
+from reports.ledger import Ledger
+from reports.ledger_store import run_lock
 from reports.scheduler import latest_fire_time, run_due
+from reports.settings import Schedule
 
 ADDRESSES = sorted(e for _, e in RECIPIENTS)
 
@@ -36,8 +38,8 @@ def at(text: str) -> datetime:
 
 def builds(cfg) -> list[dict]:
     with Ledger.open(cfg.ledger_path) as ledger:
-        rows = ledger._builds("SELECT * FROM builds ORDER BY id")
-    return [asdict(b) for b in rows]
+        rows = reversed(ledger.builds())
+    return [asdict(b) | {"as_of": b.as_of.isoformat()} for b in rows]
 
 
 def deliveries(cfg) -> list[dict]:
@@ -99,8 +101,8 @@ def test_memos_without_schedule_are_not_run(tmp_path, smtp_server):
 def test_a_run_finding_the_lock_held_does_nothing(tmp_path, smtp_server, caplog):
     caplog.set_level(logging.INFO)
     cfg = load_config(write_config(tmp_path, port=smtp_server.port))
-    lock = run_lock(cfg.ledger_path)
-    with lock:
+    with run_lock(cfg.ledger_path) as held:
+        assert held
         assert run_due(cfg, at("2019-11-25T07:05+09:00")) == EXIT_OK
     assert "another run is in progress" in caplog.text
     assert smtp_server.received == []

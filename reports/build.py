@@ -117,14 +117,15 @@ def check_memos(loaded: Loaded, memos: list[MemoConfig]) -> list[str]:
 
 
 def memo_spec(config: Config, memo: MemoConfig, as_of: date,
-              since_last_issue: dict | None = None) -> MemoSpec:
+              since_last_edition: dict | None = None) -> MemoSpec:
     desk = config.desk
     return MemoSpec(
         memo_id=memo.id, kind=memo.kind, title=memo.title, as_of=as_of, issue=memo.issue,
         actor=memo.actor, window_days=memo.window_days, outlook_days=memo.outlook_days,
         significance_floor=memo.significance_floor, office=desk.office, author=desk.author,
         marking=desk.marking, to=desk.to, sender=desk.sender or desk.office, lang=desk.lang,
-        since_last_issue=since_last_issue)
+        since_last_edition=since_last_edition, budget=memo.budget,
+        east_asian_lang=desk.east_asian_lang)
 
 
 def render(context: dict, formats: list[str], templates: Path) -> dict[str, bytes]:
@@ -156,7 +157,7 @@ def _pdf(docx: bytes, stem: str) -> bytes:
 
 def build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
                formats: list[str] | None = None, out_dir: Path | None = None,
-               since_last_issue: dict | None = None) -> Built:
+               since_last_edition: dict | None = None) -> Built:
     """Build one memo: context once, each format rendered, its files written together.
 
     Any failure is a :class:`MemoFailed` whose message names the memo (a
@@ -165,7 +166,7 @@ def build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
     iso = as_of.isoformat()
     try:
         return _build_memo(loaded, config, memo, as_of, formats or memo.formats,
-                           out_dir or config.output, since_last_issue)
+                           out_dir or config.output, since_last_edition)
     except ReportsError as exc:
         log.debug("%s as of %s failed", memo.id, iso, exc_info=True)
         raise _failed(MemoFailed, memo.id, f"{memo.id} as of {iso}: {exc}") from exc
@@ -183,11 +184,11 @@ def _failed(cls: type[MemoFailed], memo_id: str, message: str) -> MemoFailed:
 
 
 def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
-                formats: list[str], out_dir: Path, since_last_issue: dict | None) -> Built:
+                formats: list[str], out_dir: Path, since_last_edition: dict | None) -> Built:
     from reports.manifest import mail_info
     from reports.memos import build_context
 
-    spec = memo_spec(config, memo, as_of, since_last_issue)
+    spec = memo_spec(config, memo, as_of, since_last_edition)
     context = build_context(loaded.model, spec)
     rendered = render(context, formats, config.templates)
     iso = as_of.isoformat()

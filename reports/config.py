@@ -18,12 +18,10 @@ from typing import Any, Literal
 
 from reports import tradecraft
 from reports.errors import ConfigError
-from reports.kinds import DEFAULT_TITLES, FORMATS, MEMO_KINDS
+from reports.kinds import DEFAULT_BUDGETS, DEFAULT_TITLES, FORMATS, MEMO_KINDS, Budget
 from reports.settings import (
     BUDGET_KEYS,
-    DEFAULT_BUDGETS,
     DEFAULT_WORKBOOK,
-    Budget,
     BudgetSettings,
     DeliverySettings,
     Desk,
@@ -286,10 +284,6 @@ def adhoc_memo(kind: str, issue: str | None, actor: str | None,
         memo.marking = config.markings.default
         memo.min_grade = config.desk.min_grade.upper()
     return memo
-
-
-__all__ = ["Config", "MemoConfig", "Recipient", "Schedule", "Desk", "Smtp", "DeliverySettings",
-           "Budget", "DEFAULT_BUDGETS", "load_config", "adhoc_memo", "toml_fields"]
 
 
 def config_keys() -> list[tuple[str, str, str]]:

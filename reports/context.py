@@ -1,19 +1,40 @@
 """One memo context, built once per memo and handed to every renderer.
 
-A context is plain JSON-able data: the memo block (who, when, what), an ordered list of
-sections, each holding typed blocks (``paragraphs``, ``events``, ``stances``, ``shifts``,
-``matrix``, ``outlook``, ``facts``, ``chart``, ``note``), and the numbered sources the
-memo cites. The Word and HTML renderers draw the same blocks, so both formats hold the
-same facts; golden tests compare this structure.
+A context is plain JSON-able data::
+
+    {"memo": {...}, "sections": [...], "sources": [...], "native_langs": {...}}
+
+- ``memo``: the memo block (who, when, what; see ``reports.memos``).
+- ``sections``: in reading order, the body first, then the annexes (``annex: true``);
+  each ``{"id", "heading", "level", "blocks", "annex", "collapsed"}``.
+- blocks, by ``type``: ``paragraphs``, ``subheading``, ``note``, ``facts``, ``events``
+  (``compact`` for one-line rows), ``stances``, ``shifts``, ``matrix``, ``outlook``,
+  ``changes``, ``chart``, ``sources``, ``selection`` (what the body left out, with an
+  optional ``ref`` to the annex holding the rest) and ``legend``.
+- cited rows carry ``cites`` (source numbers) and ``cite_text``; ``sources`` lists the
+  cited sources, numbered in order of first citation.
+- ``native_langs``: each native name the memo may print -> its language
+  (``reports.language``), so both renderers tag Kanji names as Japanese or Korean alike.
+
+The Word and HTML renderers draw the same blocks, so both formats hold the same facts;
+golden tests compare this structure. :class:`Builder` makes the blocks; ``reports.memos``
+decides what each memo kind holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import cached_property
 
-from reports.model import Event, Model, Position
+from reports.kinds import Budget
+from reports.language import lang_of
+from reports.model import Event, Model, Position, Shift
+from reports.selection import Chosen, choose
 from reports.text import long_date, short_date
+
+ANNEX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 @dataclass
@@ -35,7 +56,9 @@ class MemoSpec:
     to: str = ""
     sender: str = ""
     lang: str = "en"
-    since_last_issue: dict | None = None  # filled by the scheduler (issue history)
+    since_last_edition: dict | None = None  # what changed since the previous edition
+    budget: Budget = field(default_factory=Budget)
+    east_asian_lang: str = "ko"  # Han-only text of no known country
 
 
 class Citations:
@@ -65,13 +88,26 @@ class Citations:
 
 
 @dataclass
+class Annex:
+    key: str
+    title: str
+    make: Callable[[], list[dict]]
+    label: str
+
+
+@dataclass
 class Builder:
     model: Model
     spec: MemoSpec
     cites: Citations = field(init=False)
+    annexes: list[Annex] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.cites = Citations(self.model, self.spec.as_of)
+
+    @property
+    def budget(self) -> Budget:
+        return self.spec.budget
 
     # -- names --------------------------------------------------------------------------
 
@@ -85,42 +121,125 @@ class Builder:
         issue = self.model.issues.get(issue_id) if issue_id else None
         return issue.name if issue else (issue_id or "Overall")
 
-    def _cite(self, source_ids: tuple[str, ...]) -> dict:
+    def native_langs(self) -> dict[str, str]:
+        """Every actor's native name -> its language (script, else the actor's country)."""
+        found = {}
+        for actor in self.model.actors.values():
+            if actor.native_name:
+                lang = lang_of(actor.native_name, actor.country, self.spec.east_asian_lang)
+                if lang:
+                    found[actor.native_name] = lang
+        return dict(sorted(found.items()))
+
+    def cite_fields(self, source_ids: tuple[str, ...]) -> dict:
         numbers = self.cites.cite(source_ids)
         return {"cites": numbers, "cite_text": "".join(f"[{n}]" for n in numbers)}
 
+    # -- annexes and selection lines ---------------------------------------------------
+
+    def annex(self, key: str, title: str, make: Callable[[], list[dict]]) -> dict:
+        """Register an annex (built after the body, so sources number in reading order)."""
+        label = f"Annex {ANNEX_LETTERS[len(self.annexes)]}"
+        self.annexes.append(Annex(f"annex-{key}", title, make, label))
+        return {"section": f"annex-{key}", "label": label}
+
+    def annex_sections(self) -> list[dict]:
+        return [section(a.key, f"{a.label}: {a.title}", *a.make(), annex=True, collapsed=True)
+                for a in self.annexes]
+
+    def selection(self, text: str, ref: dict | None = None) -> list[dict]:
+        """A line saying what the body left out; [] when nothing was."""
+        if not text:
+            return []
+        if ref is None:
+            text = text[:-1] + "; the full list is in the workbook."
+        return [{"type": "selection", "text": text, "ref": ref}]
+
+    def annex_note(self, chosen: Chosen | None = None, noun: str = "",
+                   how: str = "") -> list[dict]:
+        """What an annex holds: its cap, stated, and where each entry's sources are."""
+        held = (f"This annex lists the {len(chosen.rows):,} {how} of {chosen.total:,} {noun}; "
+                "the rest are in the workbook. " if chosen and chosen.left_out else "")
+        return [note(f"{held}Entries are listed without their sources, which the workbook "
+                     "holds for each.")]
+
     # -- blocks -------------------------------------------------------------------------
+
+    # -- changes in judgment -----------------------------------------------------------
+
+    @cached_property
+    def judgments_before(self) -> dict[str, dict]:
+        """The latest judgment on each issue ('' overall) the previous edition showed: from
+        the run record's snapshot when there is one, else those in force at the end of the
+        previous window (``as_of - window_days``)."""
+        since = self.spec.since_last_edition or {}
+        if "judgments" in since:
+            day = since.get("previous_as_of", "")
+            return {k: {**v, "edition": day} for k, v in since["judgments"].items()}
+        then = self.spec.as_of - timedelta(days=self.spec.window_days)
+        found: dict[str, dict] = {}
+        for a in self.model.assessments(then):  # newest first
+            found.setdefault(a.issue_id or "", {"text": a.judgment, "as_of": a.as_of.isoformat(),
+                                                "edition": then.isoformat()})
+        return found
+
+    def judgment_change(self, key: str, text: str) -> dict:
+        """``{"previous": ...}`` when the latest judgment on ``key`` differs from the one
+        the previous edition showed; {} when it is unchanged or new."""
+        before = self.judgments_before.get(key)
+        if not before or before["text"] == text:
+            return {}
+        return {"previous": {"text": before["text"], "as_of": before["as_of"],
+                             "date_display": short_date(before["as_of"]),
+                             "edition": short_date(before["edition"])}}
 
     def assessments_block(self, items) -> dict:
         rows = []
-        for a in items:
+        latest: set[str] = set()
+        for a in items:  # newest first: the first of each issue is its latest judgment
+            key = a.issue_id or ""
+            change = {} if key in latest else self.judgment_change(key, a.judgment)
+            latest.add(key)
             who = ", ".join(x for x in (a.author, short_date(a.as_of)) if x)
             rows.append({"text": a.judgment, "issue": self.issue_name(a.issue_id),
                          "attribution": f"{who}; confidence {a.confidence}",
-                         "extra": a.extra, **self._cite(a.sources)})
+                         "extra": a.extra, **change, **self.cite_fields(a.sources)})
         if not rows:
             return note("No assessment recorded as of " + long_date(self.spec.as_of) + ".")
         return {"type": "paragraphs", "rows": rows}
 
-    def events_block(self, events: list[Event], empty: str,
-                     window: list[str] | None = None) -> list[dict]:
-        if not events:
-            return [note(empty)]
-        rows = [{
+    def event_rows(self, events: list[Event], compact: bool = False,
+                   cited: bool = True) -> list[dict]:
+        if compact:
+            return [{"id": e.event_id, "date": e.date.isoformat(),
+                     "date_display": short_date(e.date), "title": e.title,
+                     "category": e.category, "significance": e.significance,
+                     "issues": [self.issue_name(i) for i in e.issues], "extra": e.extra,
+                     **(self.cite_fields(e.sources) if cited else {})} for e in events]
+        return [{
             "id": e.event_id, "date": e.date.isoformat(), "date_display": short_date(e.date),
             "title": e.title, "summary": e.summary or "", "category": e.category,
             "significance": e.significance, "location": e.location or "",
             "actors": [self.actor_name(a) for a in e.actors],
             "issues": [self.issue_name(i) for i in e.issues], "extra": e.extra,
-            **self._cite(e.sources)} for e in events]
-        return [self.timeline(events, window), {"type": "events", "rows": rows}]
+            **self.cite_fields(e.sources)} for e in events]
+
+    def events_block(self, events: list[Event], empty: str, window: list[str] | None = None,
+                     *, chart: bool = True, compact: bool = False,
+                     cited: bool = True) -> list[dict]:
+        """A timeline of ``events`` (unless ``chart`` is False) and their table."""
+        if not events:
+            return [note(empty)]
+        table = {"type": "events", "rows": self.event_rows(events, compact, cited)}
+        if compact:
+            table["compact"] = True
+        return [self.timeline(events, window), table] if chart else [table]
 
     def timeline(self, events: list[Event], window: list[str] | None = None) -> dict:
         points = [{"date": e.date.isoformat(), "title": e.title, "significance": e.significance,
                    "issue": self.issue_name(e.issues[0]) if e.issues else "Other"}
-                  for e in events]
-        dates = sorted(e.date for e in events)
-        first, last = short_date(dates[0]), short_date(dates[-1])
+                  for e in sorted(events, key=lambda e: (e.date, e.event_id))]
+        first, last = short_date(points[0]["date"]), short_date(points[-1]["date"])
         issues = sorted({p["issue"] for p in points})
         alt = (f"Timeline of {len(events)} events from {first} to {last}, coloured by issue "
                f"({', '.join(issues)}) and sized by significance (1-5).")
@@ -134,86 +253,120 @@ class Builder:
         return sorted({self.issue_name(i) for i in self.model.issues},
                       key=lambda name: (name.lower(), name))
 
-    def stance_rows(self, current: dict[tuple[str, str], Position], by: str) -> list[dict]:
+    def stance_rows(self, current: dict[tuple[str, str], Position], by: str,
+                    history: bool = True, quotes: bool = True) -> list[dict]:
         rows = []
         for (actor_id, issue_id), pos in current.items():
-            history = self.model.history(actor_id, issue_id, self.spec.as_of)
-            earlier = [{"stance": p.stance, "date_display": short_date(p.as_of),
-                        "summary": p.summary, **self._cite(p.sources)} for p in history[:-1]]
-            shifted = any(a.stance != b.stance for a, b in zip(history, history[1:],
-                                                               strict=False))
+            earlier = []
+            if history:
+                past = self.model.history(actor_id, issue_id, self.spec.as_of)
+                if any(a.stance != b.stance for a, b in zip(past, past[1:], strict=False)):
+                    earlier = [{"stance": p.stance, "date_display": short_date(p.as_of),
+                                "summary": p.summary, **self.cite_fields(p.sources)}
+                               for p in past[:-1]]
             rows.append({
                 "actor": self.actor_name(actor_id), "issue": self.issue_name(issue_id),
                 "label": self.actor_name(actor_id) if by == "actor" else self.issue_name(
                     issue_id),
                 "stance": pos.stance, "since": short_date(pos.as_of), "summary": pos.summary,
-                "quote": pos.quote or "", "confidence": pos.confidence,
-                "history": earlier if shifted else [], "extra": pos.extra,
-                **self._cite(pos.sources)})
+                "quote": (pos.quote or "") if quotes else "", "confidence": pos.confidence,
+                "history": earlier, "extra": pos.extra, **self.cite_fields(pos.sources)})
         return rows
 
-    def stances_block(self, current: dict, by: str, empty: str) -> dict:
-        rows = self.stance_rows(current, by)
+    def stance_index(self, current: dict[tuple[str, str], Position], by: str,
+                     empty: str) -> dict:
+        """Annex rows: one line per current stance, earlier stances listed after it."""
+        if not current:
+            return note(empty)
+        rows = []
+        for (actor_id, issue_id), pos in current.items():
+            past = self.model.history(actor_id, issue_id, self.spec.as_of)[:-1]
+            rows.append({"label": self.actor_name(actor_id) if by == "actor"
+                         else self.issue_name(issue_id), "stance": pos.stance,
+                         "since": short_date(pos.as_of),
+                         "earlier": [{"stance": p.stance, "date_display": short_date(p.as_of)}
+                                     for p in past]})
+        heading = "Actor" if by == "actor" else "Issue"
+        return {"type": "stances", "compact": True, "label_heading": heading, "rows": rows}
+
+    def stances_block(self, current: dict, by: str, empty: str, **options) -> dict:
+        rows = self.stance_rows(current, by, **options)
         if not rows:
             return note(empty)
         heading = "Actor" if by == "actor" else "Issue"
         return {"type": "stances", "label_heading": heading, "rows": rows}
 
-    def shifts_block(self, days: int | None, empty: str, **where) -> dict:
-        shifts = self.model.shifts(self.spec.as_of, days, **where)
+    def shifts_block(self, shifts: list[Shift], empty: str) -> dict:
         if not shifts:
             return note(empty)
         rows = [{"actor": self.actor_name(s.after.actor_id),
                  "issue": self.issue_name(s.after.issue_id), "from": s.before.stance,
                  "to": s.after.stance, "date_display": short_date(s.date),
                  "date": s.date.isoformat(), "why": s.after.summary,
-                 **self._cite(s.before.sources + s.after.sources)} for s in shifts]
+                 **self.cite_fields(s.before.sources + s.after.sources)} for s in shifts]
         return {"type": "shifts", "rows": rows}
 
-    def matrix_blocks(self, shifted_since: date | None) -> list[dict]:
+    def matrix(self, shifted_since: date | None, chart: bool) -> tuple[list[dict], str]:
+        """The positions matrix (actors by issues), capped; and what it left out.
+
+        Issues: those with the most current stances first (``max_issues``); actors: those
+        whose stance shifted since ``shifted_since`` first, then those holding the most
+        stances (``max_actors``); rows are grouped by country, as readers scan them.
+        """
         current = self.model.current_stances(self.spec.as_of)
         if not current:
-            return [note("No positions recorded as of " + long_date(self.spec.as_of) + ".")]
-        # Ids break ties between equal names: the order never depends on set order.
-        issue_ids = sorted({i for _, i in current},
-                           key=lambda i: (self.issue_name(i).lower(), i))
-        actor_ids = sorted({a for a, _ in current},
-                           key=lambda a: (self.model.actors[a].country,
-                                          self.model.actors[a].name.lower(), a))
+            return [note("No positions recorded as of " + long_date(self.spec.as_of) + ".")], ""
         shifted = set()
         if shifted_since is not None:
             shifted = {(s.after.actor_id, s.after.issue_id)
                        for s in self.model.shifts(self.spec.as_of) if s.date > shifted_since}
+        per_issue: dict[str, int] = {}
+        per_actor: dict[str, int] = {}
+        for actor_id, issue_id in current:
+            per_issue[issue_id] = per_issue.get(issue_id, 0) + 1
+            per_actor[actor_id] = per_actor.get(actor_id, 0) + 1
+        moved = {a for a, _ in shifted}
+        issues = choose(per_issue, self.budget.max_issues,
+                        lambda i: (-per_issue[i], self.issue_name(i).lower(), i))
+        actors = choose(per_actor, self.budget.max_actors,
+                        lambda a: (a not in moved, -per_actor[a], self.actor_name(a).lower(), a))
+        # Ids break ties between equal names: the order never depends on set order.
+        issue_ids = sorted(issues.rows, key=lambda i: (self.issue_name(i).lower(), i))
+        actor_ids = sorted(actors.rows, key=lambda a: (self.model.actors[a].country,
+                                                        self.model.actors[a].name.lower(), a))
         groups: list[dict] = []
         for actor_id in actor_ids:
             country = self.model.actors[actor_id].country
             if not groups or groups[-1]["country"] != country:
                 groups.append({"country": country, "rows": []})
-            cells = []
-            for issue_id in issue_ids:
-                pos = current.get((actor_id, issue_id))
-                cells.append({"stance": pos.stance if pos else "",
-                              "shifted": (actor_id, issue_id) in shifted})
+            cells = [{"stance": current[(actor_id, i)].stance if (actor_id, i) in current
+                      else "", "shifted": (actor_id, i) in shifted} for i in issue_ids]
             groups[-1]["rows"].append({"actor": self.actor_name(actor_id), "cells": cells})
-        issues = [{"id": i, "name": self.issue_name(i)} for i in issue_ids]
-        matrix = {"type": "matrix", "issues": issues, "groups": groups,
+        columns = [{"id": i, "name": self.issue_name(i)} for i in issue_ids]
+        matrix = {"type": "matrix", "issues": columns, "groups": groups,
                   "marks_shifts": shifted_since is not None}
-        alt = (f"Positions matrix: current stance of {len(actor_ids)} actors (rows, grouped by "
-               f"country) on {len(issue_ids)} issues (columns) as of "
-               f"{long_date(self.spec.as_of)}; each cell names the stance and is coloured by it.")
-        chart = {"type": "chart", "chart": "matrix", "alt": alt,
-                 "data": {"issues": issues, "groups": groups}}
-        return [chart, matrix]
+        left = " and ".join(x for x in (
+            f"{len(actors.rows)} of {actors.total} actors" if actors.left_out else "",
+            f"{len(issues.rows)} of {issues.total} issues" if issues.left_out else "") if x)
+        blocks: list[dict] = [matrix]
+        if chart:
+            alt = (f"Positions matrix: current stance of {len(actor_ids)} actors (rows, grouped "
+                   f"by country) on {len(issue_ids)} issues (columns) as of "
+                   f"{long_date(self.spec.as_of)}; each cell names the stance and is coloured "
+                   "by it.")
+            blocks.insert(0, {"type": "chart", "chart": "matrix", "alt": alt,
+                              "data": {"issues": columns, "groups": groups}})
+        return blocks, (f"The matrix shows {left}: those that shifted first, then those "
+                        "with the most recorded stances." if left else "")
 
-    def outlook_block(self, days: int | None, empty: str, **where) -> dict:
-        items = self.model.outlook(self.spec.as_of, days, **where)
+    def outlook_block(self, items, empty: str) -> dict:
         if not items:
             return note(empty)
         rows = [{"date": o.date.isoformat() if o.date else None,
                  "date_display": short_date(o.date) if o.date else "Not yet scheduled",
                  "item": o.item, "status": o.status,
                  "issues": [self.issue_name(i) for i in o.issues], "extra": o.extra,
-                 **self._cite(o.sources)} for o in items]
+                 **self.cite_fields(o.sources)} for o in items]
         return {"type": "outlook", "rows": rows}
 
 
@@ -221,8 +374,10 @@ def note(text: str) -> dict:
     return {"type": "note", "text": text}
 
 
-def section(key: str, heading: str, *blocks: dict | list, level: int = 1) -> dict:
+def section(key: str, heading: str, *blocks: dict | list, level: int = 1,
+            annex: bool = False, collapsed: bool = False) -> dict:
     flat: list[dict] = []
     for block in blocks:
         flat.extend(block if isinstance(block, list) else [block])
-    return {"id": key, "heading": heading, "level": level, "blocks": flat}
+    return {"id": key, "heading": heading, "level": level, "blocks": flat, "annex": annex,
+            "collapsed": collapsed}

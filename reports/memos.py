@@ -1,14 +1,41 @@
-"""What each memo kind holds, in order (``../shared/spec/memos.md``), as one context."""
+"""What each memo kind holds, in order, within its budget: one context per memo.
+
+Every kind keeps a fixed shape whatever the workbook's size: its body shows what the
+budget allows (``reports.kinds.Budget``), chosen by the rules of ``reports.selection``,
+says in a line what it left out, and points to the annex that lists the rest (itself
+capped at ``annex_rows``). Sources come last, after the annexes.
+
+- overview: bottom line, where each active issue stands (a sentence or two each), what
+  changed recently, then the background chronology, the positions matrix and the
+  outlook; annexes: the full chronology and every issue in detail.
+- weekly: bottom line, what happened in the window, position shifts, new assessments,
+  the positions matrix with shifted cells marked, the outlook; annex: every event of
+  the window.
+- issue: the question, assessments, where every actor stands and how that changed,
+  events, outlook; annexes: every event, every stance with its history.
+- actor: who, stance on each issue and how it changed, events; annex: every event.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from reports.context import Builder, MemoSpec, note, section
 from reports.errors import ConfigError
 from reports.kinds import MEMO_KINDS
 from reports.model import Model
+from reports.selection import (
+    choose,
+    most_recent,
+    most_significant,
+    phrase,
+    recent_shifts,
+    stance_order,
+)
 from reports.text import long_date, printable, short_date
+
+SUMMARY_LINES = 5  # lines of each part of the summary a memo's mail carries
 
 
 def build_context(model: Model, spec: MemoSpec) -> dict:
@@ -19,16 +46,19 @@ def build_context(model: Model, spec: MemoSpec) -> dict:
     b = Builder(model, spec)
     sections = {"overview": overview, "weekly": weekly, "issue": issue_brief,
                 "actor": actor_profile}[spec.kind](b)
-    if spec.since_last_issue is not None:
-        sections.insert(1, since_last_issue(b, spec.since_last_issue))
+    if spec.since_last_edition is not None:
+        sections.insert(1, since_last_edition(b, spec.since_last_edition))
+    sections += b.annex_sections()
     sources = b.cites.listing()
     sections.append(section("sources", "Sources", {"type": "sources", "rows": sources}
                             if sources else note("This memo cites no sources.")))
-    context = {"memo": _memo_block(model, spec), "sections": sections, "sources": sources}
+    memo = memo_block(model, spec, sections)
+    context = {"memo": memo, "sections": sections, "sources": sources,
+               "native_langs": b.native_langs()}
     return printable(context)
 
 
-def _memo_block(model: Model, spec: MemoSpec) -> dict:
+def memo_block(model: Model, spec: MemoSpec, sections: list[dict]) -> dict:
     subject = spec.title
     if spec.kind == "issue" and spec.issue in model.issues:
         subject = f"{spec.title}: {model.issues[spec.issue].name}"
@@ -42,122 +72,302 @@ def _memo_block(model: Model, spec: MemoSpec) -> dict:
     return {
         "id": spec.memo_id, "kind": spec.kind, "title": spec.title, "subject": subject,
         "as_of": spec.as_of.isoformat(), "date": long_date(spec.as_of), "window": window,
+        "edition_label": f"{subject}, {long_date(spec.as_of)}",
         "office": spec.office, "author": spec.author, "marking": spec.marking,
         "to": spec.to, "from": spec.sender or spec.office, "lang": spec.lang,
-        "keywords": ", ".join(keywords),
+        "east_asian_lang": spec.east_asian_lang, "keywords": ", ".join(keywords),
+        "summary": summary(sections),
     }
 
 
-def _check(b: Builder, kind: str, key: str | None, known: dict, what: str) -> None:
+def summary(sections: list[dict]) -> dict:
+    """The bottom line and what changed, as plain lines (the mail body carries them).
+
+    The bottom line is the memo's "Bottom line" section, else the lead of its
+    "Assessments"; what changed is its stance shifts (newest first), its recent events
+    and what is new since the last edition, at most ``SUMMARY_LINES`` of each.
+    """
+    lead: dict[str, list[str]] = {"bottom-line": [], "assessments": []}
+    changes: list[str] = []
+    for sec in sections:
+        if sec.get("annex"):
+            continue
+        for block in sec["blocks"]:
+            rows = block.get("rows", [])
+            if block["type"] == "paragraphs" and sec["id"] in lead:
+                lead[sec["id"]] += [r["text"] for r in rows]
+            elif block["type"] == "shifts":
+                changes += [f"{r['actor']} on {r['issue']}: {r['from']} -> {r['to']} "
+                            f"({r['date_display']})" for r in reversed(rows)]
+            elif block["type"] == "paragraphs" and sec["id"] == "recent":
+                changes += [f"{r['label']}: {r['text']}" for r in rows]
+            elif block["type"] == "changes":
+                changes += [r["detail"] for r in rows]
+    bottom = lead["bottom-line"] or lead["assessments"]
+    return {"bottom_line": bottom[:SUMMARY_LINES], "changes": changes[:SUMMARY_LINES]}
+
+
+def _check(b: Builder, key: str | None, known: dict, what: str) -> None:
     if not key:
-        raise ConfigError(f"a {kind} memo needs --{what} (an {what}_id of the workbook)")
+        raise ConfigError(f"a {what} memo needs --{what} (an {what}_id of the workbook)")
     if key not in known:
         raise ConfigError(f'{what} "{key}" is not an {what}_id in the workbook')
 
 
+def _chronology(b: Builder, events, scope: str, annex: tuple[str, str], *,
+                window: list[str] | None = None, compact: bool = False,
+                order=lambda e: (e.date, e.event_id)) -> list[dict]:
+    """The body's capped event list (``max_events``, most significant first), the line
+    saying what it left out and, when it left something out, the annex ``(key, title)``
+    listing the rest (the ``annex_rows`` most recent)."""
+    chosen = most_significant(events, b.budget.max_events)
+    ref = None
+    if chosen.left_out:
+        def rest() -> list[dict]:
+            rows = most_recent(events, b.budget.annex_rows)
+            return b.annex_note(rows, "events", "most recent") + b.events_block(
+                rows.sorted(lambda e: (e.date, e.event_id)), "", chart=False, compact=True,
+                cited=False)
+        ref = b.annex(*annex, rest)
+    return b.selection(phrase(chosen, "events", "most significant", scope), ref) + \
+        b.events_block(chosen.sorted(order), f"No events recorded {scope}.", window,
+                       compact=compact)
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def issue_state(b: Builder, issue_id: str) -> dict:
+    """One or two sentences on where an issue stands: its latest assessment, else the
+    count of current stances and the latest shift."""
+    as_of = b.spec.as_of
+    latest = b.model.assessments(as_of, issue=issue_id)
+    if latest:
+        change = b.judgment_change(issue_id, latest[0].judgment)
+        if change:
+            change["previous"]["text"] = _sentences(change["previous"]["text"], 2)
+        return {"label": b.issue_name(issue_id), "text": _sentences(latest[0].judgment, 2),
+                **change, **b.cite_fields(latest[0].sources)}
+    current = b.model.current_stances(as_of, issue=issue_id)
+    counts: dict[str, int] = {}
+    for pos in current.values():
+        counts[pos.stance] = counts.get(pos.stance, 0) + 1
+    if not counts:
+        return {"label": b.issue_name(issue_id), "text": "No positions recorded yet.",
+                "cites": [], "cite_text": ""}
+    text = "Current stances: " + ", ".join(f"{n} {s}" for s, n in sorted(
+        counts.items(), key=lambda kv: (-kv[1], kv[0]))) + "."
+    shifts = b.model.shifts(as_of, issue=issue_id)
+    cites: dict = {"cites": [], "cite_text": ""}
+    if shifts:
+        s = shifts[-1]
+        text += (f" Latest shift: {b.actor_name(s.after.actor_id)}, {s.before.stance} to "
+                 f"{s.after.stance} ({short_date(s.date)}).")
+        cites = b.cite_fields(s.after.sources)
+    return {"label": b.issue_name(issue_id), "text": text, **cites}
+
+
+def _sentences(text: str, count: int) -> str:
+    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    return " ".join(parts[:count])
+
+
 def overview(b: Builder) -> list[dict]:
-    as_of, floor = b.spec.as_of, b.spec.significance_floor
+    as_of, budget, floor = b.spec.as_of, b.budget, b.spec.significance_floor
+    bottom = choose(b.model.bottom_line(as_of), budget.max_assessments, lambda a: 0)
+    active = [i.issue_id for i in b.model.active_issues()]
+    last_activity = {i: max((e.date for e in b.model.events_between(as_of, issue=i)),
+                            default=None) for i in active}
+    issues = choose(active, budget.max_issues, lambda i: (
+        last_activity[i] is None, -(last_activity[i] or as_of).toordinal(),
+        b.issue_name(i).lower(), i))
+    days = b.spec.window_days
+    shifts = recent_shifts(b.model.shifts(as_of, days), budget.max_shifts)
+    recent_events = most_significant(b.model.events_between(as_of, days), 5)
     sections = [
-        section("bottom-line", "Bottom line", b.assessments_block(b.model.bottom_line(as_of))),
-        section("chronology", "Background chronology",
-                b.events_block(b.model.events_between(as_of, min_significance=floor),
-                               "No events recorded up to this date.")),
+        section("bottom-line", "Bottom line", b.assessments_block(bottom.rows),
+                b.selection(phrase(bottom, "overall judgments of the day", "latest"))),
+        section("state", "Where things stand",
+                {"type": "paragraphs", "rows": [issue_state(b, i) for i in issues.rows]},
+                b.selection(phrase(issues, "active issues", "most recently active"))),
+        section("recent", f"What changed in the last {days} days",
+                b.shifts_block(shifts.rows, "No actor changed stance in this period."),
+                b.selection(phrase(shifts, "stance changes", "latest")),
+                {"type": "paragraphs", "rows": [
+                    {"label": short_date(e.date), "text": e.title, **b.cite_fields(e.sources)}
+                    for e in recent_events.sorted(lambda e: (e.date, e.event_id))]}
+                if recent_events.rows else note("No events recorded in this period."),
+                b.selection(phrase(recent_events, "events of the period",
+                                   "most significant"))),
+        section("chronology", "Background chronology", _chronology(
+            b, b.model.events_between(as_of, min_significance=floor),
+            f"up to {short_date(as_of)}" + (f" (significance {floor} and above)"
+                                            if floor > 1 else ""),
+            ("chronology", "Full chronology"), compact=True)),
     ]
-    for issue in b.model.active_issues():
-        current = b.model.current_stances(as_of, issue=issue.issue_id)
-        sections.append(section(
-            f"issue-{issue.issue_id}", issue.name,
-            {"type": "paragraphs", "rows": [{"text": issue.question, "label": "Question",
-                                             "cites": [], "cite_text": ""}]},
-            {"type": "subheading", "text": "Where each actor stands"},
-            b.stances_block(current, "actor", "No positions recorded on this issue."),
-            {"type": "subheading", "text": "Key events"},
-            # The chronology's timeline already shows every issue: tables only here.
-            [blk for blk in b.events_block(
-                b.model.events_between(as_of, min_significance=floor, issue=issue.issue_id),
-                "No key events on this issue.") if blk["type"] != "chart"]))
+    matrix, left = b.matrix(None, chart=True)
+    table = b.annex("matrix", "Positions matrix as a table", lambda: matrix[1:])
+    b.annex("issues", "Issues in detail", lambda: _issues_annex(b, active))
     sections += [
-        section("matrix", "Positions matrix", b.matrix_blocks(None)),
-        section("outlook", "Outlook", b.outlook_block(None, "Nothing scheduled or expected.")),
+        section("matrix", "Positions matrix", matrix[:1], b.selection(
+            f"{left} The matrix as a table, with every issue in detail after it, is in "
+            f"{table['label']}.".strip(), table)),
+        section("outlook", "Outlook", _outlook(b, None)),
     ]
     return sections
 
 
+def _issues_annex(b: Builder, issue_ids: list[str]) -> list[dict]:
+    """Every active issue: its question and every current stance with the earlier ones
+    (``annex_rows`` stances at most, over all issues)."""
+    blocks: list[dict] = b.annex_note()
+    room = b.budget.annex_rows
+    for issue_id in issue_ids:
+        issue = b.model.issues[issue_id]
+        current = b.model.current_stances(b.spec.as_of, issue=issue_id)
+        shown = dict(list(current.items())[:max(room, 0)])
+        room -= len(shown)
+        blocks += [{"type": "subheading", "text": issue.name},
+                   {"type": "paragraphs", "rows": [{"text": issue.question, "label": "Question",
+                                                    "cites": [], "cite_text": ""}]},
+                   b.stance_index(shown, "actor", "No positions recorded on this issue.")]
+        if len(shown) < len(current):
+            blocks.append(note(f"{len(current) - len(shown):,} more stances on this issue are "
+                               f"in the workbook (this annex lists at most "
+                               f"{b.budget.annex_rows:,})."))
+    return blocks
+
+
+def _outlook(b: Builder, days: int | None, **where) -> list[dict]:
+    items = b.model.outlook(b.spec.as_of, days, **where)
+    chosen = choose(items, b.budget.max_outlook, lambda o: 0)  # already soonest first
+    return [b.outlook_block(chosen.rows, "Nothing scheduled or expected.")] + b.selection(
+        phrase(chosen, "items ahead", "soonest"))
+
+
+# --------------------------------------------------------------------------- weekly
+
+
 def weekly(b: Builder) -> list[dict]:
-    as_of, days = b.spec.as_of, b.spec.window_days
-    events = sorted(b.model.events_between(as_of, days),
-                    key=lambda e: (-e.significance, e.date, e.event_id))
+    as_of, days, budget = b.spec.as_of, b.spec.window_days, b.budget
     window = [(as_of - timedelta(days=days - 1)).isoformat(), as_of.isoformat()]
-    what = b.events_block(events, f"No events recorded in the {days} days to "
-                                  f"{long_date(as_of)}.", window)
+    bottom = b.model.bottom_line(as_of)
+    shown = choose(bottom, budget.max_assessments, lambda a: 0)
+    new = [a for a in b.model.assessments(as_of, days) if a not in shown.rows]
+    new_chosen = choose(new, budget.max_assessments, lambda a: 0)
+    shifts = recent_shifts(b.model.shifts(as_of, days), budget.max_shifts)
+    matrix, left = b.matrix(as_of - timedelta(days=days), chart=False)
     return [
-        section("bottom-line", "Bottom line", b.assessments_block(b.model.bottom_line(as_of))),
-        section("events", "What happened", what),
+        section("bottom-line", "Bottom line", b.assessments_block(shown.rows)),
+        section("events", "What happened", _chronology(
+            b, b.model.events_between(as_of, days), f"in the {days} days to {short_date(as_of)}",
+            ("week", "Every event of the period"),
+            window=window, order=lambda e: (-e.significance, e.date, e.event_id))),
         section("shifts", "Position shifts",
-                b.shifts_block(days, "No actor changed stance in this period.")),
+                b.shifts_block(shifts.sorted(lambda s: (s.date, s.after.actor_id)),
+                               "No actor changed stance in this period."),
+                b.selection(phrase(shifts, "stance changes", "latest"))),
         section("assessments", "New assessments",
-                b.assessments_block(b.model.assessments(as_of, days))
-                if b.model.assessments(as_of, days) else note("No new assessments.")),
-        section("matrix", "Positions matrix",  # the table only: the picture is overview's
-                [blk for blk in b.matrix_blocks(as_of - timedelta(days=days))
-                 if blk["type"] != "chart"]),
+                b.assessments_block(new_chosen.rows) if new_chosen.rows else note(
+                    "No other new assessments." if shown.rows else "No new assessments."),
+                b.selection(phrase(new_chosen, "new assessments", "newest"))),
+        section("matrix", "Positions matrix", matrix, b.selection(left)),
         section("outlook", f"Outlook: the next {b.spec.outlook_days} days",
-                b.outlook_block(b.spec.outlook_days, "Nothing scheduled or expected.")),
+                _outlook(b, b.spec.outlook_days)),
     ]
 
 
+# --------------------------------------------------------------------------- issue, actor
+
+
+def _stances(b: Builder, current: dict, by: str, empty: str, limit: int,
+             annex_title: str, annex_key: str) -> list[dict]:
+    """Current stances first (latest shift, then latest statement), history in an annex."""
+    last_shift: dict = {}
+    for s in b.model.shifts(b.spec.as_of, issue=b.spec.issue if by == "actor" else None,
+                            actor=b.spec.actor if by == "issue" else None):
+        last_shift[(s.after.actor_id, s.after.issue_id)] = s.date
+    chosen = choose(list(current), limit, stance_order(current, last_shift))
+    shown = {pair: current[pair] for pair in sorted(chosen.rows)}
+
+    def annex() -> list[dict]:
+        rows = choose(list(current), b.budget.annex_rows, stance_order(current, last_shift))
+        return b.annex_note(rows, "current stances", "most recently changed") + [
+            b.stance_index({p: current[p] for p in sorted(rows.rows)}, by, empty)]
+
+    if not current:
+        return [b.stances_block(shown, by, empty)]
+    ref = b.annex(annex_key, annex_title, annex)
+    noun = "actors with a position" if by == "actor" else "issues with a position"
+    line = phrase(chosen, noun, "most recently changed")
+    return [b.stances_block(shown, by, empty, history=False)] + b.selection(
+        f"{line} Earlier stances are in the annex.".strip(), ref)
+
+
 def issue_brief(b: Builder) -> list[dict]:
-    _check(b, "issue", b.spec.issue, b.model.issues, "issue")
-    issue, as_of = b.model.issues[b.spec.issue], b.spec.as_of
+    _check(b, b.spec.issue, b.model.issues, "issue")
+    issue, as_of, budget = b.model.issues[b.spec.issue], b.spec.as_of, b.budget
     facts = [{"label": "Question", "value": issue.question},
              {"label": "Status", "value": issue.status}]
     if issue.description:
         facts.append({"label": "Background", "value": issue.description})
+    assessments = choose(b.model.assessments(as_of, issue=issue.issue_id),
+                         budget.max_assessments, lambda a: 0)
     current = b.model.current_stances(as_of, issue=issue.issue_id)
+    shifts = recent_shifts(b.model.shifts(as_of, issue=issue.issue_id), budget.max_shifts)
     return [
         section("question", "The question", {"type": "facts", "rows": facts}),
-        section("assessments", "Assessments",
-                b.assessments_block(b.model.assessments(as_of, issue=issue.issue_id))),
+        section("assessments", "Assessments", b.assessments_block(assessments.rows),
+                b.selection(phrase(assessments, "assessments", "newest"))),
         section("stances", "Where every actor stands",
-                b.stances_block(current, "actor", "No positions recorded on this issue."),
+                _stances(b, current, "actor", "No positions recorded on this issue.",
+                         budget.max_actors, "Every stance and its history", "stances"),
                 {"type": "subheading", "text": "How stances changed"},
-                b.shifts_block(None, "No stance on this issue has changed.",
-                               issue=issue.issue_id)),
-        section("events", "Events", b.events_block(
-            b.model.events_between(as_of, issue=issue.issue_id),
-            "No events recorded on this issue.")),
-        section("outlook", "Outlook", b.outlook_block(None, "Nothing scheduled or expected.",
-                                                       issue=issue.issue_id)),
+                b.shifts_block(shifts.sorted(lambda s: (s.date, s.after.actor_id)),
+                               "No stance on this issue has changed."),
+                b.selection(phrase(shifts, "stance changes", "latest"))),
+        section("events", "Events", _chronology(
+            b, b.model.events_between(as_of, issue=issue.issue_id), "on this issue",
+            ("events", "Every event on the issue"))),
+        section("outlook", "Outlook", _outlook(b, None, issue=issue.issue_id)),
     ]
 
 
 def actor_profile(b: Builder) -> list[dict]:
-    _check(b, "actor", b.spec.actor, b.model.actors, "actor")
-    actor, as_of = b.model.actors[b.spec.actor], b.spec.as_of
+    _check(b, b.spec.actor, b.model.actors, "actor")
+    actor, as_of, budget = b.model.actors[b.spec.actor], b.spec.as_of, b.budget
     facts = [{"label": label, "value": value} for label, value in (
         ("Name", actor.name), ("Native name", actor.native_name), ("Title", actor.title),
         ("Country", actor.country), ("Kind", actor.kind), ("Affiliation", actor.affiliation),
         ("Notes", actor.notes)) if value]
     current = b.model.current_stances(as_of, actor=actor.actor_id)
+    shifts = recent_shifts(b.model.shifts(as_of, actor=actor.actor_id), budget.max_shifts)
     return [
         section("who", "Who", {"type": "facts", "rows": facts}),
         section("stances", "Stance on each issue",
-                b.stances_block(current, "issue", "No positions recorded for this actor."),
+                _stances(b, current, "issue", "No positions recorded for this actor.",
+                         budget.max_issues, "Every stance and its history", "stances"),
                 {"type": "subheading", "text": "How stances changed"},
-                b.shifts_block(None, "No stance of this actor has changed.",
-                               actor=actor.actor_id)),
-        section("events", "Events", b.events_block(
-            b.model.events_between(as_of, actor=actor.actor_id),
-            "No events recorded for this actor.")),
+                b.shifts_block(shifts.sorted(lambda s: (s.date, s.after.issue_id)),
+                               "No stance of this actor has changed."),
+                b.selection(phrase(shifts, "stance changes", "latest"))),
+        section("events", "Events", _chronology(
+            b, b.model.events_between(as_of, actor=actor.actor_id), "involving this actor",
+            ("events", "Every event involving the actor"))),
     ]
 
 
-def since_last_issue(b: Builder, changes: dict) -> dict:
-    """'New since the last issue': records added or corrected since the previous issue."""
+def since_last_edition(b: Builder, changes: dict) -> dict:
+    """'New since the last edition': records added, corrected or removed since then."""
     rows = changes.get("rows", [])
     previous = changes.get("previous_as_of", "")
+    shown = short_date(previous) if re.fullmatch(r"\d{4}-\d\d-\d\d", previous) else previous
+    heading = "New since the last edition"
     if not rows:
-        return section("since-last", "New since the last issue",
-                       note(f"Nothing was added or corrected since the issue of {previous}."))
-    return section("since-last", "New since the last issue",
-                   {"type": "changes", "previous": previous, "rows": rows})
+        return section("since-last", heading, note(
+            f"Nothing was added, corrected or removed since the edition of {shown}."))
+    chosen = choose(rows, b.budget.max_events, lambda r: 0)
+    return section("since-last", heading,
+                   {"type": "changes", "previous": previous, "previous_display": shown,
+                    "rows": chosen.rows},
+                   b.selection(phrase(chosen, "changes", "first")))

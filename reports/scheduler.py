@@ -278,9 +278,10 @@ class _Run:
         previous = self.ledger.previous_edition(memo.id, as_of)
         since = None
         if previous is not None and previous.snapshot is not None:
-            since = changes.since_last_issue(previous.snapshot, previous.as_of.isoformat(),
-                                             loaded.model, memo, as_of)
-        built = build.build_memo(loaded, self.config, memo, as_of, since_last_issue=since)
+            since = changes.since_last_edition(
+                previous.snapshot, previous.as_of.isoformat(), loaded.model, memo, as_of,
+                ceiling=self.config.markings.rank(memo.marking))
+        built = build.build_memo(loaded, self.config, memo, as_of, since_last_edition=since)
         return built, snapshot, since
 
     def record(self, memo: MemoConfig, as_of: date, build_id: int, built, snapshot: dict,

@@ -2,8 +2,8 @@
 
 :mod:`reports.config` loads the file into these (by their type hints, see
 :mod:`reports.typed`); a field's ``metadata={"check": fn}`` is a check ``fn(value)``
-returning what is wrong, or None. Page budgets (issue 10) are here too: a
-:class:`Budget` per memo kind by default, overridden by ``[budgets.<kind>]`` and then by
+returning what is wrong, or None. Page budgets: :class:`reports.kinds.Budget` per memo
+kind by default, overridden by ``[budgets.<kind>]`` (:class:`BudgetSettings`) and then by
 the same keys in a ``[[memos]]`` table.
 """
 
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reports import tradecraft
+from reports.kinds import Budget
 from reports.language import CHINESE, JAPANESE, KOREAN
 
 DEFAULT_WORKBOOK = "workbook/gsomia_relations.xlsx"
@@ -83,32 +84,6 @@ def grade_parts(text: str) -> tuple[str | None, str | None]:
 
 
 # -- page budgets (issue 10) ----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Budget:
-    """How much a memo holds: pages of body, and rows of each kind before it selects."""
-
-    page_budget: int
-    max_events: int
-    max_actors: int
-    max_issues: int
-    max_shifts: int
-    max_outlook: int
-    max_assessments: int
-    annex_rows: int = 200
-
-
-DEFAULT_BUDGETS = {
-    "overview": Budget(page_budget=4, max_events=12, max_actors=8, max_issues=8,
-                       max_shifts=10, max_outlook=8, max_assessments=4),
-    "weekly": Budget(page_budget=4, max_events=15, max_actors=12, max_issues=8,
-                     max_shifts=12, max_outlook=8, max_assessments=6),
-    "issue": Budget(page_budget=4, max_events=15, max_actors=12, max_issues=8,
-                    max_shifts=10, max_outlook=8, max_assessments=6),
-    "actor": Budget(page_budget=3, max_events=15, max_actors=8, max_issues=10,
-                    max_shifts=10, max_outlook=8, max_assessments=6),
-}
-
 
 @dataclass
 class BudgetSettings:

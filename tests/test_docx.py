@@ -202,12 +202,13 @@ def samples(ctx: dict) -> dict[str, str]:
         found.setdefault("shift", f"{row['from']} \u2192 {row['to']}")
     for block in blocks(ctx, "stances"):
         for row in block["rows"]:
-            if row["quote"]:
+            if row.get("quote"):
                 found.setdefault("quote", row["quote"])
     if ctx["sources"]:
         found["source title"] = ctx["sources"][0]["title"]
     names = " ".join([r["label"] for b in blocks(ctx, "stances") for r in b["rows"]]
-                     + [a for b in blocks(ctx, "events") for r in b["rows"] for a in r["actors"]]
+                     + [a for b in blocks(ctx, "events") for r in b["rows"]
+                        for a in r.get("actors", [])]
                      + [r["value"] for b in blocks(ctx, "facts") for r in b["rows"]])
     if HANGUL_RE.search(names):
         found["hangul name"] = HANGUL_RE.search(names).group(0)
@@ -409,16 +410,16 @@ def test_runs_carry_an_east_asian_font(rendered):
         assert fonts.get(W + "hint") == "eastAsia"
 
 
-def test_changes_since_last_issue_are_listed(model, tmp_path):
+def test_changes_since_last_edition_are_listed(model, tmp_path):
     spec = _spec(model, "weekly")
-    spec.since_last_issue = {"previous_as_of": "22 Nov 2019", "rows": [
+    spec.since_last_edition = {"previous_as_of": "2019-11-22", "rows": [
         {"change": "added", "what": "Event e9", "detail": "New event <b>"},
         {"change": "corrected", "what": "Position x / y", "detail": "stance was opposes"}]}
     ctx = build_context(model, spec)
     path = tmp_path / "changes.docx"
     path.write_bytes(render_docx(ctx, TEMPLATE))
     text = "".join(part_xml(path, "word/document.xml").itertext())
-    for fact in ("New since the last issue", "22 Nov 2019", "Event e9", "New event <b>",
+    for fact in ("New since the last edition", "22 Nov 2019", "Event e9", "New event <b>",
                  "corrected", "stance was opposes"):
         assert fact in text
 

@@ -136,16 +136,37 @@ def hand_context(**memo) -> dict:
             {"date": None, "date_display": "Not yet scheduled", "item": "Talks",
              "status": "possible", "issues": [], "extra": {}, "cites": [],
              "cite_text": ""}]},
-        {"type": "changes", "previous": "2019-11-18", "rows": [
-            {"change": "added", "what": "Event e1", "detail": "new"},
-            {"change": "corrected", "what": "Source a", "detail": "title"}]},
+        {"type": "changes", "previous": "2019-11-18", "previous_display": "18 Nov 2019",
+         "rows": [{"change": "added", "what": "Event e1", "detail": "new"},
+                  {"change": "corrected", "what": "Source a", "detail": "title"},
+                  {"change": "removed", "what": "event", "detail": "Event removed: x"}]},
         {"type": "note", "text": "Nothing else."},
+        {"type": "selection", "text": "1 most significant of 3 events.",
+         "ref": {"section": "annex-events", "label": "Annex A"}},
+        {"type": "selection", "text": "2 of 5 items; the full list is in the workbook.",
+         "ref": None},
+        {"type": "legend", "text": "Likelihood terms (US ICD 203): likely 55-80%."},
+        {"type": "paragraphs", "rows": [{
+            "text": "New judgment.", "issue": "GSOMIA", "attribution": "Desk",
+            "previous": {"text": "Old judgment.", "as_of": "2019-11-18",
+                         "date_display": "18 Nov 2019", "edition": "18 Nov 2019"}, **cite}]},
+    ]
+    annex = [
+        {"type": "events", "compact": True, "rows": [{
+            "id": "e2", "date": "2019-11-21", "date_display": "21 Nov 2019",
+            "title": "Talks (安倍晋三)", "category": "meeting", "significance": 3,
+            "issues": ["GSOMIA"], "extra": {}}]},
+        {"type": "stances", "compact": True, "label_heading": "Actor", "rows": [{
+            "label": "Shinzo Abe (安倍晋三)", "stance": "supports", "since": "22 Nov 2019",
+            "earlier": [{"stance": "opposes", "date_display": "1 Aug 2019"}]}]},
     ]
     return {"memo": memo_block,
             "sections": [{"id": "body", "heading": "Body", "level": 1, "blocks": blocks},
+                         {"id": "annex-events", "heading": "Annex A: Every event", "level": 1,
+                          "blocks": annex, "annex": True, "collapsed": True},
                          {"id": "sources", "heading": "Sources", "level": 1,
                           "blocks": [{"type": "sources", "rows": src}]}],
-            "sources": src}
+            "sources": src, "native_langs": {"安倍晋三": "ja"}}
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -209,7 +230,7 @@ def test_reader_sees_every_section_and_sampled_facts(contexts, seen, kind):
         assert block["rows"][0]["title"] in text
         assert block["rows"][-1]["title"] in text
     for block in blocks_of(context, "stances"):
-        quotes = [r["quote"] for r in block["rows"] if r["quote"]]
+        quotes = [r["quote"] for r in block["rows"] if r.get("quote")]
         for quote in quotes[:2]:
             assert quote.strip('"“”') in text
     for block in blocks_of(context, "shifts"):
@@ -330,9 +351,29 @@ def test_every_block_type_renders_valid_html(tmp_path):
     assert realtools.axe_violations(path) == []
     text = realtools.chromium_text(path)
     for fact in ("Line one", "A subheading", "Seoul suspends its notice", "Chengdu summit",
-                 "Added or corrected since the issue of 18 Nov 2019", "Nothing else.",
-                 "We will decide at the last moment.", "安倍晋三", "made-up"):
+                 "Added, corrected or removed since the edition of 18 Nov 2019",
+                 "Nothing else.", "We will decide at the last moment.", "安倍晋三", "made-up",
+                 "1 most significant of 3 events. Full list: Annex A.",
+                 "2 of 5 items; the full list is in the workbook.", "likely 55-80%",
+                 "Judgment changed since the edition of 18 Nov 2019", "Old judgment.",
+                 "New judgment.", "Annex A: Every event"):
         assert fact in text, fact
+    html = path.read_text(encoding="utf-8")
+    # the selection line links to the annex, which opens as a details section
+    assert '<a href="#sec-annex-events">Annex A</a>' in html
+    assert re.search(r'<details id="sec-annex-events"[^>]*>\s*<summary><h2', html)
+    # a changed judgment is a deletion and an insertion; an unchanged one is plain
+    assert re.search(r"<del [^>]*>.*Old judgment\.</del> <ins [^>]*>.*New judgment\.</ins>",
+                     html)
+    assert html.count("<del ") == 1
+    # native names carry their language: Kanji of a Japanese actor are Japanese
+    assert '<span lang="ja">安倍晋三</span>' in html
+    assert '<span lang="ko">문재인</span>' in html
+    # citations link to their note and the note back to each citation
+    cite_ids = re.findall(r'<a class="cite" id="(cite-1-\d+)" href="#src-1">', html)
+    assert len(cite_ids) >= 3
+    for anchor in cite_ids:
+        assert f'href="#{anchor}"' in html
 
 
 def test_unknown_block_type_fails_loudly():
@@ -405,7 +446,7 @@ def test_template_syntax_error_names_template_and_line(templates_copy):
 def test_unknown_variable_names_template_line_and_variable(templates_copy):
     blocks = templates_copy / "blocks.html"
     text = blocks.read_text(encoding="utf-8")
-    blocks.write_text(text.replace('<p class="note">{{ block.text }}',
+    blocks.write_text(text.replace('<p class="note">{{ block.text | text }}',
                                    '<p class="note">{{ block.text }}{{ no_such_thing }}'),
                       encoding="utf-8")
     line = next(i for i, ln in enumerate(blocks.read_text().splitlines(), 1)

@@ -290,7 +290,7 @@ def test_run_lock_in_a_folder_that_cannot_be_made(tmp_path):
             pass
 
 
-# -- what is new since the last issue --------------------------------------------------------
+# -- what is new since the last edition --------------------------------------------------------
 
 def fake_model(events, positions):
     return SimpleNamespace(
@@ -310,7 +310,7 @@ def position(actor, issue, day, stance, sources=()):
                            sources=sources)
 
 
-def test_since_last_issue_lists_added_and_corrected_records():
+def test_since_last_edition_lists_added_and_corrected_records():
     old = fake_model(
         [event("e1", date(2019, 11, 22), "Seoul suspends its notice"),
          event("e2", date(2019, 11, 10), "Old title")],
@@ -326,7 +326,7 @@ def test_since_last_issue_lists_added_and_corrected_records():
         [position("moon", "gsomia", date(2019, 11, 19), "conditional"),
          position("moon", "gsomia", date(2019, 11, 26), "supports")])
     weekly = MemoConfig(id="weekly", kind="weekly")
-    got = changes.since_last_issue(previous, "2019-11-25", new, weekly, date(2019, 12, 2))
+    got = changes.since_last_edition(previous, "2019-11-25", new, weekly, date(2019, 12, 2))
     assert got["previous_as_of"] == "2019-11-25"
     assert got["rows"] == [
         {"change": "added", "what": "event",
@@ -344,8 +344,67 @@ def test_since_last_issue_lists_added_and_corrected_records():
     ]
     # An issue memo only hears about its own issue.
     brief = MemoConfig(id="issue-gsomia", kind="issue", issue="gsomia")
-    rows = changes.since_last_issue(previous, "2019-11-25", new, brief, date(2019, 12, 2))
+    rows = changes.since_last_edition(previous, "2019-11-25", new, brief, date(2019, 12, 2))
     assert not any("Another issue" in r["detail"] for r in rows["rows"])
     # Nothing changed: an empty list (the memo says so).
-    same = changes.since_last_issue(previous, "2019-11-25", old, weekly, date(2019, 12, 2))
+    same = changes.since_last_edition(previous, "2019-11-25", old, weekly, date(2019, 12, 2))
     assert same == {"previous_as_of": "2019-11-25", "rows": []}
+
+
+def test_since_last_edition_lists_removed_records_in_scope_only():
+    old = fake_model(
+        [event("e1", date(2019, 11, 22), "Seoul suspends its notice"),
+         event("e2", date(2019, 11, 10), "Withdrawn report"),
+         event("e3", date(2019, 11, 9), "Other issue, withdrawn", issues=("whitelist",)),
+         event("e4", date(2019, 11, 8), "Minor, withdrawn", significance=1),
+         event("e5", date(2019, 12, 20), "Future, withdrawn")],
+        [position("moon", "gsomia", date(2019, 11, 19), "opposes"),
+         position("moon", "gsomia", date(2019, 11, 20), "conditional"),
+         position("abe", "gsomia", date(2019, 11, 20), "supports")])
+    previous = changes.snapshot(old)
+    new = fake_model([event("e1", date(2019, 11, 22), "Seoul suspends its notice")],
+                     [position("moon", "gsomia", date(2019, 11, 19), "opposes")])
+    weekly = MemoConfig(id="weekly", kind="weekly")
+    rows = changes.since_last_edition(previous, "2019-11-25", new, weekly,
+                                      date(2019, 12, 2))["rows"]
+    removed = [r["detail"] for r in rows if r["change"] == "removed"]
+    assert removed == [
+        'Event removed: "Minor, withdrawn" (8 Nov 2019)',
+        'Event removed: "Other issue, withdrawn" (9 Nov 2019)',
+        'Event removed: "Withdrawn report" (10 Nov 2019)',
+        # abe is no longer an actor the memo shows: his removed position is not named
+        "Position removed: Moon Jae-in on GSOMIA renewal: conditional (20 Nov 2019)"]
+    brief = MemoConfig(id="issue-gsomia", kind="issue", issue="gsomia")
+    rows = changes.since_last_edition(previous, "2019-11-25", new, brief, date(2019, 12, 2))
+    assert not any("Other issue" in r["detail"] for r in rows["rows"])
+    overview = MemoConfig(id="overview", kind="overview", significance_floor=3)
+    rows = changes.since_last_edition(previous, "2019-11-25", new, overview, date(2019, 12, 2))
+    assert not any("Minor" in r["detail"] for r in rows["rows"])
+
+
+def test_rows_above_the_memo_marking_are_never_named():
+    secret = event("e9", date(2019, 11, 10), "Secret meeting")
+    secret.marking_rank = 2
+    old = fake_model([event("e1", date(2019, 11, 22), "Seoul suspends its notice"), secret],
+                     [])
+    previous = changes.snapshot(old)
+    new = fake_model([event("e1", date(2019, 11, 22), "Seoul suspends its notice")], [])
+    weekly = MemoConfig(id="weekly", kind="weekly")
+    for ceiling in (0, 1):
+        got = changes.since_last_edition(previous, "2019-11-25", new, weekly,
+                                         date(2019, 12, 2), ceiling=ceiling)
+        assert not any("Secret" in r["detail"] for r in got["rows"])
+    got = changes.since_last_edition(previous, "2019-11-25", new, weekly, date(2019, 12, 2),
+                                     ceiling=2)
+    assert [r["detail"] for r in got["rows"]] == ['Event removed: "Secret meeting" (10 Nov 2019)']
+
+
+def test_a_version_1_snapshot_still_gives_added_and_corrected_rows():
+    previous = {"version": 1, "events": {"e1": ["2019-11-22", "Old title"]},
+                "positions": {"moon|gsomia|2019-11-19": "opposes"}}
+    new = fake_model([event("e1", date(2019, 11, 22), "New title")],
+                     [position("moon", "gsomia", date(2019, 11, 19), "conditional")])
+    weekly = MemoConfig(id="weekly", kind="weekly")
+    rows = changes.since_last_edition(previous, "2019-11-25", new, weekly,
+                                      date(2019, 12, 2))["rows"]
+    assert [r["change"] for r in rows] == ["corrected", "corrected"]

@@ -213,7 +213,7 @@ def test_nothing_due_is_fast_and_imports_nothing_heavy(tmp_path, smtp_server):
 
 # -- a week with cron every 15 minutes -------------------------------------------------------
 
-def test_a_simulated_week_sends_the_weekly_once_with_new_since_last_issue(tmp_path,
+def test_a_simulated_week_sends_the_weekly_once_with_new_since_last_edition(tmp_path,
                                                                           smtp_server):
     workbook = copy_workbook(tmp_path)
     cfg = load_config(write_config(tmp_path, port=smtp_server.port, workbook=workbook))
@@ -234,7 +234,7 @@ def test_a_simulated_week_sends_the_weekly_once_with_new_since_last_issue(tmp_pa
     # Deployed on Sunday: the latest slot (Mon 18 Nov) is caught up: the first issue.
     assert run_due(cfg, at("2019-11-24T12:00+09:00")) == EXIT_OK
     assert [b["as_of"] for b in builds(cfg)] == ["2019-11-18"]
-    assert "New since the last issue" not in memo_html(cfg, "2019-11-18")
+    assert "New since the last edition" not in memo_html(cfg, "2019-11-18")
     assert len(smtp_server.received) == 2
 
     # One week of cron: exactly one build and one email per recipient, at Mon 07:00.
@@ -246,8 +246,8 @@ def test_a_simulated_week_sends_the_weekly_once_with_new_since_last_issue(tmp_pa
     assert sorted(r for m in week_mail for r in m.rcpt_tos) == ADDRESSES
     assert all("25 November 2019" in m.message["Subject"] for m in week_mail)
     text = memo_html(cfg, "2019-11-25")
-    assert "New since the last issue" in text
-    assert "Nothing was added or corrected since the issue of 2019-11-18" in text
+    assert "New since the last edition" in text
+    assert "Nothing was added, corrected or removed since the edition of 18 Nov 2019" in text
 
     # Staff edit the workbook: a back-dated event and a corrected stance.
     add_event(workbook, event_id="2019-11-20-backdated-call", date=datetime(2019, 11, 20),
@@ -260,13 +260,13 @@ def test_a_simulated_week_sends_the_weekly_once_with_new_since_last_issue(tmp_pa
     assert (third["as_of"], third["outcome"]) == ("2019-12-02", "done")
     assert len(smtp_server.received) == 6
     text = memo_html(cfg, "2019-12-02")
-    assert "New since the last issue" in text
+    assert "New since the last edition" in text
     assert 'Event added: "Seoul and Tokyo hold an unannounced working-level call" ' \
            "(20 Nov 2019)" in text
     assert "Position corrected: Government of South Korea on GSOMIA renewal (10 Nov 2019): " \
            "conditional -> opposes" in text
     # The record keeps what the issue held, for the next one.
-    assert third["snapshot"]["positions"]["rok-government|gsomia|2019-11-10"] == "opposes"
+    assert third["snapshot"]["positions"]["rok-government|gsomia|2019-11-10"][0] == "opposes"
     assert "2019-11-20-backdated-call" in third["snapshot"]["events"]
     # Every message went out once.
     assert set(smtp_server.message_ids().values()) == {1}

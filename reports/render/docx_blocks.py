@@ -106,6 +106,15 @@ class BodyWriter(OoxmlWriter):
     def block_note(self, block: dict) -> None:
         self.run(self.paragraph("Memo Note"), block["text"])
 
+    def block_selection(self, block: dict) -> None:
+        p = self.paragraph("Memo Note")
+        self.run(p, block["text"])
+        if block.get("ref"):
+            self.run(p, f" Full list: {block['ref']['label']}.")
+
+    def block_legend(self, block: dict) -> None:
+        self.run(self.paragraph("Memo Note"), block["text"])
+
     def block_subheading(self, block: dict, level: int) -> None:
         self.run(self.paragraph(f"Heading {min(level + 1, 3)}"), block["text"])
 
@@ -130,6 +139,9 @@ class BodyWriter(OoxmlWriter):
         self.spacer()
 
     def block_events(self, block: dict) -> None:
+        if block.get("compact"):
+            self._compact_events(block)
+            return
         tbl, widths = self.table([("Date", 2.1), ("Event", 6.6), ("Actors", 3.3),
                                   ("Issues", 2.7), ("Sig.", 1.3)])
         for row in block["rows"]:
@@ -153,7 +165,39 @@ class BodyWriter(OoxmlWriter):
             self.text_cell(tr, widths[4], "" if sig is None else str(sig))
         self.spacer()
 
+    def _stance_index(self, block: dict) -> None:
+        tbl, widths = self.table([(block.get("label_heading", ""), 4.4), ("Stance", 2.4),
+                                  ("Since", 2.2), ("Earlier", 7.0)])
+        for row in block["rows"]:
+            tr = self.row(tbl)
+            self.text_cell(tr, widths[0], _fit_name(row.get("label", ""), widths[0]))
+            self.stance_cell(tr, widths[1], row.get("stance", ""))
+            self.text_cell(tr, widths[2], row.get("since", ""))
+            p = self.paragraph("Memo Table Text", self.cell(tr, widths[3]))
+            for i, old in enumerate(row.get("earlier") or []):
+                self.run(p, ("; " if i else ""), muted=True)
+                self.run(p, STANCE_LABELS.get(old["stance"], old["stance"]),
+                         fill=_stance_fill(old["stance"]))
+                self.run(p, f" {old.get('date_display', '')}", muted=True)
+        self.spacer()
+
+    def _compact_events(self, block: dict) -> None:
+        tbl, widths = self.table([("Date", 2.1), ("Event", 9.6), ("Issues", 3.0),
+                                  ("Sig.", 1.3)])
+        for row in block["rows"]:
+            tr = self.row(tbl)
+            self.text_cell(tr, widths[0], row.get("date_display", ""))
+            p = self.paragraph("Memo Table Text", self.cell(tr, widths[1]))
+            self.run(p, row.get("title", ""))
+            self.cite(p, row)
+            self.text_cell(tr, widths[2], "; ".join(row.get("issues") or []))
+            self.text_cell(tr, widths[3], str(row.get("significance", "")))
+        self.spacer()
+
     def block_stances(self, block: dict) -> None:
+        if block.get("compact"):
+            self._stance_index(block)
+            return
         tbl, widths = self.table([(block.get("label_heading", ""), 3.6), ("Stance", 2.2),
                                   ("Since", 2.2), ("Position", 8.0)])
         for row in block["rows"]:
@@ -259,9 +303,9 @@ class BodyWriter(OoxmlWriter):
         self.spacer()
 
     def block_changes(self, block: dict) -> None:
-        if block.get("previous"):
-            self.run(self.paragraph("Normal"),
-                     f"Added or corrected since the issue of {block['previous']}:")
+        if block.get("previous_display"):
+            self.run(self.paragraph("Normal"), "Added, corrected or removed since the "
+                     f"edition of {block['previous_display']}:")
         tbl, widths = self.table([("Change", 2.4), ("What", 5.6), ("Detail", 8.0)])
         for row in block["rows"]:
             tr = self.row(tbl)

@@ -74,9 +74,10 @@ def render_html(context: dict, templates_dir: Path) -> str:
                     f"(block, memo, sec, hlevel, uid) %}} to "
                     f"{Path(templates_dir) / BLOCKS_TEMPLATE} or fix the memo builder. "
                     f"Known block types: {', '.join(sorted(known))}")
+    sections, sources = _link_citations(context["sections"])
     return _render(env, MEMO_TEMPLATE, {
-        "memo": context["memo"], "sections": context["sections"],
-        "sources": context.get("sources", []),
+        "memo": context["memo"], "sections": sections, "sources": sources,
+        "native_langs": context.get("native_langs", {}),
         "page": {"lang": context["memo"].get("lang") or "en",
                  "title": _page_title(context["memo"]),
                  "marking": context["memo"].get("marking") or ""},
@@ -142,7 +143,7 @@ def _make_environment(folder: Path) -> jinja2.Environment:
     env.filters.update({
         "safe_url": safe_url, "rel_url": _relative_url, "html_id": _html_id,
         "stance_class": _stance_class, "country": style.country_label,
-        "css_string": _css_string, "display_date": _display_date,
+        "css_string": _css_string, "display_date": _display_date, "text": _lang_text,
     })
     env.globals.update({
         "inline_css": lambda name: _inline_css(env, name),
@@ -215,8 +216,58 @@ def _template_error(exc: jinja2.TemplateError, env: jinja2.Environment,
 
 
 def _page_title(memo: dict) -> str:
+    if memo.get("edition_label"):
+        return memo["edition_label"]
     subject = memo.get("subject") or memo.get("title") or ""
     return f"{subject} ({memo['date']})" if memo.get("date") else subject
+
+
+def _link_citations(sections: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Copies of the sections in which every cited row knows its citations' anchor ids
+    (``cite_refs``), and the sources rows each knowing its citations (``backrefs``), so
+    a citation links to its note and the note back to every place that cites it."""
+    uses: dict[int, list[str]] = {}
+
+    def refs(row: dict) -> dict:
+        if not row.get("cites"):
+            return row
+        out = []
+        for n in row["cites"]:
+            anchor = f"cite-{n}-{len(uses.setdefault(n, [])) + 1}"
+            uses[n].append(anchor)
+            out.append({"n": n, "id": anchor})
+        return {**row, "cite_refs": out, "history": [refs(h) for h in row.get("history", [])]}
+
+    linked = []
+    for sec in sections:
+        blocks = [{**blk, "rows": [refs(r) for r in blk["rows"]]}
+                  if blk.get("type") not in ("sources", "chart") and
+                  isinstance(blk.get("rows"), list) else blk for blk in sec["blocks"]]
+        linked.append({**sec, "blocks": blocks})
+    sources: list[dict] = []
+    for sec in linked:
+        for i, blk in enumerate(sec["blocks"]):
+            if blk.get("type") == "sources":
+                rows = [{**r, "backrefs": uses.get(r["n"], [])} for r in blk["rows"]]
+                sec["blocks"][i] = {**blk, "rows": rows}
+                sources = rows
+    return linked, sources
+
+
+@jinja2.pass_context
+def _lang_text(ctx: jinja2.runtime.Context, value: object) -> Markup:
+    """Workbook text, escaped, with East Asian runs in ``<span lang="ja|ko|zh">``."""
+    from markupsafe import escape
+
+    from reports.language import runs
+
+    text = "" if value is None else str(value)
+    langs = ctx.get("native_langs") or {}
+    default = (ctx.get("memo") or {}).get("east_asian_lang") or "ko"
+    out = []
+    for piece, lang in runs(text, langs, default):
+        out.append(f'<span lang="{lang}">{escape(piece)}</span>' if lang else str(escape(piece)))
+    return Markup("".join(out))
 
 
 def _inline_css(env: jinja2.Environment, name: str) -> Markup:

@@ -54,7 +54,7 @@ def read_distribution(config: Config) -> tuple[list[dict], list[Problem]]:
 
     Raises :class:`reports.errors.WorkbookUnreadable` when the file cannot be read.
     """
-    # TODO(reader): read only this sheet once read_workbook(path, sheets=...) exists.
+    # The one place that reads the workbook for its Distribution sheet alone.
     from reports.validate import validate
     from reports.workbook import read_workbook
 

@@ -171,7 +171,8 @@ def write_config(folder: Path, *, port: int, workbook: Path | None = None,
                  recipients=RECIPIENTS, formats=("docx", "html"), max_attempts: int = 5,
                  backoff_minutes: float = 5, drop_folder: Path | None = None,
                  memo_id: str = "weekly", kind: str = "weekly", extra: str = "",
-                 desk: str = "", delivery: str = "") -> Path:
+                 desk: str = "", delivery: str = "",
+                 title: str = "Japan-South Korea weekly update") -> Path:
     """A reports.toml for one scheduled memo, its output, ledger and log under ``folder``.
 
     ``desk`` and ``delivery`` are more lines for those tables (e.g. ``editors = [...]``);
@@ -209,7 +210,7 @@ backoff_minutes = {backoff_minutes}
 [[memos]]
 id = "{memo_id}"
 kind = "{kind}"
-title = "Japan-South Korea weekly update"
+title = "{title}"
 formats = [{", ".join(f'"{f}"' for f in formats)}]
 {schedule}
 recipients = [{people}]

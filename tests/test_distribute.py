@@ -305,3 +305,46 @@ def test_login_from_environment_and_never_logged(tmp_path, monkeypatch):
             assert "s3cret" not in history(ledger) and "wrong-Pa55" not in history(ledger)
     finally:
         server.stop()
+
+
+def test_mail_names_the_edition_and_briefs_the_reader_without_the_attachment(tmp_path,
+                                                                             smtp_server):
+    """An issue brief made by `build` and mailed by `send`: the subject is the edition's
+    label after the banner, the body (text and HTML) carries the bottom line and what
+    changed, read from the manifest `build` wrote."""
+    import html as html_module
+    import json
+
+    from reports.build import build
+
+    config = write_config(tmp_path, port=smtp_server.port, cron="", memo_id="issue-gsomia",
+                          kind="issue", extra='issue = "gsomia"', title="Issue brief",
+                          recipients=RECIPIENTS[:1])
+    cfg = load_config(config)
+    build(cfg, [cfg.memo("issue-gsomia")], date(2019, 11, 29), jobs=1)
+    folder = cfg.output / "issue-gsomia" / "2019-11-29"
+    manifest = json.loads((folder / ".memo.json").read_text(encoding="utf-8"))
+    summary = manifest["summary"]
+    assert summary["bottom_line"] and summary["changes"]
+    index = (cfg.output / "index.html").read_text(encoding="utf-8")
+    assert "Issue brief: GSOMIA renewal, 29 November 2019" in index  # the index's title
+
+    sent_from = datetime.now(UTC).replace(microsecond=0)
+    assert send_memo(cfg, "issue-gsomia", date(2019, 11, 29)) == EXIT_OK
+    (mail,) = smtp_server.received
+    msg = mail.message
+    assert msg["Subject"] == "[UNCLASSIFIED] Issue brief: GSOMIA renewal, 29 November 2019"
+    assert sent_from <= msg["Date"].datetime <= datetime.now(UTC)
+    assert msg.get_content_type() == "multipart/mixed"
+    body = next(msg.iter_parts())
+    assert body.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in body.iter_parts()] == ["text/plain", "text/html"]
+    text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    page = msg.get_body(("html",)).get_content()
+    assert text.startswith("UNCLASSIFIED\n\nIssue brief: GSOMIA renewal, 29 November 2019\n")
+    assert "Bottom line" in text and "What changed" in text
+    for line in summary["bottom_line"] + summary["changes"]:
+        assert f"  - {line}\n" in text
+        assert f"<li>{html_module.escape(line)}</li>" in page
+    assert "문재인" in text  # native names survive the mail encoding
+    assert list(mail.attachments()) == ["issue-gsomia_2019-11-29.docx"]

@@ -214,6 +214,10 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     loaded workbook; the files are the same bytes as a serial build's (``jobs=1``). When
     some memos fail, the others are built and :class:`MemosFailed` is raised.
     """
+    from reports.render.template_check import check_templates
+
+    # Every template used is checked once, before the workbook is read or a file written.
+    check_templates(config.templates, formats or {f for memo in memos for f in memo.formats})
     out_dir = out_dir or config.output
     loaded = load(workbook or config.workbook, config)
     problems = check_memos(loaded, memos)

@@ -18,6 +18,7 @@ from pathlib import Path
 from reports.errors import (
     EXIT_INTERNAL,
     EXIT_OK,
+    EXIT_USAGE,
     EXIT_WORKBOOK,
     ConfigError,
     MemosFailed,
@@ -82,6 +83,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.add_argument("--annotate", type=Path, metavar="OUT.xlsx",
                    help="write a copy with each problem cell highlighted and commented")
+    p.add_argument("--templates", action="store_true",
+                   help="check the templates (memo.docx and the HTML pages) instead of the "
+                        "workbook: every broken tag, where it is and what to type")
 
     p = command("build", "build memos from the config (all, or those named) or one --kind",
                 "python run_reports.py build weekly --as-of 2019-11-29 --format docx pdf")
@@ -222,6 +226,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 @handles("validate")
 def cmd_validate(args: argparse.Namespace) -> int:
+    if args.templates:
+        return _validate_templates(_config(args).templates, args.json)
     from reports.build import distribution_problems
     from reports.problems import sort_key
     from reports.validate import validate
@@ -253,6 +259,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _print(problems(checked.problems))
         print(f"{path}: {len(checked.errors)} error(s), {len(checked.warnings)} warning(s)")
     return EXIT_WORKBOOK if checked.errors else EXIT_OK
+
+
+# -- validate --templates (the template check: reports/render/template_check.py) -----------
+
+def _validate_templates(folder: Path, as_json: bool) -> int:
+    """Every problem of the templates in ``folder``: exit 0 when there is none, else 2."""
+    from reports.render.template_check import template_problems
+
+    problems = template_problems(folder)
+    if as_json:
+        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=1))
+    else:
+        for problem in problems:
+            print(f"{problem.template}, {problem.where} [{problem.code}]: {problem.message}")
+        print(f"{folder}: {len(problems)} template problem(s)" if problems else
+              f"{folder}: the templates have no problems")
+    return EXIT_USAGE if problems else EXIT_OK
+
+
+# -- end of validate --templates ------------------------------------------------------------
 
 
 @handles("build")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from reports.kinds import Budget
+from reports.kinds import DEFAULT_BUDGETS, Budget
 from reports.language import lang_of
 from reports.model import Event, Model, Position, Shift
 from reports.selection import Chosen, choose
@@ -57,8 +57,12 @@ class MemoSpec:
     sender: str = ""
     lang: str = "en"
     since_last_edition: dict | None = None  # what changed since the previous edition
-    budget: Budget = field(default_factory=Budget)
+    budget: Budget | None = None  # None: the kind's default budget
     east_asian_lang: str = "ko"  # Han-only text of no known country
+
+    def __post_init__(self) -> None:
+        if self.budget is None and self.kind in DEFAULT_BUDGETS:
+            self.budget = DEFAULT_BUDGETS[self.kind]
 
 
 class Citations:
@@ -107,7 +111,7 @@ class Builder:
 
     @property
     def budget(self) -> Budget:
-        return self.spec.budget
+        return self.spec.budget or Budget()
 
     # -- names --------------------------------------------------------------------------
 

@@ -65,6 +65,19 @@ class TemplateError(ReportsError):
     exit_code = EXIT_USAGE
 
 
+class TemplateInvalid(TemplateError):
+    """Templates with problems; ``problems`` holds every one (template, where, tag, code,
+    message: reports.render.template_problems.TemplateProblem)."""
+
+    def __init__(self, problems: list[Any]):
+        self.problems = problems
+        lines = "".join(f"\n  {p}" for p in problems)
+        super().__init__(f"{len(problems)} template problem(s); no memo was written; open "
+                         "each template named (memo.docx in Word, an .html file in a text "
+                         "editor), correct each tag as said, save, and check with `python "
+                         f"run_reports.py validate --templates`:{lines}")
+
+
 class MemoFailed(ReportsError):
     """One memo could not be built (rendering, conversion, disk); the others go on."""
 

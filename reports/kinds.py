@@ -39,5 +39,5 @@ DEFAULT_BUDGETS = {
     "overview": Budget(),
     "weekly": Budget(max_events=8, max_actors=10, max_issues=5, max_assessments=3),
     "issue": Budget(max_events=8, max_actors=8),
-    "actor": Budget(page_budget=3, max_events=8, max_issues=8),
+    "actor": Budget(page_budget=3, max_events=6, max_issues=6, max_shifts=5),
 }

@@ -37,6 +37,7 @@ from reports.errors import (
     ConfigError,
     MemoFailed,
     ReportsError,
+    TemplateError,
     WorkbookInvalid,
     WorkbookUnreadable,
     worst,
@@ -205,6 +206,16 @@ class _Run:
                 "[paths] workbook in the config or restore the file")
             return self.workbook_failed(due, due, f"missing {config.workbook}", error)
         templates_sha = template_hash(config)
+        try:  # the templates, checked once before any due memo is built
+            from reports.render.template_check import check_templates
+
+            check_templates(config.templates, {f for memo, _ in due for f in memo.formats})
+        except TemplateError as exc:
+            log.error("%s", exc)
+            for memo, fire in due:
+                self.ledger.record_failure(memo.id, fire.date(), fire_time=iso(fire),
+                                           title=memo.title, error=str(exc))
+            return exc.exit_code
         codes, built = [], 0
         for index, (memo, fire) in enumerate(due):
             inputs = (workbook_sha, templates_sha, memo_config_hash(config, memo))

@@ -163,6 +163,43 @@ def libreoffice_pdf_text(docx_path: Path, pdf_path: Path | None = None) -> str:
         return pdf_text(pdf)
 
 
+def libreoffice_pdfs(docx_paths: list[Path], outdir: Path) -> dict[Path, Path]:
+    """Convert many .docx files to PDF in one LibreOffice run (one start-up, not one per
+    file); ``{docx: pdf}``. Files may share a name: each is copied under a unique one."""
+    require("libreoffice")
+    outdir = Path(outdir)
+    staging = outdir / "in"
+    staging.mkdir(parents=True, exist_ok=True)
+    names = {}
+    for number, path in enumerate(docx_paths):
+        copy = staging / f"{number:03d}-{Path(path).name}"
+        shutil.copyfile(path, copy)
+        names[Path(path)] = copy
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    try:
+        subprocess.run([find_soffice(), f"-env:UserInstallation={profile.as_uri()}",
+                        "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
+                        str(outdir), *map(str, names.values())], check=True,
+                       capture_output=True, timeout=600)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    result = {}
+    for original, copy in names.items():
+        pdf = outdir / (copy.stem + ".pdf")
+        assert pdf.is_file() and pdf.stat().st_size, f"LibreOffice made no PDF of {original}"
+        result[original] = pdf
+    return result
+
+
+def pdf_pages_text(pdf_path: Path) -> list[str]:
+    """The text of each page of a PDF (pdftotext, reading order), first page first."""
+    require("pdftotext")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"], check=True,
+                          capture_output=True, text=True, timeout=120).stdout
+    pages = text.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
 def _sheet_order(xlsx_path: Path) -> list[str]:
     """Sheet names in workbook order, read from the package's xl/workbook.xml."""
     try:

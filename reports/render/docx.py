@@ -38,7 +38,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
 
@@ -46,11 +45,9 @@ from reports.errors import TemplateError
 from reports.output import normalise_zip
 from reports.render.docx_blocks import BodyWriter
 from reports.render.docx_xml import REQUIRED_STYLES, number_pictures
+from reports.render.template_check import MEMO_KEYS, check_word_template, word_environment
 
 __all__ = ["render_docx", "REQUIRED_STYLES", "MEMO_KEYS"]
-
-MEMO_KEYS = ("id", "kind", "title", "subject", "as_of", "date", "window", "office", "author",
-             "marking", "to", "from", "lang", "keywords")
 
 LAST_MODIFIED_BY = "briefing-reports"
 APP_XML = (
@@ -74,16 +71,14 @@ def render_docx(context: dict, template: Path) -> bytes:
     """The memo as .docx bytes, built from ``context`` and the Word ``template``."""
     template = Path(template)
     tpl = _open_template(template)
-    env = Environment(undefined=StrictUndefined, autoescape=True)
-    _check_template(tpl, template, env)
+    env = word_environment()
+    check_word_template(template, env)  # every broken tag, before anything is filled in
     memo = context["memo"]
     _check_memo(memo)
     writer = BodyWriter(tpl, template)
     try:
         tpl.render({"memo": memo, "body": BodyPlaceholder()}, jinja_env=env,
                    autoescape=True)
-    except UndefinedError as exc:
-        raise TemplateError(_undefined_message(tpl, template, exc)) from exc
     except JinjaTemplateError as exc:
         raise TemplateError(
             f"{template}: the template could not be filled in: {exc}; open {template} in "
@@ -120,104 +115,6 @@ def _open_template(template: Path) -> DocxTemplate:
         raise TemplateError(f"{template} is not a Word .docx file that can be read ({exc}); "
                             "save it from Word as a Word Document (.docx)") from exc
     return tpl
-
-
-# --------------------------------------------------------------------------- template checks
-
-
-def _template_parts(tpl: DocxTemplate) -> list[tuple[str, str]]:
-    """(where, Jinja source as docxtpl renders it) for the body, headers and footers."""
-    parts = [("the document body", tpl.get_xml())]
-    for where, uri in (("a page header", tpl.HEADER_URI), ("a page footer", tpl.FOOTER_URI)):
-        for _, part in tpl.get_headers_footers(uri):
-            parts.append((where, tpl.get_part_xml(part)))
-    # render_xml_part puts each paragraph on its own line: line numbers name paragraphs.
-    return [(where, re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml)))
-            for where, xml in parts]
-
-
-def _text(xml: str) -> str:
-    return re.sub(r"<[^>]+>", "", xml)
-
-
-TAG_RE = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.DOTALL)
-BLOCK_OPEN = ("for", "if", "macro", "call", "filter", "with", "block", "raw",
-              "autoescape")
-
-
-def _unclosed(source: str) -> str | None:
-    """The first block tag ({% for %}, {% if %} ...) that is never closed, if any."""
-    stack: list[str] = []
-    for tag in TAG_RE.findall(_text(source)):
-        match = re.match(r"{%-?\s*(\w+)", tag)
-        if not match:
-            continue
-        word = match.group(1)
-        if word in BLOCK_OPEN:
-            stack.append(tag)
-        elif word.startswith("end") and stack:
-            stack.pop()
-    return stack[0] if stack else None
-
-
-def _check_template(tpl: DocxTemplate, template: Path, env: Environment) -> None:
-    """Compile every part first, so a broken tag is reported by name before anything else."""
-    fix = f"open {template} in Word and fix the tag"
-    parts = _template_parts(tpl)
-    for where, source in parts:
-        try:
-            env.from_string(source)
-        except TemplateSyntaxError as exc:
-            lines = source.splitlines()
-            line = _text(lines[exc.lineno - 1]).strip() if 0 < exc.lineno <= len(lines) else ""
-            open_tag = _unclosed(source)
-            if open_tag and ("end of template" in exc.message or "endfor" in exc.message
-                             or "endif" in exc.message):
-                raise TemplateError(
-                    f'{template}: {where} has the tag "{open_tag}" but never closes it '
-                    f"({exc.message}); {fix}: add the matching {{% end... %}} tag or "
-                    "remove it") from exc
-            tags = TAG_RE.findall(line)
-            shown = tags[0] if tags else line[:120]
-            raise TemplateError(
-                f'{template}: {where} has a broken tag "{shown}": {exc.message}; {fix} '
-                "(tags look like {{ memo.date }})") from exc
-    body_source = parts[0][1]
-    found = [m.start() for m in re.finditer(r"{{-?\s*body\s*-?}}", body_source)]
-    if not found:
-        raise TemplateError(
-            f"{template}: the template has no {{{{p body }}}} paragraph, so the memo body "
-            f"would be lost; open {template} in Word and put {{{{p body }}}} alone in a "
-            "paragraph where the memo text belongs")
-    for pos in found:
-        before = body_source[:pos]
-        if len(re.findall(r"<w:p[ >]", before)) != len(re.findall(r"</w:p>", before)):
-            raise TemplateError(
-                f"{template}: the body tag must be written {{{{p body }}}} (with the p) "
-                f"alone in its own paragraph; open {template} in Word and fix the tag")
-
-
-def _undefined_message(tpl: DocxTemplate, template: Path, exc: UndefinedError) -> str:
-    text = str(exc.message or exc)
-    attribute = (re.search(r"has no attribute '([^']+)'", text)
-                 or re.search(r"no element '([^']+)'", text))
-    variable = re.search(r"'([^']+)' is undefined", text)
-    name, pattern = "", None
-    if attribute:
-        name = attribute.group(1)
-        pattern = rf"\.\s*{re.escape(name)}\b|\[\s*['\"]{re.escape(name)}['\"]"
-    elif variable:
-        name = variable.group(1)
-        pattern = rf"(?<![.\w]){re.escape(name)}\b"
-    tag = ""
-    if pattern:
-        tags = [t for _, source in _template_parts(tpl) for t in TAG_RE.findall(_text(source))]
-        tag = next((t for t in tags if re.search(pattern, t)), "")
-    known = ", ".join(f"memo.{k}" for k in MEMO_KEYS) + ", body"
-    what = f'the tag "{tag}"' if tag else "a tag"
-    return (f'{template}: {what} uses "{name or text}", which a memo does not provide '
-            f"({text}); open {template} in Word and fix the tag or remove it. Tags may use: "
-            f"{known}")
 
 
 # --------------------------------------------------------------------------- properties

@@ -214,3 +214,19 @@ def test_config_errors_through_the_command_line_name_every_key(tmp_path):
         assert result.returncode == 2, command
         assert "desk.yardstick" in result.stderr and "memos[0].kind" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_reports_toml_shows_the_true_defaults_of_every_budget():
+    """The commented [budgets.<kind>] tables in reports.toml are the code's defaults."""
+    import tomllib
+    from dataclasses import asdict
+
+    lines = (Path(__file__).resolve().parents[1] / "reports.toml").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# [budgets."))
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("# "):
+            break
+        block.append(line[2:])
+    shown = tomllib.loads("\n".join(block))["budgets"]
+    assert shown == {kind: asdict(budget) for kind, budget in DEFAULT_BUDGETS.items()}

@@ -49,7 +49,7 @@ class Loaded:
 @dataclass
 class Built:
     memo_id: str
-    as_of: str
+    as_of: date
     files: dict[str, Path]  # format -> path
     hashes: dict[str, str]  # format -> sha256 of the file's bytes
     context: dict
@@ -200,7 +200,7 @@ def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
     write_all(files)
     for path in paths.values():
         log.info("built %s as of %s: %s", memo.id, iso, path)
-    return Built(memo.id, iso, paths, {fmt: sha256_bytes(rendered[fmt]) for fmt in paths},
+    return Built(memo.id, as_of, paths, {fmt: sha256_bytes(rendered[fmt]) for fmt in paths},
                  context, mail)
 
 

@@ -16,14 +16,24 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from reports.ledger_builds import BuildRecord
-from reports.ledger_store import FAILED, GAVE_UP, PENDING, SENDING, SENT, Store, day, iso
+from reports.ledger_store import (
+    FAILED,
+    GAVE_UP,
+    PENDING,
+    SENDING,
+    SENT,
+    Attempts,
+    Store,
+    day,
+    iso,
+)
 
 ACKNOWLEDGED, SUPERSEDED = "acknowledged", "superseded"
 UNDELIVERED = (PENDING, SENDING, FAILED)  # still being tried by later runs
 
 
 @dataclass
-class Delivery:
+class Delivery(Attempts):
     id: int
     build_id: int
     memo_id: str
@@ -33,12 +43,6 @@ class Delivery:
     name: str | None
     channel: str
     message_id: str
-    attempts: int
-    next_attempt: str | None
-    outcome: str
-    error: str | None
-    created: str
-    updated: str
     acked_by: str | None = None
     acked_at: str | None = None
     ack_note: str | None = None

@@ -19,14 +19,14 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from reports.ledger_store import FAILED, GAVE_UP, PENDING, SENT, Store, iso
+from reports.ledger_store import FAILED, GAVE_UP, PENDING, SENT, Attempts, Store, iso
 
 NOBODY = "nobody"
 WORKBOOK_ERRORS, DELIVERY_GAVE_UP = "workbook-errors", "gave-up"
 
 
 @dataclass
-class Notice:
+class Notice(Attempts):
     id: int
     kind: str
     about: str
@@ -35,12 +35,6 @@ class Notice:
     subject: str
     body: dict  # {"text": ..., "html": ..., "attachment": file name or None}
     attachment: bytes | None
-    attempts: int
-    next_attempt: str | None
-    outcome: str
-    error: str | None
-    created: str
-    updated: str
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Notice:

@@ -13,6 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -37,6 +38,18 @@ def parse_iso(text: str) -> datetime:
 def day(value: date | str) -> str:
     """An as-of date as the record stores it."""
     return value if isinstance(value, str) else value.isoformat()
+
+
+@dataclass
+class Attempts:
+    """What deliveries and notices share: how often they were tried, and how it went."""
+
+    attempts: int
+    next_attempt: str | None
+    outcome: str
+    error: str | None
+    created: str
+    updated: str
 
 
 class Store:

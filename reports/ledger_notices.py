@@ -3,7 +3,9 @@
 ``workbook-errors``: a scheduled run could not build because the workbook has errors;
 each editor gets the problem list and the annotated copy, once per workbook revision
 (``about`` is the sha256 of the workbook's bytes). ``gave-up``: a delivery was given up;
-the operator hears of it once (``about`` is that delivery's Message-ID).
+the operator hears of it once (``about`` is that delivery's Message-ID). ``build-failed``:
+a scheduled memo could not be built (its PDF, the disk, a template, a bug); the operator
+hears of each distinct failure once (``about``: the memos, the as-of date and the error).
 
 One row per (notice, recipient), unique by ``message_id``, tried like a delivery:
 ``pending`` -> ``sending`` -> ``sent``, or ``failed`` (retried by later runs after a
@@ -22,7 +24,7 @@ from datetime import datetime
 from reports.ledger_store import FAILED, GAVE_UP, PENDING, SENT, Attempts, Store, iso
 
 NOBODY = "nobody"
-WORKBOOK_ERRORS, DELIVERY_GAVE_UP = "workbook-errors", "gave-up"
+WORKBOOK_ERRORS, DELIVERY_GAVE_UP, BUILD_FAILED = "workbook-errors", "gave-up", "build-failed"
 
 
 @dataclass

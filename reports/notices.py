@@ -7,7 +7,9 @@ Staff never see cron's log, so ``run`` mails whoever can fix a failure:
   in the message and the annotated copy of the workbook attached, once per workbook
   revision (the sha256 of its bytes), not every five minutes;
 - a delivery was given up: the operator (``[delivery] operator``) is told once per
-  given-up delivery, with the two commands that settle it.
+  given-up delivery, with the two commands that settle it;
+- a scheduled memo could not be built (its PDF, the disk, a broken template, a bug): the
+  operator is told once per distinct failure (later runs retry the memo meanwhile).
 
 Notices are queued in the run record (see :mod:`reports.ledger_notices`) and sent by
 :func:`send_notices` like any delivery: a mail server that refuses them does not stop
@@ -17,7 +19,7 @@ the run, and they are retried by later runs.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from reports import channels
@@ -26,9 +28,10 @@ from reports.errors import ReportsError
 from reports.ledger import Ledger
 from reports.ledger_builds import BuildRecord
 from reports.ledger_deliveries import Delivery
-from reports.ledger_notices import DELIVERY_GAVE_UP, NOBODY, WORKBOOK_ERRORS
+from reports.ledger_notices import BUILD_FAILED, DELIVERY_GAVE_UP, NOBODY, WORKBOOK_ERRORS
 from reports.ledger_store import PENDING, iso
-from reports.mail import compose_notice, mail_of, notice_id
+from reports.mail import compose_notice, mail_of, notice_id, sha8
+from reports.text import long_date
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,31 @@ def queue_gave_up(config: Config, ledger: Ledger, build: BuildRecord, delivery: 
     operator = [config.delivery.operator] if config.delivery.operator else []
     return _queue(ledger, DELIVERY_GAVE_UP, delivery.message_id, operator, subject, body,
                   None, now, "no operator address is configured: set [delivery] operator")
+
+
+def queue_build_failed(config: Config, ledger: Ledger, memo_ids: list[str], as_of: date,
+                       error: str, now: datetime) -> int:
+    """Queue the operator's notice that scheduled memos could not be built, once per
+    distinct failure (the same error again on the next run is not told again)."""
+    about = f"{','.join(memo_ids)}|{as_of.isoformat()}|{sha8(error)}"
+    if ledger.notice_exists(BUILD_FAILED, about):
+        return 0
+    marking = config.markings.default
+    names = ", ".join(memo_ids)
+    subject = f"[{marking}] Not built: {names} as of {long_date(as_of)}"
+    body = {"heading": subject.split("] ", 1)[1], "marking": marking, "attachment": None,
+            "sections": [
+                ["", [f"The scheduled run at {iso(now)} could not build {names} as of "
+                      f"{as_of.isoformat()}.", f"The error: {error}"]],
+                ["What to do", [
+                    "Fix the cause the error names; every later run tries again and sends the "
+                    "memo once it is built",
+                    "`python run_reports.py history` shows each attempt; rerun with "
+                    "`python run_reports.py --debug run` for the details of an unexpected "
+                    "error"]]]}
+    operator = [config.delivery.operator] if config.delivery.operator else []
+    return _queue(ledger, BUILD_FAILED, about, operator, subject, body, None, now,
+                  "no operator address is configured: set [delivery] operator")
 
 
 def _queue(ledger: Ledger, kind: str, about: str, addresses: list[str], subject: str,

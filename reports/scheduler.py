@@ -215,6 +215,7 @@ class _Run:
             for memo, fire in due:
                 self.ledger.record_failure(memo.id, fire.date(), fire_time=iso(fire),
                                            title=memo.title, error=str(exc))
+            self.tell_operator([m for m, _ in due], due[0][1].date(), str(exc))
             return exc.exit_code
         codes, built = [], 0
         for index, (memo, fire) in enumerate(due):
@@ -232,6 +233,7 @@ class _Run:
                 log.error("could not build %s", exc if isinstance(exc, MemoFailed) else
                           f"{memo.id} as of {fire.date().isoformat()}: {exc}")
                 codes.append(exc.exit_code)
+                self.tell_operator([memo], fire.date(), str(exc))
         if built:
             self._index()
         return worst(*codes)
@@ -353,6 +355,12 @@ class _Run:
         queue_workbook_errors(self.config, self.ledger, revision, error,
                               [m for m, _ in due], self.now)
         return EXIT_WORKBOOK
+
+    def tell_operator(self, memos: list[MemoConfig], as_of: date, error: str) -> None:
+        from reports.notices import queue_build_failed
+
+        queue_build_failed(self.config, self.ledger, [m.id for m in memos], as_of, error,
+                           self.now)
 
     def _index(self) -> None:
         try:

@@ -51,7 +51,7 @@ def memo_files(out: Path, memo_id: str, as_of: str = "2019-11-25") -> list[str]:
 
 def test_run_with_a_failing_pdf_builds_and_sends_the_other_memos(tmp_path, smtp_server):
     config = write_config(tmp_path, port=smtp_server.port, formats=("docx", "pdf"),
-                          extra=OVERVIEW)
+                          extra=OVERVIEW, delivery='operator = "ops@example.org"')
     out = tmp_path / "output"
     result = cli("run", "--config", str(config), "--now", MONDAY, env=no_soffice(tmp_path))
     assert result.returncode == 4, result.stderr
@@ -59,9 +59,16 @@ def test_run_with_a_failing_pdf_builds_and_sends_the_other_memos(tmp_path, smtp_
     assert "could not build weekly as of 2019-11-25: LibreOffice was not found" in result.stderr
     assert memo_files(out, "weekly") == []  # nothing of the failed memo, not even its .docx
     assert memo_files(out, "overview") == [".memo.json", "overview_2019-11-25.html"]
-    (mail,) = smtp_server.received
+    mail, notice = smtp_server.received
     assert mail.rcpt_tos == ["director.asia@example.org"]
     assert "overview_2019-11-25.html" in mail.attachments()
+    # The operator is told (staff never see cron's log), once for this failure.
+    assert notice.rcpt_tos == ["ops@example.org"]
+    assert notice.message["Subject"] == "[UNCLASSIFIED] Not built: weekly as of 25 November 2019"
+    assert "LibreOffice was not found" in notice.message.get_body(("plain",)).get_content()
+    again = cli("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00",
+                env=no_soffice(tmp_path))
+    assert again.returncode == 4 and len(smtp_server.received) == 2
     with Ledger.open(load_config(config).ledger_path) as ledger:
         outcomes = {b.memo_id: (b.outcome, b.error) for b in ledger.builds()}
     assert outcomes["overview"] == ("done", None)

@@ -12,6 +12,7 @@ the password is ever logged.
 
 from __future__ import annotations
 
+import logging
 import os
 import smtplib
 import ssl
@@ -22,6 +23,8 @@ from pathlib import Path
 from reports.config import Config
 from reports.output import write_all
 
+log = logging.getLogger(__name__)
+
 
 class DeliveryFailure(Exception):
     """One attempt failed; ``permanent`` ones are not retried automatically."""
@@ -29,6 +32,16 @@ class DeliveryFailure(Exception):
     def __init__(self, message: str, *, permanent: bool = False):
         super().__init__(message)
         self.permanent = permanent
+
+
+def as_failure(exc: Exception) -> DeliveryFailure:
+    """``exc`` as a failed attempt: itself if it is one; anything else is an unexpected error
+    (a bug), counted like a passing failure so that one message never stops the others."""
+    if isinstance(exc, DeliveryFailure):
+        return exc
+    log.debug("the failure in detail", exc_info=exc)
+    return DeliveryFailure(f"an unexpected error ({type(exc).__name__}: {exc}); rerun with "
+                           "--debug for the details and report it")
 
 
 def retry_at(config: Config, failure: DeliveryFailure, attempts: int,

@@ -76,19 +76,22 @@ def deliver(config: Config, ledger: Ledger, rows: list[Delivery], now: datetime)
         build = builds[claimed.build_id]
         try:
             _attempt(config, build, claimed)
-            ledger.mark_sent(claimed.id)
-            tally.sent += 1
-        except channels.DeliveryFailure as exc:
-            retry = channels.retry_at(config, exc, claimed.attempts, now)
+        except Exception as exc:  # a refusal, an outage, or a bug: one failed attempt
+            failure = channels.as_failure(exc)
+            retry = channels.retry_at(config, failure, claimed.attempts, now)
             if retry is None:
-                _give_up(config, ledger, build, claimed, str(exc), now)
+                _give_up(config, ledger, build, claimed, str(failure), now)
                 tally.gave_up += 1
             else:
-                ledger.mark_failed(claimed.id, str(exc), retry)
+                ledger.mark_failed(claimed.id, str(failure), retry)
                 tally.failed += 1
                 log.warning("could not deliver %s to %s (attempt %d of %d): %s; the next run "
                             "after %s tries again", build.edition, claimed.target,
-                            claimed.attempts, config.delivery.max_attempts, exc, iso(retry))
+                            claimed.attempts, config.delivery.max_attempts, failure,
+                            iso(retry))
+            continue
+        ledger.mark_sent(claimed.id)
+        tally.sent += 1
     return tally
 
 

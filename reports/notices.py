@@ -183,7 +183,8 @@ def send_notices(config: Config, ledger: Ledger, now: datetime) -> int:
         try:
             msg = compose_notice(config, notice, sent_at=datetime.now(now.tzinfo))
             channels.send_email(config, msg, notice.recipient)
-        except channels.DeliveryFailure as exc:
+        except Exception as error:  # a refusal, or a bug: retried later, never stops the run
+            exc = channels.as_failure(error)
             retry = channels.retry_at(config, exc, notice.attempts, now)
             if retry is None:
                 ledger.notice_gave_up(notice.id, str(exc))

@@ -35,6 +35,7 @@ from reports.errors import (
     EXIT_UNDELIVERED,
     EXIT_WORKBOOK,
     ConfigError,
+    MemoCrashed,
     MemoFailed,
     ReportsError,
     TemplateError,
@@ -229,7 +230,12 @@ class _Run:
                 # this memo's build is recorded as failed already; the rest are not yet
                 return worst(*codes, self.workbook_failed(due[index:], due[index + 1:],
                                                           workbook_sha, exc))
-            except ReportsError as exc:
+            except Exception as exc:  # this memo failed; the others are still built
+                if not isinstance(exc, ReportsError):  # a bug outside the renderers
+                    log.debug("the failure in detail", exc_info=True)
+                    exc = MemoCrashed(f"{memo.id} as of {fire.date().isoformat()}: an "
+                                      f"unexpected error ({type(exc).__name__}: {exc}); rerun "
+                                      "with --debug for the details and report it")
                 log.error("could not build %s", exc if isinstance(exc, MemoFailed) else
                           f"{memo.id} as of {fire.date().isoformat()}: {exc}")
                 codes.append(exc.exit_code)

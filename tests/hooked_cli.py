@@ -2,6 +2,7 @@
 
     python tests/hooked_cli.py pause POINT MARKER SECONDS -- run --config reports.toml ...
     python tests/hooked_cli.py crash MEMO_ID -- build --config reports.toml ...
+    python tests/hooked_cli.py crash-mail ADDRESS -- run --config reports.toml ...
 
 Wraps the package's own functions (nothing in the package knows about it) and then calls
 ``reports.cli.main`` with the arguments after ``--``.
@@ -17,6 +18,7 @@ SECONDS (then goes on), so a test can SIGKILL it there. Points:
 
 ``crash``: building the memo MEMO_ID raises an unexpected error (a stand-in for a bug in
 the renderers), to show that the toolkit reports it, names the memo and builds the others.
+``crash-mail``: composing the message to ADDRESS raises one (a bug in the mail code).
 """
 
 from __future__ import annotations
@@ -81,6 +83,19 @@ def install_crash(memo_id: str) -> None:
     memos.build_context = build_context
 
 
+def install_mail_crash(address: str) -> None:
+    from reports import distribute
+
+    real = distribute.compose
+
+    def compose(config, build, name, recipient, msg_id, sent_at):
+        if recipient == address:
+            raise ZeroDivisionError("a bug planted by tests/hooked_cli.py")
+        return real(config, build, name, recipient, msg_id, sent_at=sent_at)
+
+    distribute.compose = compose
+
+
 def main(argv: list[str]) -> int:
     split = argv.index("--")
     hook, *params = argv[:split]
@@ -89,6 +104,8 @@ def main(argv: list[str]) -> int:
         install_pause(point, Path(marker), float(seconds))
     elif hook == "crash":
         install_crash(*params)
+    elif hook == "crash-mail":
+        install_mail_crash(*params)
     else:
         raise SystemExit(f"unknown hook {hook!r}")
     from reports.cli import main as cli_main

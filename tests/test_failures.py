@@ -160,6 +160,24 @@ def test_an_unexpected_error_in_run_still_sends_the_others(tmp_path, smtp_server
         "overview 2019-11-25 r1", "weekly 2019-11-25 r1", "weekly 2019-11-25 r1"]
 
 
+def test_an_unexpected_error_for_one_recipient_does_not_stop_the_others(tmp_path,
+                                                                         smtp_server):
+    config = write_config(tmp_path, port=smtp_server.port, backoff_minutes=5)
+    broken = "japan.desk@example.org"
+    result = cli("run", "--config", str(config), "--now", MONDAY,
+                 runner=[HOOKED, "crash-mail", broken, "--"])
+    assert result.returncode == 3, result.stderr
+    assert f"could not deliver weekly as of 2019-11-25 (revision 1) to {broken} (attempt 1 " \
+        "of 5): an unexpected error (ZeroDivisionError" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert [m.rcpt_tos for m in smtp_server.received] == [["director.asia@example.org"]]
+    # The bug fixed, the next run after the backoff delivers it, once.
+    again = cli("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
+    assert again.returncode == 0, again.stderr
+    assert sorted(r for m in smtp_server.received for r in m.rcpt_tos) == [
+        "director.asia@example.org", broken]
+
+
 # -- memo parameters checked before building ------------------------------------------------
 
 @pytest.mark.parametrize(("params", "messages"), [

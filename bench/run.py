@@ -60,6 +60,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
+import chart_bench  # noqa: E402
+
 AS_OF = date(2019, 11, 29)
 DEFAULT_SIZES = (10_000, 50_000, 200_000)
 RESULT_TAG = "BENCH-RESULT "
@@ -153,9 +155,8 @@ def _forget_charts() -> None:
     """Empty the renderer's in-process chart cache: a real build draws each chart once,
     so a repeated build must not get its pictures for free."""
     charts = sys.modules.get("reports.render.charts")
-    cache = getattr(charts, "_CACHE", None)
-    if isinstance(cache, dict):
-        cache.clear()
+    if charts is not None:
+        charts.forget()
 
 
 def w_memo(a: dict) -> dict:
@@ -329,7 +330,8 @@ def w_build(a: dict) -> dict:
 
 WORKERS = {"calamine": w_calamine, "load": w_load, "load_api": w_load_api,
            "naive_read": w_naive_read,
-           "memo": w_memo, "naive_docx": w_naive_docx, "scaling": w_scaling, "build": w_build}
+           "memo": w_memo, "naive_docx": w_naive_docx, "scaling": w_scaling, "build": w_build,
+           **chart_bench.WORKERS}
 
 
 def worker_main(spec: str) -> int:
@@ -719,6 +721,8 @@ class Bench:
 
     def once_stages(self, smallest: Path | None) -> None:
         want = self.want
+        if want("charts"):
+            chart_bench.stages(self, Row)
         if want("shell"):
             self.facts["help"] = self.shell("shell: run_reports.py --help", "-",
                                             ["run_reports.py", "--help"])
@@ -841,6 +845,7 @@ class Bench:
                 out.append((f"build --jobs 2 faster than --jobs 1, same bytes [{n:,}]",
                             f"{one.median / two.median:.2f}x; "
                             + ("identical" if same else "NOT identical"), verdict(ok, "")))
+        out += chart_bench.targets(f, verdict)
         if "bundled_identical" in f:
             one, two = f.get(("bundled_build", 1)), f.get(("bundled_build", 2))
             speed = f"{one.median / two.median:.2f}x; " if one.median and two.median else ""
@@ -948,7 +953,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=None,
                         help="where generated workbooks are kept (default bench/.cache)")
     parser.add_argument("--stages", nargs="+", choices=("read", "memo", "naive_docx", "build",
-                                                         "run", "shell", "scaling"),
+                                                         "run", "shell", "scaling", "charts"),
                         help="only these stages (default all)")
     parser.add_argument("--slow", type=float, default=60.0,
                         help="a stage slower than this many seconds is run once")

@@ -204,6 +204,13 @@ def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
                  context, mail)
 
 
+def use_chart_cache(out_dir: Path) -> None:
+    """Keep drawn charts in ``<out>/.cache/charts`` between runs (same block, same bytes)."""
+    from reports.render.charts import use_cache
+
+    use_cache(Path(out_dir) / ".cache" / "charts")
+
+
 def build(config: Config, memos: list[MemoConfig], as_of: date, *,
           formats: list[str] | None = None, out_dir: Path | None = None,
           workbook: Path | None = None, jobs: int | None = None) -> list[Built]:
@@ -223,6 +230,7 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     problems = check_memos(loaded, memos)
     if problems:
         raise ConfigError("\n".join(problems) + "\nnothing was built")
+    use_chart_cache(out_dir)
     clean_stale_parts(out_dir, older_than=STALE_PART_SECONDS)
     jobs = min(jobs or os.cpu_count() or 1, len(memos))
     if jobs > 1:

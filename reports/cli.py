@@ -1,4 +1,4 @@
-"""The command line: ``python run_reports.py COMMAND``.
+"""The command line: ``python run_reports.py COMMAND`` (see docs/operations.md).
 
 Commands only: each parses its flags, calls the library, and turns errors into a
 message and an exit code (see reports/errors.py; no traceback unless ``--debug``).

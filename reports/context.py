@@ -125,6 +125,7 @@ class Builder:
         issue = self.model.issues.get(issue_id) if issue_id else None
         return issue.name if issue else (issue_id or "Overall")
 
+    @cached_property
     def native_langs(self) -> dict[str, str]:
         """Every actor's native name -> its language (script, else the actor's country)."""
         found = {}
@@ -247,10 +248,15 @@ class Builder:
         issues = sorted({p["issue"] for p in points})
         alt = (f"Timeline of {len(events)} events from {first} to {last}, coloured by issue "
                f"({', '.join(issues)}) and sized by significance (1-5).")
-        data = {"points": points, "issues": self.issue_order()}
+        data = {"points": points, "issues": self.issue_order(), **self.chart_langs()}
         if window:
             data["window"] = window
         return {"type": "chart", "chart": "timeline", "alt": alt, "data": data}
+
+    def chart_langs(self) -> dict:
+        """What a chart needs to draw native names in their language's glyphs."""
+        return {"native_langs": dict(self.native_langs),
+                "east_asian_lang": self.spec.east_asian_lang}
 
     def issue_order(self) -> list[str]:
         """Every issue's display name in one memo-wide order: each keeps its colour."""
@@ -359,7 +365,8 @@ class Builder:
                    f"{long_date(self.spec.as_of)}; each cell names the stance and is coloured "
                    "by it.")
             blocks.insert(0, {"type": "chart", "chart": "matrix", "alt": alt,
-                              "data": {"issues": columns, "groups": groups}})
+                              "data": {"issues": columns, "groups": groups,
+                                       **self.chart_langs()}})
         return blocks, (f"The matrix shows {left}: those that shifted first, then those "
                         "with the most recorded stances." if left else "")
 

@@ -54,7 +54,7 @@ def build_context(model: Model, spec: MemoSpec) -> dict:
                             if sources else note("This memo cites no sources.")))
     memo = memo_block(model, spec, sections)
     context = {"memo": memo, "sections": sections, "sources": sources,
-               "native_langs": b.native_langs()}
+               "native_langs": dict(b.native_langs)}
     return printable(context)
 
 

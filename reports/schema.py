@@ -1,4 +1,4 @@
-"""The workbook contract (``../shared/spec/workbook.md``) as data.
+"""The workbook contract (docs/workbook.md, for staff) as data.
 
 Everything that knows the shape of a workbook reads it from here: the loader (header
 matching), the validator (types, enums, references), the editor features of ``init``

@@ -1,9 +1,10 @@
 """Bundled data for the project's workbook, extracted from the five seed articles.
 
-Every fact here comes from the articles in ``shared/seeds/`` (see the seeds README); the
+Every fact here comes from the five articles the Sources sheet names (docs/workbook.md
+cites them: outlet, title, date, address); the
 only additions are native-script spellings (Hangul, Kanji) of Korean and Japanese names.
 ``SHEETS`` maps each contract sheet name to its rows; each row is a dict keyed by the
-contract's column names (``shared/spec/workbook.md``).
+contract's column names (docs/workbook.md).
 
 Extra columns (allowed by the contract, kept as ``extra``):
 - ``evidence``: a verbatim excerpt (5-40 words) from one of the articles the row's

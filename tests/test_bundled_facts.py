@@ -2,10 +2,11 @@
 
 Every row's ``evidence`` and every ``quote`` must be found verbatim (whitespace runs
 normalised to one space) in an article the row's ``sources`` names; ids, references,
-enums and minimum counts follow the workbook contract (shared/spec/workbook.md).
+enums and minimum counts follow the workbook contract (docs/workbook.md).
 
-Seeds: $SEEDS_DIR, else ``<repo>/../shared/seeds``. Missing seeds skip the tests locally
-and fail them when $CI is set.
+The articles are read from the folder $SEEDS_DIR names (docs/workbook.md cites each by
+outlet, title, date and address). Without it the tests skip locally and fail when $CI is
+set (.ci/run sets it).
 """
 
 from __future__ import annotations
@@ -104,9 +105,10 @@ def sheets() -> dict[str, list[dict]]:
 
 @pytest.fixture(scope="module")
 def articles() -> dict[str, str]:
-    seeds = Path(os.environ.get("SEEDS_DIR") or REPO.parent / "shared" / "seeds")
-    if not seeds.is_dir():
-        message = f"seed articles not found at {seeds} (set SEEDS_DIR)"
+    seeds = Path(os.environ["SEEDS_DIR"]) if os.environ.get("SEEDS_DIR") else None
+    if seeds is None or not seeds.is_dir():
+        message = ("the seed articles are not available: set SEEDS_DIR to the folder holding "
+                   f"them (now {seeds or 'unset'})")
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

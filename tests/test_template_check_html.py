@@ -30,10 +30,9 @@ HTML_EDITS = {  # file: [(text, broken text, code, tag shown)]
          "{{ memo.subjet }}"),
     ],
     "blocks.html": [
-        ('<p class="note">{{ block.text }}', '<p class="note">{{ block.text | shout }}',
+        ('<p class="note">{{ block.text | text }}', '<p class="note">{{ block.text | shout }}',
          "unknown-filter", "{{ block.text | shout }}"),
-        ("<span class=\"text\">{{ row.text }}</span>{{ cites(row) }}",
-         "<span class=\"text\">{{ row.text }}</span>{{ cite(row) }}", "unknown-name",
+        ("{% endif %}{{ cites(row) }}", "{% endif %}{{ cite(row) }}", "unknown-name",
          "{{ cite(row) }}"),
         ("{{ stance_label(word) }}", "{{ stance_label(word) }}}", "extra-brace",
          "{{ stance_label(word) }}}"),

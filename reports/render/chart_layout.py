@@ -1,55 +1,160 @@
-"""Chart layout shared by the timeline and the matrix: sizes, figures and text measuring.
+"""Chart layout shared by the timeline and the matrix: sizes, text measuring, drawings.
 
-Text is measured as the Agg renderer lays it out, so that wrapped and shortened labels fit
-the room they are given. Nothing here imports matplotlib until it is called.
+A chart is first laid out as a :class:`Drawing`: texts, rectangles, lines and circles
+placed in inches from the top left corner of a figure 16 cm wide. ``chart_svg`` writes a
+drawing as SVG (text kept as text) and ``chart_png`` draws it with matplotlib, so both
+formats show the same picture, laid out once.
+
+Text is measured as matplotlib's Agg renderer lays it out, so that wrapped and shortened
+labels fit the room they are given. Sizes: the picture is laid out 16 cm wide and shown
+at least 15.5 cm wide (the Word memo's text width less a margin), so text laid out at
+``SMALL`` (7.5 pt) is never under 7 pt on the page.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from reports.render import style
+from reports.language import KOREAN, lang_of, runs
+from reports.render import chart_fonts, style
 
 DPI = 150
-WIDTH_IN = 6.3                # 16 cm (A4 text width): 945 px at 150 dpi
-FONT_SIZE = 7.5
-SMALL = 6.5
-
+WIDTH_IN = 6.3                # 16 cm: 945 px at 150 dpi
+SHOWN_MIN_IN = 15.5 / 2.54    # the narrowest the picture is shown at
+MIN_SHOWN_PT = 7.0            # no text smaller than this as shown
+SMALL = 7.5                   # axis labels, event labels, keys: 7.26 pt at 15.5 cm
+FONT_SIZE = 8.5               # names: lanes, actors, issues
+LINE = 1.2                    # line height, in font sizes
+ASCENT, DESCENT = 0.78, 0.24  # of a line of text, in font sizes (Carlito, Noto CJK)
 VOWELS = frozenset("aeiouy")
 
 
-_ADVANCES: dict[tuple, float] = {}   # (character, size, bold, fonts) -> inches
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One line of text; ``y`` is its baseline, ``anchor`` "start", "middle" or "end"."""
+
+    x: float
+    y: float
+    text: str
+    size: float = FONT_SIZE
+    anchor: str = "start"
+    bold: bool = False
+    colour: str = style.STANCE_TEXT
+    width: float = 0.0          # as measured, in inches
+    lang: str | None = None     # of its East Asian characters ("ko", "ja", "zh")
+
+    def box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) in inches, as laid out."""
+        shift = {"start": 0.0, "middle": 0.5, "end": 1.0}[self.anchor] * self.width
+        return (self.x - shift, self.y - ASCENT * self.size / 72, self.x - shift + self.width,
+                self.y + DESCENT * self.size / 72)
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str
+    stroke: str = "none"
+    stroke_w: float = 0.0       # points
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    points: tuple[tuple[float, float], ...]
+    colour: str
+    width: float                # points
+
+
+@dataclass(frozen=True, slots=True)
+class Circle:
+    x: float
+    y: float
+    r: float                    # points
+    fill: str
+    stroke: str = style.MARKER_EDGE
+    stroke_w: float = 0.5
+
+
+# Layers, drawn in this order (within a layer, in the order added).
+BACK, GRID, MARKS, LEADERS, TEXT = range(5)
+
+
+@dataclass
+class Drawing:
+    """A chart laid out in inches (y downwards), ready for ``chart_svg`` or ``chart_png``.
+
+    ``known`` (native name -> language) and ``default`` decide the language of East Asian
+    text, as ``reports.language`` does for the memo (fonts and ``lang`` follow it)."""
+
+    width: float
+    height: float
+    known: dict[str, str] = field(default_factory=dict)
+    default: str = KOREAN
+    items: list[tuple[int, Text | Rect | Line | Circle]] = field(default_factory=list)
+
+    def add(self, layer: int, item: Text | Rect | Line | Circle) -> None:
+        self.items.append((layer, item))
+
+    def text(self, measure: Measure, x: float, y: float, text: str, size: float = FONT_SIZE,
+             anchor: str = "start", bold: bool = False, colour: str = style.STANCE_TEXT,
+             country: str | None = None) -> Text:
+        """Add a line of text; East Asian text of an actor of ``country`` is in its
+        language (a Japanese name in Japanese)."""
+        lang = lang_of(text, country, self.default)
+        if lang:                  # the first East Asian run's, a known name's if it is one
+            lang = next(tag for _, tag in runs(text, self.known, lang) if tag)
+        item = Text(x, y, text, size, anchor, bold, colour, measure.width(text, size, bold),
+                    lang)
+        self.add(TEXT, item)
+        return item
+
+    def line(self, points, colour: str, width: float, layer: int = GRID) -> None:
+        self.add(layer, Line(tuple(points), colour, width))
+
+    def layers(self) -> list[Text | Rect | Line | Circle]:
+        return [item for _, item in sorted(self.items, key=lambda li: li[0])]
+
+    def texts(self) -> list[Text]:
+        return [item for _, item in self.items if isinstance(item, Text)]
+
+
+def baseline(centre: float, size: float) -> float:
+    """The baseline that centres a line of text of ``size`` points on ``centre``."""
+    return centre + (ASCENT - DESCENT) / 2 * size / 72
+
+
+_ADVANCES: dict[tuple, float] = {}   # (character, size, bold, latin font) -> inches
 
 
 class Measure:
     """Text widths in inches, as the Agg renderer lays text out (so wrapping fits).
 
-    A string's width is the sum of its characters' advances (what matplotlib's layout
-    adds up, less kerning, which is a fraction of a pixel here); each character is
-    measured once per process, so long labels cost nothing to shorten. ``fonts`` is the
-    ``font.family`` the chart is drawn in (``charts.font_families()``), part of that key.
+    A string's width is the sum of its characters' advances (what matplotlib's layout adds
+    up, less kerning, which only makes text a little narrower); each character is measured
+    once per process, so long labels cost nothing to shorten.
     """
 
-    def __init__(self, fig, fonts: list[str]):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.font_manager import FontProperties
+    def __init__(self) -> None:
+        from matplotlib.backends.backend_agg import RendererAgg
 
-        self.renderer = FigureCanvasAgg(fig).get_renderer()
-        self.fonts = tuple(fonts)
-        self.props = {(size, bold): FontProperties(size=size,
-                                                   weight="bold" if bold else "normal")
-                      for size in (SMALL, FONT_SIZE) for bold in (False, True)}
+        self.renderer = RendererAgg(8, 8, DPI)
+        self.family = chart_fonts.families()
+        self.latin = self.family[0]
 
     def advance(self, char: str, size: float, bold: bool) -> float:
-        key = (char, size, bold, self.fonts)
+        key = (char, size, bold, self.latin)
         found = _ADVANCES.get(key)
         if found is None:
             from matplotlib.font_manager import FontProperties
 
             if len(_ADVANCES) > 100_000:
                 _ADVANCES.clear()
-            prop = self.props.get((size, bold)) or FontProperties(
-                size=size, weight="bold" if bold else "normal")
+            prop = FontProperties(family=self.family, size=size,
+                                  weight="bold" if bold else "normal")
             w, _, _ = self.renderer.get_text_width_height_descent(char, prop, ismath=False)
             found = _ADVANCES[key] = w / DPI
         return found
@@ -116,17 +221,16 @@ class Measure:
         return text[:cut].rstrip() + "…"
 
 
-def new_figure(height_in: float):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, facecolor="white")
-    FigureCanvasAgg(fig)
-    return fig
+def drawing_for(data: dict, height: float = 0.0) -> Drawing:
+    """An empty drawing 16 cm wide for a chart's ``data`` (its ``native_langs`` and
+    ``east_asian_lang``, when the memo passes them)."""
+    return Drawing(WIDTH_IN, height, dict(data.get("native_langs") or {}),
+                   str(data.get("east_asian_lang") or KOREAN))
 
 
-def message_figure(text: str):
-    fig = new_figure(0.6)
-    fig.text(0.5, 0.5, text, ha="center", va="center", color=style.MUTED_TEXT,
-             fontsize=FONT_SIZE + 1)
-    return fig
+def message(measure: Measure, text: str) -> Drawing:
+    """A small picture that only says ``text`` (a chart with nothing to show)."""
+    drawing = Drawing(WIDTH_IN, 0.6)
+    drawing.text(measure, WIDTH_IN / 2, baseline(0.3, FONT_SIZE + 1), text, FONT_SIZE + 1,
+                 "middle", colour=style.MUTED_TEXT)
+    return drawing

@@ -1,28 +1,40 @@
 """The events timeline chart: one lane per issue, marker area by significance.
 
-See ``reports.render.charts`` for the block format. A long quiet stretch before a busy
-recent period breaks the date axis in two, marked with //; the labels are placed by
-``reports.render.chart_labels``.
+See ``reports.render.charts`` for the block format. Phases: read the events, choose the
+lanes, lay out the frame (lane names, heights), the date axis (broken in two after a long
+quiet stretch before a busy recent period, marked //), place the markers (stacked where
+crowded; merged per lane beyond ``MERGE_OVER`` events, said in the legend), then label
+the most significant events (``chart_labels``) and draw the legend.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
+from dataclasses import dataclass
 from datetime import date
 
 from reports.render import style
-from reports.render.chart_labels import SIG_AREA, draw_labels
+from reports.render.chart_labels import LABEL_NONE_OVER, RADIUS, draw_labels
 from reports.render.chart_layout import (
+    ASCENT,
     FONT_SIZE,
+    LINE,
+    MARKS,
     SMALL,
     WIDTH_IN,
+    Circle,
+    Drawing,
     Measure,
-    message_figure,
-    new_figure,
+    baseline,
+    drawing_for,
+    message,
 )
+from reports.render.chart_ticks import ticks
+from reports.text import printable
 
-log = logging.getLogger("reports.render.charts")  # the charts' logger, as before the split
+log = logging.getLogger("reports.render.charts")
 
 MAX_LANES = 12                # more issues than this: the smallest share one lane
 OTHER_LANE = "Other issues"
@@ -30,16 +42,103 @@ LABEL_ALL_UP_TO = 8           # with this few events, label every one that fits
 LANE_LABEL_IN = 1.6           # issue names wrap at this width
 PAD_IN = 0.14                 # room at each end of the date axis for the largest marker
 GAP_IN = 0.16                 # between the two parts of a broken date axis
+RIGHT_IN = 0.22               # right of the date axis, for its last label
 EARLY_SHARE = 0.26            # the earlier part's share of a broken date axis
-RASTERIZE_OVER = 1500         # more markers than this are one picture in SVG (file size)
-STACK = (0.0, -0.2, 0.2)      # vertical offsets (lane units) for crowded events
+MERGE_OVER = 400              # more events than this: close ones in a lane share a marker
+MERGE_IN = 0.05               # how close, in inches
+STACK = (0.0, -0.2, 0.2)      # vertical offsets (lane heights) for crowded events
 
 
-def _points(data: dict) -> list[tuple[date, str, int, str]]:
-    points = []
-    for p in data.get("points") or []:
+@dataclass(frozen=True)
+class Event:
+    day: int                  # date ordinal
+    title: str
+    sig: int
+    issue: str
+
+
+@dataclass
+class Mark:
+    """A marker: one event (or, merged, the most significant of several)."""
+
+    x: float
+    y: float
+    lane: int
+    sig: int
+    title: str
+    colour: str
+
+
+@dataclass
+class Frame:
+    """The vertical layout: lanes from the top, then the date axis and the legend."""
+
+    left: float               # where the plot starts (right of the lane names)
+    lane_in: float
+    margin: float             # lane heights above the first lane and below the last
+    lanes: int
+    top: float = 0.06
+
+    def lane_y(self, lane: float) -> float:
+        return self.top + self.lane_in * (self.margin + lane)
+
+    @property
+    def axis_y(self) -> float:
+        return self.lane_y(self.lanes - 1 + self.margin)
+
+    @property
+    def right(self) -> float:
+        return WIDTH_IN - RIGHT_IN
+
+
+class Panel:
+    """One stretch of the date axis: its days and where it sits, in inches."""
+
+    def __init__(self, lo: float, hi: float, x0: float, w: float, min_span: float):
+        if hi - lo < min_span:
+            mid = (lo + hi) / 2
+            lo, hi = mid - min_span / 2, mid + min_span / 2
+        self.per_in = (hi - lo) / max(w - 2 * PAD_IN, 0.1)   # days per inch
+        self.lo, self.hi = lo - PAD_IN * self.per_in, hi + PAD_IN * self.per_in
+        self.x0, self.w = x0, w
+
+    def inch(self, day: float) -> float:
+        return self.x0 + (day - self.lo) / self.per_in
+
+
+def draw_timeline(data: dict, measure: Measure) -> Drawing:
+    events = _events(data)
+    if not events:
+        return message(measure, "No events to show.")
+    lanes = _lanes(events, data.get("issues"))
+    label_all = len(events) <= LABEL_ALL_UP_TO
+    frame, lane_text = _frame(measure, lanes, label_all or any(e.sig == 5 for e in events))
+    panels, member = _panels(events, _window(data), frame)
+    marks = _marks(events, lanes, data.get("issues") or lanes, panels, member, frame)
+    note = f"{len(events):,} events: close ones share a marker" if len(marks) < len(
+        events) else ""
+    drawing = drawing_for(data, frame.axis_y + (0.72 if note else 0.52))
+    _draw_lanes(drawing, measure, frame, lane_text, bold=len(lanes) > 1)
+    _draw_axis(drawing, measure, frame, panels)
+    for mark in sorted(marks, key=lambda m: (-m.sig, m.x, m.lane)):   # small ones on top
+        drawing.add(MARKS, Circle(mark.x, mark.y, RADIUS[mark.sig], mark.colour))
+    if len(events) == len(marks):
+        draw_labels(drawing, measure, marks, frame, label_all)
+    _draw_legend(drawing, measure, frame, note)
+    return drawing
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _events(data: dict) -> list[Event]:
+    """The events with a valid date; titles only where labels may be drawn."""
+    events = []
+    points = data.get("points") or []
+    titled = len(points) <= LABEL_NONE_OVER
+    for p in points:
         try:
-            day = date.fromisoformat(str(p.get("date"))[:10])
+            day = date.fromisoformat(str(p.get("date"))[:10]).toordinal()
         except ValueError:
             log.warning("timeline: skipped an event with no valid date: %r", p.get("title"))
             continue
@@ -47,8 +146,9 @@ def _points(data: dict) -> list[tuple[date, str, int, str]]:
             sig = min(5, max(1, int(p.get("significance") or 3)))
         except (TypeError, ValueError):
             sig = 3
-        points.append((day, str(p.get("title") or ""), sig, str(p.get("issue") or "Other")))
-    return points
+        title = " ".join(printable(str(p.get("title") or "")).split()) if titled else ""
+        events.append(Event(day, title, sig, printable(str(p.get("issue") or "Other"))))
+    return events
 
 
 def _natural(text: str) -> tuple:
@@ -57,10 +157,10 @@ def _natural(text: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts), text
 
 
-def _lanes(points, order: list[str] | None) -> list[str]:
+def _lanes(events: list[Event], order: list[str] | None) -> list[str]:
     counts: dict[str, int] = {}
-    for _, _, _, issue in points:
-        counts[issue] = counts.get(issue, 0) + 1
+    for e in events:
+        counts[e.issue] = counts.get(e.issue, 0) + 1
     if order:
         lanes = [i for i in order if i in counts]
         lanes += sorted((i for i in counts if i not in lanes), key=_natural)
@@ -72,37 +172,34 @@ def _lanes(points, order: list[str] | None) -> list[str]:
     return lanes
 
 
-def _window(data: dict, mdates) -> tuple[float, float] | None:
+def _window(data: dict) -> tuple[int, int] | None:
     """The optional ``data["window"]`` = [first day, last day] (ISO dates) the axis must
     cover, e.g. the week of a weekly memo; None without one."""
     window = data.get("window")
     if not window:
         return None
     try:
-        first, last = (date.fromisoformat(str(d)[:10]) for d in window)
+        first, last = (date.fromisoformat(str(d)[:10]).toordinal() for d in window)
     except (TypeError, ValueError):
         log.warning("timeline: ignored a window that is not two ISO dates: %r", window)
         return None
-    lo, hi = mdates.date2num([_datetime(first), _datetime(last)])
-    return float(min(lo, hi)), float(max(lo, hi))
+    return min(first, last), max(first, last)
 
 
-def _split(x_sorted) -> float | None:
-    """Where to break the date axis, or None: the start of a recent stretch, after a long
-    quiet gap, that holds most of the events in a small part of the whole span (a
-    2012-2019 chronology with most events in 2019)."""
-    from bisect import bisect_left
-
-    n = len(x_sorted)
-    lo, hi = x_sorted[0], x_sorted[-1]
+def split_at(days: list[int]) -> int | None:
+    """Where to break the date axis (sorted day ordinals), or None: the start of a recent
+    stretch, after a long quiet gap, that holds most of the events in a small part of the
+    whole span (a 2012-2019 chronology with most events in 2019)."""
+    n = len(days)
+    lo, hi = days[0], days[-1]
     span = hi - lo
     if n < 6 or span < 365:
         return None
-    unique = sorted(set(x_sorted))
+    unique = sorted(set(days))
     best = None
     for k in range(1, len(unique)):
         gap = unique[k] - unique[k - 1]
-        right = n - bisect_left(x_sorted, unique[k])
+        right = n - bisect_left(days, unique[k])
         right_span = hi - unique[k]
         if gap >= max(0.08 * span, 60) and right >= 0.6 * n and right_span <= 0.35 * span:
             key = (right_span, -gap)
@@ -111,170 +208,131 @@ def _split(x_sorted) -> float | None:
     return best[1] if best else None
 
 
-class _Panel:
-    """One stretch of the date axis: data limits and where it sits, in inches."""
-
-    def __init__(self, lo: float, hi: float, x0_in: float, w_in: float, min_span: float):
-        if hi - lo < min_span:
-            mid = (lo + hi) / 2
-            lo, hi = mid - min_span / 2, mid + min_span / 2
-        self.per_in = (hi - lo) / max(w_in - 2 * PAD_IN, 0.1)   # days per inch
-        self.xmin, self.xmax = lo - PAD_IN * self.per_in, hi + PAD_IN * self.per_in
-        self.x0_in, self.w_in = x0_in, w_in
-
-    def inch(self, x: float) -> float:
-        return self.x0_in + (x - self.xmin) / self.per_in
+# --------------------------------------------------------------------------- layout
 
 
-def draw_timeline(data: dict, fonts: list[str]):
-    from matplotlib import dates as mdates
-    from matplotlib.lines import Line2D
-
-    points = _points(data)
-    if not points:
-        return message_figure("No events to show.")
-    lanes = _lanes(points, data.get("issues"))
-    lane_of = {name: i for i, name in enumerate(lanes)}
-    lane_k = [lane_of.get(p[3], len(lanes) - 1) for p in points]
-    # Colour by the issue's place in the memo-wide order when given, so an issue keeps its
-    # colour across every chart of a memo; else by lane.
-    order = {name: i for i, name in enumerate(data.get("issues") or lanes)}
-    colour = [style.ISSUE_PALETTE[order.get(lanes[k], k) % len(style.ISSUE_PALETTE)]
-              for k in lane_k]
-    x = [float(v) for v in mdates.date2num([_datetime(p[0]) for p in points])]
-
-    label_all = len(points) <= LABEL_ALL_UP_TO
-    wants_labels = label_all or any(p[2] == 5 for p in points)
-    lane_in = 0.46 if wants_labels else 0.32
-    margin = 0.8 if wants_labels else 0.55      # lane units above the first, below the last
-    top_in, bottom_in = 0.04, 0.62
-    height = top_in + bottom_in + lane_in * (len(lanes) - 1 + 2 * margin)
-    fig = new_figure(height)
-    measure = Measure(fig, fonts)
-
+def _frame(measure: Measure, lanes: list[str], labels: bool) -> tuple[Frame, list[list[str]]]:
     bold = len(lanes) > 1
-    lane_size = FONT_SIZE - 0.5
-    lane_text = ["\n".join(measure.wrap(n, LANE_LABEL_IN, lane_size, bold, max_lines=3))
-                 for n in lanes]
-    lane_w = max(measure.width(line, lane_size, bold) for t in lane_text
-                 for line in t.split("\n"))
-    left_in, right_in = lane_w + 0.14, 0.12
-    total_w = WIDTH_IN - left_in - right_in
-    axes_h = height - top_in - bottom_in
-    rect = (left_in / WIDTH_IN, bottom_in / height, total_w / WIDTH_IN, axes_h / height)
-    ylim = (len(lanes) - 1 + margin, -margin)
+    text = [measure.wrap(n, LANE_LABEL_IN, FONT_SIZE, bold, max_lines=3) for n in lanes]
+    # 0.1 in between the names and the plot; 0.12 in to their left, as LibreOffice draws
+    # right-aligned SVG text up to 4% wider than it is
+    left = max(measure.width(line, FONT_SIZE, bold) for t in text for line in t) + 0.22
+    lines = max(len(t) for t in text)
+    lane_in = max(0.5 if labels else 0.34, lines * LINE * FONT_SIZE / 72 + 0.08)
+    return Frame(left, lane_in, 0.8 if labels else 0.55, len(lanes)), text
 
-    window = _window(data, mdates)
-    split = None if window else _split(sorted(x))
+
+def _panels(events: list[Event], window: tuple[int, int] | None,
+            frame: Frame) -> tuple[list[Panel], list[int]]:
+    """One panel for the whole span (and the window), or two for a broken axis; and the
+    panel of each event."""
+    days = sorted(e.day for e in events)
+    split = None if window else split_at(days)
+    total = frame.right - frame.left
     if split is None:
-        lo, hi = min(x), max(x)
+        lo, hi = days[0], days[-1]
         if window:
             lo, hi = min(lo, window[0]), max(hi, window[1])
-        panels = [_Panel(lo, hi, 0.0, total_w, 6.0)]
-        member = [0] * len(points)
-    else:
-        early_w = EARLY_SHARE * (total_w - GAP_IN)
-        early = [v for v in x if v < split]
-        recent = [v for v in x if v >= split]
-        panels = [_Panel(min(early), max(early), 0.0, early_w, 120.0),
-                  _Panel(min(recent), max(recent), early_w + GAP_IN,
-                         total_w - early_w - GAP_IN, 6.0)]
-        middle = (max(early) + min(recent)) / 2        # the two parts never overlap in time
-        panels[0].xmax = min(panels[0].xmax, middle)
-        panels[1].xmin = max(panels[1].xmin, middle)
-        for panel in panels:
-            panel.per_in = (panel.xmax - panel.xmin) / panel.w_in
-        member = [0 if v < split else 1 for v in x]
+        return [Panel(lo, hi, frame.left, total, 6.0)], [0] * len(events)
+    early_w = EARLY_SHARE * (total - GAP_IN)
+    early = [d for d in days if d < split]
+    recent = [d for d in days if d >= split]
+    panels = [Panel(early[0], early[-1], frame.left, early_w, 120.0),
+              Panel(recent[0], recent[-1], frame.left + early_w + GAP_IN,
+                    total - early_w - GAP_IN, 6.0)]
+    middle = (early[-1] + recent[0]) / 2          # the two parts never overlap in time
+    panels[0].hi = min(panels[0].hi, middle)
+    panels[1].lo = max(panels[1].lo, middle)
+    for panel in panels:
+        panel.per_in = (panel.hi - panel.lo) / panel.w
+    return panels, [0 if e.day < split else 1 for e in events]
 
-    # crowded events in a lane: the first offset whose last event is far enough to the
-    # left, else the offset whose last event is furthest
-    ys = [0.0] * len(points)
+
+def _marks(events: list[Event], lanes: list[str], order: list[str], panels: list[Panel],
+           member: list[int], frame: Frame) -> list[Mark]:
+    """A marker per event (merged per lane and ``MERGE_IN`` beyond ``MERGE_OVER``),
+    stacked where crowded. Colour by the issue's place in the memo-wide order, so an
+    issue keeps its colour across every chart of a memo."""
+    lane_of = {name: i for i, name in enumerate(lanes)}
+    index = {name: i for i, name in enumerate(order)}
+    palette = style.ISSUE_PALETTE
+    marks = []
+    for e, m in zip(events, member, strict=True):
+        lane = lane_of.get(e.issue, len(lanes) - 1)
+        colour = palette[index.get(lanes[lane], lane) % len(palette)]
+        marks.append(Mark(panels[m].inch(e.day), 0.0, lane, e.sig, e.title, colour))
+    if len(marks) > MERGE_OVER:
+        best: dict[tuple[int, int], Mark] = {}
+        for mark in marks:
+            key = (mark.lane, round(mark.x / MERGE_IN))
+            if key not in best or (mark.sig, mark.x) > (best[key].sig, best[key].x):
+                best[key] = mark
+        marks = [best[k] for k in sorted(best)]
+        for mark in marks:                        # a band per lane, not stacked
+            mark.y = frame.lane_y(mark.lane)
+        return marks
+    # crowded in a lane: the first offset whose last marker is far enough to the left,
+    # else the offset whose last marker is furthest
     last_x = [[float("-inf")] * len(STACK) for _ in lanes]
-    for k in sorted(range(len(points)), key=lambda k: (x[k], -points[k][2], points[k][1])):
-        gap = 0.15 * panels[member[k]].per_in
-        row = last_x[lane_k[k]]
-        free = [level for level in range(len(STACK)) if x[k] - row[level] >= gap]
+    for mark in sorted(marks, key=lambda k: (k.x, -k.sig, k.title)):
+        row = last_x[mark.lane]
+        free = [level for level in range(len(STACK)) if mark.x - row[level] >= 0.15]
         level = free[0] if free else min(range(len(STACK)), key=row.__getitem__)
-        row[level] = x[k]
-        ys[k] = lane_k[k] + STACK[level]
+        row[level] = mark.x
+        mark.y = frame.lane_y(mark.lane + STACK[level])
+    return marks
 
-    for i, panel in enumerate(panels):
-        ax = fig.add_axes((rect[0] + panel.x0_in / WIDTH_IN, rect[1], panel.w_in / WIDTH_IN,
-                           rect[3]))
-        ax.set_xlim(panel.xmin, panel.xmax)
-        ax.set_ylim(*ylim)
-        for lane_index in range(len(lanes)):
-            ax.axhline(lane_index, color=style.GRID, linewidth=0.6, zorder=1)
-        # big markers first so small ones stay visible on top
-        mine = sorted((k for k in range(len(points)) if member[k] == i),
-                      key=lambda k: (-points[k][2], x[k], lane_k[k]))
-        ax.scatter([x[k] for k in mine], [ys[k] for k in mine],
-                   s=[SIG_AREA[points[k][2]] for k in mine], c=[colour[k] for k in mine],
-                   edgecolors=style.MARKER_EDGE, linewidths=0.5, zorder=3, clip_on=False,
-                   rasterized=len(mine) > RASTERIZE_OVER)
-        if i == 0:
-            ax.set_yticks(range(len(lanes)), lane_text)
-            ax.tick_params(axis="y", length=0, pad=5, labelsize=lane_size)
-            for tick in ax.get_yticklabels():
-                tick.set_fontweight("bold" if bold else "normal")
-                tick.set_linespacing(1.05)
-        else:
-            ax.set_yticks([])
-        _date_axis(ax, mdates, few=panel.w_in < 2.5)
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
-        ax.spines["bottom"].set_linewidth(0.6)
-        ax.spines["bottom"].set_color(style.MUTED_TEXT)
 
-    over = fig.add_axes(rect, zorder=5)
-    over.set_xlim(0, total_w)
-    over.set_ylim(*ylim)
-    over.set_axis_off()
+# --------------------------------------------------------------------------- drawing
+
+
+def _draw_lanes(drawing: Drawing, measure: Measure, frame: Frame, text: list[list[str]],
+                bold: bool) -> None:
+    step = LINE * FONT_SIZE / 72
+    for lane, lines in enumerate(text):
+        y = frame.lane_y(lane)
+        drawing.line([(frame.left, y), (frame.right, y)], style.GRID, 0.6)
+        for j, line in enumerate(lines):
+            centre = y + (j - (len(lines) - 1) / 2) * step
+            drawing.text(measure, frame.left - 0.1, baseline(centre, FONT_SIZE), line,
+                         FONT_SIZE, "end", bold)
+
+
+def _draw_axis(drawing: Drawing, measure: Measure, frame: Frame, panels: list[Panel]) -> None:
+    """The date axis of each panel, its grid and tick labels, and the break marks."""
+    y = frame.axis_y
+    muted = style.MUTED_TEXT
+    placed: list[tuple[float, float]] = []
+    for panel in reversed(panels):              # the recent part's labels win
+        drawing.line([(panel.x0, y), (panel.x0 + panel.w, y)], muted, 0.6)
+        few = panel.w < 2.5
+        for tick in ticks(panel.lo, panel.hi, panel.inch,
+                          lambda t: measure.width(t, SMALL), (0.02, WIDTH_IN - 0.02),
+                          4 if few else 8):
+            drawing.line([(tick.x, frame.top), (tick.x, y)], style.GRID, 0.5)
+            drawing.line([(tick.x, y), (tick.x, y + 0.04)], muted, 0.6)
+            left = {"middle": tick.label_x - tick.width / 2, "start": tick.label_x,
+                    "end": tick.label_x - tick.width}[tick.anchor]
+            if tick.label and all(left > b + 0.06 or left + tick.width < a - 0.06
+                                  for a, b in placed):
+                placed.append((left, left + tick.width))
+                drawing.text(measure, tick.label_x, y + 0.07 + ASCENT * SMALL / 72,
+                             tick.label, SMALL, tick.anchor)
     if len(panels) == 2:
-        d = 0.07 / lane_in
-        for bx in (panels[0].w_in, panels[1].x0_in):
-            over.plot([bx - 0.035, bx + 0.035], [ylim[0] + d, ylim[0] - d],
-                      color=style.MUTED_TEXT, linewidth=0.8, clip_on=False)
-    draw_labels(over, measure, points, x, ys, lane_k, [panels[m] for m in member],
-                total_w, lane_in, label_all)
-
-    sizes = [Line2D([], [], linestyle="none", marker="o", markersize=SIG_AREA[s] ** 0.5,
-                    markerfacecolor="#9A9A9A", markeredgecolor=style.MARKER_EDGE,
-                    markeredgewidth=0.5, label=str(s)) for s in range(1, 6)]
-    fig.legend(handles=sizes, loc="lower left", ncols=5, frameon=False,
-               title="Significance (marker size):", alignment="left",
-               bbox_to_anchor=(left_in / WIDTH_IN - 0.01, 0.0), fontsize=SMALL,
-               title_fontsize=SMALL, handletextpad=0.2, columnspacing=0.9,
-               borderaxespad=0.2)
-    return fig
+        for bx in (panels[0].x0 + panels[0].w, panels[1].x0):
+            drawing.line([(bx - 0.035, y + 0.05), (bx + 0.035, y - 0.05)], muted, 0.8)
 
 
-def _date_axis(ax, mdates, few: bool) -> None:
-    """Concise dates: years, months or days; the first label also says the year."""
-
-    class YearFirst(mdates.ConciseDateFormatter):
-        def format_ticks(self, values):
-            labels = list(super().format_ticks(values))
-            low = min(self.axis.get_view_interval()) if self.axis else float("-inf")
-            for i, value in enumerate(values):
-                if value >= low:
-                    if not re.search(r"\d{4}", labels[i]):
-                        labels[i] = f"{labels[i]} {mdates.num2date(value).year}"
-                    break
-            return labels
-
-    locator = mdates.AutoDateLocator(minticks=2 if few else 3, maxticks=4 if few else 8)
-    formatter = YearFirst(locator, formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S"],
-                          zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
-                          show_offset=False)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(formatter)
-    ax.tick_params(axis="x", length=3, width=0.6, labelsize=SMALL + 0.5)
-    ax.grid(axis="x", color=style.GRID, linewidth=0.5, zorder=0)
-    ax.set_axisbelow(True)
-
-
-def _datetime(day: date):
-    from datetime import datetime
-
-    return datetime(day.year, day.month, day.day)
+def _draw_legend(drawing: Drawing, measure: Measure, frame: Frame, note: str) -> None:
+    y = frame.axis_y + 0.4
+    title = drawing.text(measure, frame.left, baseline(y, SMALL),
+                         "Significance (marker size):", SMALL)
+    x = frame.left + title.width + 0.12
+    for sig in range(1, 6):
+        r = RADIUS[sig] / 72
+        drawing.add(MARKS, Circle(x + r, y, RADIUS[sig], "#9A9A9A"))
+        label = drawing.text(measure, x + 2 * r + 0.04, baseline(y, SMALL), str(sig), SMALL)
+        x += 2 * r + 0.04 + label.width + 0.16
+    if note:
+        drawing.text(measure, frame.left, baseline(y + 0.2, SMALL), note, SMALL,
+                     colour=style.MUTED_TEXT)

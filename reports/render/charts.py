@@ -1,204 +1,171 @@
-"""Memo charts as PNG (for Word) or SVG (for HTML): the events timeline and positions matrix.
+"""Memo charts as PNG (for Word) or SVG (for HTML, and Word's SVG pictures).
 
 ``render_chart(block, fmt)`` draws one chart block of a memo context
 (``{"type": "chart", "chart": "timeline" | "matrix", "alt": ..., "data": {...}}``, see
-``reports/context.py``) and returns the file's bytes.
+``reports/context.py``) and returns the file's bytes; ``svg_inline`` makes an SVG fit to
+put inside an HTML page; ``use_cache(folder)`` keeps drawn charts on disk between runs.
 
 Timeline ``data``: ``points`` (date, title, significance 1-5, issue name); optional
 ``issues`` (issue names: lane order, and so colours, fixed across a memo's charts) and
 ``window`` ([first, last] ISO dates the axis must cover, e.g. a weekly memo's week). One
 lane per issue, marker area by significance (legend below), the significance-5 events
 labelled where a label fits. A long quiet stretch before a busy recent period (a
-2012-2019 chronology busy in 2019) breaks the date axis in two, marked with //.
+2012-2019 chronology busy in 2019) breaks the date axis in two, marked with //. Beyond
+a few hundred events, close events of a lane share a marker (the legend says so), so a
+chart costs about the same whatever it is given.
 
 Matrix ``data``: ``issues`` [{id, name}] and ``groups`` [{country, rows: [{actor,
 cells: [{stance, shifted}]}]}]. Each cell holds its stance word on the stance colour;
-shifted cells are outlined and marked ``*`` (with a note); blank cells stay white.
+shifted cells are outlined and marked ``*`` (with a note); blank cells stay white. More
+issues than fit 16 cm: the matrix is cut into parts, one under the other; more than fit
+an A4 page: the first ones, and a line saying how many are shown.
 
-- Same block, same bytes: no timestamps or software names in the files, a fixed SVG hash
-  salt, and a fixed layout computed here (no "tight" bounding boxes).
-- No global matplotlib state is touched: figures are ``matplotlib.figure.Figure`` drawn
-  on the Agg canvas (never pyplot, never ``matplotlib.use``), and the rcParams a chart
-  needs are set inside ``matplotlib.rc_context`` only. rcParams are process-global, so
-  renders in this module are serialised with a lock.
-- matplotlib is imported lazily, so importing this module is cheap.
-- Text is drawn in ``style.FONT_LATIN`` with per-glyph fallback to
-  ``style.FONT_EAST_ASIAN`` (Hangul, Kana, Kanji). Without that font (Debian
-  ``fonts-noto-cjk``) a warning is logged once and such names draw as empty boxes.
-- SVG text is drawn as paths by default, so the picture looks the same where the fonts
-  are not installed; ``text_as_paths=False`` keeps it as ``<text>`` (smaller, searchable).
-- Layout is sized for A4 portrait: 16 cm wide, PNG at 150 dpi.
-
-This module holds the entry points, fonts and the matplotlib settings; the charts are
-drawn by ``chart_timeline`` (with ``chart_labels``) and ``chart_matrix``, which measure
-text and make figures with ``chart_layout``.
+- Laid out once for A4 portrait (16 cm wide; no text under 7 pt when shown 15.5 cm
+  wide; labels never overlap or leave the picture), as a drawing that ``chart_svg``
+  writes (text as text: small, searchable) and ``chart_png`` draws with matplotlib
+  (150 dpi). The timeline is drawn by ``chart_timeline`` (with ``chart_ticks`` and
+  ``chart_labels``), the matrix by ``chart_matrix``, both with ``chart_layout``.
+- Same block, same bytes: no dates or software names in the files.
+- No global matplotlib state is touched: figures are ``matplotlib.figure.Figure`` on the
+  Agg canvas (never pyplot, never ``matplotlib.use``); the few rcParams that affect the
+  pixels are fixed inside ``matplotlib.rc_context``, under a lock.
+- matplotlib is imported only to draw: importing this module, a memo without charts and
+  a chart found in a cache never import it.
+- Drawn charts are kept in memory (the last ``MEMORY_CHARTS``: a memo's Word and HTML
+  versions share them) and, after ``use_cache(folder)``, on disk (``chart_cache``).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import functools
 import json
-import logging
-import re
 import threading
-from io import BytesIO
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from reports.render import style
-from reports.render.chart_layout import DPI, FONT_SIZE
-from reports.render.chart_matrix import draw_matrix
-from reports.render.chart_timeline import _split as _split  # re-exported: tests use it
-from reports.render.chart_timeline import draw_timeline
+from reports.render import chart_svg
+from reports.render.chart_cache import DiskCache
+from reports.render.chart_layout import DPI, Drawing, Measure
 
-__all__ = ["FORMATS", "render_chart", "svg_data_uri", "svg_inline", "font_families"]
-
-log = logging.getLogger(__name__)
+__all__ = ["FORMATS", "render_chart", "svg_inline", "use_cache", "forget", "figure",
+           "layout", "warm_up"]
 
 FORMATS = ("png", "svg")
-SVG_HASH_SALT = "briefing-reports-charts"
+KINDS = ("timeline", "matrix")
+MEMORY_CHARTS = 64
+CACHE_MB = 64
 
 _LOCK = threading.RLock()
-_FONTS: list[str] | None = None
+_DISK: DiskCache | None = None
+# The rcParams that change pixels, fixed whatever the caller's matplotlib settings.
+# Unhinted text: twice as fast to draw, and laid out as an SVG viewer lays it out.
+_RC = {"text.hinting": "none",
+       "text.antialiased": True, "lines.antialiased": True, "patch.antialiased": True,
+       "path.simplify": True, "path.snap": True, "agg.path.chunksize": 0,
+       "figure.dpi": DPI, "savefig.dpi": DPI}
 
 
-# --------------------------------------------------------------------------- public API
-
-
-# The Word and HTML versions of a memo show the same pictures: each chart is drawn once
-# per process and reused (bounded, oldest dropped first).
-CACHE_SIZE = 64
-_CACHE: dict[str, bytes] = {}
-
-
-def render_chart(block: dict, fmt: str, *, text_as_paths: bool = True) -> bytes:
+def render_chart(block: dict, fmt: str) -> bytes:
     """Draw a chart block as ``fmt`` "png" (150 dpi) or "svg"; the same block gives the
-    same bytes. ``text_as_paths`` applies to SVG only."""
+    same bytes."""
     if fmt not in FORMATS:
         raise ValueError(f'unknown chart format "{fmt}"; use one of: {", ".join(FORMATS)}')
-    kind = block.get("chart")
-    draw = {"timeline": draw_timeline, "matrix": draw_matrix}.get(kind)
-    if draw is None:
-        raise ValueError(f'unknown chart "{kind}"; use "timeline" or "matrix"')
-    key = hashlib.sha256(json.dumps([block, fmt, text_as_paths], sort_keys=True,
-                                    default=str).encode()).hexdigest()
-    if key in _CACHE:
-        return _CACHE[key]
-    import matplotlib
+    return _rendered(_content(block), fmt)
 
-    with _LOCK, matplotlib.rc_context(_rc(text_as_paths)):
-        fig = draw(block.get("data") or {}, font_families())
-        buf = BytesIO()
-        if fmt == "png":
-            fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-        else:
-            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    if len(_CACHE) >= CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = buf.getvalue()
-    return _CACHE[key]
+
+def use_cache(folder: str | Path | None, max_mb: float = CACHE_MB) -> None:
+    """Keep drawn charts in ``folder`` (created when needed) between runs, at most
+    ``max_mb`` megabytes of them; ``None`` stops using a folder. Off by default. The
+    charts kept in memory are dropped, so that every chart from now on is read from the
+    folder or drawn and written there."""
+    global _DISK
+    with _LOCK:
+        _DISK = None if folder is None else DiskCache(Path(folder), int(max_mb * 1024 * 1024))
+        forget()              # charts already in memory go through the folder too
+
+
+def svg_inline(svg: bytes, id_prefix: str, alt: str | None = None) -> str:
+    """The SVG as markup for an HTML page: no XML declaration, ids prefixed, and with
+    ``alt`` marked ``role="img"`` with an ``aria-label`` and a ``<title>``."""
+    return chart_svg.inline(svg, id_prefix, alt)
+
+
+def layout(block: dict) -> Drawing:
+    """The chart laid out (texts, shapes, in inches), before it is written as a file."""
+    return _layout(_content(block))
+
+
+@contextmanager
+def figure(block: dict) -> Iterator:
+    """The matplotlib Figure the PNG is drawn from, with the settings it is drawn with."""
+    from matplotlib import rc_context
+
+    from reports.render.chart_png import figure as png_figure
+
+    drawing = layout(block)
+    with _LOCK, rc_context(_RC):
+        yield png_figure(drawing)
 
 
 def warm_up() -> None:
     """Load matplotlib and the fonts now (before forking workers that all draw charts)."""
     block = {"chart": "timeline", "data": {"points": [
-        {"date": "2000-01-01", "title": "\uc608 \u4f8b", "significance": 3, "issue": "x"}]}}
-    key_count = len(_CACHE)
-    render_chart(block, "png")
-    while len(_CACHE) > key_count:  # keep the cache for real charts
-        _CACHE.pop(next(reversed(_CACHE)))
+        {"date": "2000-01-01", "title": "\uc608 \u4f8b \u3042", "significance": 5,
+         "issue": "x"}]}}
+    _draw(_content(block), "png")
 
 
-def png_data_uri(png: bytes) -> str:
-    """The PNG as a ``data:image/png;base64,...`` URI (for ``<img src>``)."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+# --------------------------------------------------------------------------- drawing
 
 
-def svg_data_uri(svg: bytes) -> str:
-    """The SVG file as a ``data:image/svg+xml;base64,...`` URI (for ``<img src>``)."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+def _content(block: dict) -> str:
+    """What a chart depends on, as canonical JSON: its kind and data."""
+    kind = block.get("chart")
+    if kind not in KINDS:
+        raise ValueError(f'unknown chart "{kind}"; use "timeline" or "matrix"')
+    return json.dumps([kind, block.get("data") or {}], sort_keys=True, ensure_ascii=False,
+                      default=str, separators=(",", ":"))
 
 
-_ID_RE = re.compile(r'\bid="([^"]+)"')
+@functools.lru_cache(maxsize=MEMORY_CHARTS)
+def _rendered(content: str, fmt: str) -> bytes:
+    disk = _DISK
+    found = disk.get(content, fmt) if disk is not None else None
+    if found is not None:
+        return found
+    picture = _draw(content, fmt)
+    if disk is not None:
+        disk.put(content, fmt, picture)
+    return picture
 
 
-def svg_inline(svg: bytes, id_prefix: str, alt: str | None = None) -> str:
-    """The SVG as markup to put inside an HTML page.
+def _draw(content: str, fmt: str) -> bytes:
+    drawing = _layout(content)
+    if fmt == "svg":
+        return chart_svg.to_svg(drawing)
+    from matplotlib import rc_context
 
-    Drops the XML declaration, DOCTYPE and comments; prefixes every ``id`` (and each
-    reference to one) with ``id_prefix`` so that several charts on one page never share
-    an id; with ``alt``, marks the picture ``role="img"`` with an ``aria-label`` and a
-    ``<title>``.
-    """
-    text = svg.decode("utf-8")
-    start = text.find("<svg")
-    if start < 0:
-        raise ValueError("not an SVG document")
-    text = re.sub(r"<!--.*?-->", "", text[start:], flags=re.S)
-    ids = set(_ID_RE.findall(text))
-    if ids:
-        alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
-        ref = re.compile(r'(\bid="|#)(' + alternatives + r')(?=["\)])')
-        text = ref.sub(lambda m: m.group(1) + id_prefix + m.group(2), text)
-    if alt is not None:
-        label = _xml_escape(alt)
-        end = text.index(">") + 1                       # end of the <svg ...> start tag
-        text = (text[:4] + f' role="img" aria-label="{label}"' + text[4:end]
-                + f"<title>{label}</title>" + text[end:])
-    return text.strip()
+    from reports.render.chart_png import to_png
+
+    with _LOCK, rc_context(_RC):
+        return to_png(drawing)
 
 
-def font_families() -> list[str]:
-    """``font.family`` for charts: Latin font first, then an East Asian font if installed."""
-    global _FONTS
-    if _FONTS is None:
-        from matplotlib import font_manager
+@functools.lru_cache(maxsize=8)
+def _layout(content: str) -> Drawing:
+    from matplotlib import rc_context
 
-        found = []
-        for family in (style.FONT_EAST_ASIAN, *style.FONT_EAST_ASIAN_FALLBACKS):
-            try:
-                font_manager.findfont(font_manager.FontProperties(family=family),
-                                      fallback_to_default=False)
-            except ValueError:
-                continue
-            found.append(family)
-            break
-        if not found:
-            log.warning("font %s is not installed (Debian: fonts-noto-cjk); Korean and "
-                        "Japanese names in charts will draw as empty boxes",
-                        style.FONT_EAST_ASIAN)
-        _FONTS = [style.FONT_LATIN, *found]
-    return list(_FONTS)
+    from reports.render.chart_matrix import draw_matrix
+    from reports.render.chart_timeline import draw_timeline
+
+    kind, data = json.loads(content)
+    with _LOCK, rc_context(_RC):
+        measure = Measure()
+        return (draw_timeline if kind == "timeline" else draw_matrix)(data, measure)
 
 
-# --------------------------------------------------------------------------- shared
-
-
-def _rc(text_as_paths: bool) -> dict:
-    return {
-        "font.family": font_families(),
-        "font.size": FONT_SIZE,
-        "text.color": style.STANCE_TEXT,
-        "axes.edgecolor": style.MUTED_TEXT,
-        "axes.labelcolor": style.STANCE_TEXT,
-        "xtick.color": style.MUTED_TEXT,
-        "ytick.color": style.MUTED_TEXT,
-        "xtick.labelcolor": style.STANCE_TEXT,
-        "ytick.labelcolor": style.STANCE_TEXT,
-        "svg.fonttype": "path" if text_as_paths else "none",
-        "svg.hashsalt": SVG_HASH_SALT,
-        "svg.image_inline": True,
-        "path.simplify": True,
-        "axes.unicode_minus": True,
-        "figure.dpi": DPI,
-        "savefig.dpi": DPI,
-        "savefig.facecolor": "white",
-        "savefig.edgecolor": "white",
-        "savefig.transparent": False,
-        "savefig.bbox": None,
-        "savefig.pad_inches": 0.0,
-    }
-
-
-def _xml_escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+def forget() -> None:
+    """Drop the charts kept in memory (not those on disk): the next ones are drawn again."""
+    _rendered.cache_clear()
+    _layout.cache_clear()

@@ -15,9 +15,9 @@ Both are drawn by jinja2 templates in ``templates/`` that staff may restyle:
 ``memo.css``
     The stylesheet, inlined into ``<style>`` by ``base.html`` (``inline_css``).
 
-The page makes no request of its own: styles are inlined and charts are SVG ``data:``
-URIs. Workbook text is data, never template source: it only reaches the page through
-autoescaped ``{{ }}`` output, and only ``http``/``https`` URLs become links.
+The page makes no request of its own: styles are inlined and charts are inline SVG
+(text kept as text). Workbook text is data, never template source: it only reaches the
+page through autoescaped ``{{ }}`` output, and only ``http``/``https`` URLs become links.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def _make_environment(folder: Path) -> jinja2.Environment:
     env.globals.update({
         "inline_css": lambda name: _inline_css(env, name),
         "stance_css": Markup(_stance_css()),
-        "chart_src": _chart_src,
+        "chart_svg": _chart_svg,
         "stance_label": lambda s: style.STANCE_LABELS.get(s, s),
         "SHIFT_MARK": style.SHIFT_MARK, "SHIFT_NOTE": style.SHIFT_NOTE,
     })
@@ -318,8 +318,8 @@ def _relative_url(path: object) -> str | None:
     return quote(path, safe="/-._~")
 
 
-def _chart_src(block: dict) -> str:
-    """The chart as a PNG ``data:`` URI: the same picture as the Word memo's, drawn once."""
-    from reports.render.charts import png_data_uri, render_chart
+def _chart_svg(block: dict, uid: str) -> Markup:
+    """The chart as inline SVG (ids prefixed with ``uid``, named by its alt text)."""
+    from reports.render.charts import render_chart, svg_inline
 
-    return png_data_uri(render_chart(block, "png"))
+    return Markup(svg_inline(render_chart(block, "svg"), f"{uid}-", block.get("alt") or ""))

@@ -10,6 +10,16 @@ from dataclasses import dataclass
 
 ERROR = "error"
 
+# Every code a template problem may have (docs/templates.md says what to do for each).
+CODES = (
+    "unclosed-tag", "single-brace", "extra-brace", "stray-closer", "mismatched-delimiters",
+    "unclosed-comment", "smart-quote", "syntax", "unclosed-block", "stray-end",
+    "end-mismatch", "misplaced-tag", "unknown-name", "unknown-attribute", "unknown-filter",
+    "unknown-test", "unknown-macro", "missing-template", "unreadable", "paragraph-tag",
+    "body-missing", "body-repeated", "body-tag", "body-not-alone", "body-placement",
+    "body-in-block", "tag-not-filled",
+)
+
 CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
 
 # What a staff member is told to type, shown with the problems of a template.
@@ -44,6 +54,8 @@ class Problems:
         self.items: list[TemplateProblem] = []
 
     def add(self, code: str, where: str, tag: str, message: str) -> None:
+        if code not in CODES:
+            raise ValueError(f"template problem code {code!r} is not in CODES")
         problem = TemplateProblem(self.template, where, tag, code, message)
         if not any((p.where, p.code, p.tag) == (where, code, tag) for p in self.items):
             self.items.append(problem)

@@ -1,0 +1,131 @@
+"""The charts' disk cache (``charts.use_cache``): same bytes as a fresh draw, damaged
+entries redrawn, bounded size, atomic writes, and a hit never imports matplotlib."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from chartblocks import REPO, matrix_block, timeline_block
+
+from reports.render import chart_cache, charts
+from reports.render.charts import render_chart
+
+
+@pytest.fixture()
+def cache(tmp_path):
+    folder = tmp_path / "charts"
+    charts.use_cache(folder)
+    charts.forget()
+    yield folder
+    charts.use_cache(None)
+    charts.forget()
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".png", ".svg"))
+
+
+def test_a_hit_gives_the_bytes_of_a_fresh_draw(tmp_path, monkeypatch):
+    block = timeline_block(5)
+    fresh = {fmt: render_chart(block, fmt) for fmt in ("png", "svg")}
+    charts.use_cache(tmp_path / "charts")
+    try:
+        charts.forget()
+        assert {fmt: render_chart(block, fmt) for fmt in ("png", "svg")} == fresh
+        assert len(entries(tmp_path / "charts")) == 2
+        charts.forget()
+        monkeypatch.setattr(charts, "_draw", lambda *a: pytest.fail("drawn, not read"))
+        assert {fmt: render_chart(block, fmt) for fmt in ("png", "svg")} == fresh
+    finally:
+        charts.use_cache(None)
+        charts.forget()
+    assert not [p for p in tmp_path.iterdir() if p.name != "charts"]
+
+
+def test_another_block_misses(cache):
+    render_chart(timeline_block(5), "svg")
+    render_chart(timeline_block(6), "svg")
+    render_chart(matrix_block(), "svg")
+    assert len(entries(cache)) == 3
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "garbage"])
+def test_a_damaged_entry_is_drawn_again(cache, caplog, damage):
+    block = matrix_block()
+    fresh = render_chart(block, "png")
+    [entry] = entries(cache)
+    data = entry.read_bytes()
+    entry.write_bytes({"truncate": data[:len(data) // 2],
+                       "flip": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
+                       "empty": b"", "garbage": b"\x00" * 100}[damage])
+    charts.forget()
+    with caplog.at_level("WARNING", logger="reports.render.charts"):
+        assert render_chart(block, "png") == fresh
+    assert "damaged" in caplog.text
+    assert entry.read_bytes() == data, "the entry is written whole again"
+
+
+def test_the_folder_stays_under_its_size(tmp_path):
+    folder = tmp_path / "charts"
+    charts.use_cache(folder, max_mb=0.06)        # about 60 KB: a few small SVGs
+    charts.forget()
+    try:
+        for n in range(1, 25):
+            render_chart(timeline_block(n), "svg")
+        total = sum(p.stat().st_size for p in entries(folder))
+        assert total <= 0.06 * 1024 * 1024
+        assert 3 <= len(entries(folder)) < 24
+        assert not [p for p in folder.iterdir() if p.name.startswith(".tmp-")]
+    finally:
+        charts.use_cache(None)
+        charts.forget()
+
+
+def test_an_unusable_folder_is_warned_about_once_and_charts_still_drawn(tmp_path, caplog):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    charts.use_cache(blocker / "charts")
+    charts.forget()
+    try:
+        with caplog.at_level("WARNING", logger="reports.render.charts"):
+            assert render_chart(timeline_block(3), "svg").startswith(b"<?xml")
+            assert render_chart(timeline_block(4), "svg").startswith(b"<?xml")
+        assert caplog.text.count("chart cache") == 1
+    finally:
+        charts.use_cache(None)
+        charts.forget()
+
+
+def test_a_hit_in_a_fresh_process_does_not_import_matplotlib(tmp_path):
+    """The fonts are trusted from fonts.json while its files are unchanged; a changed
+    one is looked up again (matplotlib imported) and recorded."""
+    folder = tmp_path / "charts"
+    script = (
+        "import sys, chartblocks as t\n"
+        "from reports.render import charts\n"
+        "charts.use_cache(sys.argv[1])\n"
+        "for fmt in ('png', 'svg'):\n"
+        "    sys.stdout.buffer.write(charts.render_chart(t.matrix_block(), fmt)[:40])\n"
+        "print('\\nMPL', 'matplotlib' in sys.modules)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "tests")])}
+
+    def run() -> str:
+        return subprocess.run([sys.executable, "-c", script, str(folder)], check=True,
+                              env=env, cwd=tmp_path, capture_output=True,
+                              timeout=120).stdout.decode("utf-8", "replace")
+
+    assert "MPL True" in run()          # drawn: matplotlib needed
+    assert "MPL False" in run()         # read back: not imported
+    assert len(entries(folder)) == 2
+    fonts = folder / chart_cache.FONTS_FILE
+    recorded = json.loads(fonts.read_text(encoding="utf-8"))
+    fonts.write_text(json.dumps([[*f[:2], 1, *f[3:]] for f in recorded]), encoding="utf-8")
+    assert "MPL True" in run()          # a font file looks changed: looked up again
+    assert json.loads(fonts.read_text(encoding="utf-8")) == recorded
+    assert "MPL False" in run()
+    assert len(entries(folder)) == 2    # the same fonts: the same entries

@@ -1,14 +1,17 @@
 """The pipeline, top to bottom: workbook -> validate -> model -> context -> render -> output.
 
 ``load()`` reads and checks a workbook once; ``build()`` turns a loaded workbook into
-memo files. Renderers are imported lazily so that commands which build nothing stay
-quick to start.
+memo files. Each memo is built whole or not at all: rendered in every format in memory
+(the PDF in a private temporary folder), then its files and its manifest are written
+together, so a memo that fails leaves the files of its earlier build as they were. One
+memo failing never stops the others: ``build()`` builds the rest and then raises
+:class:`MemosFailed` naming each failed memo. Renderers are imported lazily so that
+commands which build nothing stay quick to start.
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -17,18 +20,18 @@ from pathlib import Path
 
 from reports.config import Config, MemoConfig
 from reports.context import MemoSpec
-from reports.errors import WorkbookInvalid
-from reports.output import (
-    STALE_PART_SECONDS,
-    atomic_write,
-    clean_stale_parts,
-    memo_path,
-    sha256_bytes,
+from reports.errors import (
+    ConfigError,
+    MemoCrashed,
+    MemoFailed,
+    MemosFailed,
+    ReportsError,
+    WorkbookInvalid,
 )
+from reports.manifest import manifest_bytes, manifest_path, write_index
+from reports.output import STALE_PART_SECONDS, clean_stale_parts, memo_path, sha256_bytes, write_all
 
 log = logging.getLogger(__name__)
-
-MANIFEST = ".memo.json"  # beside each memo's files; read by the index page
 
 
 @dataclass
@@ -46,15 +49,21 @@ class Loaded:
 @dataclass
 class Built:
     memo_id: str
-    as_of: str
+    as_of: date
     files: dict[str, Path]  # format -> path
     hashes: dict[str, str]  # format -> sha256 of the file's bytes
     context: dict
+    mail: dict = field(default_factory=dict)  # what the message needs (see manifest.py)
 
 
-def load(workbook: Path) -> Loaded:
-    """Read, validate and model ``workbook``; raise :class:`WorkbookInvalid` on any error."""
+def load(workbook: Path, config: Config | None = None) -> Loaded:
+    """Read, validate and model ``workbook``; raise :class:`WorkbookInvalid` on any error.
+
+    With ``config``, the Distribution sheet is also checked against it (memo ids,
+    addresses, memos nobody receives).
+    """
     from reports.model import Model
+    from reports.problems import sort_key
     from reports.validate import validate
     from reports.workbook import read_workbook
 
@@ -65,6 +74,9 @@ def load(workbook: Path) -> Loaded:
     try:
         book = read_workbook(workbook)
         checked = validate(book)
+        if config is not None:
+            checked.problems += distribution_problems(config, book, checked.records)
+            checked.problems.sort(key=sort_key)
         model = Model.from_records(checked.records) if checked.ok else None
     finally:
         if was_enabled:
@@ -80,6 +92,30 @@ def load(workbook: Path) -> Loaded:
                   checked.problems, book.notes, checked.records.get("Distribution", []))
 
 
+def distribution_problems(config: Config, book, records: dict) -> list:
+    """The Distribution sheet's problems against ``config`` (see reports.recipients)."""
+    from reports.recipients import SHEET, check_distribution
+
+    return check_distribution(config, book.sheets.get(SHEET), records.get(SHEET, []))
+
+
+def check_memos(loaded: Loaded, memos: list[MemoConfig]) -> list[str]:
+    """What is wrong with each memo's parameters against the workbook, naming the memo."""
+    import difflib
+
+    model = loaded.model
+    found = []
+    for memo in memos:
+        for what, key, known in (("issue", memo.issue, model.issues),
+                                 ("actor", memo.actor, model.actors)):
+            if key and key not in known:
+                close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                found.append(f'memo "{memo.id}": {what} "{key}" is not an {what}_id in the '
+                             f"workbook{hint}")
+    return found
+
+
 def memo_spec(config: Config, memo: MemoConfig, as_of: date,
               since_last_edition: dict | None = None) -> MemoSpec:
     desk = config.desk
@@ -88,13 +124,16 @@ def memo_spec(config: Config, memo: MemoConfig, as_of: date,
         actor=memo.actor, window_days=memo.window_days, outlook_days=memo.outlook_days,
         significance_floor=memo.significance_floor, office=desk.office, author=desk.author,
         marking=desk.marking, to=desk.to, sender=desk.sender or desk.office, lang=desk.lang,
-        since_last_edition=since_last_edition, budget=memo.budget)
+        since_last_edition=since_last_edition, budget=memo.budget,
+        east_asian_lang=desk.east_asian_lang)
 
 
 def render(context: dict, formats: list[str], templates: Path) -> dict[str, bytes]:
-    """Render one context in each format; nothing is written here."""
+    """Render one context in each format (the PDF from the .docx); nothing is written."""
     out: dict[str, bytes] = {}
-    if "docx" in formats and "pdf" not in formats:  # with a PDF: render_pdf makes it
+    if "pdf" in formats:  # the .docx too: a long memo's contents get the PDF's page numbers
+        out["docx"], out["pdf"] = _pdf(context, templates)
+    elif "docx" in formats:
         from reports.render.docx import render_docx
 
         out["docx"] = render_docx(context, templates / "memo.docx")
@@ -105,46 +144,66 @@ def render(context: dict, formats: list[str], templates: Path) -> dict[str, byte
     return out
 
 
+def _pdf(context: dict, templates: Path) -> tuple[bytes, bytes]:
+    """(.docx, PDF) of a memo, the PDF laid out by LibreOffice in a private folder."""
+    import tempfile
+
+    from reports.render.pdf import render_pdf
+
+    stem = f"{context['memo']['id']}_{context['memo']['as_of']}"
+    with tempfile.TemporaryDirectory(prefix="memo-pdf-") as tmp:
+        target = Path(tmp) / f"{stem}.pdf"
+        docx = render_pdf(context, templates / "memo.docx", target)
+        return docx, target.read_bytes()
+
+
 def build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
                formats: list[str] | None = None, out_dir: Path | None = None,
                since_last_edition: dict | None = None) -> Built:
-    """Build one memo: context once, each format rendered, files written whole."""
+    """Build one memo: context once, each format rendered, its files written together.
+
+    Any failure is a :class:`MemoFailed` whose message names the memo (a
+    :class:`MemoCrashed` for an unexpected one); nothing of this memo is written then.
+    """
+    iso = as_of.isoformat()
+    try:
+        return _build_memo(loaded, config, memo, as_of, formats or memo.formats,
+                           out_dir or config.output, since_last_edition)
+    except ReportsError as exc:
+        log.debug("%s as of %s failed", memo.id, iso, exc_info=True)
+        raise _failed(MemoFailed, memo.id, f"{memo.id} as of {iso}: {exc}") from exc
+    except Exception as exc:
+        log.debug("%s as of %s failed unexpectedly", memo.id, iso, exc_info=True)
+        raise _failed(MemoCrashed, memo.id, f"{memo.id} as of {iso}: an unexpected error "
+                      f"({type(exc).__name__}: {exc}); the other memos were built; rerun with "
+                      "--debug for the details and report it") from exc
+
+
+def _failed(cls: type[MemoFailed], memo_id: str, message: str) -> MemoFailed:
+    error = cls(message)
+    error.memo_id = memo_id
+    return error
+
+
+def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
+                formats: list[str], out_dir: Path, since_last_edition: dict | None) -> Built:
+    from reports.manifest import mail_info
     from reports.memos import build_context
 
-    formats = formats or memo.formats
-    out_dir = out_dir or config.output
     spec = memo_spec(config, memo, as_of, since_last_edition)
     context = build_context(loaded.model, spec)
     rendered = render(context, formats, config.templates)
     iso = as_of.isoformat()
-    files, hashes = {}, {}
-    if "pdf" in formats:  # first: a long memo's .docx gets the page numbers of the PDF
-        files["pdf"], hashes["pdf"], docx = _pdf(context, config.templates,
-                                                 memo_path(out_dir, memo.id, iso, "pdf"))
-        rendered["docx"] = docx
-    for fmt in ("docx", "html"):
-        if fmt in formats:
-            files[fmt] = atomic_write(memo_path(out_dir, memo.id, iso, fmt), rendered[fmt])
-            hashes[fmt] = sha256_bytes(rendered[fmt])
-    _write_manifest(out_dir, memo, iso, files)
-    for path in files.values():
+    paths = {fmt: memo_path(out_dir, memo.id, iso, fmt)
+             for fmt in ("docx", "html", "pdf") if fmt in formats}
+    mail = mail_info(context)
+    files = {paths[fmt]: rendered[fmt] for fmt in paths}
+    files[manifest_path(out_dir, memo.id, iso)] = manifest_bytes(memo, iso, paths, mail)
+    write_all(files)
+    for path in paths.values():
         log.info("built %s as of %s: %s", memo.id, iso, path)
-    return Built(memo.id, iso, files, hashes, context)
-
-
-def _pdf(context: dict, templates: Path, target: Path) -> tuple[Path, str, bytes]:
-    from reports.output import sha256_file
-    from reports.render.pdf import render_pdf
-
-    docx = render_pdf(context, templates / "memo.docx", target)
-    return target, sha256_file(target), docx
-
-
-def _write_manifest(out_dir: Path, memo: MemoConfig, as_of: str, files: dict[str, Path]) -> None:
-    folder = memo_path(out_dir, memo.id, as_of, "x").parent
-    manifest = {"memo_id": memo.id, "kind": memo.kind, "title": memo.title, "as_of": as_of,
-                "files": {fmt: p.name for fmt, p in sorted(files.items())}}
-    atomic_write(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+    return Built(memo.id, as_of, paths, {fmt: sha256_bytes(rendered[fmt]) for fmt in paths},
+                 context, mail)
 
 
 def use_chart_cache(out_dir: Path) -> None:
@@ -154,62 +213,63 @@ def use_chart_cache(out_dir: Path) -> None:
     use_cache(Path(out_dir) / ".cache" / "charts")
 
 
-def write_index(out_dir: Path, templates: Path, marking: str = "") -> Path:
-    """``<out>/index.html``: every memo ever built into ``out_dir``, newest first."""
-    from reports.render.html import render_index
-
-    entries = []
-    for manifest in sorted(Path(out_dir).glob(f"*/*/{MANIFEST}")):
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        rel = manifest.parent.relative_to(out_dir)
-        data["files"] = {fmt: f"{rel.as_posix()}/{name}" for fmt, name in data["files"].items()
-                         if (manifest.parent / name).exists()}
-        entries.append(data)
-    return atomic_write(Path(out_dir) / "index.html",
-                        render_index(entries, templates, marking=marking).encode("utf-8"))
-
-
 def build(config: Config, memos: list[MemoConfig], as_of: date, *,
           formats: list[str] | None = None, out_dir: Path | None = None,
           workbook: Path | None = None, jobs: int | None = None) -> list[Built]:
     """Build ``memos`` as of ``as_of`` from the workbook; write the index; return what was built.
 
-    The memos are built in ``jobs`` forked processes (default: one per core), which share
-    the loaded workbook; the files are the same bytes as a serial build's (``jobs=1``).
+    Every memo's parameters are checked against the workbook before any is built. The
+    memos are built in ``jobs`` forked processes (default: one per core), which share the
+    loaded workbook; the files are the same bytes as a serial build's (``jobs=1``). When
+    some memos fail, the others are built and :class:`MemosFailed` is raised.
     """
     from reports.render.template_check import check_templates
 
     # Every template used is checked once, before the workbook is read or a file written.
     check_templates(config.templates, formats or {f for memo in memos for f in memo.formats})
     out_dir = out_dir or config.output
-    loaded = load(workbook or config.workbook)
+    loaded = load(workbook or config.workbook, config)
+    problems = check_memos(loaded, memos)
+    if problems:
+        raise ConfigError("\n".join(problems) + "\nnothing was built")
     use_chart_cache(out_dir)
     clean_stale_parts(out_dir, older_than=STALE_PART_SECONDS)
     jobs = min(jobs or os.cpu_count() or 1, len(memos))
     if jobs > 1:
-        built = _build_parallel(loaded, config, memos, as_of, formats, out_dir, jobs)
+        outcomes = _build_parallel(loaded, config, memos, as_of, formats, out_dir, jobs)
     else:
-        built = [build_memo(loaded, config, memo, as_of, formats, out_dir) for memo in memos]
+        outcomes = [_attempt(loaded, config, memo, as_of, formats, out_dir) for memo in memos]
+    built = [o for o in outcomes if isinstance(o, Built)]
+    failures = [o for o in outcomes if isinstance(o, MemoFailed)]
     if built:
-        write_index(out_dir, config.templates, config.desk.marking)
+        write_index(out_dir, config.templates, config.markings)
+    if failures:
+        raise MemosFailed(built, failures)
     return built
+
+
+def _attempt(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
+             formats: list[str] | None, out_dir: Path) -> Built | MemoFailed:
+    try:
+        return build_memo(loaded, config, memo, as_of, formats, out_dir)
+    except MemoFailed as exc:
+        return exc
 
 
 _SHARED: tuple | None = None  # (loaded, config, as_of, formats, out_dir) in forked workers
 
 
-def _build_one(memo: MemoConfig) -> Built:
+def _build_one(memo: MemoConfig) -> Built | MemoFailed:
     loaded, config, as_of, formats, out_dir = _SHARED
-    return build_memo(loaded, config, memo, as_of, formats, out_dir)
+    return _attempt(loaded, config, memo, as_of, formats, out_dir)
 
 
 def _build_parallel(loaded: Loaded, config: Config, memos: list[MemoConfig], as_of: date,
-                    formats: list[str] | None, out_dir: Path, jobs: int) -> list[Built]:
+                    formats: list[str] | None, out_dir: Path,
+                    jobs: int) -> list[Built | MemoFailed]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from reports.render.charts import warm_up
 
@@ -219,6 +279,15 @@ def _build_parallel(loaded: Loaded, config: Config, memos: list[MemoConfig], as_
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            return list(pool.map(_build_one, memos))
+            futures = [pool.submit(_build_one, memo) for memo in memos]
+            outcomes: list[Built | MemoFailed] = []
+            for memo, future in zip(memos, futures, strict=True):
+                try:
+                    outcomes.append(future.result())
+                except BrokenProcessPool as exc:
+                    outcomes.append(_failed(
+                        MemoCrashed, memo.id, f"{memo.id} as of {as_of.isoformat()}: the "
+                        f"process building it died ({exc}); build it again with --jobs 1"))
+            return outcomes
     finally:
         _SHARED = None

@@ -1,8 +1,9 @@
 """The command line: ``python run_reports.py COMMAND`` (see docs/operations.md).
 
 Commands only: each parses its flags, calls the library, and turns errors into a
-message and an exit code. Heavy modules (pandas, matplotlib, the renderers) are
-imported inside the commands so ``--help`` and idle scheduled runs start fast.
+message and an exit code (see reports/errors.py; no traceback unless ``--debug``).
+Heavy modules (pandas, matplotlib, the renderers) are imported inside the commands so
+``--help`` and idle scheduled runs start fast.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from reports.errors import (
+    EXIT_INTERNAL,
     EXIT_OK,
     EXIT_USAGE,
     EXIT_WORKBOOK,
     ConfigError,
+    MemosFailed,
     ReportsError,
     WorkbookInvalid,
     WorkbookUnreadable,
@@ -32,8 +35,11 @@ EPILOG = """examples:
   python run_reports.py build --as-of 2019-11-29
   python run_reports.py build --kind issue --issue ISSUE_ID --as-of 2019-11-29 --format html
   python run_reports.py run            # from cron, every few minutes
+  python run_reports.py ack weekly --as-of 2019-11-25   # a delivery given up: accept it
 
-exit codes: 0 done, 1 workbook errors, 2 usage or config error, 3 not all delivered"""
+exit codes: 0 done, 1 workbook errors (nothing built), 2 usage, config or template error,
+  3 not all delivered, 4 some memos could not be built (the others were),
+  5 unexpected internal error (rerun with --debug); when several apply: 1, 2, 5, 4, 3"""
 
 
 def _date(text: str) -> date:
@@ -58,6 +64,8 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     top.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
     top.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    top.add_argument("--debug", action="store_true",
+                     help="log debug detail and show the traceback of any failure")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, summary: str, example: str) -> argparse.ArgumentParser:
@@ -84,8 +92,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("memo_ids", nargs="*", metavar="MEMO_ID", help="memo ids from the config")
     _common(p, config=True, workbook=True)
     p.add_argument("--as-of", type=_date, help="date the memo is as of (default today)")
-    p.add_argument("--format", nargs="+", choices=FORMATS, dest="formats",
-                   help="formats to write (default: each memo's formats)")
+    p.add_argument("--format", nargs="+", action="extend", choices=FORMATS, dest="formats",
+                   help="formats to write: --format docx html, or --format docx --format "
+                   "html (default: each memo's formats)")
     p.add_argument("--out", type=Path, help="output folder (default from config, else output)")
     p.add_argument("--kind", choices=MEMO_KINDS,
                    help="build one memo of this kind without a config entry")
@@ -98,17 +107,29 @@ def parser() -> argparse.ArgumentParser:
     p = command("run", "build and send every memo that is due (cron calls this)",
                 "python run_reports.py run --now 2019-12-02T07:05+09:00")
     _common(p, config=True, workbook=False)
-    p.add_argument("--now", type=_datetime, help="pretend it is this time (ISO, with zone)")
+    p.add_argument("--now", type=_datetime, help="pretend it is this time (ISO, with a zone, "
+                   "or in the config's [desk] timezone)")
 
     p = command("send", "send an already built memo to its recipients",
                 "python run_reports.py send weekly --as-of 2019-11-29 --dry-run")
     p.add_argument("memo_id", metavar="MEMO_ID")
     _common(p, config=True, workbook=False)
-    p.add_argument("--as-of", type=_date, help="which issue of the memo (default today)")
+    p.add_argument("--as-of", type=_date, help="which edition of the memo (default today)")
     p.add_argument("--dry-run", action="store_true",
                    help="write the messages as .eml files to the outbox folder instead")
 
-    p = command("history", "list past builds and sends from the run record",
+    p = command("ack", "accept that given-up deliveries of an edition will not be made",
+                "python run_reports.py ack weekly --as-of 2019-11-25 "
+                "--recipient japan.desk@example.org --note 'sent by hand'")
+    p.add_argument("memo_id", metavar="MEMO_ID")
+    _common(p, config=True, workbook=False)
+    p.add_argument("--as-of", type=_date, required=True, help="which edition of the memo")
+    p.add_argument("--recipient", metavar="ADDR",
+                   help="only the delivery to this address (default: every given-up one)")
+    p.add_argument("--note", help="why, for the record (shown by history)")
+    p.add_argument("--by", help="who acknowledges (default: your user name)")
+
+    p = command("history", "list past builds, sends and notices from the run record",
                 "python run_reports.py history weekly")
     p.add_argument("memo_id", nargs="?", metavar="MEMO_ID")
     _common(p, config=True, workbook=False)
@@ -123,27 +144,45 @@ def _common(p: argparse.ArgumentParser, *, config: bool, workbook: bool) -> None
         p.add_argument("--workbook", type=Path, help="workbook (default from the config)")
 
 
+COMMANDS = {}  # name -> handler, filled by @handles below
+
+
+def handles(name: str):
+    def register(fn):
+        COMMANDS[name] = fn
+        return fn
+    return register
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     _setup_logging(args)
-    handler = {"init": cmd_init, "validate": cmd_validate, "build": cmd_build, "run": cmd_run,
-               "send": cmd_send, "history": cmd_history}[args.command]
     try:
-        return handler(args)
+        return COMMANDS[args.command](args)
     except WorkbookInvalid as exc:
-        _print_problems(exc.problems)
+        from reports.listing import problems
+
+        _print(problems(exc.problems))
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except ReportsError as exc:
+        log.debug("the failure in detail", exc_info=True)
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: say so in one line, the traceback with --debug
+        if args.debug:
+            log.exception("internal error")
+        print(f"internal error: {type(exc).__name__}: {exc}; nothing more was done. Rerun "
+              "with --debug for the traceback and report it", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
-    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    level = logging.DEBUG if args.verbose or args.debug else \
+        logging.WARNING if args.quiet else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
     root = logging.getLogger()
@@ -153,8 +192,12 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 def _log_to_file(path: Path) -> None:
     """Also log to ``path`` (scheduled runs), one timestamped line per action."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the log file {path} ({exc.strerror or exc}); set "
+                          "[paths] log_file in the config to a writable place") from exc
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
 
@@ -166,19 +209,27 @@ def _config(args: argparse.Namespace):
     return load_config(explicit or Path("reports.toml"), required=explicit is not None)
 
 
+def _print(lines: list[str]) -> None:
+    for line in lines:
+        print(line)
+
+
 # -- commands -------------------------------------------------------------------------------
 
+@handles("init")
 def cmd_init(args: argparse.Namespace) -> int:
     from reports.editor import init_workbook
 
-    path = init_workbook(args.path)
-    print(path)
+    print(init_workbook(args.path))
     return EXIT_OK
 
 
+@handles("validate")
 def cmd_validate(args: argparse.Namespace) -> int:
     if args.templates:
         return _validate_templates(_config(args).templates, args.json)
+    from reports.build import distribution_problems
+    from reports.problems import sort_key
     from reports.validate import validate
     from reports.workbook import read_workbook
 
@@ -193,6 +244,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(json.dumps([problem], ensure_ascii=False, indent=1))
         raise
     checked = validate(book)
+    checked.problems = sorted(checked.problems + distribution_problems(
+        config, book, checked.records), key=sort_key)
     if args.annotate:
         from reports.annotate import annotate
 
@@ -201,7 +254,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([p.as_dict() for p in checked.problems], ensure_ascii=False, indent=1))
     else:
-        _print_problems(checked.problems)
+        from reports.listing import problems
+
+        _print(problems(checked.problems))
         print(f"{path}: {len(checked.errors)} error(s), {len(checked.warnings)} warning(s)")
     return EXIT_WORKBOOK if checked.errors else EXIT_OK
 
@@ -225,17 +280,8 @@ def _validate_templates(folder: Path, as_json: bool) -> int:
 
 # -- end of validate --templates ------------------------------------------------------------
 
-def _print_problems(problems: list) -> None:
-    if not problems:
-        return
-    rows = [(p.severity, p.where, p.code, p.message) for p in problems]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    widths = [max(w, len(h)) for w, h in zip(widths, ("SEVERITY", "WHERE", "CODE"), strict=True)]
-    header = ("SEVERITY", "WHERE", "CODE", "MESSAGE")
-    for row in [header, *rows]:
-        print("  ".join(c.ljust(widths[i]) for i, c in enumerate(row[:3])) + "  " + row[3])
 
-
+@handles("build")
 def cmd_build(args: argparse.Namespace) -> int:
     from reports.build import build
     from reports.config import adhoc_memo
@@ -244,7 +290,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.kind:
         if args.memo_ids:
             raise ConfigError("give either MEMO_IDs or --kind, not both")
-        memos = [adhoc_memo(args.kind, args.issue, args.actor, args.window_days)]
+        memos = [adhoc_memo(args.kind, args.issue, args.actor, args.window_days, config)]
     else:
         if args.issue or args.actor or args.window_days:
             raise ConfigError("--issue, --actor and --window-days go with --kind")
@@ -252,15 +298,21 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not memos:
             raise ConfigError(f"no memos configured in {config.path or 'reports.toml'}; "
                               "add [[memos]] entries or use --kind")
-    as_of = args.as_of or date.today()
-    built = build(config, memos, as_of, formats=args.formats, out_dir=args.out,
-                  workbook=args.workbook, jobs=args.jobs)
-    for memo in built:
-        for path in memo.files.values():
-            print(path)
+    formats = list(dict.fromkeys(args.formats)) if args.formats else None
+    try:
+        built = build(config, memos, args.as_of or date.today(), formats=formats,
+                      out_dir=args.out, workbook=args.workbook, jobs=args.jobs)
+    except MemosFailed as exc:
+        _print([str(path) for memo in exc.built for path in memo.files.values()])
+        for failure in exc.failures:
+            print(f"error: could not build {failure}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    _print([str(path) for memo in built for path in memo.files.values()])
     return EXIT_OK
 
 
+@handles("run")
 def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
     _log_to_file(config.log_path)
@@ -269,25 +321,38 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_due(config, args.now)
 
 
+@handles("send")
 def cmd_send(args: argparse.Namespace) -> int:
     config = _config(args)
     _log_to_file(config.log_path)
-    from reports.distribute import send_memo
+    from reports.send import send_memo
 
     return send_memo(config, args.memo_id, args.as_of or date.today(), dry_run=args.dry_run)
 
 
+@handles("ack")
+def cmd_ack(args: argparse.Namespace) -> int:
+    config = _config(args)
+    _log_to_file(config.log_path)
+    from reports.send import acknowledge
+
+    rows = acknowledge(config, args.memo_id, args.as_of, recipient=args.recipient,
+                       note=args.note, by=args.by)
+    _print([f"acknowledged: {r.memo_id} as of {r.as_of.isoformat()} (revision {r.revision}) "
+            f"to {r.target}" for r in rows])
+    return EXIT_OK
+
+
+@handles("history")
 def cmd_history(args: argparse.Namespace) -> int:
     from reports.ledger import Ledger
+    from reports.listing import history
 
     config = _config(args)
     with Ledger.open(config.ledger_path, create=False) as ledger:
-        print(ledger.format_history(args.memo_id, args.limit))
+        print(history(ledger, args.memo_id, args.limit))
     return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-
-
-__all__ = ["main", "parser", "EXIT_USAGE"]

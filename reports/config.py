@@ -1,82 +1,82 @@
 """The desk's configuration: defaults -> ``reports.toml`` -> command-line flags, checked once.
 
-Unknown keys are warned about (a typo should not silently do nothing); a wrong type or
-an unknown memo kind is an error naming the key, e.g. ``memos[2].window_days``.
+Each table is a dataclass (:class:`MemoConfig` and :class:`Config` here, the others in
+:mod:`reports.settings`); :mod:`reports.typed` converts the file by their type hints.
+Every problem in the file is reported at once, in one :class:`ConfigError` naming each
+key (``memos[2].window_days: expected a whole number``); unknown keys are warned about
+(a typo should not silently do nothing). ``docs/operations.md`` lists every key.
 """
 
 from __future__ import annotations
 
+import difflib
 import logging
-import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from reports import tradecraft
 from reports.errors import ConfigError
 from reports.kinds import DEFAULT_BUDGETS, DEFAULT_TITLES, FORMATS, MEMO_KINDS, Budget
+from reports.settings import (
+    BUDGET_KEYS,
+    DEFAULT_WORKBOOK,
+    BudgetSettings,
+    DeliverySettings,
+    Desk,
+    MarkingsSettings,
+    PathSettings,
+    Recipient,
+    Schedule,
+    Smtp,
+    at_least,
+    check,
+    grade_parts,
+    wrong_grade,
+    wrong_memo_id,
+)
+from reports.typed import BAD, Checked, fill, toml_fields
 
 log = logging.getLogger(__name__)
 
-DEFAULT_WORKBOOK = "workbook/gsomia_relations.xlsx"
-MEMO_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+TOP_LEVEL = ("paths", "desk", "smtp", "delivery", "markings", "budgets", "memos")
 
-
-@dataclass
-class Recipient:
-    name: str
-    email: str
-
-
-@dataclass
-class Schedule:
-    cron: str
-    timezone: str = "UTC"
+MemoKind = Literal[MEMO_KINDS]
+Format = Literal[FORMATS]
 
 
 @dataclass
 class MemoConfig:
-    id: str
-    kind: str
+    id: str = field(metadata=check(wrong_memo_id))
+    kind: MemoKind
     title: str = ""
-    formats: list[str] = field(default_factory=lambda: ["docx", "html"])
+    formats: list[Format] = field(default_factory=lambda: ["docx", "html"],
+                                  metadata=check(lambda v: None if v else "is empty"))
     issue: str | None = None
     actor: str | None = None
-    window_days: int = 7
-    outlook_days: int = 30
-    significance_floor: int = 1
+    window_days: int = field(default=7, metadata=check(at_least(1)))
+    outlook_days: int = field(default=30, metadata=check(at_least(1)))
+    significance_floor: int = field(
+        default=1, metadata=check(lambda v: None if 1 <= v <= 5 else "must be 1 to 5"))
     schedule: Schedule | None = None
     recipients: list[Recipient] = field(default_factory=list)
-    budget: Budget = field(default_factory=Budget)  # the kind's, with this memo's overrides
+    marking: str = ""  # the memo's ceiling; default the desk's default level
+    min_grade: str = field(default="", metadata=check(wrong_grade))  # default the desk's
+    budget: Budget = field(default=None, metadata={"toml": False})  # type: ignore[assignment]
 
+    def __post_init__(self) -> None:
+        self.title = self.title or DEFAULT_TITLES.get(self.kind, "")
+        if self.budget is None and self.kind in DEFAULT_BUDGETS:
+            self.budget = DEFAULT_BUDGETS[self.kind]
 
-@dataclass
-class Desk:
-    office: str = "Briefing desk"
-    author: str = ""
-    marking: str = "UNCLASSIFIED"
-    to: str = ""
-    sender: str = ""
-    lang: str = "en"
+    @property
+    def min_reliability(self) -> str | None:
+        return grade_parts(self.min_grade)[0]
 
-
-@dataclass
-class Smtp:
-    host: str = "localhost"
-    port: int = 25
-    security: str = "none"  # none, starttls, tls
-    username_env: str = "REPORTS_SMTP_USER"
-    password_env: str = "REPORTS_SMTP_PASSWORD"
-    sender: str = "reports@localhost"
-    timeout: float = 30.0
-
-
-@dataclass
-class Delivery:
-    max_attempts: int = 5
-    backoff_minutes: float = 5.0  # doubled after each failed attempt
-    drop_folder: Path | None = None
-    outbox: Path | None = None  # --dry-run messages; default <output>/outbox
+    @property
+    def min_credibility(self) -> str | None:
+        return grade_parts(self.min_grade)[1]
 
 
 @dataclass
@@ -85,12 +85,15 @@ class Config:
     workbook: Path
     output: Path
     templates: Path
-    ledger: Path | None = None  # default <output>/ledger.sqlite
-    log_file: Path | None = None  # default <output>/reports.log
+    ledger: Path | None = None
+    log_file: Path | None = None
     desk: Desk = field(default_factory=Desk)
     smtp: Smtp = field(default_factory=Smtp)
-    delivery: Delivery = field(default_factory=Delivery)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
     memos: list[MemoConfig] = field(default_factory=list)
+    markings: tradecraft.Markings = field(
+        default_factory=lambda: tradecraft.Markings.single(Desk.marking))
+    budgets: dict[str, Budget] = field(default_factory=lambda: dict(DEFAULT_BUDGETS))
 
     @property
     def ledger_path(self) -> Path:
@@ -104,197 +107,167 @@ class Config:
     def outbox_path(self) -> Path:
         return self.delivery.outbox or self.output / "outbox"
 
+    @property
+    def yardstick(self) -> tradecraft.Yardstick:
+        return tradecraft.YARDSTICKS[self.desk.yardstick]
+
     def memo(self, memo_id: str) -> MemoConfig:
         for memo in self.memos:
             if memo.id == memo_id:
                 return memo
-        known = ", ".join(m.id for m in self.memos) or "none configured"
-        raise ConfigError(f'no memo "{memo_id}" in {self.path or "the config"} (known: {known})')
+        known = [m.id for m in self.memos]
+        close = difflib.get_close_matches(memo_id, known, n=1, cutoff=0.6)
+        hint = f'; did you mean "{close[0]}"?' if close else ""
+        raise ConfigError(f'no memo "{memo_id}" in {self.path or "the config"}{hint} '
+                          f'(known: {", ".join(known) or "none configured"})')
 
+
+# -- loading --------------------------------------------------------------------------------
 
 def load_config(path: Path | None, *, required: bool = False) -> Config:
     """Read ``path`` (``reports.toml``); without a file, the defaults and no memos."""
-    repo = Path.cwd()
     if path is None or not Path(path).exists():
         if required and path is not None:
             raise ConfigError(f"config file {path} does not exist; give --config PATH")
+        repo = Path.cwd()
         return Config(None, repo / DEFAULT_WORKBOOK, repo / "output", repo / "templates")
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-    base = path.resolve().parent
-    paths = _table(data, "paths", path)
+    checked = Checked(base=path.resolve().parent)
+    for key in data:
+        if key not in TOP_LEVEL:
+            checked.unknown.append((key, TOP_LEVEL))
+    paths = _table(PathSettings, data, "paths", checked)
+    desk = _table(Desk, data, "desk", checked)
+    markings = _markings(data, desk, checked)
+    desk.marking = markings.default
+    budgets = _budgets(data.get("budgets", {}), checked)
+    memos = _memos(data.get("memos", []), desk, markings, budgets, checked)
     config = Config(
-        path=path,
-        workbook=_path(base, paths.get("workbook", DEFAULT_WORKBOOK), "paths.workbook"),
-        output=_path(base, paths.get("output", "output"), "paths.output"),
-        templates=_path(base, paths.get("templates", "templates"), "paths.templates"),
-        ledger=_path(base, paths["ledger"], "paths.ledger") if paths.get("ledger") else None,
-        log_file=_path(base, paths["log_file"], "paths.log_file") if paths.get("log_file")
-        else None,
-        desk=_fill(Desk, _table(data, "desk", path), "desk"),
-        smtp=_fill(Smtp, _table(data, "smtp", path), "smtp"),
-    )
-    delivery = dict(_table(data, "delivery", path))
-    for key in ("drop_folder", "outbox"):
-        if delivery.get(key):
-            delivery[key] = _path(base, delivery[key], f"delivery.{key}")
-    config.delivery = _fill(Delivery, delivery, "delivery")
-    _warn_unknown(data, {"paths", "desk", "smtp", "delivery", "memos", "budgets"}, "")
-    _warn_unknown(paths, {"workbook", "output", "templates", "ledger", "log_file"}, "paths.")
-    budgets = _budgets(_table(data, "budgets", path))
-    memos = data.get("memos", [])
-    if not isinstance(memos, list):
-        raise ConfigError(f"{path}: memos must be a list of [[memos]] tables")
-    config.memos = [_memo(m, f"memos[{i}]", budgets) for i, m in enumerate(memos)]
-    seen = set()
-    for memo in config.memos:
-        if memo.id in seen:
-            raise ConfigError(f'{path}: memo id "{memo.id}" is used twice; ids must be unique')
-        seen.add(memo.id)
-    if config.smtp.security not in ("none", "starttls", "tls"):
-        raise ConfigError("smtp.security must be one of: none, starttls, tls")
+        path=path, workbook=paths.workbook, output=paths.output, templates=paths.templates,
+        ledger=paths.ledger, log_file=paths.log_file, desk=desk,
+        smtp=_table(Smtp, data, "smtp", checked),
+        delivery=_table(DeliverySettings, data, "delivery", checked),
+        memos=memos, markings=markings, budgets=budgets)
+    for key, known in checked.unknown:
+        close = difflib.get_close_matches(key.rsplit(".", 1)[-1], known, n=1, cutoff=0.6)
+        log.warning("config: unknown key %s is ignored%s", key,
+                    f' (did you mean "{close[0]}"?)' if close else
+                    f" (known: {', '.join(known)})")
+    if checked.problems:
+        if len(checked.problems) == 1:
+            raise ConfigError(f"{path}: {checked.problems[0]}")
+        raise ConfigError(f"{path} has {len(checked.problems)} problems:\n  "
+                          + "\n  ".join(checked.problems))
     return config
 
 
-def _table(data: dict, key: str, path: Path) -> dict:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"{path}: [{key}] must be a table")
+def _table(cls: type, data: dict, key: str, checked: Checked) -> Any:
+    """The ``[key]`` table as ``cls``; its defaults when absent or wrong (problem noted)."""
+    value = fill(cls, data.get(key, {}), key, checked)
+    if value is BAD:
+        return cls()
+    base = checked.base
+    for f in fields(cls):  # default paths are relative to the config file too
+        current = getattr(value, f.name)
+        if isinstance(current, Path) and not current.is_absolute():
+            setattr(value, f.name, base / current)
     return value
 
 
-def _path(base: Path, value: Any, key: str) -> Path:
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"{key}: expected a path (text), got {value!r}")
-    p = Path(value).expanduser()
-    return p if p.is_absolute() else base / p
+def _markings(data: dict, desk: Desk, checked: Checked) -> tradecraft.Markings:
+    if "markings" not in data:
+        return tradecraft.Markings.single(desk.marking)
+    settings = _table(MarkingsSettings, data, "markings", checked)
+    if not settings.levels:
+        checked.add("markings.levels", "give the handling levels, lowest first")
+        return tradecraft.Markings.single(desk.marking)
+    desk_given = "marking" in data.get("desk", {})
+    if desk_given and desk.marking not in settings.levels:
+        checked.add("desk.marking", f'"{desk.marking}" is not one of markings.levels: '
+                    + ", ".join(settings.levels))
+    default = settings.default or (desk.marking if desk.marking in settings.levels else "")
+    try:
+        return tradecraft.Markings(tuple(settings.levels), tuple(settings.portions), default,
+                                   settings.portion_marks)
+    except ValueError as exc:
+        checked.add("markings", str(exc))
+        return tradecraft.Markings.single(settings.levels[0])
 
 
-def _warn_unknown(table: dict, known: set[str], prefix: str) -> None:
-    for key in table:
-        if key not in known:
-            log.warning("config: unknown key %s%s is ignored (known: %s)", prefix, key,
-                        ", ".join(sorted(known)))
-
-
-def _fill(cls, table: dict, prefix: str):
-    """Build dataclass ``cls`` from a TOML table, checking each value's type."""
-    known = {f.name: f for f in fields(cls)}
-    _warn_unknown(table, set(known), prefix + ".")
-    kwargs = {}
-    for key, value in table.items():
-        if key in known:
-            kwargs[key] = _typed(value, known[key].type, f"{prefix}.{key}")
-    return cls(**kwargs)
-
-
-def _typed(value: Any, annotation: str, key: str) -> Any:
-    kind = str(annotation)
-    if "Path" in kind:
-        return value
-    if kind.startswith("int"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{key}: expected a whole number, got {value!r}")
-        return value
-    if kind.startswith("float"):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{key}: expected a number, got {value!r}")
-        return float(value)
-    if kind.startswith("str"):
-        if value is not None and not isinstance(value, str):
-            raise ConfigError(f"{key}: expected text, got {value!r}")
-        return value
-    return value
-
-
-def _budgets(table: dict) -> dict[str, Budget]:
-    """``[budgets.<kind>]``: each kind's defaults over the built-in ones."""
-    _warn_unknown(table, set(MEMO_KINDS), "budgets.")
+def _budgets(table: Any, checked: Checked) -> dict[str, Budget]:
     budgets = dict(DEFAULT_BUDGETS)
-    for kind in MEMO_KINDS:
-        if kind in table:
-            budgets[kind] = _budget(budgets[kind], table[kind], f"budgets.{kind}")
+    if not isinstance(table, dict):
+        checked.add("budgets", "expected [budgets.<kind>] tables")
+        return budgets
+    for kind, values in table.items():
+        if kind not in MEMO_KINDS:
+            checked.add(f"budgets.{kind}", f'unknown memo kind "{kind}"; use one of: '
+                        + ", ".join(MEMO_KINDS))
+            continue
+        settings = fill(BudgetSettings, values, f"budgets.{kind}", checked)
+        if settings is not BAD:
+            budgets[kind] = settings.over(budgets[kind])
     return budgets
 
 
-def _budget(base: Budget, table: Any, key: str) -> Budget:
-    if not isinstance(table, dict):
-        raise ConfigError(f"{key}: expected a table of page_budget, max_events, ...")
-    values = {name: _typed(value, "int", f"{key}.{name}") for name, value in table.items()
-              if name in {f.name for f in fields(Budget)}}
-    for name, value in values.items():
-        if value < 0 or (name in ("page_budget", "annex_rows") and value < 1):
-            raise ConfigError(f"{key}.{name}: must be at least {0 if value < 0 else 1}")
-    return replace(base, **values)
+def _memos(tables: Any, desk: Desk, markings: tradecraft.Markings,
+           budgets: dict[str, Budget], checked: Checked) -> list[MemoConfig]:
+    if not isinstance(tables, list):
+        checked.add("memos", "must be a list of [[memos]] tables")
+        return []
+    memos, seen = [], {}
+    for i, table in enumerate(tables):
+        key = f"memos[{i}]"
+        memo = _memo(table, key, desk, markings, budgets, checked)
+        if memo is None:
+            continue
+        if memo.id in seen:
+            checked.add(f"{key}.id", f'memo id "{memo.id}" is used twice (first in '
+                        f"memos[{seen[memo.id]}]); ids must be unique")
+        seen.setdefault(memo.id, i)
+        memos.append(memo)
+    return memos
 
 
-def _memo(table: Any, key: str, budgets: dict[str, Budget] | None = None) -> MemoConfig:
+def _memo(table: Any, key: str, desk: Desk, markings: tradecraft.Markings,
+          budgets: dict[str, Budget], checked: Checked) -> MemoConfig | None:
     if not isinstance(table, dict):
-        raise ConfigError(f"{key}: expected a [[memos]] table")
-    for required in ("id", "kind"):
-        if required not in table:
-            raise ConfigError(f"{key}: missing required key {required!r}")
-    kind = table["kind"]
-    if kind not in MEMO_KINDS:
-        raise ConfigError(f'{key}.kind: unknown memo kind "{kind}"; use one of: '
-                          + ", ".join(MEMO_KINDS))
-    memo_id = table["id"]
-    if not isinstance(memo_id, str) or not MEMO_ID_RE.match(memo_id):
-        raise ConfigError(f"{key}.id: {memo_id!r} is not a valid memo id (lower-case letters, "
-                          "digits and -)")
-    budget_keys = {f.name for f in fields(Budget)}
-    simple = {k: v for k, v in table.items()
-              if k not in ("schedule", "recipients", "formats", *budget_keys)}
-    memo = _fill(MemoConfig, simple, key)
-    memo.budget = _budget((budgets or DEFAULT_BUDGETS)[kind],
-                          {k: v for k, v in table.items() if k in budget_keys}, key)
-    memo.title = memo.title or DEFAULT_TITLES[kind]
-    if "formats" in table:
-        formats = table["formats"]
-        if not isinstance(formats, list) or not all(f in FORMATS for f in formats) or not formats:
-            raise ConfigError(f"{key}.formats: expected a list of {', '.join(FORMATS)}")
-        memo.formats = list(formats)
-    if kind == "issue" and not memo.issue:
-        raise ConfigError(f"{key}.issue: an issue memo needs issue = \"<issue_id>\"")
-    if kind == "actor" and not memo.actor:
-        raise ConfigError(f"{key}.actor: an actor memo needs actor = \"<actor_id>\"")
-    for number_key in ("window_days", "outlook_days"):
-        if getattr(memo, number_key) < 1:
-            raise ConfigError(f"{key}.{number_key}: must be at least 1")
-    if not 1 <= memo.significance_floor <= 5:
-        raise ConfigError(f"{key}.significance_floor: must be 1 to 5")
-    if "schedule" in table:
-        memo.schedule = _schedule(table["schedule"], f"{key}.schedule")
-    for i, person in enumerate(table.get("recipients", [])):
-        if not isinstance(person, dict) or not isinstance(person.get("email"), str):
-            raise ConfigError(f"{key}.recipients[{i}]: expected {{ name = ..., email = ... }}")
-        memo.recipients.append(Recipient(str(person.get("name", person["email"])),
-                                         person["email"]))
+        checked.add(key, "expected a [[memos]] table")
+        return None
+    own = {k: v for k, v in table.items() if k not in BUDGET_KEYS}
+    overrides = fill(BudgetSettings, {k: v for k, v in table.items() if k in BUDGET_KEYS},
+                     key, checked)
+    memo = fill(MemoConfig, own, key, checked)
+    if memo is BAD:
+        return None
+    memo.budget = (overrides if overrides is not BAD else BudgetSettings()).over(
+        budgets[memo.kind])
+    if memo.kind == "issue" and not memo.issue:
+        checked.add(f"{key}.issue", 'an issue memo needs issue = "<issue_id>"')
+    if memo.kind == "actor" and not memo.actor:
+        checked.add(f"{key}.actor", 'an actor memo needs actor = "<actor_id>"')
+    if markings.rank(memo.marking) is None:
+        checked.add(f"{key}.marking", f'"{memo.marking}" is not a configured marking level; '
+                    "use one of: " + ", ".join(markings.levels))
+    rank = markings.rank(memo.marking or markings.default)
+    memo.marking = markings.levels[rank] if rank is not None else markings.default
+    memo.min_grade = (memo.min_grade or desk.min_grade).upper()
+    if memo.schedule is not None and memo.schedule.timezone is None:
+        if desk.timezone:
+            memo.schedule.timezone = desk.timezone
+        else:
+            checked.add(f"{key}.schedule.timezone",
+                        'say which zone the cron times are in (timezone = "Asia/Seoul"), '
+                        "or set [desk] timezone")
     return memo
 
 
-def _schedule(value: Any, key: str) -> Schedule:
-    if not isinstance(value, dict) or not isinstance(value.get("cron"), str):
-        raise ConfigError(f'{key}: expected {{ cron = "0 7 * * MON", timezone = "Asia/Seoul" }}')
-    schedule = _fill(Schedule, value, key)
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(schedule.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"{key}.timezone: unknown time zone {schedule.timezone!r}") from exc
-    from croniter import croniter
-
-    if not croniter.is_valid(schedule.cron):
-        raise ConfigError(f"{key}.cron: {schedule.cron!r} is not a valid cron expression")
-    return schedule
-
-
 def adhoc_memo(kind: str, issue: str | None, actor: str | None,
-               window_days: int | None) -> MemoConfig:
+               window_days: int | None, config: Config | None = None) -> MemoConfig:
     """``build --kind``: a memo with no config entry; its id is the kind plus the issue/actor."""
     if kind not in MEMO_KINDS:
         raise ConfigError(f'--kind: unknown memo kind "{kind}"; use one of: '
@@ -304,6 +277,47 @@ def adhoc_memo(kind: str, issue: str | None, actor: str | None,
     if kind == "actor" and not actor:
         raise ConfigError("--kind actor needs --actor ACTOR_ID")
     suffix = issue if kind == "issue" else actor if kind == "actor" else None
-    memo_id = f"{kind}-{suffix}" if suffix else kind
-    return MemoConfig(id=memo_id, kind=kind, title=DEFAULT_TITLES[kind], issue=issue,
-                      actor=actor, window_days=window_days or 7, budget=DEFAULT_BUDGETS[kind])
+    memo = MemoConfig(id=f"{kind}-{suffix}" if suffix else kind, kind=kind, issue=issue,
+                      actor=actor, window_days=window_days or 7)
+    if config is not None:
+        memo.budget = config.budgets[kind]
+        memo.marking = config.markings.default
+        memo.min_grade = config.desk.min_grade.upper()
+    return memo
+
+
+def config_keys() -> list[tuple[str, str, str]]:
+    """Every key ``reports.toml`` may hold: (key, type, default), for the documentation."""
+    from reports.typed import describe, hints
+
+    tables = [("paths", PathSettings), ("desk", Desk), ("markings", MarkingsSettings),
+              ("smtp", Smtp), ("delivery", DeliverySettings),
+              ("budgets.<kind>", BudgetSettings), ("memos[]", MemoConfig),
+              ("memos[]", BudgetSettings), ("memos[].schedule", Schedule),
+              ("memos[].recipients[]", Recipient)]
+    out = []
+    for table, cls in tables:
+        types_ = hints(cls)
+        for name, f in toml_fields(cls).items():
+            if f.default is not MISSING:
+                default = f.default
+            elif f.default_factory is not MISSING:
+                default = f.default_factory()
+            else:
+                default = "(required)"
+            if cls is BudgetSettings:
+                default = "[budgets.<kind>]" if table == "memos[]" else "the kind's default"
+            out.append((f"{table}.{name}", describe(types_[name]), _default_text(default)))
+    return out
+
+
+def _default_text(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, Path):
+        return value.as_posix()
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str) and value != "(required)" and not value.startswith("["):
+        return f'"{value}"'
+    return str(value)

@@ -12,6 +12,10 @@ the command line returns for it:
 4   some memos could not be built (the others were built and sent)
 5   an unexpected internal error (rerun with --debug for the traceback)
 ==  =========================================================================
+
+When several apply to one command (``build`` or ``run``: a memo failed, a delivery is
+not done), the code is the first of :data:`PRECEDENCE` that applies: 1 (nothing could be
+built), 2, 5, 4, 3, then 0. See :func:`worst`.
 """
 
 from __future__ import annotations
@@ -93,3 +97,32 @@ class DeliveryError(ReportsError):
     """A memo could not be delivered to a recipient (retried by the next ``run``)."""
 
     exit_code = EXIT_UNDELIVERED
+
+
+class MemoCrashed(MemoFailed):
+    """An unexpected error (a bug) inside one memo; the others were built and sent."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class MemosFailed(MemoFailed):
+    """Some memos of a ``build`` could not be built; ``built`` are those that were,
+    ``failures`` the :class:`MemoFailed` of the others (each message names its memo)."""
+
+    def __init__(self, built: list[Any], failures: list[MemoFailed]):
+        self.built, self.failures = built, failures
+        names = ", ".join(getattr(f, "memo_id", "?") for f in failures)
+        super().__init__(f"{len(failures)} of {len(built) + len(failures)} memo(s) could not "
+                         f"be built ({names}); the others were")
+        self.exit_code = worst(*(f.exit_code for f in failures))
+
+
+PRECEDENCE = (EXIT_WORKBOOK, EXIT_USAGE, EXIT_INTERNAL, EXIT_MEMO_FAILED, EXIT_UNDELIVERED)
+
+
+def worst(*codes: int) -> int:
+    """The exit code of a command that met each of ``codes``: the first in PRECEDENCE."""
+    for code in PRECEDENCE:
+        if code in codes:
+            return code
+    return EXIT_OK

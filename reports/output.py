@@ -45,7 +45,36 @@ def atomic_write(path: Path, data: bytes) -> Path:
     A crash at any point leaves either the old file or the new one, never half of one.
     Disk full or a read-only folder raises :class:`OutputError` naming the path.
     """
-    path = Path(path)
+    return write_all({Path(path): data})[0]
+
+
+def write_all(files: dict[Path, bytes]) -> list[Path]:
+    """Write several files as one: every one is written and synced under a temporary name
+    first, and only when all of them are complete are they renamed into place.
+
+    A failure (disk full, a folder not writable) leaves every old file as it was and no
+    temporary file behind, and raises :class:`OutputError` naming the path.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((Path(path), _stage(Path(path), data)))
+        for path, tmp in staged:
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise OutputError(_explain(path, exc)) from exc
+    except BaseException:
+        for _, tmp in staged:
+            _remove_quietly(tmp)
+        raise
+    for folder in dict.fromkeys(path.parent for path, _ in staged):
+        _fsync_dir(folder)
+    return [path for path, _ in staged]
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` in a synced temporary file beside ``path``; its name."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -57,15 +86,13 @@ def atomic_write(path: Path, data: bytes) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except OSError as exc:
         _remove_quietly(Path(tmp))
         raise OutputError(_explain(path, exc)) from exc
     except BaseException:
         _remove_quietly(Path(tmp))
         raise
-    _fsync_dir(path.parent)
-    return path
+    return Path(tmp)
 
 
 def normalise_zip(data: bytes) -> bytes:

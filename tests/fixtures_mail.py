@@ -11,8 +11,11 @@ same port.
 from __future__ import annotations
 
 import email
+import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -167,8 +170,13 @@ def write_config(folder: Path, *, port: int, workbook: Path | None = None,
                  cron: str = "0 7 * * MON", timezone: str = "Asia/Seoul",
                  recipients=RECIPIENTS, formats=("docx", "html"), max_attempts: int = 5,
                  backoff_minutes: float = 5, drop_folder: Path | None = None,
-                 memo_id: str = "weekly", kind: str = "weekly", extra: str = "") -> Path:
-    """A reports.toml for one scheduled memo, its output, ledger and log under ``folder``."""
+                 memo_id: str = "weekly", kind: str = "weekly", extra: str = "",
+                 desk: str = "", delivery: str = "",
+                 title: str = "Japan-South Korea weekly update") -> Path:
+    """A reports.toml for one scheduled memo, its output, ledger and log under ``folder``.
+
+    ``desk`` and ``delivery`` are more lines for those tables (e.g. ``editors = [...]``);
+    ``extra`` follows the memo's table (more keys for it, or more ``[[memos]]``)."""
     folder = Path(folder)
     workbook = workbook or copy_workbook(folder)
     people = ", ".join(f'{{ name = "{n}", email = "{e}" }}' for n, e in recipients)
@@ -184,6 +192,7 @@ templates = "{TEMPLATES}"
 office = "Northeast Asia Desk"
 marking = "UNCLASSIFIED"
 sender = "Northeast Asia Desk"
+{desk}
 
 [smtp]
 host = "127.0.0.1"
@@ -196,11 +205,12 @@ timeout = 10
 max_attempts = {max_attempts}
 backoff_minutes = {backoff_minutes}
 {drop}
+{delivery}
 
 [[memos]]
 id = "{memo_id}"
 kind = "{kind}"
-title = "Japan-South Korea weekly update"
+title = "{title}"
 formats = [{", ".join(f'"{f}"' for f in formats)}]
 {schedule}
 recipients = [{people}]
@@ -209,6 +219,32 @@ recipients = [{people}]
     path = folder / "reports.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def scheduled_memo(memo_id: str, kind: str, *, formats=("html",), params: str = "",
+                   recipients=RECIPIENTS[:1], cron: str = "0 7 * * MON") -> str:
+    """Another ``[[memos]]`` table for ``write_config(extra=...)``."""
+    people = ", ".join(f'{{ name = "{n}", email = "{e}" }}' for n, e in recipients)
+    return f"""
+[[memos]]
+id = "{memo_id}"
+kind = "{kind}"
+formats = [{", ".join(f'"{f}"' for f in formats)}]
+schedule = {{ cron = "{cron}", timezone = "Asia/Seoul" }}
+recipients = [{people}]
+{params}
+"""
+
+
+def cli(*args: str, env: dict | None = None, runner: list[str] | None = None,
+        timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python run_reports.py ARGS`` as a user runs it (or through ``runner``, e.g.
+    ``[tests/hooked_cli.py, "crash", "weekly", "--"]``); no SMTP login in the environment."""
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("REPORTS_SMTP_USER", "REPORTS_SMTP_PASSWORD")}
+    program = runner or [str(REPO / "run_reports.py")]
+    return subprocess.run([sys.executable, *program, *args], cwd=REPO, capture_output=True,
+                          text=True, timeout=timeout, env={**base, **(env or {})})
 
 
 def _first_empty_row(ws) -> int:
@@ -252,13 +288,23 @@ def set_stance(workbook: Path, actor_id: str, issue_id: str, as_of, stance: str)
     raise KeyError((actor_id, issue_id, as_of))
 
 
-def add_distribution(workbook: Path, rows: list[tuple[str, str, str, str]]) -> None:
-    """Add a Distribution sheet: (memo_id, name, email, active) rows."""
+def set_cell(workbook: Path, sheet: str, ref: str, value) -> None:
+    """Type ``value`` into one cell, as an editor would."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    book[sheet][ref] = value
+    book.save(workbook)
+
+
+def add_distribution(workbook: Path, rows: list[tuple], *,
+                     columns=("memo_id", "name", "email", "active")) -> None:
+    """Add a Distribution sheet: (memo_id, name, email, active) rows, or other columns."""
     import openpyxl
 
     book = openpyxl.load_workbook(workbook)
     ws = book.create_sheet("Distribution")
-    ws.append(["memo_id", "name", "email", "active"])
+    ws.append(list(columns))
     for row in rows:
         ws.append(list(row))
     book.save(workbook)

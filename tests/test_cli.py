@@ -34,7 +34,7 @@ def broken(tmp_path: Path) -> Path:
 def test_help_lists_every_command_with_an_example():
     result = cli("--help")
     assert result.returncode == 0
-    for command in ("init", "validate", "build", "run", "send", "history"):
+    for command in ("init", "validate", "build", "run", "send", "ack", "history"):
         assert command in result.stdout
         sub = cli(command, "--help")
         assert sub.returncode == 0 and "example:" in sub.stdout
@@ -150,3 +150,92 @@ def test_build_with_workbook_errors_writes_nothing_and_exits_1(tmp_path):
 def test_bad_date_flag_is_a_usage_error():
     result = cli("build", "--as-of", "29/11/2019")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+# -- the Distribution sheet against the config --------------------------------------------------
+
+DESK = """
+[[memos]]
+id = "weekly"
+kind = "weekly"
+schedule = { cron = "0 7 * * MON", timezone = "Asia/Seoul" }
+[[memos]]
+id = "overview"
+kind = "overview"
+schedule = { cron = "0 7 * * MON", timezone = "Asia/Seoul" }
+recipients = [{ email = "director@example.org" }]
+[[memos]]
+id = "issue-gsomia"
+kind = "issue"
+issue = "gsomia"
+"""
+
+
+def distribution(tmp_path: Path, rows: list[list]) -> tuple[Path, Path]:
+    data = wbfactory.sheets()
+    data["Distribution"] = [["memo_id", "name", "email", "active", "editor"], *rows]
+    book = wbfactory.write(tmp_path / "desk.xlsx", data)
+    config = tmp_path / "reports.toml"
+    config.write_text(f'[paths]\nworkbook = "{book}"\noutput = "{tmp_path / "out"}"\n'
+                      f'templates = "{ROOT / "templates"}"\n' + DESK)
+    return book, config
+
+
+def test_validate_checks_the_distribution_sheet_against_the_config(tmp_path):
+    _, config = distribution(tmp_path, [
+        ["weekyl", "Typo", "typo@example.org", "yes", ""],
+        ["weekly", "Reader", "reader@example.org", "yes", ""],
+        ["weekly", "Again", "Reader@Example.org", "yes", ""],
+        ["issue-gsomia", "Bad", "not-an-address", "yes", ""],
+        ["issue-gsomia", "Editor", "editor@example.org", "no", "maybe"],
+        ["overview-old", "Gone", "gone@example.org", "no", ""],
+    ])
+    result = cli("validate", "--config", str(config))
+    assert result.returncode == 1
+    out = result.stdout
+    lines = out.splitlines()
+    assert any("Distribution!A2 (memo_id)" in line and "unknown-memo" in line and
+               '"weekyl" is not a memo id in reports.toml (did you mean "weekly"?)' in line
+               for line in lines)
+    assert any("Distribution!A7 (memo_id)" in line and '"overview-old"' in line and
+               'did you mean "overview"' in line for line in lines)
+    assert any("Distribution!C4 (email)" in line and "duplicate-recipient" in line and
+               "(first in row 3)" in line for line in lines)
+    assert any("Distribution!C5 (email)" in line and "bad-email" in line for line in lines)
+    assert any("Distribution!E6 (editor)" in line and '"maybe" is not yes or no' in line
+               for line in lines)
+    assert out.splitlines()[-1].endswith("4 error(s), 1 warning(s)")
+    json_out = json.loads(cli("validate", "--config", str(config), "--json").stdout)
+    codes = {(p["cell"], p["code"]) for p in json_out}
+    assert {("A2", "unknown-memo"), ("C4", "duplicate-recipient"), ("E6", "bad-flag")} <= codes
+
+
+def test_a_scheduled_memo_nobody_receives_is_a_warning(tmp_path):
+    _, config = distribution(tmp_path, [
+        ["weekly", "Paused", "paused@example.org", "no", ""],
+        ["overview", "Director", "director@example.org", "yes", ""],
+    ])
+    result = cli("validate", "--config", str(config))
+    assert result.returncode == 0, result.stdout
+    (line,) = [x for x in result.stdout.splitlines() if "no-recipients" in x]
+    assert line.startswith("warning") and 'memo "weekly" is scheduled but goes to nobody' in line
+    assert "issue-gsomia" not in result.stdout  # not scheduled: built by hand, mailed by send
+
+
+def test_build_refuses_a_distribution_sheet_naming_an_unknown_memo(tmp_path):
+    book, config = distribution(tmp_path, [["weekyl", "Typo", "typo@example.org", "yes", ""]])
+    before = sha(book)
+    result = cli("build", "weekly", "--config", str(config), "--as-of", "2019-11-29")
+    assert result.returncode == 1
+    assert "Distribution!A2 (memo_id)" in result.stdout and 'did you mean "weekly"' in \
+        result.stdout
+    assert not (tmp_path / "out").exists()
+    assert sha(book) == before
+
+
+def test_help_lists_ack_and_debug():
+    result = cli("--help")
+    assert "ack" in result.stdout and "--debug" in result.stdout
+    assert "4 some memos could not be built" in result.stdout
+    ack = cli("ack", "--help")
+    assert ack.returncode == 0 and "--recipient" in ack.stdout and "example:" in ack.stdout

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,18 +20,27 @@ from fixtures_mail import (
     write_config,
 )
 
-from reports.config import MemoConfig, Recipient, load_config
-from reports.distribute import message_id, recipients_for, send_memo
+from reports.config import MemoConfig, load_config
 from reports.errors import EXIT_OK, EXIT_UNDELIVERED, ConfigError
 from reports.ledger import Ledger
+from reports.listing import history
+from reports.mail import message_id
+from reports.recipients import recipients_for
 from reports.scheduler import run_due
+from reports.send import send_memo
+from reports.settings import Recipient
 
 MONDAY = datetime.fromisoformat("2019-11-25T07:05+09:00")  # fires 0 7 * * MON Asia/Seoul
+NOV25 = date(2019, 11, 25)
 ADDRESSES = sorted(e for _, e in RECIPIENTS)
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def undated(eml: bytes) -> bytes:
+    return re.sub(rb"\r\nDate: [^\r]*\r\n", b"\r\n", eml)
 
 
 def docx_path(cfg, as_of="2019-11-25", memo="weekly") -> Path:
@@ -39,24 +49,26 @@ def docx_path(cfg, as_of="2019-11-25", memo="weekly") -> Path:
 
 def deliveries(cfg) -> list[dict]:
     with Ledger.open(cfg.ledger_path) as ledger:
-        return [asdict(d) for d in ledger.deliveries()]
+        return [asdict(d) | {"as_of": d.as_of.isoformat()} for d in ledger.deliveries()]
 
 
 def test_run_sends_each_recipient_the_built_docx(tmp_path, smtp_server):
     cfg = load_config(write_config(tmp_path, port=smtp_server.port))
+    before = datetime.now(UTC).replace(microsecond=0)
     assert run_due(cfg, MONDAY) == EXIT_OK
+    after = datetime.now(UTC)
     got = smtp_server.received
     assert sorted(r for m in got for r in m.rcpt_tos) == ADDRESSES
     built = docx_path(cfg).read_bytes()
     for message in got:
         assert message.mail_from == "desk@example.org"
         msg = message.message
-        assert msg["Subject"] == "Japan-South Korea weekly update, 25 November 2019"
+        assert msg["Subject"] == \
+            "[UNCLASSIFIED] Japan-South Korea weekly update, 25 November 2019"
         (rcpt,) = message.rcpt_tos
         assert rcpt in msg["To"] and "," not in msg["To"].addresses[0].addr_spec
-        assert msg["Message-ID"] == message_id("weekly", "2019-11-25", 1, rcpt)
-        assert msg["Date"]  # from the fire time: 2019-11-24 22:00 UTC
-        assert msg["Date"].datetime == at("2019-11-25T07:00+09:00")
+        assert msg["Message-ID"] == message_id("weekly", NOV25, 1, rcpt)
+        assert before <= msg["Date"].datetime <= after  # the time of sending
         files = message.attachments()
         assert list(files) == ["weekly_2019-11-25.docx"]
         mime, data = files["weekly_2019-11-25.docx"]
@@ -103,7 +115,7 @@ def test_flaky_server_ends_with_each_recipient_served_once(tmp_path, smtp_server
     assert run_due(cfg, at("2019-11-25T08:00+09:00")) == EXIT_OK
     assert len(smtp_server.received) == 2
     # Retries of one revision keep the Message-ID.
-    assert set(smtp_server.message_ids()) == {message_id("weekly", "2019-11-25", 1, a)
+    assert set(smtp_server.message_ids()) == {message_id("weekly", NOV25, 1, a)
                                               for a in ADDRESSES}
 
 
@@ -117,8 +129,8 @@ def test_one_recipient_failing_does_not_stop_the_others(tmp_path, smtp_server):
     refused = rows["japan.desk@example.org"]
     assert refused["outcome"] == "gave-up" and refused["attempts"] == 1
     assert "550" in refused["error"] and "permanent" in refused["error"]
-    # A permanent refusal is not retried by later runs ...
-    assert run_due(cfg, at("2019-11-25T09:00+09:00")) == EXIT_OK
+    # A permanent refusal is not retried by later runs, and not forgotten either ...
+    assert run_due(cfg, at("2019-11-25T09:00+09:00")) == EXIT_UNDELIVERED
     assert len(smtp_server.received) == 1
     # ... but `send` tries again once the address is fixed on the server side.
     smtp_server.handler.reject_rcpt.clear()
@@ -130,18 +142,23 @@ def test_gives_up_after_max_attempts_and_reports(tmp_path, smtp_server, caplog):
     smtp_server.stop()
     cfg = load_config(write_config(tmp_path, port=smtp_server.port, max_attempts=3,
                                    backoff_minutes=1, recipients=RECIPIENTS[:1]))
-    times = ["07:05", "07:06", "07:08", "07:12", "07:30"]
-    codes = [run_due(cfg, at(f"2019-11-25T{t}+09:00")) for t in times]
-    assert codes == [EXIT_UNDELIVERED] * 3 + [EXIT_OK] * 2
+    times = ["11-25T07:05", "11-25T07:06", "11-25T07:08", "11-25T07:12", "11-25T07:30",
+             "12-01T12:00"]
+    codes = [run_due(cfg, at(f"2019-{t}+09:00")) for t in times]
+    # Given up after the third attempt: not success; every later run says so (exit 3).
+    assert codes == [EXIT_UNDELIVERED] * len(times)
     (row,) = deliveries(cfg)
     assert row["outcome"] == "gave-up" and row["attempts"] == 3
-    assert "gave up delivering weekly as of 2019-11-25" in caplog.text
+    assert "gave up delivering weekly as of 2019-11-25 (revision 1)" in caplog.text
     assert "send weekly --as-of 2019-11-25" in caplog.text
+    assert "ack weekly --as-of 2019-11-25" in caplog.text
+    assert caplog.text.count("was never delivered to director.asia@example.org") == 4
     smtp_server.start()
     assert send_memo(cfg, "weekly", date(2019, 11, 25)) == EXIT_OK
     assert smtp_server.count_by_recipient() == {"director.asia@example.org": 1}
     assert send_memo(cfg, "weekly", date(2019, 11, 25)) == EXIT_OK  # already sent: nothing
     assert len(smtp_server.received) == 1
+    assert run_due(cfg, at("2019-12-01T13:00+09:00")) == EXIT_OK  # settled
 
 
 def test_send_of_a_memo_built_by_the_build_command(tmp_path, smtp_server):
@@ -164,6 +181,7 @@ def test_send_of_a_memo_built_by_the_build_command(tmp_path, smtp_server):
     assert len(smtp_server.received) == 4
     latest = smtp_server.received[-1].message
     assert ".r2." in latest["Message-ID"] and "revision 2" in latest["Subject"]
+    assert latest["Subject"].startswith("[SECRET] Japan-South Korea weekly update, ")
     assert latest.get_body(("plain",)).get_content().startswith("SECRET")
 
 
@@ -174,9 +192,10 @@ def test_dry_run_writes_deterministic_eml_files_and_sends_nothing(tmp_path, smtp
     assert send_memo(cfg, "weekly", date(2019, 11, 25), dry_run=True) == EXIT_OK
     emls = sorted(cfg.outbox_path.rglob("*.eml"))
     assert len(emls) == 2
-    first = [p.read_bytes() for p in emls]
+    first = [undated(p.read_bytes()) for p in emls]
     assert send_memo(cfg, "weekly", date(2019, 11, 25), dry_run=True) == EXIT_OK
-    assert [p.read_bytes() for p in sorted(cfg.outbox_path.rglob("*.eml"))] == first
+    # The same bytes but for the Date: header (the time of writing them).
+    assert [undated(p.read_bytes()) for p in sorted(cfg.outbox_path.rglob("*.eml"))] == first
     assert len(smtp_server.received) == 2  # only the run's
     assert [dict(d) for d in deliveries(cfg)] == before
     # The .eml is the very message the server got (same Message-ID, same attachment).
@@ -206,19 +225,19 @@ def test_dry_run_without_any_run_record(tmp_path, smtp_server):
 
 def test_distribution_sheet_wins_when_it_names_the_memo():
     memo = MemoConfig(id="weekly", kind="weekly",
-                      recipients=[Recipient("Config", "config@example.org")])
+                      recipients=[Recipient(name="Config", email="config@example.org")])
     sheet = [{"memo_id": "weekly", "name": "A", "email": "a@example.org", "active": True},
              {"memo_id": "weekly", "name": "B", "email": "b@example.org", "active": False},
              {"memo_id": "weekly", "name": "A again", "email": "A@example.org",
               "active": True},
              {"memo_id": "overview", "name": "C", "email": "c@example.org", "active": True}]
-    assert [r.email for r in recipients_for(None, memo, sheet)] == ["a@example.org"]
+    assert [r.email for r in recipients_for(memo, sheet)] == ["a@example.org"]
     other = MemoConfig(id="issue-x", kind="issue", issue="x",
-                       recipients=[Recipient("Config", "config@example.org")])
-    assert [r.email for r in recipients_for(None, other, sheet)] == ["config@example.org"]
-    assert [r.email for r in recipients_for(None, memo, [])] == ["config@example.org"]
+                       recipients=[Recipient(name="Config", email="config@example.org")])
+    assert [r.email for r in recipients_for(other, sheet)] == ["config@example.org"]
+    assert [r.email for r in recipients_for(memo, [])] == ["config@example.org"]
     only_inactive = [dict(sheet[1])]
-    assert recipients_for(None, memo, only_inactive) == []  # paused by the sheet
+    assert recipients_for(memo, only_inactive) == []  # paused by the sheet
 
 
 def test_distribution_sheet_in_the_workbook(tmp_path, smtp_server):
@@ -271,7 +290,7 @@ def test_login_from_environment_and_never_logged(tmp_path, monkeypatch):
         try:
             assert run_due(cfg, MONDAY) == EXIT_OK
             monkeypatch.setenv("REPORTS_SMTP_PASSWORD", "wrong-Pa55")
-            cfg.memos[0].recipients.append(Recipient("Late", "late@example.org"))
+            cfg.memos[0].recipients.append(Recipient(name="Late", email="late@example.org"))
             assert send_memo(cfg, "weekly", date(2019, 11, 25)) == EXIT_UNDELIVERED
         finally:
             logging.getLogger().removeHandler(handler)
@@ -283,7 +302,49 @@ def test_login_from_environment_and_never_logged(tmp_path, monkeypatch):
         assert "refused the login" in text and "REPORTS_SMTP_PASSWORD" in text
         assert "s3cret" not in text and "wrong-Pa55" not in text
         with Ledger.open(cfg.ledger_path) as ledger:
-            assert "s3cret" not in ledger.format_history() and \
-                "wrong-Pa55" not in ledger.format_history()
+            assert "s3cret" not in history(ledger) and "wrong-Pa55" not in history(ledger)
     finally:
         server.stop()
+
+
+def test_mail_names_the_edition_and_briefs_the_reader_without_the_attachment(tmp_path,
+                                                                             smtp_server):
+    """An issue brief made by `build` and mailed by `send`: the subject is the edition's
+    label after the banner, the body (text and HTML) carries the bottom line and what
+    changed, read from the manifest `build` wrote."""
+    import html as html_module
+    import json
+
+    from reports.build import build
+
+    config = write_config(tmp_path, port=smtp_server.port, cron="", memo_id="issue-gsomia",
+                          kind="issue", extra='issue = "gsomia"', title="Issue brief",
+                          recipients=RECIPIENTS[:1])
+    cfg = load_config(config)
+    build(cfg, [cfg.memo("issue-gsomia")], date(2019, 11, 29), jobs=1)
+    folder = cfg.output / "issue-gsomia" / "2019-11-29"
+    manifest = json.loads((folder / ".memo.json").read_text(encoding="utf-8"))
+    summary = manifest["summary"]
+    assert summary["bottom_line"] and summary["changes"]
+    index = (cfg.output / "index.html").read_text(encoding="utf-8")
+    assert "Issue brief: GSOMIA renewal, 29 November 2019" in index  # the index's title
+
+    sent_from = datetime.now(UTC).replace(microsecond=0)
+    assert send_memo(cfg, "issue-gsomia", date(2019, 11, 29)) == EXIT_OK
+    (mail,) = smtp_server.received
+    msg = mail.message
+    assert msg["Subject"] == "[UNCLASSIFIED] Issue brief: GSOMIA renewal, 29 November 2019"
+    assert sent_from <= msg["Date"].datetime <= datetime.now(UTC)
+    assert msg.get_content_type() == "multipart/mixed"
+    body = next(msg.iter_parts())
+    assert body.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in body.iter_parts()] == ["text/plain", "text/html"]
+    text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    page = msg.get_body(("html",)).get_content()
+    assert text.startswith("UNCLASSIFIED\n\nIssue brief: GSOMIA renewal, 29 November 2019\n")
+    assert "Bottom line" in text and "What changed" in text
+    for line in summary["bottom_line"] + summary["changes"]:
+        assert f"  - {line}\n" in text
+        assert f"<li>{html_module.escape(line)}</li>" in page
+    assert "문재인" in text  # native names survive the mail encoding
+    assert list(mail.attachments()) == ["issue-gsomia_2019-11-29.docx"]

@@ -10,13 +10,17 @@ import pytest
 
 from reports import changes
 from reports.config import MemoConfig
-from reports.ledger import SCHEMA_VERSION, Ledger, iso, run_lock
+from reports.errors import ConfigError
+from reports.ledger import SCHEMA_VERSION, Ledger
+from reports.ledger_store import iso, run_lock
+from reports.listing import history
 
 NOW = datetime(2019, 11, 24, 22, 5, tzinfo=UTC)
 INPUTS = ("wb", "tpl", "cfg")
+NOV18, NOV25, DEC02 = date(2019, 11, 18), date(2019, 11, 25), date(2019, 12, 2)
 
 
-def new_build(ledger: Ledger, as_of="2019-11-25", fire="2019-11-24T22:00:00Z", *,
+def new_build(ledger: Ledger, as_of=NOV25, fire="2019-11-24T22:00:00Z", *,
               outcome="done", revision=1, hashes=None, snapshot=None) -> int:
     build_id = ledger.start_build("weekly", as_of, fire_time=fire, title="Weekly",
                                   inputs=INPUTS)
@@ -26,11 +30,10 @@ def new_build(ledger: Ledger, as_of="2019-11-25", fire="2019-11-24T22:00:00Z", *
     return build_id
 
 
-def add(ledger: Ledger, build_id: int, recipient: str, revision: int = 1) -> bool:
-    return ledger.add_delivery(build_id, memo_id="weekly", as_of="2019-11-25",
-                               revision=revision, recipient=recipient, name=None,
-                               channel="email", message_id=f"<{recipient}.r{revision}>",
-                               now=NOW)
+def add(ledger: Ledger, build_id: int, recipient: str) -> bool:
+    build = ledger.build(build_id)
+    return ledger.add_delivery(build, recipient=recipient, name=None, channel="email",
+                               message_id=f"<{recipient}.r{build.revision}>", now=NOW)
 
 
 def test_schema_is_versioned_and_in_wal_mode(tmp_path):
@@ -46,7 +49,98 @@ def test_schema_is_versioned_and_in_wal_mode(tmp_path):
     with Ledger.open(path) as ledger:  # reopening migrates nothing, keeps everything
         new_build(ledger)
     with Ledger.open(path, create=False) as ledger:
-        assert ledger.latest_revision("weekly", "2019-11-25").revision == 1
+        assert ledger.latest_revision("weekly", NOV25).revision == 1
+
+
+def v1_record(path) -> None:
+    """A run record as version 1 of the toolkit wrote it: a build and a given-up delivery."""
+    from reports.ledger import MIGRATIONS
+
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[1])
+    conn.execute("INSERT INTO builds (memo_id, as_of, fire_time, revision, title, trigger, "
+                 "files_json, hashes_json, started, finished, outcome) VALUES ('weekly', "
+                 "'2019-11-25', '2019-11-24T22:00:00Z', 1, 'Weekly', 'run', "
+                 "'{\"docx\": \"/out/w.docx\"}', '{\"docx\": \"aa\"}', "
+                 "'2019-11-24T22:00:01Z', '2019-11-24T22:00:09Z', 'done')")
+    conn.execute("INSERT INTO deliveries (build_id, memo_id, as_of, revision, recipient, name, "
+                 "channel, message_id, attempts, outcome, error, created, updated) VALUES "
+                 "(1, 'weekly', '2019-11-25', 1, 'a@x.org', 'A', 'email', '<m1>', 5, "
+                 "'gave-up', '451 try later', '2019-11-24T22:00:09Z', '2019-11-25T01:00:00Z')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+
+def test_a_version_1_record_is_migrated_and_keeps_everything(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    v1_record(path)
+    with Ledger.open(path) as ledger:
+        (build,) = ledger.builds()
+        assert (build.memo_id, build.as_of, build.revision, build.files) == (
+            "weekly", NOV25, 1, {"docx": "/out/w.docx"})
+        assert build.mail is None  # recorded before schema 2: the mail falls back to title
+        (lost,) = ledger.given_up()
+        assert (lost.recipient, lost.attempts, lost.acked_by) == ("a@x.org", 5, None)
+        # What version 2 adds works on the migrated file.
+        (acked,) = ledger.acknowledge("weekly", NOV25, recipient="A@X.org", by="ops",
+                                      note="sent by hand")
+        assert ledger.given_up() == []
+        assert ledger.notices() == []
+        assert ledger.add_notice("gave-up", "<m1>", recipient="ops@x.org", message_id="<n1>",
+                                 subject="s", body={"heading": "h", "sections": []},
+                                 attachment=None, now=NOW)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    row = conn.execute("SELECT outcome, acked_by, ack_note FROM deliveries").fetchone()
+    assert row == ("acknowledged", "ops", "sent by hand")
+    conn.close()
+    with Ledger.open(path) as ledger:  # reopening migrates nothing again
+        assert len(ledger.notices()) == 1
+        assert "acknowledged by ops" in history(ledger)
+
+
+def test_acknowledging_given_up_deliveries(tmp_path):
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        build_id = new_build(ledger)
+        for address in ("a@x.org", "b@x.org", "c@x.org"):
+            add(ledger, build_id, address)
+        rows = ledger.due_deliveries(NOW)
+        ledger.mark_gave_up(ledger.claim(rows[0].id).id, "550 no such user")
+        ledger.mark_gave_up(ledger.claim(rows[1].id).id, "550 no such user")
+        ledger.mark_sent(ledger.claim(rows[2].id).id)
+        assert ledger.acknowledge("weekly", NOV18, recipient=None, by="ops", note=None) == []
+        (one,) = ledger.acknowledge("weekly", NOV25, recipient="b@x.org", by="ops", note=None)
+        assert one.recipient == "b@x.org"
+        assert [d.recipient for d in ledger.given_up()] == ["a@x.org"]
+        (other,) = ledger.acknowledge("weekly", NOV25, recipient=None, by="eve", note="gone")
+        assert other.recipient == "a@x.org" and ledger.given_up() == []
+        outcomes = {d.recipient: (d.outcome, d.acked_by) for d in ledger.deliveries()}
+        assert outcomes == {"a@x.org": ("acknowledged", "eve"),
+                            "b@x.org": ("acknowledged", "ops"), "c@x.org": ("sent", None)}
+
+
+def test_notices_are_tried_like_deliveries_and_drop_their_attachment(tmp_path):
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        body = {"heading": "h", "sections": [], "attachment": "w.xlsx"}
+        assert ledger.add_notice("workbook-errors", "sha1", recipient="ed@x.org",
+                                 message_id="<n1>", subject="s", body=body,
+                                 attachment=b"PK", now=NOW)
+        assert not ledger.add_notice("workbook-errors", "sha1", recipient="ed@x.org",
+                                     message_id="<n1>", subject="s", body=body,
+                                     attachment=b"PK", now=NOW)  # once per revision
+        assert ledger.notice_exists("workbook-errors", "sha1")
+        assert not ledger.notice_exists("workbook-errors", "sha2")
+        (due,) = ledger.due_notices(NOW)
+        claimed = ledger.claim_notice(due.id)
+        assert claimed.attempts == 1 and ledger.claim_notice(due.id) is None
+        ledger.notice_failed(claimed.id, "421 busy", NOW + timedelta(minutes=5))
+        assert ledger.due_notices(NOW) == []
+        again = ledger.claim_notice(ledger.due_notices(NOW + timedelta(minutes=5))[0].id)
+        assert again.attachment == b"PK" and again.body == body
+        ledger.notice_sent(again.id)
+        (done,) = ledger.notices()
+        assert (done.outcome, done.attempts, done.attachment) == ("sent", 2, None)
 
 
 def test_newer_schema_is_refused(tmp_path):
@@ -61,16 +155,16 @@ def test_newer_schema_is_refused(tmp_path):
 def test_open_without_create_does_not_make_a_file(tmp_path):
     path = tmp_path / "nothing-yet.sqlite"
     with Ledger.open(path, create=False) as ledger:
-        text = ledger.format_history(None, 10)
+        text = history(ledger, None, 10)
     assert not path.exists()
     assert text == f"no builds or deliveries recorded yet in {path}"
 
 
-def test_builds_revisions_and_previous_issue(tmp_path):
+def test_builds_revisions_and_previous_edition(tmp_path):
     with Ledger.open(tmp_path / "l.sqlite") as ledger:
         assert ledger.last_done_fire_time("weekly") is None
-        first = new_build(ledger, "2019-11-18", "2019-11-17T22:00:00Z", snapshot={"v": 1})
-        running = ledger.start_build("weekly", "2019-11-25", fire_time="2019-11-24T22:00:00Z",
+        first = new_build(ledger, NOV18, "2019-11-17T22:00:00Z", snapshot={"v": 1})
+        running = ledger.start_build("weekly", NOV25, fire_time="2019-11-24T22:00:00Z",
                                      title="Weekly", inputs=INPUTS)
         assert ledger.last_done_fire_time("weekly") == "2019-11-17T22:00:00Z"
         assert ledger.interrupt_running() == 1
@@ -78,17 +172,18 @@ def test_builds_revisions_and_previous_issue(tmp_path):
         assert ledger.last_done_fire_time("weekly") == "2019-11-17T22:00:00Z"
         second = new_build(ledger, snapshot={"v": 2})
         third = new_build(ledger, revision=2, hashes={"docx": "bb"}, snapshot={"v": 3})
-        assert ledger.latest_revision("weekly", "2019-11-25").id == third
-        assert ledger.latest_revision("weekly", "2019-11-18").id == first
-        previous = ledger.previous_issue("weekly", "2019-11-25")
+        assert ledger.latest_revision("weekly", NOV25).id == third
+        assert ledger.latest_revision("weekly", NOV18).id == first
+        previous = ledger.previous_edition("weekly", NOV25)
         assert previous.id == first and previous.snapshot == {"v": 1}
-        assert ledger.previous_issue("weekly", "2019-12-02").id == third
-        assert ledger.previous_issue("weekly", "2019-11-18") is None
+        assert previous.as_of == NOV18  # a date, like every as-of in the toolkit
+        assert ledger.previous_edition("weekly", DEC02).id == third
+        assert ledger.previous_edition("weekly", NOV18) is None
         skip = ledger.record_skip(ledger.build(third), fire_time="2019-11-25T03:00:00Z")
         skipped = ledger.build(skip)
         assert (skipped.outcome, skipped.revision, skipped.inputs) == ("skipped", 2, INPUTS)
-        assert ledger.latest_completed("weekly", "2019-11-25").id == skip
-        assert ledger.latest_revision("weekly", "2019-11-25").id == third  # not the skip
+        assert ledger.latest_completed("weekly", NOV25).id == skip
+        assert ledger.latest_revision("weekly", NOV25).id == third  # not the skip
         assert ledger.last_done_fire_time("weekly") == "2019-11-25T03:00:00Z"
         assert second < third
 
@@ -122,6 +217,7 @@ def test_deliveries_exactly_once_bookkeeping(tmp_path):
         assert "stopped while sending" in again.error
         ledger.mark_gave_up(b.id, "gave up")
         assert [d.outcome for d in ledger.undelivered()] == []
+        assert [d.id for d in ledger.given_up()] == [b.id]  # not done: reported
         ledger.retry_now([b.id], NOW)
         assert [(d.outcome, d.attempts) for d in ledger.undelivered()] == [("pending", 0)]
 
@@ -133,8 +229,8 @@ def test_a_new_revision_supersedes_undelivered_messages(tmp_path):
         add(ledger, one, "b@x.org")
         ledger.mark_sent(ledger.claim(ledger.due_deliveries(NOW)[0].id).id)
         two = new_build(ledger, revision=2, hashes={"docx": "bb"})
-        assert ledger.supersede("weekly", "2019-11-25", 2) == 1
-        add(ledger, two, "a@x.org", 2)
+        assert ledger.supersede("weekly", NOV25, 2) == 1
+        add(ledger, two, "a@x.org")
         outcomes = {(d.recipient, d.revision): d.outcome for d in ledger.deliveries()}
         assert outcomes == {("a@x.org", 1): "sent", ("b@x.org", 1): "superseded",
                             ("a@x.org", 2): "pending"}
@@ -157,7 +253,7 @@ def test_history_is_a_readable_table(tmp_path):
         add(ledger, build_id, "a@x.org")
         ledger.mark_failed(ledger.claim(ledger.due_deliveries(NOW)[0].id).id,
                            "cannot reach the SMTP server", NOW)
-        text = ledger.format_history("weekly", 10)
+        text = history(ledger, "weekly", 10)
     lines = text.splitlines()
     assert lines[0].startswith("Builds of \"weekly\"")
     assert lines[1].split()[:6] == ["#", "MEMO", "AS", "OF", "REV", "FIRE"]
@@ -175,14 +271,23 @@ def test_iso_is_utc_text_that_sorts():
 
 
 def test_run_lock_is_exclusive(tmp_path):
-    from filelock import Timeout
+    path = tmp_path / "deep" / "l.sqlite"
+    with run_lock(path) as first:
+        assert first
+        with run_lock(path) as second:
+            assert not second
+        with run_lock(path, wait=0.2) as waited:
+            assert not waited
+    with run_lock(path) as again:
+        assert again
 
-    first, second = run_lock(tmp_path / "l.sqlite"), run_lock(tmp_path / "l.sqlite")
-    with first:
-        with pytest.raises(Timeout):
-            second.acquire(blocking=False)
-    with second:
-        pass
+
+def test_run_lock_in_a_folder_that_cannot_be_made(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ConfigError, match="cannot take the run lock"):
+        with run_lock(blocker / "ledger.sqlite"):
+            pass
 
 
 # -- what is new since the last edition --------------------------------------------------------

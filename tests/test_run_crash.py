@@ -1,8 +1,9 @@
 """``run`` as cron starts it: killed midway (SIGKILL), or two at once.
 
 Each test starts ``python run_reports.py run`` as a real process. To kill one at a known
-place the test sets REPORTS_TEST_PAUSE (see ``reports.scheduler._pause``): the run writes
-the marker file when it reaches that point and sleeps there until it is killed.
+place the test starts it through ``tests/hooked_cli.py pause`` instead, which wraps the
+package's own functions: the run writes the marker file when it reaches that point and
+sleeps there until it is killed.
 """
 
 from __future__ import annotations
@@ -33,19 +34,21 @@ LATER = "2019-11-25T07:20+09:00"
 ADDRESSES = sorted(e for _, e in RECIPIENTS)
 
 
-def env(pause: str | None = None, marker: Path | None = None, seconds: float = 120) -> dict:
-    out = {k: v for k, v in os.environ.items()
-           if k not in ("REPORTS_SMTP_USER", "REPORTS_SMTP_PASSWORD", "REPORTS_TEST_PAUSE")}
-    if pause:
-        out.update(REPORTS_TEST_PAUSE=pause, REPORTS_TEST_PAUSE_FILE=str(marker),
-                   REPORTS_TEST_PAUSE_SECONDS=str(seconds))
-    return out
+HOOKED = Path(__file__).resolve().parent / "hooked_cli.py"
 
 
-def start(config: Path, now: str, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "run_reports.py", "run", "--config", str(config),
-                             "--now", now], cwd=REPO, env=env(**kw), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+def env() -> dict:
+    return {k: v for k, v in os.environ.items()
+            if k not in ("REPORTS_SMTP_USER", "REPORTS_SMTP_PASSWORD")}
+
+
+def start(config: Path, now: str, pause: str | None = None, marker: Path | None = None,
+          seconds: float = 120) -> subprocess.Popen:
+    command = ["run", "--config", str(config), "--now", now]
+    program = [str(HOOKED), "pause", pause, str(marker), str(seconds), "--"] if pause else \
+        ["run_reports.py"]
+    return subprocess.Popen([sys.executable, *program, *command], cwd=REPO, env=env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def run(config: Path, now: str) -> subprocess.CompletedProcess:
@@ -82,7 +85,7 @@ def assert_no_partial_files(output: Path) -> None:
 def ledger_state(config: Path) -> tuple[list[str], Counter]:
     cfg = load_config(config)
     with Ledger.open(cfg.ledger_path) as ledger:
-        builds = [b.outcome for b in ledger._builds("SELECT * FROM builds ORDER BY id")]
+        builds = [b.outcome for b in reversed(ledger.builds())]
         sent = Counter(d.recipient for d in ledger.deliveries() if d.outcome == "sent")
     return builds, sent
 

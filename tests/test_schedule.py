@@ -6,7 +6,6 @@ import html
 import logging
 import subprocess
 import sys
-import time
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
@@ -22,10 +21,12 @@ from fixtures_mail import (
     write_config,
 )
 
-from reports.config import MemoConfig, Schedule, load_config
+from reports.config import MemoConfig, load_config
 from reports.errors import EXIT_OK, EXIT_WORKBOOK
-from reports.ledger import Ledger, run_lock
+from reports.ledger import Ledger
+from reports.ledger_store import run_lock
 from reports.scheduler import latest_fire_time, run_due
+from reports.settings import Schedule
 
 ADDRESSES = sorted(e for _, e in RECIPIENTS)
 
@@ -36,8 +37,8 @@ def at(text: str) -> datetime:
 
 def builds(cfg) -> list[dict]:
     with Ledger.open(cfg.ledger_path) as ledger:
-        rows = ledger._builds("SELECT * FROM builds ORDER BY id")
-    return [asdict(b) for b in rows]
+        rows = reversed(ledger.builds())
+    return [asdict(b) | {"as_of": b.as_of.isoformat()} for b in rows]
 
 
 def deliveries(cfg) -> list[dict]:
@@ -99,8 +100,8 @@ def test_memos_without_schedule_are_not_run(tmp_path, smtp_server):
 def test_a_run_finding_the_lock_held_does_nothing(tmp_path, smtp_server, caplog):
     caplog.set_level(logging.INFO)
     cfg = load_config(write_config(tmp_path, port=smtp_server.port))
-    lock = run_lock(cfg.ledger_path)
-    with lock:
+    with run_lock(cfg.ledger_path) as held:
+        assert held
         assert run_due(cfg, at("2019-11-25T07:05+09:00")) == EXIT_OK
     assert "another run is in progress" in caplog.text
     assert smtp_server.received == []
@@ -115,9 +116,7 @@ def test_unchanged_inputs_are_not_rebuilt_or_resent(tmp_path, smtp_server):
     assert run_due(cfg, at("2019-11-25T07:05+09:00")) == EXIT_OK
     first = docx.stat().st_mtime_ns
     # 12:00, nothing changed: recorded as done without rendering or sending.
-    started = time.perf_counter()
     assert run_due(cfg, at("2019-11-25T12:05+09:00")) == EXIT_OK
-    assert time.perf_counter() - started < 0.5
     assert docx.stat().st_mtime_ns == first
     assert [b["outcome"] for b in builds(cfg)] == ["done", "skipped"]
     assert len(smtp_server.received) == 2
@@ -186,27 +185,22 @@ def test_history_command(tmp_path, smtp_server, capsys, restore_logging):
     assert 'no builds or deliveries of "overview"' in capsys.readouterr().out
 
 
-# -- speed ---------------------------------------------------------------------------------
+# -- what the idle path loads ------------------------------------------------------------
 
-def test_nothing_due_is_fast_and_imports_nothing_heavy(tmp_path, smtp_server):
+def test_nothing_due_imports_nothing_heavy(tmp_path, smtp_server):
+    """What keeps ``run`` with nothing due fast (its time is measured in bench/)."""
     config = write_config(tmp_path, port=smtp_server.port)
     cfg = load_config(config)
     assert run_due(cfg, at("2019-11-25T07:05+09:00")) == EXIT_OK
     probe = ("import sys; from reports.cli import main; "
              f"code = main(['-q', 'run', '--config', {str(config)!r}, "
              "'--now', '2019-11-25T09:00+09:00']); "
-             "heavy = [m for m in ('pandas', 'matplotlib', 'docx', 'docxtpl', 'openpyxl') "
+             "heavy = [m for m in ('pandas', 'matplotlib', 'docx', 'docxtpl', 'openpyxl', "
+             "'jinja2', 'email.mime', 'smtplib', 'filelock', 'asyncio') "
              "if m in sys.modules]; print(code, heavy)")
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "0 []"
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "run_reports.py", "run", "--config", str(config),
-                        "--now", "2019-11-25T09:00+09:00"], cwd=REPO, check=True)
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.5, timings
 
 
 # -- a week with cron every 15 minutes -------------------------------------------------------

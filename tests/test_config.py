@@ -1,0 +1,232 @@
+"""``reports.toml``: every problem at once, types by the dataclasses' hints, the keys of
+the other issues (budgets, markings, yardstick, grades, editors, operator, time zone)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from fixtures_mail import cli, write_config
+
+from reports import tradecraft
+from reports.config import adhoc_memo, config_keys, load_config
+from reports.errors import ConfigError
+from reports.kinds import DEFAULT_BUDGETS
+from reports.scheduler import resolve_now
+
+MEMO = '[[memos]]\nid = "weekly"\nkind = "weekly"\n'
+
+
+def load(tmp_path: Path, text: str):
+    path = tmp_path / "reports.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+def problems(tmp_path: Path, text: str) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, text)
+    return str(caught.value)
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    text = problems(tmp_path, """
+[desk]
+office = 5
+timezone = "Mars/Olympus"
+editors = ["ok@example.org", "not an address"]
+yardstick = "nato"
+min_grade = "Z9"
+[smtp]
+security = "ssl"
+port = 0
+[delivery]
+operator = "ops"
+max_attempts = 0
+[budgets.monthly]
+max_events = 3
+[budgets.weekly]
+max_events = 0
+[[memos]]
+id = "Weekly!"
+kind = "weekly"
+[[memos]]
+id = "w"
+kind = "monthly"
+[[memos]]
+id = "x"
+kind = "weekly"
+window_days = "seven"
+formats = ["docx", "odt"]
+schedule = { cron = "every monday", timezone = "Asia/Seoul" }
+max_events = "ten"
+recipients = [{ name = "No address" }, "y@example.org"]
+[[memos]]
+id = "i"
+kind = "issue"
+""")
+    expected = [
+        "desk.office: expected text, got 5", 'desk.timezone: unknown time zone "Mars/Olympus"',
+        "desk.editors: not email addresses: not an address",
+        'desk.yardstick: "nato" is not one of: icd203, uk',
+        'desk.min_grade: "Z9" is not a source grade', 'smtp.security: "ssl" is not one of',
+        "smtp.port: must be a port number", 'delivery.operator: "ops" is not an email address',
+        "delivery.max_attempts: must be at least 1",
+        'budgets.monthly: unknown memo kind "monthly"', "budgets.weekly.max_events: must be at",
+        'memos[0].id: "Weekly!" is not a valid memo id',
+        'memos[1].kind: "monthly" is not one of: overview, weekly, issue, actor',
+        'memos[2].window_days: expected a whole number, got "seven"',
+        'memos[2].formats[1]: "odt" is not one of: docx, html, pdf',
+        'memos[2].schedule.cron: "every monday" is not a valid cron expression',
+        'memos[2].max_events: expected a whole number, got "ten"',
+        "memos[2].recipients[0].email: is required and missing",
+        'memos[2].recipients[1]: expected a table, got "y@example.org"',
+        'memos[3].issue: an issue memo needs issue = "<issue_id>"']
+    for line in expected:
+        assert line in text, line
+    assert text.count("\n") == len(expected)  # one line each, after the heading
+    assert f"has {len(expected)} problems" in text
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    (MEMO + MEMO, 'memos[1].id: memo id "weekly" is used twice (first in memos[0])'),
+    (MEMO + 'schedule = { cron = "0 7 * * MON" }\n',
+     "memos[0].schedule.timezone: say which zone the cron times are in"),
+    ('[markings]\nlevels = ["U", "C"]\n' + MEMO + 'marking = "SECRET"\n',
+     'memos[0].marking: "SECRET" is not a configured marking level; use one of: U, C'),
+    ('[markings]\nlevels = ["U", "C"]\nportions = ["U"]\n' + MEMO,
+     "markings: give one portion mark per level, or none"),
+    ('[markings]\nlevels = []\n', "markings.levels: give the handling levels"),
+    ('[desk]\nmarking = "RESTRICTED"\n[markings]\nlevels = ["U", "C"]\n',
+     'desk.marking: "RESTRICTED" is not one of markings.levels: U, C'),
+    ("memos = 3\n", "memos: must be a list of [[memos]] tables"),
+    ("[desk]\nbroken = \n", "is not valid TOML"),
+])
+def test_one_problem_names_its_key(tmp_path, toml, message):
+    assert message in problems(tmp_path, toml)
+
+
+def test_unknown_keys_are_warned_with_a_likely_meaning(tmp_path, caplog):
+    caplog.set_level(logging.WARNING)
+    load(tmp_path, '[desk]\nofice = "x"\n[budget]\nx = 1\n' + MEMO + 'windw_days = 3\n')
+    assert 'unknown key desk.ofice is ignored (did you mean "office"?)' in caplog.text
+    assert 'unknown key budget is ignored (did you mean "budgets"?)' in caplog.text
+    assert 'unknown key memos[0].windw_days is ignored (did you mean "window_days"?)' in \
+        caplog.text
+
+
+def test_budgets_per_kind_and_per_memo(tmp_path):
+    config = load(tmp_path, """
+[budgets.weekly]
+max_events = 20
+annex_rows = 50
+""" + MEMO + """
+page_budget = 2
+[[memos]]
+id = "other-weekly"
+kind = "weekly"
+[[memos]]
+id = "overview"
+kind = "overview"
+""")
+    weekly, other, overview = config.memos
+    assert weekly.budget.page_budget == 2 and weekly.budget.max_events == 20
+    assert weekly.budget.annex_rows == 50
+    assert other.budget.page_budget == DEFAULT_BUDGETS["weekly"].page_budget
+    assert other.budget.max_events == 20
+    assert overview.budget == DEFAULT_BUDGETS["overview"]
+    assert adhoc_memo("weekly", None, None, None, config).budget.max_events == 20
+
+
+def test_markings_yardstick_grades_and_languages(tmp_path):
+    config = load(tmp_path, """
+[desk]
+yardstick = "uk"
+min_grade = "c3"
+east_asian_lang = "ja"
+[markings]
+levels = ["UNCLASSIFIED", "CONFIDENTIAL", "SECRET"]
+portions = ["U", "C", "S"]
+default = "UNCLASSIFIED"
+portion_marks = true
+""" + MEMO + 'marking = "C"\nmin_grade = "B"\n[[memos]]\nid = "o"\nkind = "overview"\n')
+    assert config.yardstick is tradecraft.UK_PHIA
+    assert config.markings == tradecraft.Markings(
+        ("UNCLASSIFIED", "CONFIDENTIAL", "SECRET"), ("U", "C", "S"), "UNCLASSIFIED", True)
+    weekly, overview = config.memos
+    assert weekly.marking == "CONFIDENTIAL"  # the portion mark names the level
+    assert (weekly.min_reliability, weekly.min_credibility) == ("B", None)
+    assert overview.marking == "UNCLASSIFIED"  # the desk's default is the ceiling
+    assert (overview.min_reliability, overview.min_credibility) == ("C", "3")
+    assert config.desk.east_asian_lang == "ja" and config.desk.marking == "UNCLASSIFIED"
+    # Without [markings], the one level is [desk] marking.
+    plain = load(tmp_path, '[desk]\nmarking = "OFFICIAL"\n' + MEMO)
+    assert plain.markings.levels == ("OFFICIAL",) and plain.memos[0].marking == "OFFICIAL"
+    assert plain.yardstick is tradecraft.ICD203
+
+
+def test_every_key_is_listed_with_its_type_and_default():
+    keys = {key: (kind, default) for key, kind, default in config_keys()}
+    assert keys["desk.editors"] == ("a list of text", "[]")
+    assert keys["desk.yardstick"] == ("one of: icd203, uk", '"icd203"')
+    assert keys["delivery.operator"] == ("text", "(none)")
+    assert keys["markings.portion_marks"] == ("true or false", "false")
+    assert keys["memos[].page_budget"][0] == "a whole number"
+    assert keys["memos[].kind"] == ("one of: overview, weekly, issue, actor", "(required)")
+    assert len(keys) == len(config_keys())  # each key once
+
+
+# -- --now and the zone ----------------------------------------------------------------------
+
+def test_a_naive_now_is_refused_unless_the_desk_states_its_zone(tmp_path):
+    config = load(tmp_path, MEMO)
+    with pytest.raises(ConfigError, match=r"--now 2019-11-25T00:30:00 has no time zone"):
+        resolve_now(datetime(2019, 11, 25, 0, 30), config)
+    zoned = load(tmp_path, '[desk]\ntimezone = "Asia/Seoul"\n' + MEMO)
+    got = resolve_now(datetime(2019, 11, 25, 0, 30), zoned)
+    assert got.isoformat() == "2019-11-25T00:30:00+09:00"
+    aware = datetime.fromisoformat("2019-11-25T00:30+00:00")
+    assert resolve_now(aware, zoned) == aware  # a zone given wins
+
+
+def test_run_now_through_the_command_line(tmp_path):
+    config = write_config(tmp_path, port=25, recipients=())
+    refused = cli("run", "--config", str(config), "--now", "2019-11-25T00:30")
+    assert refused.returncode == 2 and "has no time zone" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not (tmp_path / "output" / "weekly").exists()
+    # In Seoul 00:30 on Monday is before the 07:00 slot: the latest is the week before
+    # (in UTC it would be 09:30 Monday, the 25 November slot).
+    zoned = write_config(tmp_path, port=25, recipients=(), formats=("html",),
+                         desk='timezone = "Asia/Seoul"')
+    result = cli("run", "--config", str(zoned), "--now", "2019-11-25T00:30")
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (tmp_path / "output" / "weekly").iterdir()] == ["2019-11-18"]
+
+
+def test_config_errors_through_the_command_line_name_every_key(tmp_path):
+    path = tmp_path / "reports.toml"
+    path.write_text('[desk]\nyardstick = "nato"\n[[memos]]\nid = "w"\nkind = "monthly"\n')
+    for command in (["build"], ["run"], ["validate"], ["history"]):
+        result = cli(*command, "--config", str(path))
+        assert result.returncode == 2, command
+        assert "desk.yardstick" in result.stderr and "memos[0].kind" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_reports_toml_shows_the_true_defaults_of_every_budget():
+    """The commented [budgets.<kind>] tables in reports.toml are the code's defaults."""
+    import tomllib
+    from dataclasses import asdict
+
+    lines = (Path(__file__).resolve().parents[1] / "reports.toml").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# [budgets."))
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("# "):
+            break
+        block.append(line[2:])
+    shown = tomllib.loads("\n".join(block))["budgets"]
+    assert shown == {kind: asdict(budget) for kind, budget in DEFAULT_BUDGETS.items()}

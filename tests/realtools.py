@@ -35,7 +35,7 @@ from xml.etree import ElementTree
 import pytest
 
 from reports.errors import PdfConversionError
-from reports.render.pdf import docx_to_pdf, find_soffice, libreoffice_convert
+from reports.render.pdf import docx_to_pdf, find_soffice, run_libreoffice
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = REPO_ROOT / ".ci" / "node" / "node_modules"
@@ -161,6 +161,63 @@ def libreoffice_pdf_text(docx_path: Path, pdf_path: Path | None = None) -> str:
     with tempfile.TemporaryDirectory(prefix="lo-pdf-") as tmp:
         pdf = docx_to_pdf(Path(docx_path), Path(tmp) / "out.pdf")
         return pdf_text(pdf)
+
+
+def libreoffice_convert(
+    src: Path,
+    fmt: str,
+    outdir: Path,
+    timeout: float = 120.0,
+    *,
+    infilter: str | None = None,
+) -> list[Path]:
+    """Convert ``src`` with LibreOffice's ``--convert-to fmt``; return every file written.
+
+    ``fmt`` is what ``--convert-to`` takes: ``"pdf"``, ``"xlsx"``, or an extension
+    with a filter and options such as
+    ``"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"``
+    (the last token ``-1`` writes one ``<stem>-<Sheet>.csv`` per sheet, LibreOffice 7.2+).
+    Files already in ``outdir`` with the same names are replaced atomically.
+    """
+    src = Path(src).resolve()
+    if not src.is_file():
+        raise PdfConversionError(f"cannot convert {src}: no such file")
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".lo-out-", dir=outdir))
+    try:
+        produced = run_libreoffice(src, fmt, work, timeout, infilter)
+        final = []
+        for path in produced:
+            target = outdir / path.name
+            os.replace(path, target)
+            final.append(target)
+        return final
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def convert_with_libreoffice(
+    src: Path,
+    fmt: str,
+    outdir: Path,
+    timeout: float = 120.0,
+    *,
+    infilter: str | None = None,
+) -> Path:
+    """Convert ``src`` to one file ``outdir/<stem>.<ext>`` (``ext`` = ``fmt`` before ``:``)."""
+    src = Path(src)
+    ext = fmt.split(":", 1)[0]
+    expected = Path(outdir) / f"{src.stem}.{ext}"
+    outputs = libreoffice_convert(src, fmt, outdir, timeout, infilter=infilter)
+    if expected not in outputs:
+        names = ", ".join(p.name for p in outputs)
+        raise PdfConversionError(
+            f"LibreOffice converting {src} to {fmt!r} wrote {names}, not {expected.name}; "
+            f"use libreoffice_convert() for conversions that write several files"
+        )
+    return expected
+
 
 
 def libreoffice_pdfs(docx_paths: list[Path], outdir: Path) -> dict[Path, Path]:

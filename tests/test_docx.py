@@ -396,7 +396,7 @@ def test_header_and_footer_hold_marking_and_page_fields(rendered):
 def test_document_properties_come_from_the_memo(rendered, contexts):
     memo = contexts["weekly"]["memo"]
     props = docx.Document(rendered["weekly"][0]).core_properties
-    assert props.title == memo["subject"]
+    assert props.title == memo["edition_label"]
     assert props.subject == memo["title"]
     assert props.author == memo["author"]
     assert props.keywords and props.keywords in memo["keywords"]

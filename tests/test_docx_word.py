@@ -462,3 +462,25 @@ def test_svg_picture_with_png_fallback_as_word_2016_writes_it(tmp_path):
     for label in ("Event 5", "Event 12", "Event 22", "GSOMIA renewal", "Significance"):
         assert label in text  # its text is PDF text
     assert realtools.pdf_image_boxes(pdf) == []  # a drawing, not the PNG
+
+
+def test_the_same_memo_gives_the_same_pdf_bytes(made):
+    """LibreOffice stamps the time of conversion: the PDF carries the as-of day instead,
+    and an identifier drawn from its content, and stays a readable PDF/A."""
+    from pypdf import PdfReader
+
+    from reports.render.pdf import fix_stamps
+
+    data = made["pdf"].read_bytes()
+    as_of = made["ctx"]["memo"]["as_of"]
+    assert fix_stamps(data, as_of) == data  # render_pdf already fixed them
+    later = re.sub(rb"(<xmp:CreateDate>)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",
+                   rb"\g<1>2031-05-06T07:08:09Z", data)
+    later = re.sub(rb"(/CreationDate\s*\(D:)\d{14}", rb"\g<1>20310506070809", later)
+    later = re.sub(rb"(/ID\s*\[\s*<)[0-9A-F]{32}", rb"\g<1>" + b"A" * 32, later)
+    assert later != data and fix_stamps(later, as_of) == data
+    reader = PdfReader(str(made["pdf"]))
+    assert str(reader.metadata["/CreationDate"]).startswith("D:" + as_of.replace("-", ""))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert f"{as_of}T00:00:00Z" in xmp
+    assert len(reader.pages) == len(made["pages"])

@@ -295,6 +295,7 @@ def test_run_lock_in_a_folder_that_cannot_be_made(tmp_path):
 def fake_model(events, positions):
     return SimpleNamespace(
         events=sorted(events, key=lambda e: (e.date, e.event_id)), positions=positions,
+        assessment_items=[],
         actors={"moon": SimpleNamespace(name="Moon Jae-in")},
         issues={"gsomia": SimpleNamespace(name="GSOMIA renewal")},
         known=lambda sources, as_of: "future-source" not in sources)

@@ -13,7 +13,7 @@ import pytest
 import realtools
 
 from reports.errors import PdfConversionError
-from reports.render.pdf import convert_with_libreoffice, docx_to_pdf
+from reports.render.pdf import docx_to_pdf
 
 HANGUL = "문재인"
 KANJI = "安倍晋三"
@@ -104,7 +104,7 @@ def test_xlsx_roundtrip_through_libreoffice(tmp_path: Path) -> None:
     src.parent.mkdir()
     wb.save(src)
 
-    out = convert_with_libreoffice(src, "xlsx", tmp_path / "out")
+    out = realtools.convert_with_libreoffice(src, "xlsx", tmp_path / "out")
     assert out == tmp_path / "out" / "book.xlsx"
     again = openpyxl.load_workbook(out)
     assert again.sheetnames == ["한국"]

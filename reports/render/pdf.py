@@ -21,6 +21,7 @@ as well for spreadsheets).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -38,10 +39,8 @@ from reports.errors import PdfConversionError
 
 __all__ = [
     "PdfConversionError",
-    "convert_with_libreoffice",
     "docx_to_pdf",
     "find_soffice",
-    "libreoffice_convert",
     "render_pdf",
     "bookmark_pages",
 ]
@@ -99,7 +98,7 @@ def _clean(text: str) -> str:
     return _NOISE.sub("", text).strip()
 
 
-def _run_soffice(
+def run_libreoffice(
     src: Path, convert_to: str, workdir: Path, timeout: float, infilter: str | None
 ) -> list[Path]:
     """Run one headless LibreOffice conversion of ``src`` into the empty ``workdir``.
@@ -182,60 +181,6 @@ def _check_source(src: Path) -> Path:
     return src.resolve()
 
 
-def libreoffice_convert(
-    src: Path,
-    fmt: str,
-    outdir: Path,
-    timeout: float = DEFAULT_TIMEOUT,
-    *,
-    infilter: str | None = None,
-) -> list[Path]:
-    """Convert ``src`` with LibreOffice's ``--convert-to fmt``; return every file written.
-
-    ``fmt`` is what ``--convert-to`` takes: ``"pdf"``, ``"xlsx"``, or an extension
-    with a filter and options such as
-    ``"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"``
-    (the last token ``-1`` writes one ``<stem>-<Sheet>.csv`` per sheet, LibreOffice 7.2+).
-    Files already in ``outdir`` with the same names are replaced atomically.
-    """
-    src = _check_source(src)
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".lo-out-", dir=outdir))
-    try:
-        produced = _run_soffice(src, fmt, work, timeout, infilter)
-        final = []
-        for path in produced:
-            target = outdir / path.name
-            os.replace(path, target)
-            final.append(target)
-        return final
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def convert_with_libreoffice(
-    src: Path,
-    fmt: str,
-    outdir: Path,
-    timeout: float = DEFAULT_TIMEOUT,
-    *,
-    infilter: str | None = None,
-) -> Path:
-    """Convert ``src`` to one file ``outdir/<stem>.<ext>`` (``ext`` = ``fmt`` before ``:``)."""
-    src = Path(src)
-    ext = fmt.split(":", 1)[0]
-    expected = Path(outdir) / f"{src.stem}.{ext}"
-    outputs = libreoffice_convert(src, fmt, outdir, timeout, infilter=infilter)
-    if expected not in outputs:
-        names = ", ".join(p.name for p in outputs)
-        raise PdfConversionError(
-            f"LibreOffice converting {src} to {fmt!r} wrote {names}, not {expected.name}; "
-            f"use libreoffice_convert() for conversions that write several files"
-        )
-    return expected
-
-
 def _check_docx(docx_path: Path) -> None:
     """LibreOffice happily 'converts' any bytes as plain text: refuse non-.docx input."""
     try:
@@ -282,7 +227,7 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: float = DEFAULT_TIMEOU
     work = Path(tempfile.mkdtemp(prefix=f".{pdf_path.stem}-", dir=pdf_path.parent))
     try:
         src = _svg_first_copy(src, work)
-        produced = _run_soffice(src, PDF_EXPORT, work, timeout, DOCX_INFILTER)
+        produced = run_libreoffice(src, PDF_EXPORT, work, timeout, DOCX_INFILTER)
         produced = [p for p in produced if p != src]
         pdfs = [p for p in produced if p.suffix.lower() == ".pdf"]
         if len(pdfs) != 1 or pdfs[0].stat().st_size == 0:
@@ -298,6 +243,24 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: float = DEFAULT_TIMEOU
 
 
 # --------------------------------------------------------------------------- memos
+
+_STAMPS = (re.compile(rb"(<xmp:(?:Create|Modify|Metadata)Date>)[^<]{20}(</xmp:)"),
+           re.compile(rb"(/(?:CreationDate|ModDate)\s*\(D:)\d{14}(Z'?\))"))
+_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]")
+
+
+def fix_stamps(pdf: bytes, as_of: str) -> bytes:
+    """The PDF with LibreOffice's time stamps set to the memo's as-of day (midnight UTC)
+    and its file identifier derived from the content, so the same memo gives the same
+    bytes. Each replacement keeps its length: the cross-reference offsets stay valid."""
+    day = as_of.replace("-", "")
+    pdf = _STAMPS[0].sub(lambda m: m.group(1) + f"{as_of}T00:00:00Z".encode() + m.group(2),
+                         pdf)
+    pdf = _STAMPS[1].sub(lambda m: m.group(1) + f"{day}000000".encode() + m.group(2), pdf)
+    digest = hashlib.md5(_ID.sub(b"/ID[]", pdf), usedforsecurity=False).hexdigest().upper()
+    return _ID.sub(lambda m: m.group(0).replace(m.group(1), digest.encode())
+                   .replace(m.group(2), digest.encode()), pdf)
+
 
 
 def bookmark_pages(pdf_path: Path, names: list[str]) -> dict[str, int]:
@@ -346,6 +309,7 @@ def render_pdf(context: dict, template: Path, pdf_path: Path,
                 docx = render_docx(context, template, pages)
                 source.write_bytes(docx)
                 docx_to_pdf(source, pdf_path, timeout)
+            pdf_path.write_bytes(fix_stamps(pdf_path.read_bytes(), context["memo"]["as_of"]))
         except PdfConversionError as exc:
             raise PdfConversionError(f"memo {memo_id}: {pdf_path}: {exc}") from exc
         except OSError as exc:

@@ -57,3 +57,41 @@ def test_nothing_points_outside_the_repository():
             if outside.search(line):
                 found.append(f"{name}:{number}: {line.strip()}")
     assert found == [], "\n".join(found)
+
+
+def _key_rows(doc: Path) -> dict[str, tuple[str, str]]:
+    rows = {}
+    for line in doc.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\|\s*`([a-z_\[\]<>.]+)`\s*\|([^|]+)\|([^|]+)\|", line)
+        if match and "." in match.group(1):
+            rows[match.group(1)] = (match.group(2).strip(), match.group(3).strip())
+    return rows
+
+
+def test_every_configuration_key_is_documented_with_its_type_and_default():
+    from reports.config import config_keys
+
+    documented = _key_rows(DOCS / "operations.md")
+    keys = {key: (kind, default) for key, kind, default in config_keys()}
+    assert set(keys) - set(documented) == set(), "keys missing from docs/operations.md"
+    assert set(documented) - set(keys) == set(), "docs/operations.md documents unknown keys"
+    for key, (kind, default) in keys.items():
+        doc_kind, doc_default = documented[key]
+        assert doc_kind == kind, f"{key}: documented as {doc_kind!r}, the loader reads {kind!r}"
+        if not key.startswith("budgets."):
+            assert doc_default == default, f"{key}: documented default {doc_default!r}, " \
+                                           f"the loader's {default!r}"
+
+
+def test_every_command_and_exit_code_is_documented():
+    from reports.cli import parser
+    from reports.errors import PRECEDENCE
+
+    text = (DOCS / "operations.md").read_text(encoding="utf-8")
+    commands = parser()._subparsers._group_actions[0].choices
+    for name in commands:
+        assert re.search(rf"^\| `{name}\b", text, re.M), f"command {name} is not documented"
+    for code in range(6):
+        assert re.search(rf"^\| {code} \|", text, re.M), f"exit code {code} is not documented"
+    order = ", ".join(str(c) for c in PRECEDENCE)
+    assert f"the first of {order} wins" in text

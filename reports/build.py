@@ -132,7 +132,9 @@ def render(context: dict, formats: list[str], templates: Path) -> dict[str, byte
     """Render one context in each format (the PDF from the .docx); nothing is written."""
     out: dict[str, bytes] = {}
     if "pdf" in formats:  # the .docx too: a long memo's contents get the PDF's page numbers
-        out["docx"], out["pdf"] = _pdf(context, templates)
+        from reports.render.pdf import render_pdf
+
+        out["docx"], out["pdf"] = render_pdf(context, templates / "memo.docx")
     elif "docx" in formats:
         from reports.render.docx import render_docx
 
@@ -142,19 +144,6 @@ def render(context: dict, formats: list[str], templates: Path) -> dict[str, byte
 
         out["html"] = render_html(context, templates).encode("utf-8")
     return out
-
-
-def _pdf(context: dict, templates: Path) -> tuple[bytes, bytes]:
-    """(.docx, PDF) of a memo, the PDF laid out by LibreOffice in a private folder."""
-    import tempfile
-
-    from reports.render.pdf import render_pdf
-
-    stem = f"{context['memo']['id']}_{context['memo']['as_of']}"
-    with tempfile.TemporaryDirectory(prefix="memo-pdf-") as tmp:
-        target = Path(tmp) / f"{stem}.pdf"
-        docx = render_pdf(context, templates / "memo.docx", target)
-        return docx, target.read_bytes()
 
 
 def build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,

@@ -349,7 +349,7 @@ def test_since_last_edition_lists_added_and_corrected_records():
     assert not any("Another issue" in r["detail"] for r in rows["rows"])
     # Nothing changed: an empty list (the memo says so).
     same = changes.since_last_edition(previous, "2019-11-25", old, weekly, date(2019, 12, 2))
-    assert same == {"previous_as_of": "2019-11-25", "rows": []}
+    assert same == {"previous_as_of": "2019-11-25", "rows": [], "judgments": {}}
 
 
 def test_since_last_edition_lists_removed_records_in_scope_only():

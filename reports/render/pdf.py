@@ -284,23 +284,23 @@ def bookmark_pages(pdf_path: Path, names: list[str]) -> dict[str, int]:
     return pages
 
 
-def render_pdf(context: dict, template: Path, pdf_path: Path,
-               timeout: float = DEFAULT_TIMEOUT) -> bytes:
-    """Write the memo's PDF at ``pdf_path``; return the .docx it was made from.
+def render_pdf(context: dict, template: Path,
+               timeout: float = DEFAULT_TIMEOUT) -> tuple[bytes, bytes]:
+    """The memo as (.docx, PDF) bytes, the PDF laid out by LibreOffice in a private folder.
 
     A memo with a table of contents is laid out twice: once to learn the page of each
     heading, then with those page numbers in its contents (in the returned .docx too).
-    Any failure is a :class:`PdfConversionError` naming the memo and the file.
+    The PDF carries the as-of day as its time stamps (:func:`fix_stamps`). Any failure is
+    a :class:`PdfConversionError` saying what failed; the caller names the memo.
     """
     from reports.render.docx import render_docx
     from reports.render.docx_toc import needs_toc, toc_anchors
 
-    memo_id = context["memo"].get("id", "")
-    pdf_path = Path(pdf_path)
+    stem = f"{context['memo'].get('id', 'memo')}_{context['memo']['as_of']}"
     paged = needs_toc(context)
     docx = render_docx(context, template, {} if paged else None)
     with tempfile.TemporaryDirectory(prefix="memo-pdf-") as tmp:
-        source = Path(tmp) / f"{pdf_path.stem}.docx"
+        source, pdf_path = Path(tmp) / f"{stem}.docx", Path(tmp) / f"{stem}.pdf"
         try:
             source.write_bytes(docx)
             docx_to_pdf(source, pdf_path, timeout)
@@ -309,11 +309,8 @@ def render_pdf(context: dict, template: Path, pdf_path: Path,
                 docx = render_docx(context, template, pages)
                 source.write_bytes(docx)
                 docx_to_pdf(source, pdf_path, timeout)
-            pdf_path.write_bytes(fix_stamps(pdf_path.read_bytes(), context["memo"]["as_of"]))
-        except PdfConversionError as exc:
-            raise PdfConversionError(f"memo {memo_id}: {pdf_path}: {exc}") from exc
+            pdf = fix_stamps(pdf_path.read_bytes(), context["memo"]["as_of"])
         except OSError as exc:
-            raise PdfConversionError(
-                f"memo {memo_id}: cannot write {pdf_path} ({exc}); check the output folder "
-                "and free disk space") from exc
-    return docx
+            raise PdfConversionError(f"the PDF could not be made in a temporary folder "
+                                     f"({exc}); free some disk space") from exc
+    return docx, pdf

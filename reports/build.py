@@ -52,8 +52,12 @@ class Built:
     context: dict
 
 
-def load(workbook: Path) -> Loaded:
-    """Read, validate and model ``workbook``; raise :class:`WorkbookInvalid` on any error."""
+def load(workbook: Path, rules=None) -> Loaded:
+    """Read, validate and model ``workbook``; raise :class:`WorkbookInvalid` on any error.
+
+    ``rules`` (a :class:`reports.validate.Rules`: the desk's marking scheme and yardstick)
+    default to one marking level and the ICD 203 yardstick.
+    """
     from reports.model import Model
     from reports.validate import validate
     from reports.workbook import read_workbook
@@ -64,7 +68,7 @@ def load(workbook: Path) -> Loaded:
     gc.disable()
     try:
         book = read_workbook(workbook)
-        checked = validate(book)
+        checked = validate(book, rules)
         model = Model.from_records(checked.records) if checked.ok else None
     finally:
         if was_enabled:
@@ -77,7 +81,7 @@ def load(workbook: Path) -> Loaded:
     # need not walk its objects again.
     gc.freeze()
     return Loaded(book.path, book.sha256, model,
-                  checked.problems, book.notes, checked.records.get("Distribution", []))
+                  checked.problems, book.notes, list(checked.records.get("Distribution", [])))
 
 
 def memo_spec(config: Config, memo: MemoConfig, as_of: date,

@@ -1,30 +1,31 @@
-"""Read a contract workbook into pandas frames, once, read-only.
+"""Read a contract workbook into columns, once, read-only.
 
 The file is read into memory in one go (a consistent snapshot even if Excel saves it
 meanwhile), checked for what it really is (zip, legacy .xls, encrypted, zip bomb), and
-parsed with calamine, a fast Rust reader. Each contract sheet becomes a frame of
-canonical columns plus any extra columns, with the Excel row number of every record.
-Structural problems (missing sheets or columns, banner rows, merged headers) are
-collected as :class:`~reports.problems.Problem` for the validator to report.
+parsed by Rust readers (:mod:`reports.grid`). Each contract sheet becomes columns of
+cell values under their canonical names plus any extra columns, with the Excel row
+number of every record, and the notes its XML holds (:mod:`reports.xlsx`: formula
+errors, formulas without a saved value, hyperlinks). Structural problems (missing
+sheets or columns, banner rows, merged headers, a header that is nearly a contract
+column) are collected as :class:`~reports.problems.Problem` for the validator to report.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import logging
-import re
 import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-import python_calamine
-
 from reports import schema
 from reports.errors import WorkbookUnreadable
+from reports.grid import Grid, Readers
 from reports.problems import ERROR, WARNING, Problem, column_letter
+from reports.xlsx import SheetNotes, scan_sheet, sheet_parts
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +39,24 @@ RETRY_DELAY = 0.25  # seconds, doubled after each attempt: Excel saves take well
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-ERROR_CELL_RE = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?\bt="e"[^>]*>.*?<v>([^<]*)</v>'
-                           rb'|<c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>.*?<v>([^<]*)</v>',
-                           re.S)
 
 
 @dataclass
 class SheetData:
-    """One contract sheet: canonical columns, extras, and where each came from."""
+    """One contract sheet: its records' cells by column, and where each came from."""
 
     name: str  # canonical name ("Events")
     title: str  # the sheet's name as the workbook spells it
-    frame: pd.DataFrame  # one row per record; column "_row" is the Excel row number
+    rows: list[int]  # the Excel row number of each record (blank rows are skipped)
+    columns: dict[str, list]  # canonical or extra column name -> one cell per record
     letters: dict[str, str]  # column name -> Excel column letter
     extra_columns: list[str] = field(default_factory=list)
-    formula_errors: dict[str, str] = field(default_factory=dict)  # "D7" -> "#REF!"
+    notes: SheetNotes = field(default_factory=SheetNotes)
+
+    @property
+    def formula_errors(self) -> dict[str, str]:
+        """Cells holding a cached formula error: ``"D7" -> "#REF!"``."""
+        return self.notes.errors
 
 
 @dataclass
@@ -64,8 +68,12 @@ class Workbook:
     notes: list[str] = field(default_factory=list)  # things worth telling, not problems
 
 
-def read_workbook(path: Path | str) -> Workbook:
-    """Read ``path``; raise :class:`WorkbookUnreadable` (one clear sentence) if it is no .xlsx."""
+def read_workbook(path: Path | str, sheets: tuple[str, ...] | None = None) -> Workbook:
+    """Read ``path``; raise :class:`WorkbookUnreadable` (one clear sentence) if it is no .xlsx.
+
+    ``sheets`` names the contract sheets to read (e.g. ``("Distribution",)``); the others
+    are neither read nor reported missing. Default: every contract sheet.
+    """
     path = Path(path)
     data = _snapshot(path)
     notes = []
@@ -78,18 +86,20 @@ def read_workbook(path: Path | str) -> Workbook:
     archive = zipfile.ZipFile(io.BytesIO(data))
     if any(n.lower().endswith("vbaproject.bin") for n in archive.namelist()):
         notes.append(f"{path.name} holds macros; they were not run (only cell values are read)")
+    readers = Readers(data)
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = readers.sheet_names()
     except Exception as exc:  # calamine raises several unrelated types
         raise WorkbookUnreadable(
             f"{path} could not be read as an .xlsx workbook ({exc.__class__.__name__}: {exc}); "
             "open it in Excel or LibreOffice and save it again as .xlsx") from exc
     problems: list[Problem] = []
-    sheets = _match_sheets(book.sheet_names, problems)
-    sheet_parts = _sheet_parts(archive)
+    wanted = [s for s in schema.ALL_SHEETS if sheets is None or s.name in sheets]
+    titles = _match_sheets(names, problems, wanted)
+    parts = sheet_parts(archive)
     result: dict[str, SheetData] = {}
-    for spec in schema.ALL_SHEETS:
-        title = sheets.get(spec.name)
+    for spec in wanted:
+        title = titles.get(spec.name)
         if title is None:
             if spec in schema.SHEETS:
                 severity = ERROR if spec.required else WARNING
@@ -100,14 +110,14 @@ def read_workbook(path: Path | str) -> Workbook:
                     + ("" if spec.required else " (treated as empty for now)")))
             continue
         try:
-            errors = _formula_errors(archive, sheet_parts.get(title))
-            raw = book.get_sheet_by_name(title)
-            result[spec.name] = _read_sheet(spec, title, raw, errors, problems)
+            sheet_notes = scan_sheet(archive, parts.get(title))
+            grid = readers.grid(title, sheet_notes)
         except Exception as exc:  # calamine: XmlError, ZipError, CalamineError ...
             raise WorkbookUnreadable(
                 f'{path}: sheet "{title}" could not be read ({exc.__class__.__name__}: {exc}); '
                 "the file is damaged: open it in Excel or LibreOffice and save it again "
                 "as .xlsx") from exc
+        result[spec.name] = _read_sheet(spec, title, grid, sheet_notes, problems)
     for note in notes:
         log.warning(note)
     return Workbook(path, hashlib.sha256(data).hexdigest(), result, problems, notes)
@@ -199,12 +209,13 @@ def _looks_like_text(data: bytes) -> bool:
     return b"\x00" not in head
 
 
-def _match_sheets(names: list[str], problems: list[Problem]) -> dict[str, str]:
+def _match_sheets(names: list[str], problems: list[Problem],
+                  wanted: list[schema.Sheet]) -> dict[str, str]:
     """Contract sheet name -> the workbook's sheet title; two candidates are an error."""
     found: dict[str, list[str]] = {}
-    wanted = {schema.normalise_name(s.name): s.name for s in schema.ALL_SHEETS}
+    by_name = {schema.normalise_name(s.name): s.name for s in wanted}
     for title in names:
-        canonical = wanted.get(schema.normalise_name(title))
+        canonical = by_name.get(schema.normalise_name(title))
         if canonical:
             found.setdefault(canonical, []).append(title)
     result = {}
@@ -218,95 +229,60 @@ def _match_sheets(names: list[str], problems: list[Problem]) -> dict[str, str]:
     return result
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title -> its XML part in the zip (from workbook.xml and its relationships)."""
-    try:
-        wb_xml = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    except KeyError:
-        return {}
-    targets = {}
-    for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
-        tag = rel.group(0)
-        rid = re.search(r'\bId="([^"]+)"', tag)
-        target = re.search(r'\bTarget="([^"]+)"', tag)
-        if rid and target:
-            t = target.group(1)
-            targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else "xl/" + t
-    parts = {}
-    for sheet in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", wb_xml):
-        tag = sheet.group(0)
-        name = re.search(r'\bname="([^"]*)"', tag)
-        rid = re.search(r'\br:id="([^"]+)"|\b\w+:id="([^"]+)"', tag)
-        if name and rid:
-            key = rid.group(1) or rid.group(2)
-            title = _unescape_xml(name.group(1))
-            if key in targets:
-                parts[title] = targets[key]
-    return parts
-
-
-def _unescape_xml(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
-
-
-def _formula_errors(archive: zipfile.ZipFile, part: str | None) -> dict[str, str]:
-    """Cells holding a cached formula error (calamine reads them as blank)."""
-    if not part:
-        return {}
-    try:
-        xml = archive.read(part)
-    except KeyError:
-        return {}
-    if b't="e"' not in xml:
-        return {}
-    errors = {}
-    for m in ERROR_CELL_RE.finditer(xml):
-        ref = (m.group(1) or m.group(3)).decode()
-        errors[ref] = (m.group(2) or m.group(4)).decode()
-    return errors
-
-
-def _read_sheet(spec: schema.Sheet, title: str, raw: python_calamine.CalamineSheet,
-                formula_errors: dict[str, str], problems: list[Problem]) -> SheetData:
-    rows = raw.to_python(skip_empty_area=False)
-    header = [("" if v is None else str(v)) for v in (rows[0] if rows else [])]
-    letters, extras, positions = _match_header(spec, title, header, rows, raw, problems)
-    body = rows[1:]
-    width = max((len(r) for r in body), default=0)
-    if any(len(r) != width for r in body):  # calamine's rows are rectangular; be safe
-        body = [list(r) + [""] * (width - len(r)) for r in body]
-    # blank: every cell "" or None (counted in C; 0 and False are values)
-    keep = [i for i, row in enumerate(body) if row.count("") + row.count(None) != len(row)]
-    if len(keep) < len(body):
-        body = [body[i] for i in keep]
-    cells = list(zip(*body, strict=True)) if body else []
+def _read_sheet(spec: schema.Sheet, title: str, grid: Grid, notes: SheetNotes,
+                problems: list[Problem]) -> SheetData:
+    letters, extras, positions = _match_header(spec, title, grid, notes, problems)
+    keep = _kept(grid.columns, grid.height)
     names = [c.name for c in spec.columns if c.name in positions] + extras
-    columns = {name: [_clean(v) for v in cells[positions[name]]] if cells else []
-               for name in names}
-    frame = pd.DataFrame(columns, columns=names, dtype=object)
-    frame["_row"] = [i + 2 for i in keep]
-    frame.index = range(len(frame))
-    return SheetData(spec.name, title, frame, letters, extras, formula_errors)
+    columns = {}
+    for name in names:
+        cells = grid.columns[positions[name]]
+        if keep is not None:
+            cells = [cells[i] for i in keep]
+        columns[name] = [v if v.__class__ is not str or (v and not v.isspace()) else None
+                         for v in cells]
+    rows = [i + 2 for i in keep] if keep is not None else list(range(2, grid.height + 2))
+    if notes.links:
+        _use_link_addresses(spec, columns, letters, rows, notes.links)
+    return SheetData(spec.name, title, rows, columns, letters, extras, notes)
 
 
-def _clean(value: object) -> object:
-    """Blank ('' from calamine, or only spaces) -> None; anything else as it is."""
-    if value.__class__ is str:
-        return value if value and not value.isspace() else None
-    return None if value is None else value
+def _kept(columns: list[list], height: int) -> list[int] | None:
+    """Indexes of the rows that are not blank (every cell "" or None); None: all of them."""
+    if not columns or not height:
+        return None
+    blanks = [col.count(None) + col.count("") for col in columns]
+    fullest = columns[blanks.index(min(blanks))]
+    if not min(blanks):
+        return None
+    candidates = [i for i, v in enumerate(fullest) if v is None or v == ""]
+    for col in columns:
+        candidates = [i for i in candidates if col[i] is None or col[i] == ""]
+    blank = set(candidates)
+    return [i for i in range(height) if i not in blank] if blank else None
 
 
-def _match_header(spec: schema.Sheet, title: str, header: list[str], rows: list[list],
-                  raw: python_calamine.CalamineSheet, problems: list[Problem],
-                  ) -> tuple[dict[str, str], list[str], dict[str, int]]:
-    """Map header cells to contract columns; report missing, duplicate and merged headers."""
+def _use_link_addresses(spec: schema.Sheet, columns: dict[str, list], letters: dict[str, str],
+                        rows: list[int], links: dict[str, str]) -> None:
+    """A URL column's cell holding a hyperlink is read by its address, not its text."""
+    for col in spec.columns:
+        if col.kind == schema.URL and col.name in columns:
+            letter, cells = letters[col.name], columns[col.name]
+            for i, row in enumerate(rows):
+                address = links.get(f"{letter}{row}")
+                if address is not None:
+                    cells[i] = address
+
+
+def _match_header(spec: schema.Sheet, title: str, grid: Grid, notes: SheetNotes,
+                  problems: list[Problem]) -> tuple[dict[str, str], list[str], dict[str, int]]:
+    """Map header cells to contract columns; report missing, duplicate, merged and
+    misnamed headers."""
     wanted = {schema.normalise_name(c.name): c.name for c in spec.columns}
     positions: dict[str, int] = {}
     letters: dict[str, str] = {}
     extras: list[str] = []
-    for idx, text in enumerate(header):
+    for idx, text in enumerate(grid.header):
         if not text.strip():
             continue
         canonical = wanted.get(schema.normalise_name(text), text.strip())
@@ -320,49 +296,73 @@ def _match_header(spec: schema.Sheet, title: str, header: list[str], rows: list[
         letters[canonical] = column_letter(idx)
         if canonical not in wanted.values():
             extras.append(canonical)
-    merged = _merged_header_cells(raw)
-    for ref in merged:
-        problems.append(Problem(ERROR, title, ref, None, "merged-header",
-                                f"header cell {ref} is merged with its neighbours; unmerge "
-                                "the header row so each column has its own name"))
+    for r0, c0, _r1, _c1 in notes.merged:
+        if r0 == 0:
+            ref = f"{column_letter(c0)}1"
+            problems.append(Problem(ERROR, title, ref, None, "merged-header",
+                                    f"header cell {ref} is merged with its neighbours; unmerge "
+                                    "the header row so each column has its own name"))
+    likely = _likely_columns(spec, positions, extras)
     missing = [c for c in spec.columns if c.required and c.name not in positions]
-    if missing:
-        banner = _find_header_row(spec, rows)
-        for col in missing:
-            hint = (f"; the header seems to be in row {banner}: delete the rows above it so "
-                    "the header is in row 1") if banner else ""
+    banner = _find_header_row(spec, grid) if missing else None
+    for col in missing:
+        hint = (f"; the header seems to be in row {banner}: delete the rows above it so "
+                "the header is in row 1") if banner else ""
+        cell = None
+        if col.name in likely:
+            extra = likely[col.name]
+            cell = f"{letters[extra]}1"
+            hint += f'; {title}!{cell} "{extra}" is probably the column "{col.name}": rename it'
+        problems.append(Problem(
+            ERROR, title, cell, col.name, "missing-column",
+            f'required column "{col.name}" is missing from the header row (row 1){hint}'))
+    for col in spec.columns:
+        if not col.required and col.name in likely:
+            extra = likely[col.name]
+            cell = f"{letters[extra]}1"
             problems.append(Problem(
-                ERROR, title, None, col.name, "missing-column",
-                f'required column "{col.name}" is missing from the header row (row 1){hint}'))
+                WARNING, title, cell, col.name, "misnamed-column",
+                f'{title}!{cell} "{extra}" is probably the column "{col.name}": rename it '
+                "(until then its cells are kept as an extra column, not read as "
+                f"{col.name})"))
     return letters, extras, positions
 
 
-def _merged_header_cells(raw: python_calamine.CalamineSheet) -> list[str]:
-    try:
-        ranges = raw.merged_cell_ranges or []
-    except Exception:  # not available for every file
-        return []
-    refs = []
-    for (r0, c0), (_r1, _c1) in ranges:
-        if r0 == 0:
-            refs.append(f"{column_letter(c0)}1")
-    return refs
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-def _find_header_row(spec: schema.Sheet, rows: list[list]) -> int | None:
+def _likeness(header: str, column: str) -> float:
+    """How likely a header was meant as a contract column (0 = not at all, 1 = surely)."""
+    a, b = _compact(header), _compact(column)
+    if not a or not b:
+        return 0.0
+    if a == b or a.rstrip("s") == b.rstrip("s"):
+        return 1.0
+    if len(a) >= 4 and (b.startswith(a) or a.startswith(b)):
+        return 0.9
+    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    return ratio if ratio >= 0.8 else 0.0
+
+
+def _likely_columns(spec: schema.Sheet, positions: dict[str, int],
+                    extras: list[str]) -> dict[str, str]:
+    """Contract column -> the extra header most likely meant as it (each header once)."""
+    absent = [c.name for c in spec.columns if c.name not in positions]
+    pairs = sorted(((_likeness(h, c), c, h) for c in absent for h in extras),
+                   key=lambda p: -p[0])
+    found: dict[str, str] = {}
+    for score, column, header in pairs:
+        if score and column not in found and header not in found.values():
+            found[column] = header
+    return found
+
+
+def _find_header_row(spec: schema.Sheet, grid: Grid) -> int | None:
     wanted = {schema.normalise_name(c.name) for c in spec.columns if c.required}
-    for number, row in enumerate(rows[1:10], start=2):
-        cells = {schema.normalise_name(v) for v in row if isinstance(v, str) and v.strip()}
+    for offset in range(min(9, grid.height)):
+        cells = {schema.normalise_name(col[offset]) for col in grid.columns
+                 if isinstance(col[offset], str) and col[offset].strip()}
         if wanted <= cells:
-            return number
+            return offset + 2
     return None
-
-
-def split_list(value: object) -> list[str]:
-    """A list cell (ids separated by ; , or line breaks) -> stripped, non-empty ids."""
-    if value is None:
-        return []
-    text = value if value.__class__ is str else str(value)
-    if "," not in text and "\n" not in text and "\r" not in text:  # the usual "a; b"
-        return [p for p in map(str.strip, text.split(";")) if p]
-    return [p for p in map(str.strip, schema.LIST_SPLIT_RE.split(text)) if p]

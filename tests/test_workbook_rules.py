@@ -91,8 +91,8 @@ def test_list_cells_accept_semicolons_commas_and_line_breaks(tmp_path):
     data["Events"][1][5] = "moon-jae-in;\nshinzo-abe"
     result = check(tmp_path, data)
     assert result.errors == []
-    assert result.records["Events"][0]["actors"] == ["moon-jae-in", "shinzo-abe"]
-    assert result.records["Events"][1]["actors"] == ["moon-jae-in", "shinzo-abe"]
+    assert result.records["Events"][0]["actors"] == ("moon-jae-in", "shinzo-abe")
+    assert result.records["Events"][1]["actors"] == ("moon-jae-in", "shinzo-abe")
 
 
 def test_ids_must_be_slugs_but_event_and_source_ids_may_use_upper_case(tmp_path):

@@ -190,7 +190,9 @@ def _scan_cells(xml: bytes, wrap: tuple[bytes, bytes], notes: SheetNotes) -> Non
         link = HYPERLINK_FORMULA_RE.match(text)
         if link:
             notes.links[ref] = link.group(1).replace('""', '"')
-        if formula is not None and value is None and "is" not in children:
+        saved = (value is not None and bool((value.text or "").strip())
+                 or cell.get("t") == "str" and value is not None or "is" in children)
+        if formula is not None and not saved:  # openpyxl writes <v></v>, others no <v>
             notes.no_value[ref] = text
 
 

@@ -27,6 +27,7 @@ from reports.xlsx import SheetNotes
 FIRST_SAFE_DAY = datetime(1900, 3, 1)  # before it, readers disagree about Excel's 1900
 NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 RENAMED_RE = re.compile(r"^(.*)_(\d+)$")  # fastexcel's name for a repeated header
+UNNAMED_RE = re.compile(r"^__UNNAMED__\d+$")  # ... and for a blank (or date) header
 
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # it logs its type guesses
 
@@ -72,7 +73,7 @@ class Readers:
         return self._exact
 
     def grid(self, title: str, notes: SheetNotes) -> Grid:
-        grid = self._columnar(title, notes) if notes.first_value_row == 1 else None
+        grid = self._columnar(title) if notes.first_value == "A1" else None
         return grid if grid is not None else self._row_by_row(title)
 
     def _row_by_row(self, title: str) -> Grid:
@@ -88,28 +89,25 @@ class Readers:
         columns = [list(c) for c in zip(*body, strict=True)] if body else [[] for _ in header]
         return Grid(header, columns)
 
-    def _columnar(self, title: str, notes: SheetNotes) -> Grid | None:
+    def _columnar(self, title: str) -> Grid | None:
+        """The sheet through fastexcel, if its first value is in A1 (so fastexcel's first
+        row and column are row 1 and column A) and every column has one type."""
         fast = self.fast()
         if fast is None:
             return None
         try:
-            sheet = fast.load_sheet(title, header_row=0, schema_sample_rows=None,
-                                    dtype_coercion="strict")
-            infos = sheet.available_columns()
+            batch = fast.load_sheet(title, header_row=0, schema_sample_rows=None,
+                                    dtype_coercion="strict", eager=True)
         except Exception:  # mixed types in a column, or anything else: read it exactly
             return None
-        names = [info.name for info in infos]
-        for index, info in enumerate(infos):
-            renamed = RENAMED_RE.match(info.name)
-            if (info.column_name_from != "looked_up" or info.absolute_index != index
-                    or NUMBER_RE.match(info.name.strip())
+        names = list(batch.schema.names)
+        for name in names:
+            renamed = RENAMED_RE.match(name)
+            if (UNNAMED_RE.match(name) or NUMBER_RE.match(name.strip())
                     or (renamed and renamed.group(1) in names)):
                 return None  # a blank, number, date or repeated header: read it exactly
         if not names:
             return None
-        import pyarrow
-
-        batch = pyarrow.record_batch(sheet)
         columns = []
         for array in batch.columns:
             values = _python_values(array)

@@ -174,6 +174,14 @@ def _build(cls, table: Sequence[Record]) -> list:
     return out
 
 
+def _by_date(events: list[Event]) -> list[Event]:
+    return sorted(events, key=lambda e: (e.date, e.event_id))
+
+
+def _by_pair(positions: list[Position]) -> list[Position]:
+    return sorted(positions, key=lambda p: (p.actor_id, p.issue_id, p.as_of))
+
+
 def _as_table(records: Sequence[Record]) -> Table:
     names = list(dict.fromkeys(k for r in records for k in r if k not in ("_row", "extra")))
     columns = {n: [r.get(n) for r in records] for n in names}
@@ -182,16 +190,22 @@ def _as_table(records: Sequence[Record]) -> Table:
 
 
 class Model:
-    """All records of one workbook, with the queries memos need."""
+    """All records of one workbook, with the queries memos need.
+
+    ``events`` (sorted by date, then id) and ``positions`` (by actor, issue, date) are
+    the long lists: a model made by :meth:`from_records` builds their records from the
+    validated columns the first time they are used.
+    """
 
     def __init__(self, actors: list[Actor], issues: list[Issue], events: list[Event],
                  positions: list[Position], sources: list[Source],
                  outlook: list[OutlookItem], assessments: list[Assessment]):
+        self._tables: dict[str, Sequence[Record]] = {}
         self.actors = {a.actor_id: a for a in actors}
         self.issues = {i.issue_id: i for i in issues}
         self.sources = {s.source_id: s for s in sources}
-        self.events = sorted(events, key=lambda e: (e.date, e.event_id))
-        self.positions = sorted(positions, key=lambda p: (p.actor_id, p.issue_id, p.as_of))
+        self.events = _by_date(events)
+        self.positions = _by_pair(positions)
         self.outlook_items = outlook
         self.assessment_items = assessments  # workbook order; queries sort stably by date
         self._known_from: dict[tuple[str, ...], date] = {}
@@ -199,15 +213,23 @@ class Model:
     @classmethod
     def from_records(cls, records: Mapping[str, Sequence[Record]]) -> Model:
         """Build from :attr:`reports.validate.Validated.records` (a workbook without errors)."""
-        return cls(
-            actors=_build(Actor, records.get("Actors", [])),
-            issues=_build(Issue, records.get("Issues", [])),
-            events=_build(Event, records.get("Events", [])),
-            positions=_build(Position, records.get("Positions", [])),
-            sources=_build(Source, records.get("Sources", [])),
-            outlook=_build(OutlookItem, records.get("Outlook", [])),
-            assessments=_build(Assessment, records.get("Assessments", [])),
-        )
+        model = cls([], [], [], [], [], [], [])
+        model.actors = {a.actor_id: a for a in _build(Actor, records.get("Actors", []))}
+        model.issues = {i.issue_id: i for i in _build(Issue, records.get("Issues", []))}
+        model.sources = {s.source_id: s for s in _build(Source, records.get("Sources", []))}
+        model.outlook_items = _build(OutlookItem, records.get("Outlook", []))
+        model.assessment_items = _build(Assessment, records.get("Assessments", []))
+        del model.events, model.positions  # built from these on first use:
+        model._tables = {name: records.get(name, []) for name in ("Events", "Positions")}
+        return model
+
+    @cached_property
+    def events(self) -> list[Event]:
+        return _by_date(_build(Event, self._tables.pop("Events")))
+
+    @cached_property
+    def positions(self) -> list[Position]:
+        return _by_pair(_build(Position, self._tables.pop("Positions")))
 
     # -- indexes, built on first use, so that a query scans only what it can return ------
 

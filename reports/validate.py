@@ -17,7 +17,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from reports import schema, tradecraft
-from reports.cells import COERCE, Invalid, did_you_mean, shown, text_of
+from reports.cells import COERCE, Invalid, did_you_mean, shown, split_list, text_of
 from reports.problems import ERROR, WARNING, Problem, sort_key
 from reports.table import Table
 
@@ -64,8 +64,9 @@ def validate(book: Workbook, rules: Rules | None = None) -> Validated:
         records[spec.name] = (_coerce_sheet(spec, data, rules, problems) if data is not None
                               else Table([], {c.name: [] for c in spec.columns}))
     keys = _check_keys(book, records, problems)
-    _check_refs(book, records, keys, problems)
-    _check_usage(book, records, problems)
+    named = _named_ids(records)
+    _check_refs(book, records, keys, named, problems)
+    _check_usage(book, records, named, problems)
     problems.sort(key=sort_key)
     return Validated(problems, records)
 
@@ -87,13 +88,48 @@ def _attempt(coerce, value: object, col: schema.Column, rules: Rules) -> object:
         return bad
 
 
+PATTERN = {schema.SLUG: schema.SLUG_RE, schema.ID: schema.ID_RE}
+STRIPPED_KINDS = (schema.TEXT, schema.LINE, schema.REF, *PATTERN)
+
+
+def _stripped(col: schema.Column, cells: list, blank: object) -> list | None:
+    """A column of text cells, stripped, when every cell fits as it is (else None)."""
+    out = [blank if v is None else v.strip() for v in cells]
+    texts = [v for v in out if v is not None] if None in out else out
+    if col.kind == schema.LINE and col.max_len and max(map(len, texts), default=0) > col.max_len:
+        return None
+    if col.kind in PATTERN and not all(map(PATTERN[col.kind].match, texts)):
+        return None
+    return out
+
+
+def _lists(cells: list, blank: object) -> list:
+    """A list column of text cells: each distinct cell split once."""
+    distinct = set(cells)
+    distinct.discard(None)
+    joined = "".join(distinct)
+    if "," in joined or "\n" in joined or "\r" in joined:
+        lists = {v: split_list(v) for v in distinct}
+    else:  # the usual "a; b": split on ; only, and drop empty parts where there are any
+        lists = {v: tuple(map(str.strip, v.split(";"))) for v in distinct}
+        if "" in chain.from_iterable(lists.values()):
+            lists = {v: tuple(p for p in ids if p) for v, ids in lists.items()}
+    lists[None] = blank
+    return list(map(lists.__getitem__, cells))
+
+
 def _coerce_column(col: schema.Column, cells: list, rules: Rules) -> list:
     """Each cell's typed value (blank -> the column's default); an :class:`Invalid` where
     the cell does not fit."""
     blank = _blank_value(col, rules)
     kinds = set(map(type, cells))
-    if col.kind == schema.TEXT and kinds <= {str, type(None)}:  # the common case, kept fast
-        return [blank if v is None else v.strip() for v in cells]
+    if kinds <= {str, type(None)}:  # text only: the common cases, checked whole
+        if col.kind in STRIPPED_KINDS:
+            out = _stripped(col, cells, blank)
+            if out is not None:
+                return out
+        elif col.kind == schema.REFS:
+            return _lists(cells, blank)
     coerce = COERCE[col.kind]
     if bool in kinds or col.kind in (schema.TEXT, schema.LINE):
         # True == 1.0 as a dict key: cell by cell when yes/no values are among them
@@ -225,13 +261,21 @@ def _unique(data: SheetData, table: Table, cols: tuple[str, ...],
     return set(first) if len(cols) == 1 else set()
 
 
-def _ids(values: list, col: schema.Column) -> set:
-    """Every id a REF or REFS column names."""
-    return set(chain.from_iterable(values)) if col.kind == schema.REFS else set(values)
+def _named_ids(records: dict[str, Table]) -> dict[tuple[str, str], set]:
+    """(sheet, column) -> every id a REF or REFS column names."""
+    named = {}
+    for spec in schema.SHEETS:
+        for col in spec.columns:
+            values = records[spec.name].columns[col.name]
+            if col.kind == schema.REFS:
+                named[(spec.name, col.name)] = set(chain.from_iterable(set(values)))
+            elif col.kind == schema.REF:
+                named[(spec.name, col.name)] = set(values)
+    return named
 
 
 def _check_refs(book: Workbook, records: dict[str, Table], keys: dict[str, set[str]],
-                problems: list[Problem]) -> None:
+                named: dict[tuple[str, str], set], problems: list[Problem]) -> None:
     for spec in schema.SHEETS:
         data = book.sheets.get(spec.name)
         if data is None:
@@ -245,7 +289,7 @@ def _check_refs(book: Workbook, records: dict[str, Table], keys: dict[str, set[s
                 continue  # the missing sheet or key column is reported already
             known = keys.get(col.ref, set())
             values = records[spec.name].columns[col.name]
-            unknown = _ids(values, col) - known - {None}
+            unknown = named[(spec.name, col.name)] - known - {None}
             if unknown:
                 _unknown_refs(data, col, target, values, unknown, known, problems)
 
@@ -263,13 +307,13 @@ def _unknown_refs(data: SheetData, col: schema.Column, target: schema.Sheet, val
 
 
 def _check_usage(book: Workbook, records: dict[str, Table],
-                 problems: list[Problem]) -> None:
+                 named: dict[tuple[str, str], set], problems: list[Problem]) -> None:
     """Warnings: unused actors, issues and sources; events without sources."""
     used: dict[str, set[str]] = {"Actors": set(), "Issues": set(), "Sources": set()}
     for spec in schema.SHEETS:
         for col in spec.columns:
             if col.ref in used:
-                used[col.ref] |= _ids(records[spec.name].columns[col.name], col)
+                used[col.ref] |= named[(spec.name, col.name)]
     for name, used_ids in used.items():
         spec = schema.sheet(name)
         data = book.sheets.get(name)

@@ -30,8 +30,7 @@ _CELL_START_RE = re.compile(rb"<(?:[\w.-]+:)?c[\s>/]")
 _FORMULA_RE = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 _ERROR_TYPE_RE = re.compile(rb"""\st\s*=\s*["']e["']""")
 _VALUE_RE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)[\s>]")
-_ROW_START_RE = re.compile(rb"<(?:[\w.-]+:)?row[\s>/]")
-_ROW_NUMBER_RE = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+_CELL_REF_ATTR_RE = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,3}[0-9]{1,7})["']""")
 
 
 class HostileXml(ValueError):
@@ -107,7 +106,7 @@ class SheetNotes:
     no_value: dict[str, str] = field(default_factory=dict)  # formula with no saved value
     links: dict[str, str] = field(default_factory=dict)  # hyperlink or HYPERLINK() address
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0 c0 r1 c1
-    first_value_row: int | None = None  # Excel row of the first cell holding a value
+    first_value: str | None = None  # the first cell holding a value ("A1")
 
 
 def scan_sheet(archive: zipfile.ZipFile, part: str | None) -> SheetNotes:
@@ -124,7 +123,7 @@ def scan_sheet(archive: zipfile.ZipFile, part: str | None) -> SheetNotes:
     tail = xml[max(xml.rfind(b"sheetData>"), 0):]  # hyperlinks and merges come after the cells
     _scan_links(archive, part, tail, wrap, notes)
     _scan_merged(tail, wrap, notes)
-    notes.first_value_row = _first_value_row(xml)
+    notes.first_value = _first_value_cell(xml)
     return notes
 
 
@@ -259,13 +258,14 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _first_value_row(xml: bytes) -> int | None:
+def _first_value_cell(xml: bytes) -> str | None:
+    """The reference of the first cell holding a value (None if it says none)."""
     value = _VALUE_RE.search(xml)
     if value is None:
         return None
-    row_at = max((m.start() for m in _ROW_START_RE.finditer(xml, 0, value.start())), default=-1)
-    if row_at < 0:
+    span = _enclosing_cell(xml, value.start())
+    if span is None:
         return None
-    tag = xml[row_at:xml.find(b">", row_at) + 1]
-    number = _ROW_NUMBER_RE.search(tag)
-    return int(number.group(1)) if number else None
+    tag = xml[span[0]:xml.find(b">", span[0]) + 1]
+    ref = _CELL_REF_ATTR_RE.search(tag)
+    return ref.group(1).decode("ascii").upper() if ref else None

@@ -18,6 +18,7 @@ from pathlib import Path
 from reports.config import Config, MemoConfig
 from reports.context import MemoSpec
 from reports.errors import WorkbookInvalid
+from reports.model import Model
 from reports.output import (
     STALE_PART_SECONDS,
     atomic_write,
@@ -25,6 +26,8 @@ from reports.output import (
     memo_path,
     sha256_bytes,
 )
+from reports.validate import validate
+from reports.workbook import read_workbook
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +61,10 @@ def load(workbook: Path, rules=None) -> Loaded:
     ``rules`` (a :class:`reports.validate.Rules`: the desk's marking scheme and yardstick)
     default to one marking level and the ICD 203 yardstick.
     """
-    from reports.model import Model
-    from reports.validate import validate
-    from reports.workbook import read_workbook
-
     # Loading allocates millions of objects and frees almost none: the cyclic GC would
-    # scan them again and again, the more often the larger the workbook.
+    # scan them again and again, the more often the larger the workbook. They live as
+    # long as the process, so they are frozen before the GC runs again (else its first
+    # collection would walk them all once more).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -71,15 +72,13 @@ def load(workbook: Path, rules=None) -> Loaded:
         checked = validate(book, rules)
         model = Model.from_records(checked.records) if checked.ok else None
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
     for problem in checked.warnings:
         log.warning("%s", problem)
     if not checked.ok:
         raise WorkbookInvalid(checked.problems)
-    # The model lives as long as the process: later collections (while memos are built)
-    # need not walk its objects again.
-    gc.freeze()
     return Loaded(book.path, book.sha256, model,
                   checked.problems, book.notes, list(checked.records.get("Distribution", [])))
 

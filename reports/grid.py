@@ -20,6 +20,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+import fastexcel
+import pyarrow
+import pyarrow.compute as pc
 import python_calamine
 
 from reports.xlsx import SheetNotes
@@ -60,8 +63,6 @@ class Readers:
     def fast(self):
         if self._fast is None and not self._fast_failed:
             try:
-                import fastexcel
-
                 self._fast = fastexcel.read_excel(self.data)
             except Exception:  # whatever it cannot open, the exact reader explains
                 self._fast_failed = True
@@ -119,9 +120,6 @@ class Readers:
 
 def _python_values(array) -> list | None:
     """An Arrow column as the exact reader's Python values; None if it cannot be."""
-    import pyarrow
-    import pyarrow.compute as pc
-
     kind = array.type
     if (pyarrow.types.is_string(kind) or pyarrow.types.is_large_string(kind)
             or pyarrow.types.is_floating(kind) or pyarrow.types.is_boolean(kind)

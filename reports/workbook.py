@@ -239,12 +239,22 @@ def _read_sheet(spec: schema.Sheet, title: str, grid: Grid, notes: SheetNotes,
         cells = grid.columns[positions[name]]
         if keep is not None:
             cells = [cells[i] for i in keep]
-        columns[name] = [v if v.__class__ is not str or (v and not v.isspace()) else None
-                         for v in cells]
+        columns[name] = _cleaned(cells)
     rows = [i + 2 for i in keep] if keep is not None else list(range(2, grid.height + 2))
     if notes.links:
         _use_link_addresses(spec, columns, letters, rows, notes.links)
     return SheetData(spec.name, title, rows, columns, letters, extras, notes)
+
+
+def _cleaned(cells: list) -> list:
+    """Blank text ("" or only spaces) -> None; the list itself when there is none."""
+    kinds = set(map(type, cells))
+    if str not in kinds:
+        return cells
+    if kinds <= {str, type(None)} and "" not in cells and not any(
+            map(str.isspace, filter(None, cells))):
+        return cells
+    return [v if v.__class__ is not str or (v and not v.isspace()) else None for v in cells]
 
 
 def _kept(columns: list[list], height: int) -> list[int] | None:

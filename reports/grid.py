@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,9 +74,12 @@ class Readers:
             self._exact = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.data))
         return self._exact
 
-    def grid(self, title: str, notes: SheetNotes) -> Grid:
-        grid = self._columnar(title) if notes.first_value == "A1" else None
-        return grid if grid is not None else self._row_by_row(title)
+    def grid(self, title: str, notes: Callable[[], SheetNotes]) -> Grid:
+        """The sheet's cells; ``notes`` gives its XML's notes (maybe still being made)."""
+        grid = self._columnar(title)
+        if grid is not None and notes().first_value == "A1":
+            return grid
+        return self._row_by_row(title)
 
     def _row_by_row(self, title: str) -> Grid:
         rows = self.exact().get_sheet_by_name(title).to_python(skip_empty_area=False)

@@ -15,114 +15,24 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cache, cached_property
+from functools import cached_property
 
-from reports import tradecraft
-from reports.table import Record, Table
+from reports.records import (
+    Actor,
+    Assessment,
+    Event,
+    Issue,
+    OutlookItem,
+    Position,
+    Source,
+    build,
+)
+from reports.table import Record
 
-EXTRA = field(default_factory=dict, compare=False, hash=False)  # columns beyond the contract
-
-
-@dataclass(frozen=True)
-class Source:
-    source_id: str
-    outlet: str
-    title: str
-    url: str | None = None
-    published: date | None = None
-    kind: str | None = None
-    reliability: str | None = None  # A-F (Admiralty grading), None: not graded
-    credibility: str | None = None  # 1-6
-    marking_rank: int = 0  # 0 = the lowest level of the desk's marking scheme
-    extra: dict = EXTRA
-
-    @property
-    def grade(self) -> str:
-        """``B2``, ``B``, ``2`` or '' (what is given)."""
-        return tradecraft.grade(self.reliability, self.credibility)
-
-
-@dataclass(frozen=True)
-class Actor:
-    actor_id: str
-    name: str
-    country: str
-    kind: str
-    native_name: str | None = None
-    title: str | None = None
-    affiliation: str | None = None
-    notes: str | None = None
-    marking_rank: int = 0
-    extra: dict = EXTRA
-
-
-@dataclass(frozen=True)
-class Issue:
-    issue_id: str
-    name: str
-    question: str
-    description: str | None = None
-    status: str = "active"
-    marking_rank: int = 0
-    extra: dict = EXTRA
-
-
-@dataclass(frozen=True)
-class Event:
-    event_id: str
-    date: date
-    title: str
-    category: str
-    summary: str | None = None
-    actors: tuple[str, ...] = ()
-    issues: tuple[str, ...] = ()
-    location: str | None = None
-    significance: int = 3
-    sources: tuple[str, ...] = ()
-    marking_rank: int = 0
-    extra: dict = EXTRA
-
-
-@dataclass(frozen=True)
-class Position:
-    actor_id: str
-    issue_id: str
-    as_of: date
-    stance: str
-    summary: str
-    quote: str | None = None
-    sources: tuple[str, ...] = ()
-    confidence: str = "medium"
-    marking_rank: int = 0
-    extra: dict = EXTRA
-
-
-@dataclass(frozen=True)
-class OutlookItem:
-    item: str
-    date: date | None = None
-    issues: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    status: str = "expected"
-    sources: tuple[str, ...] = ()
-    likelihood: str | None = None  # a term of the desk's yardstick
-    marking_rank: int = 0
-    extra: dict = EXTRA
-
-
-@dataclass(frozen=True)
-class Assessment:
-    as_of: date
-    judgment: str
-    issue_id: str | None = None
-    confidence: str = "medium"
-    author: str | None = None
-    sources: tuple[str, ...] = ()
-    likelihood: str | None = None
-    marking_rank: int = 0
-    extra: dict = EXTRA
+__all__ = ["Actor", "Assessment", "Event", "Issue", "Model", "OutlookItem", "Position", "Shift",
+           "Source"]
 
 
 @dataclass(frozen=True)
@@ -137,56 +47,12 @@ class Shift:
         return self.after.as_of
 
 
-COLUMN_OF = {"marking_rank": "marking"}  # record field -> the contract column it comes from
-
-
-@cache
-def _fields(cls) -> tuple[tuple[str, object], ...]:
-    """(field name, the field's default or None), the ``extra`` field left out."""
-    return tuple((f.name, None if f.default is MISSING else f.default)
-                 for f in fields(cls) if f.name != "extra")
-
-
-def _build(cls, table: Sequence[Record]) -> list:
-    """The records of one sheet: blank cells take the field's default, lists are tuples."""
-    if not isinstance(table, Table):
-        table = _as_table(table)
-    count = len(table.rows)
-    names, columns = [], []
-    for name, default in _fields(cls):
-        values = table.columns.get(COLUMN_OF.get(name, name))
-        if values is None:
-            values = [default] * count
-        elif default is not None and None in values:
-            values = [default if v is None else v for v in values]
-        if values and values[0].__class__ is list:
-            values = [tuple(v) for v in values]
-        names.append(name)
-        columns.append(values)
-    new, out = object.__new__, []
-    append = out.append
-    for extra, row in zip(table.extras, zip(*columns, strict=True), strict=True):
-        record = new(cls)
-        state = record.__dict__
-        state.update(zip(names, row, strict=False))
-        state["extra"] = extra
-        append(record)
-    return out
-
-
 def _by_date(events: list[Event]) -> list[Event]:
     return sorted(events, key=lambda e: (e.date, e.event_id))
 
 
 def _by_pair(positions: list[Position]) -> list[Position]:
     return sorted(positions, key=lambda p: (p.actor_id, p.issue_id, p.as_of))
-
-
-def _as_table(records: Sequence[Record]) -> Table:
-    names = list(dict.fromkeys(k for r in records for k in r if k not in ("_row", "extra")))
-    columns = {n: [r.get(n) for r in records] for n in names}
-    return Table([r.get("_row", 0) for r in records], columns,
-                 [dict(r.get("extra") or {}) for r in records])
 
 
 class Model:
@@ -214,22 +80,22 @@ class Model:
     def from_records(cls, records: Mapping[str, Sequence[Record]]) -> Model:
         """Build from :attr:`reports.validate.Validated.records` (a workbook without errors)."""
         model = cls([], [], [], [], [], [], [])
-        model.actors = {a.actor_id: a for a in _build(Actor, records.get("Actors", []))}
-        model.issues = {i.issue_id: i for i in _build(Issue, records.get("Issues", []))}
-        model.sources = {s.source_id: s for s in _build(Source, records.get("Sources", []))}
-        model.outlook_items = _build(OutlookItem, records.get("Outlook", []))
-        model.assessment_items = _build(Assessment, records.get("Assessments", []))
+        model.actors = {a.actor_id: a for a in build(Actor, records.get("Actors", []))}
+        model.issues = {i.issue_id: i for i in build(Issue, records.get("Issues", []))}
+        model.sources = {s.source_id: s for s in build(Source, records.get("Sources", []))}
+        model.outlook_items = build(OutlookItem, records.get("Outlook", []))
+        model.assessment_items = build(Assessment, records.get("Assessments", []))
         del model.events, model.positions  # built from these on first use:
         model._tables = {name: records.get(name, []) for name in ("Events", "Positions")}
         return model
 
     @cached_property
     def events(self) -> list[Event]:
-        return _by_date(_build(Event, self._tables.pop("Events")))
+        return _by_date(build(Event, self._tables.pop("Events")))
 
     @cached_property
     def positions(self) -> list[Position]:
-        return _by_pair(_build(Position, self._tables.pop("Positions")))
+        return _by_pair(build(Position, self._tables.pop("Positions")))
 
     # -- indexes, built on first use, so that a query scans only what it can return ------
 

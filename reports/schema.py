@@ -100,7 +100,15 @@ LIKELIHOOD_COLUMN = Column(
     "likelihood", LIKELIHOOD, help="How likely, in a term of the desk's yardstick (US ICD 203 "
     "by default: almost no chance, very unlikely, unlikely, roughly even chance, likely, very "
     "likely, almost certain).", example="likely", width=18)
-TRADECRAFT_COLUMNS = ("marking", "likelihood", "reliability", "credibility")
+CONFIDENCE_COLUMN = Column("confidence", ENUM, help="high, medium (default) or low.",
+                           example="medium", enum=CONFIDENCES, default="medium", width=12)
+
+
+def _ids_of(sheet: str, example: str, width: int, help: str = "") -> Column:
+    """A list column naming rows of ``sheet`` ("actors", "issues", "sources")."""
+    key = sheet.lower()[:-1] + "_ids"
+    return Column(sheet.lower(), REFS, help=help or f"{key}, separated by ;", example=example,
+                  ref=sheet, width=width)
 
 
 def normalise_name(text: object) -> str:
@@ -165,15 +173,12 @@ SHEETS: tuple[Sheet, ...] = (
                    width=50),
             Column("category", ENUM, True, "What kind of event.", "decision",
                    enum=EVENT_CATEGORIES, width=16),
-            Column("actors", REFS, help="actor_ids, separated by ;", example="moon-jae-in",
-                   ref="Actors", width=26),
-            Column("issues", REFS, help="issue_ids, separated by ;", example="trade-talks",
-                   ref="Issues", width=20),
+            _ids_of("Actors", "moon-jae-in", 26),
+            _ids_of("Issues", "trade-talks", 20),
             Column("location", LINE, help="Where, free text.", example="Seoul", width=14),
             Column("significance", INT, help="Whole number 1-5, 5 highest; blank means 3.",
                    example="5", default=3, min_value=1, max_value=5, width=13),
-            Column("sources", REFS, help="source_ids, separated by ;",
-                   example="kyodo-reversal", ref="Sources", width=24),
+            _ids_of("Sources", "kyodo-reversal", 24),
             MARKING_COLUMN,
         ),
     ),
@@ -194,10 +199,8 @@ SHEETS: tuple[Sheet, ...] = (
             Column("summary", TEXT, True, "The position in one or two sentences.",
                    "Will seek to avoid expiry until the last moment.", width=50),
             Column("quote", TEXT, help="Verbatim words, if any.", example="", width=40),
-            Column("sources", REFS, help="source_ids, separated by ;",
-                   example="kyodo-reversal", ref="Sources", width=24),
-            Column("confidence", ENUM, help="high, medium (default) or low.",
-                   example="medium", enum=CONFIDENCES, default="medium", width=12),
+            _ids_of("Sources", "kyodo-reversal", 24),
+            CONFIDENCE_COLUMN,
             MARKING_COLUMN,
         ),
     ),
@@ -237,14 +240,11 @@ SHEETS: tuple[Sheet, ...] = (
                    example="2019-12-24", width=12),
             Column("item", TEXT, True, "What is expected.",
                    "Trilateral summit in Chengdu", width=50, estimative=True),
-            Column("issues", REFS, help="issue_ids, separated by ;", example="trade-talks",
-                   ref="Issues", width=20),
-            Column("actors", REFS, help="actor_ids, separated by ;", example="shinzo-abe",
-                   ref="Actors", width=26),
+            _ids_of("Issues", "trade-talks", 20),
+            _ids_of("Actors", "shinzo-abe", 26),
             Column("status", ENUM, help="scheduled, expected (default), possible, deadline.",
                    example="expected", enum=OUTLOOK_STATUSES, default="expected", width=12),
-            Column("sources", REFS, help="source_ids, separated by ;", example="nhk-explainer",
-                   ref="Sources", width=24),
+            _ids_of("Sources", "nhk-explainer", 24),
             LIKELIHOOD_COLUMN,
             MARKING_COLUMN,
         ),
@@ -259,12 +259,10 @@ SHEETS: tuple[Sheet, ...] = (
                    example="trade-talks", ref="Issues", width=18),
             Column("judgment", TEXT, True, "The judgment, in a few sentences.",
                    "The extension buys time but settles nothing.", width=60, estimative=True),
-            Column("confidence", ENUM, help="high, medium (default) or low.",
-                   example="medium", enum=CONFIDENCES, default="medium", width=12),
+            CONFIDENCE_COLUMN,
             Column("author", LINE, help="Who made the judgment.", example="Desk analyst",
                    width=26),
-            Column("sources", REFS, help="source_ids the judgment rests on.",
-                   example="pacnet-68", ref="Sources", width=24),
+            _ids_of("Sources", "pacnet-68", 24, "source_ids the judgment rests on."),
             LIKELIHOOD_COLUMN,
             MARKING_COLUMN,
         ),

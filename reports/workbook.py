@@ -18,6 +18,7 @@ import io
 import logging
 import time
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from reports import schema
 from reports.errors import WorkbookUnreadable
 from reports.grid import Grid, Readers
 from reports.problems import ERROR, WARNING, Problem, column_letter
-from reports.xlsx import SheetNotes, scan_sheet, sheet_parts
+from reports.xlsx import HostileXml, SheetNotes, scan_sheet, sheet_parts
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,32 @@ def read_workbook(path: Path | str, sheets: tuple[str, ...] | None = None) -> Wo
     archive = zipfile.ZipFile(io.BytesIO(data))
     if any(n.lower().endswith("vbaproject.bin") for n in archive.namelist()):
         notes.append(f"{path.name} holds macros; they were not run (only cell values are read)")
-    readers = Readers(data)
+    wanted = [s for s in schema.ALL_SHEETS if sheets is None or s.name in sheets]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The sheets' XML is searched (and the file hashed) while the Rust reader parses.
+        scans = _scan_wanted(pool, path, archive, wanted)
+        sha256 = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        result, problems = _read_sheets(path, Readers(data), wanted, scans)
+    for note in notes:
+        log.warning(note)
+    return Workbook(path, sha256.result(), result, problems, notes)
+
+
+def _scan_wanted(pool: ThreadPoolExecutor, path: Path, archive: zipfile.ZipFile,
+                 wanted: list[schema.Sheet]) -> dict[str, Future]:
+    """Sheet title -> the future notes of its XML, for every sheet that may be read."""
+    names = {schema.normalise_name(s.name) for s in wanted}
+    try:
+        parts = sheet_parts(archive)
+    except HostileXml as exc:
+        raise WorkbookUnreadable(f"{path}: {exc}; Excel never writes that: save the workbook "
+                                 "again from Excel") from None
+    return {title: pool.submit(scan_sheet, archive, part) for title, part in parts.items()
+            if schema.normalise_name(title) in names}
+
+
+def _read_sheets(path: Path, readers: Readers, wanted: list[schema.Sheet],
+                 scans: dict[str, Future]) -> tuple[dict[str, SheetData], list[Problem]]:
     try:
         names = readers.sheet_names()
     except Exception as exc:  # calamine raises several unrelated types
@@ -94,9 +120,7 @@ def read_workbook(path: Path | str, sheets: tuple[str, ...] | None = None) -> Wo
             f"{path} could not be read as an .xlsx workbook ({exc.__class__.__name__}: {exc}); "
             "open it in Excel or LibreOffice and save it again as .xlsx") from exc
     problems: list[Problem] = []
-    wanted = [s for s in schema.ALL_SHEETS if sheets is None or s.name in sheets]
     titles = _match_sheets(names, problems, wanted)
-    parts = sheet_parts(archive)
     result: dict[str, SheetData] = {}
     for spec in wanted:
         title = titles.get(spec.name)
@@ -110,17 +134,17 @@ def read_workbook(path: Path | str, sheets: tuple[str, ...] | None = None) -> Wo
                     + ("" if spec.required else " (treated as empty for now)")))
             continue
         try:
-            sheet_notes = scan_sheet(archive, parts.get(title))
-            grid = readers.grid(title, sheet_notes)
+            scan = scans.get(title)
+            notes_of = scan.result if scan is not None else SheetNotes
+            grid = readers.grid(title, notes_of)
+            sheet_notes = notes_of()
         except Exception as exc:  # calamine: XmlError, ZipError, CalamineError ...
             raise WorkbookUnreadable(
                 f'{path}: sheet "{title}" could not be read ({exc.__class__.__name__}: {exc}); '
                 "the file is damaged: open it in Excel or LibreOffice and save it again "
                 "as .xlsx") from exc
         result[spec.name] = _read_sheet(spec, title, grid, sheet_notes, problems)
-    for note in notes:
-        log.warning(note)
-    return Workbook(path, hashlib.sha256(data).hexdigest(), result, problems, notes)
+    return result, problems
 
 
 def _snapshot(path: Path) -> bytes:

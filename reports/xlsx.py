@@ -59,11 +59,14 @@ def _root_start(xml: bytes) -> int:
 # -- the workbook: sheet title -> part ------------------------------------------------------
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title -> its XML part in the zip (from workbook.xml and its relationships)."""
+    """Sheet title -> its XML part in the zip (from workbook.xml and its relationships).
+
+    Raises :class:`HostileXml` for a part with a document type declaration.
+    """
     try:
         book = parse(archive.read("xl/workbook.xml"))
         rels = parse(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, HostileXml):
+    except KeyError:
         return {}
     targets = relationships(rels, "xl/workbook.xml")
     parts = {}
@@ -118,6 +121,8 @@ def scan_sheet(archive: zipfile.ZipFile, part: str | None) -> SheetNotes:
         xml = archive.read(part)
     except KeyError:
         return notes
+    if b"<!DOCTYPE" in xml[:_root_start(xml)]:
+        raise HostileXml(f"{part} declares a document type (entities are not allowed)")
     wrap = _namespaces(xml)
     _scan_cells(xml, wrap, notes)
     tail = xml[max(xml.rfind(b"sheetData>"), 0):]  # hyperlinks and merges come after the cells

@@ -69,25 +69,26 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     except KeyError:
         return {}
     targets = relationships(rels, "xl/workbook.xml")
-    parts = {}
-    for node in book.iter():
-        if _local(node.tag) != "sheet":
-            continue
-        rid = next((v for k, v in node.attrib.items() if k.startswith("{") and _local(k) == "id"),
-                   None)
-        name = node.get("name")
-        if name is not None and rid in targets:
-            parts[name] = targets[rid][0]
-    return parts
+    return {node.get("name"): targets[_rel_id(node)][0] for node in _elements(book, "sheet")
+            if node.get("name") is not None and _rel_id(node) in targets}
+
+
+def _elements(root: ElementTree.Element, name: str):
+    """Every element called ``name`` (in any namespace) under ``root``."""
+    return (node for node in root.iter() if _local(node.tag) == name)
+
+
+def _rel_id(node: ElementTree.Element) -> str | None:
+    """The element's ``r:id`` (whatever the relationships namespace's prefix)."""
+    return next((v for k, v in node.attrib.items() if k.startswith("{") and _local(k) == "id"),
+                None)
 
 
 def relationships(root: ElementTree.Element, source: str) -> dict[str, tuple[str, bool]]:
     """Relationship id -> (target, external) of a parsed ``.rels`` part of ``source``."""
     found = {}
     base = posixpath.dirname(source)
-    for rel in root.iter():
-        if _local(rel.tag) != "Relationship":
-            continue
+    for rel in _elements(root, "Relationship"):
         rid, target = rel.get("Id"), rel.get("Target")
         if not rid or target is None:
             continue
@@ -215,11 +216,8 @@ def _scan_links(archive: zipfile.ZipFile, part: str, xml: bytes, wrap: tuple[byt
         rels = relationships(parse(archive.read(f"{folder}/_rels/{name}.rels")), part)
     except (KeyError, HostileXml):
         rels = {}
-    for link in root.iter():
-        if _local(link.tag) != "hyperlink":
-            continue
-        rid = next((v for k, v in link.attrib.items() if k.startswith("{") and _local(k) == "id"),
-                   None)
+    for link in _elements(root, "hyperlink"):
+        rid = _rel_id(link)
         target = rels.get(rid) if rid else None
         if target is None or not target[1]:
             continue  # a link inside the workbook (location="Sheet!A1") has no address
@@ -247,13 +245,12 @@ def _scan_merged(xml: bytes, wrap: tuple[bytes, bytes], notes: SheetNotes) -> No
     root = _parse_piece([xml[open_at:end + len(b"mergeCells>")]], wrap)
     if root is None:
         return
-    for node in root.iter():
-        if _local(node.tag) == "mergeCell":
-            corners = [CELL_REF_RE.match(r) for r in (node.get("ref") or "").upper().split(":")]
-            if len(corners) == 2 and all(corners):
-                (c0, r0), (c1, r1) = ((_column_index(m.group(1)), int(m.group(2)) - 1)
-                                      for m in corners)
-                notes.merged.append((r0, c0, r1, c1))
+    for node in _elements(root, "mergeCell"):
+        corners = [CELL_REF_RE.match(r) for r in (node.get("ref") or "").upper().split(":")]
+        if len(corners) == 2 and all(corners):
+            (c0, r0), (c1, r1) = ((_column_index(m.group(1)), int(m.group(2)) - 1)
+                                  for m in corners)
+            notes.merged.append((r0, c0, r1, c1))
 
 
 def _column_index(letters: str) -> int:

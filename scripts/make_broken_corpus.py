@@ -405,6 +405,22 @@ def merge_header(wb: Workbook) -> None:
     wb["Issues"].merge_cells("C1:D1")  # question + status: status's name disappears
 
 
+LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol0 "lol">' + "".join(
+    f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' for i in range(1, 10)) + "]>").encode()
+
+
+def entities(part: str, cell: bytes | None = None) -> Callable[[dict[str, bytes]], None]:
+    """A "billion laughs" document type in ``part`` (and ``&lol9;`` replacing ``cell``)."""
+
+    def change(parts: dict[str, bytes]) -> None:
+        xml = parts[part]
+        at = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+        xml = xml[:at] + LAUGHS + xml[at:]
+        parts[part] = xml.replace(cell, b"&lol9;") if cell else xml
+
+    return change
+
+
 def internal_link(wb: Workbook) -> None:
     """Sources!D2 shows "see Events" and links to a cell of the workbook (no address)."""
     cell = wb["Sources"]["D2"]
@@ -505,6 +521,12 @@ CASES: list[Case] = [
          message="not an Excel workbook", raw=docx_renamed),
     Case("binary_workbook.xlsx", "a binary workbook (.xlsb parts) renamed .xlsx", 1,
          message=".xlsb", raw=xlsb),
+    Case("xml_entities_workbook.xlsx", 'a "billion laughs" entity bomb declared in '
+         "xl/workbook.xml", 1, message="declares a document type",
+         parts=entities("xl/workbook.xml")),
+    Case("xml_entities_sheet.xlsx", 'a "billion laughs" entity bomb in the Events sheet, '
+         "used in a cell", 1, message="declares a document type",
+         parts=entities(PART["Events"], b"<t>Seoul suspends its notice</t>")),
     # -- structure ---------------------------------------------------------------------------
     Case("missing_sheet.xlsx", "no Sources sheet", 1, [("Sources", None, "missing-sheet")],
          data=drop("Sources")),

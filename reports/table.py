@@ -51,7 +51,3 @@ class Table(Sequence):
     def __repr__(self) -> str:
         return f"Table({len(self.rows)} records: {', '.join(self.columns)})"
 
-
-def records_of(table: Sequence[Record]) -> list[Record]:
-    """The records of a table (or of a plain list of records) as a list of dicts."""
-    return list(table)

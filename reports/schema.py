@@ -285,7 +285,6 @@ DISTRIBUTION = Sheet(
 
 ALL_SHEETS: tuple[Sheet, ...] = SHEETS + (DISTRIBUTION,)
 SHEETS_BY_NAME = {s.name: s for s in ALL_SHEETS}
-IGNORED_SHEETS = ("guide",)
 
 
 def sheet(name: str) -> Sheet:

@@ -211,6 +211,7 @@ def _build_parallel(loaded: Loaded, config: Config, memos: list[MemoConfig], as_
     global _SHARED
     _SHARED = (loaded, config, as_of, formats, out_dir)
     warm_up()  # load matplotlib and the fonts once, before forking, not in every worker
+    loaded.model.events, loaded.model.positions  # noqa: B018 (made on first use: once, here)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:

@@ -71,6 +71,14 @@ def validate(book: Workbook, rules: Rules | None = None) -> Validated:
     return Validated(problems, records)
 
 
+def validate_sheets(path, sheets: tuple[str, ...], rules: Rules | None = None) -> Validated:
+    """Read and check only ``sheets`` of the workbook at ``path`` (``send`` needs only
+    ``("Distribution",)``): the other sheets are neither read nor reported."""
+    from reports.workbook import read_workbook
+
+    return validate(read_workbook(path, sheets=sheets), rules)
+
+
 # -- columns -----------------------------------------------------------------------------
 
 def _blank_value(col: schema.Column, rules: Rules) -> object:

@@ -13,7 +13,7 @@ import wbfactory
 
 from reports.errors import WorkbookUnreadable
 from reports.model import Model
-from reports.validate import validate
+from reports.validate import validate, validate_sheets
 from reports.workbook import read_workbook
 
 
@@ -404,6 +404,8 @@ def test_read_only_the_distribution_sheet(tmp_path):
         ("desk@example.org", True), ("old@example.org", False)]
     assert {p.code for p in validate(read_workbook(path)).errors} == {"missing-sheet",
                                                                      "bad-date"}
+    assert validate_sheets(path, ("Distribution",)).records["Distribution"] == list(
+        checked.records["Distribution"])
 
 
 def test_read_only_some_sheets_reports_only_their_problems(tmp_path):

@@ -9,14 +9,13 @@ beyond the contract). A column added to the contract is a field here with no edi
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from dataclasses import MISSING, field, fields, make_dataclass
 from datetime import date
 from functools import cache
 
 from reports import schema, tradecraft
-from reports.table import Record, Table
+from reports.table import Record, Table, bulk
 
 TYPES = {schema.DATE: date, schema.INT: int, schema.BOOL: bool, schema.REFS: tuple[str, ...]}
 COLUMN_OF = {"marking_rank": "marking"}  # record field -> the contract column it comes from
@@ -84,20 +83,15 @@ def build(cls, table: Sequence[Record]) -> list:
             values = [tuple(v) for v in values]
         names.append(name)
         columns.append(values)
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        new, out = object.__new__, []
-        append = out.append
+    new, out = object.__new__, []
+    append = out.append
+    with bulk():
         for extra, row in zip(table.extras, zip(*columns, strict=True), strict=True):
             record = new(cls)
             state = record.__dict__
             state.update(zip(names, row, strict=False))
             state["extra"] = extra
             append(record)
-    finally:
-        if paused:
-            gc.enable()
     return out
 
 

@@ -9,7 +9,9 @@ sequence it is a list of records (dicts keyed by column name, plus ``"_row"`` an
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 Record = dict[str, object]
 
@@ -51,3 +53,15 @@ class Table(Sequence):
     def __repr__(self) -> str:
         return f"Table({len(self.rows)} records: {', '.join(self.columns)})"
 
+
+@contextmanager
+def bulk():
+    """Pause the cyclic GC while columns and records are made in bulk: they are many,
+    they all stay alive, and the GC would walk them again and again for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from reports import schema, tradecraft
 from reports.cells import COERCE, Invalid, did_you_mean, shown, split_list, text_of
 from reports.problems import ERROR, WARNING, Problem, sort_key
-from reports.table import Table
+from reports.table import Table, bulk
 
 if TYPE_CHECKING:
     from reports.workbook import SheetData, Workbook
@@ -56,7 +56,13 @@ class Validated:
 
 
 def validate(book: Workbook, rules: Rules | None = None) -> Validated:
-    rules = rules or Rules()
+    """Every problem of ``book`` against the contract and the desk's ``rules``, and its
+    records as typed columns."""
+    with bulk():
+        return _validate(book, rules or Rules())
+
+
+def _validate(book: Workbook, rules: Rules) -> Validated:
     problems = list(book.problems)
     records: dict[str, Table] = {}
     for spec in schema.ALL_SHEETS:

@@ -26,6 +26,7 @@ from reports import schema
 from reports.errors import WorkbookUnreadable
 from reports.grid import Grid, Readers
 from reports.problems import ERROR, WARNING, Problem, column_letter
+from reports.table import bulk
 from reports.xlsx import HostileXml, SheetNotes, scan_sheet, sheet_parts
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def read_workbook(path: Path | str, sheets: tuple[str, ...] | None = None) -> Wo
     if any(n.lower().endswith("vbaproject.bin") for n in archive.namelist()):
         notes.append(f"{path.name} holds macros; they were not run (only cell values are read)")
     wanted = [s for s in schema.ALL_SHEETS if sheets is None or s.name in sheets]
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with bulk(), ThreadPoolExecutor(max_workers=1) as pool:
         # The sheets' XML is searched (and the file hashed) while the Rust reader parses.
         scans = _scan_wanted(pool, path, archive, wanted)
         sha256 = pool.submit(lambda: hashlib.sha256(data).hexdigest())

@@ -33,6 +33,11 @@ NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 RENAMED_RE = re.compile(r"^(.*)_(\d+)$")  # fastexcel's name for a repeated header
 UNNAMED_RE = re.compile(r"^__UNNAMED__\d+$")  # ... and for a blank (or date) header
 
+# Text that Python's str.strip() would change, or that is blank ("" or only spaces): RE2's
+# \s is ASCII only, so the class lists every character str.isspace() takes for a space.
+_SPACES = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace())
+UNTIDY = f"^$|^[{_SPACES}]|[{_SPACES}]$"
+
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # it logs its type guesses
 
 
@@ -42,6 +47,10 @@ class Grid:
 
     header: list[str]
     columns: list[list]
+    tidy: list[bool] | None = None  # per column: no blank text, no spaces around any text
+
+    def is_tidy(self, index: int) -> bool:
+        return bool(self.tidy and self.tidy[index])
 
     @property
     def height(self) -> int:
@@ -113,13 +122,19 @@ class Readers:
                 return None  # a blank, number, date or repeated header: read it exactly
         if not names:
             return None
-        columns = []
+        columns, tidy = [], []
         for array in batch.columns:
             values = _python_values(array)
             if values is None:
                 return None
             columns.append(values)
-        return Grid(names, columns)
+            tidy.append(not _is_text(array) or not pc.any(
+                pc.match_substring_regex(array, UNTIDY)).as_py())
+        return Grid(names, columns, tidy)
+
+
+def _is_text(array) -> bool:
+    return pyarrow.types.is_string(array.type) or pyarrow.types.is_large_string(array.type)
 
 
 def _python_values(array) -> list | None:

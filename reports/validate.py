@@ -106,9 +106,14 @@ PATTERN = {schema.SLUG: schema.SLUG_RE, schema.ID: schema.ID_RE}
 STRIPPED_KINDS = (schema.TEXT, schema.LINE, schema.REF, *PATTERN)
 
 
-def _stripped(col: schema.Column, cells: list, blank: object) -> list | None:
-    """A column of text cells, stripped, when every cell fits as it is (else None)."""
-    out = [blank if v is None else v.strip() for v in cells]
+def _stripped(col: schema.Column, cells: list, blank: object, tidy: bool) -> list | None:
+    """A column of text cells, stripped, when every cell fits as it is (else None);
+    ``tidy``: no cell has spaces to strip."""
+    if tidy:
+        out = cells if blank is None or None not in cells else [
+            blank if v is None else v for v in cells]
+    else:
+        out = [blank if v is None else v.strip() for v in cells]
     texts = [v for v in out if v is not None] if None in out else out
     if col.kind == schema.LINE and col.max_len and max(map(len, texts), default=0) > col.max_len:
         return None
@@ -132,14 +137,14 @@ def _lists(cells: list, blank: object) -> list:
     return list(map(lists.__getitem__, cells))
 
 
-def _coerce_column(col: schema.Column, cells: list, rules: Rules) -> list:
+def _coerce_column(col: schema.Column, cells: list, rules: Rules, tidy: bool = False) -> list:
     """Each cell's typed value (blank -> the column's default); an :class:`Invalid` where
     the cell does not fit."""
     blank = _blank_value(col, rules)
     kinds = set(map(type, cells))
     if kinds <= {str, type(None)}:  # text only: the common cases, checked whole
         if col.kind in STRIPPED_KINDS:
-            out = _stripped(col, cells, blank)
+            out = _stripped(col, cells, blank, tidy)
             if out is not None:
                 return out
         elif col.kind == schema.REFS:
@@ -163,7 +168,7 @@ def _coerce_sheet(spec: schema.Sheet, data: SheetData, rules: Rules,
             columns[col.name] = [_blank_value(col, rules)] * count
             continue
         cells = data.columns[col.name]
-        values = _coerce_column(col, cells, rules)
+        values = _coerce_column(col, cells, rules, col.name in data.tidy)
         if Invalid in map(type, values):
             for i, value in enumerate(values):
                 if value.__class__ is Invalid:

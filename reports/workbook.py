@@ -54,6 +54,7 @@ class SheetData:
     letters: dict[str, str]  # column name -> Excel column letter
     extra_columns: list[str] = field(default_factory=list)
     notes: SheetNotes = field(default_factory=SheetNotes)
+    tidy: set[str] = field(default_factory=set)  # columns whose text needs no strip()
 
     @property
     def formula_errors(self) -> dict[str, str]:
@@ -259,16 +260,20 @@ def _read_sheet(spec: schema.Sheet, title: str, grid: Grid, notes: SheetNotes,
     letters, extras, positions = _match_header(spec, title, grid, notes, problems)
     keep = _kept(grid.columns, grid.height)
     names = [c.name for c in spec.columns if c.name in positions] + extras
-    columns = {}
+    columns, tidy = {}, set()
     for name in names:
         cells = grid.columns[positions[name]]
         if keep is not None:
             cells = [cells[i] for i in keep]
-        columns[name] = _cleaned(cells)
+        if grid.is_tidy(positions[name]):
+            columns[name] = cells
+            tidy.add(name)
+        else:
+            columns[name] = _cleaned(cells)
     rows = [i + 2 for i in keep] if keep is not None else list(range(2, grid.height + 2))
     if notes.links:
-        _use_link_addresses(spec, columns, letters, rows, notes.links)
-    return SheetData(spec.name, title, rows, columns, letters, extras, notes)
+        tidy -= _use_link_addresses(spec, columns, letters, rows, notes.links)
+    return SheetData(spec.name, title, rows, columns, letters, extras, notes, tidy)
 
 
 def _cleaned(cells: list) -> list:
@@ -286,6 +291,8 @@ def _kept(columns: list[list], height: int) -> list[int] | None:
     """Indexes of the rows that are not blank (every cell "" or None); None: all of them."""
     if not columns or not height:
         return None
+    if any(None not in col and "" not in col for col in columns):
+        return None  # a column with no blank cell: no blank row (the usual case)
     blanks = [col.count(None) + col.count("") for col in columns]
     fullest = columns[blanks.index(min(blanks))]
     if not min(blanks):
@@ -298,15 +305,19 @@ def _kept(columns: list[list], height: int) -> list[int] | None:
 
 
 def _use_link_addresses(spec: schema.Sheet, columns: dict[str, list], letters: dict[str, str],
-                        rows: list[int], links: dict[str, str]) -> None:
-    """A URL column's cell holding a hyperlink is read by its address, not its text."""
+                        rows: list[int], links: dict[str, str]) -> set[str]:
+    """A URL column's cell holding a hyperlink is read by its address, not its text; the
+    names of the columns that may have changed."""
+    changed = set()
     for col in spec.columns:
         if col.kind == schema.URL and col.name in columns:
+            changed.add(col.name)
             letter, cells = letters[col.name], columns[col.name]
             for i, row in enumerate(rows):
                 address = links.get(f"{letter}{row}")
                 if address is not None:
                     cells[i] = address
+    return changed
 
 
 def _match_header(spec: schema.Sheet, title: str, grid: Grid, notes: SheetNotes,

@@ -2,13 +2,17 @@
 
     python bench/generate.py 50000 [--seed 1] [--out PATH]
 
-A workbook of N events holds 500 actors, 30 issues, 2,000 sources, positions with history
-(40% of N rows, several per actor and issue), N/500 outlook items (at least 20) and
-N/100 assessments (at least 20). Text lengths follow the bundled workbook (titles of
-about 75 characters, summaries of 80 to 400, some with line breaks); about one text in
-ten holds Hangul or Kanji, and Korean, Japanese and Chinese actors have native names.
-Actor and issue popularity is skewed (a few actors and issues carry most events), as in
-a real desk's workbook. Events run from 2000 to the end of 2019.
+A workbook of N events holds 500 actors, 30 issues, 2,000 sources, positions with
+history (40% of N rows, several per actor and issue), N/500 outlook items (at least 20)
+and N/100 assessments (at least 20). The optional tradecraft columns are there too: most
+sources graded (reliability A-F, credibility 1-6 typed as numbers, as Excel stores
+them), a likelihood on most assessments and some outlook items, and a marking on every
+sheet (mostly blank, some rows marked at the default level in either case). Text lengths
+follow the bundled workbook (titles of about 75 characters, summaries of 80 to 400, some
+with line breaks); about one text in ten holds Hangul or Kanji, and Korean, Japanese and
+Chinese actors have native names. Actor and issue popularity is skewed (a few actors and
+issues carry most events), as in a real desk's workbook. Events run from 2000 to the end
+of 2019.
 
 The file is written the way Excel saves one: shared strings, real date cells (a date
 number format), one sheet part per contract sheet, plus an ignored Guide sheet and one
@@ -31,7 +35,7 @@ from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
-VERSION = 2  # bump when the generated content changes, so cached files are remade
+VERSION = 3  # bump when the generated content changes, so cached files are remade
 DEFAULT_SEED = 20191122
 
 N_ACTORS = 500
@@ -82,6 +86,10 @@ STANCES = ("supports", "opposes", "conditional", "neutral", "unclear")
 CONFIDENCES = ("high", "medium", "low")
 SOURCE_KINDS = ("news", "analysis", "official", "other")
 OUTLOOK_STATUSES = ("scheduled", "expected", "possible", "deadline")
+RELIABILITIES = ("A", "B", "B", "C", "C", "C", "D", "E", "F")
+LIKELIHOODS = ("almost no chance", "very unlikely", "unlikely", "roughly even chance",
+               "likely", "very likely", "almost certain", "probable", "Likely")
+MARKINGS = (None, None, None, None, None, None, "UNCLASSIFIED", "unclassified")
 LOCATIONS = ("Seoul", "Tokyo", "Washington", "Beijing", "Geneva", "Osaka", "Busan",
              "Bangkok", "Chengdu", "Nagoya", "New York", "서울", "東京")
 OUTLETS = ("Kyodo News", "NHK World", "The Japan Times", "The Korea Herald", "Yonhap",
@@ -260,7 +268,7 @@ def ids(n_events: int, seed: int = DEFAULT_SEED) -> tuple[list[str], list[str]]:
 
 def _actors(rng: random.Random, text: Text) -> list[list]:
     rows: list[list] = [["actor_id", "name", "native_name", "country", "kind", "title",
-                         "affiliation", "notes"]]
+                         "affiliation", "notes", "marking"]]
     countries = [c for c, _ in COUNTRY_WEIGHTS]
     cum = list(itertools.accumulate(w for _, w in COUNTRY_WEIGHTS))
     seen: set[str] = set()
@@ -281,7 +289,8 @@ def _actors(rng: random.Random, text: Text) -> list[list]:
         affiliation = rng.choice(OUTLETS) if kind == "media" else (
             rng.choice(AFFILIATIONS) if rng.random() < 0.6 else None)
         notes = text.paragraph(30, 120, cjk=0.2, breaks=0.05) if rng.random() < 0.4 else None
-        rows.append([actor_id, name, native, country, kind, title, affiliation, notes])
+        rows.append([actor_id, name, native, country, kind, title, affiliation, notes,
+                     rng.choice(MARKINGS)])
     return rows
 
 
@@ -302,7 +311,7 @@ def _person(rng: random.Random, country: str) -> tuple[str, str | None]:
 
 
 def _issues(rng: random.Random, text: Text) -> list[list]:
-    rows: list[list] = [["issue_id", "name", "question", "description", "status"]]
+    rows: list[list] = [["issue_id", "name", "question", "description", "status", "marking"]]
     for i in range(N_ISSUES):
         if i < len(ISSUES):
             issue_id, name, question = ISSUES[i]
@@ -312,26 +321,31 @@ def _issues(rng: random.Random, text: Text) -> list[list]:
             name = topic.replace("-", " ").capitalize()
             question = f"Should {name.lower()} be settled on the current terms?"
         status = "active" if i < 24 else ("dormant" if i < 28 else "resolved")
-        rows.append([issue_id, name, question, text.paragraph(100, 300, cjk=0.2), status])
+        rows.append([issue_id, name, question, text.paragraph(100, 300, cjk=0.2), status,
+                     rng.choice(MARKINGS)])
     return rows
 
 
 def _sources(rng: random.Random, text: Text) -> list[list]:
-    rows: list[list] = [["source_id", "outlet", "title", "url", "published", "kind"]]
+    rows: list[list] = [["source_id", "outlet", "title", "url", "published", "kind",
+                         "reliability", "credibility", "marking"]]
     for i in range(N_SOURCES):
         outlet = rng.choice(OUTLETS)
         published = _day(rng) if rng.random() < 0.95 else None
         url = (f"https://news.example.org/{published.year if published else 'n'}/"
                f"article-{i:05d}" if rng.random() < 0.85 else None)
+        graded = rng.random() < 0.7
         rows.append([f"src-{i:05d}", outlet, text.line(60, 15, cjk=0.1), url, published,
-                     rng.choice(SOURCE_KINDS)])
+                     rng.choice(SOURCE_KINDS), rng.choice(RELIABILITIES) if graded else None,
+                     rng.randint(1, 6) if graded else None, rng.choice(MARKINGS)])
     return rows
 
 
 def _events(rng: random.Random, text: Text, n: int, actor_ids: list[str],
             issue_ids: list[str], source_ids: list[str]) -> list[list]:
     rows: list[list] = [["event_id", "date", "title", "summary", "category", "actors",
-                         "issues", "location", "significance", "sources", "analyst_note"]]
+                         "issues", "location", "significance", "sources", "analyst_note",
+                         "marking"]]
     actor_cum = _weights(len(actor_ids), 0.9)
     issue_cum = _weights(len(issue_ids), 0.8)
     source_cum = _weights(len(source_ids), 0.3)
@@ -359,6 +373,7 @@ def _events(rng: random.Random, text: Text, n: int, actor_ids: list[str],
             significance if rng.random() < 0.9 else None,  # blank means 3
             "; ".join(sources),
             text.words(rng.randint(15, 60)) if rng.random() < 0.2 else None,
+            rng.choice(MARKINGS),
         ])
     return rows
 
@@ -366,7 +381,7 @@ def _events(rng: random.Random, text: Text, n: int, actor_ids: list[str],
 def _positions(rng: random.Random, text: Text, n: int, actor_ids: list[str],
                issue_ids: list[str], source_ids: list[str]) -> list[list]:
     rows: list[list] = [["actor_id", "issue_id", "as_of", "stance", "summary", "quote",
-                         "sources", "confidence"]]
+                         "sources", "confidence", "marking"]]
     actor_cum = _weights(len(actor_ids), 0.9)
     issue_cum = _weights(len(issue_ids), 0.8)
     source_cum = _weights(len(source_ids), 0.3)
@@ -388,6 +403,7 @@ def _positions(rng: random.Random, text: Text, n: int, actor_ids: list[str],
                 text.paragraph(30, 140, breaks=0) if rng.random() < 0.3 else None,
                 "; ".join(_pick(rng, source_ids, source_cum, rng.choice((1, 1, 2)))),
                 rng.choice(CONFIDENCES) if rng.random() < 0.7 else None,
+                rng.choice(MARKINGS),
             ])
     body = rows[1:]
     rng.shuffle(body)  # rows are entered over time, not sorted by actor
@@ -396,7 +412,8 @@ def _positions(rng: random.Random, text: Text, n: int, actor_ids: list[str],
 
 def _outlook(rng: random.Random, text: Text, n: int, actor_ids: list[str],
              issue_ids: list[str], source_ids: list[str]) -> list[list]:
-    rows: list[list] = [["date", "item", "issues", "actors", "status", "sources"]]
+    rows: list[list] = [["date", "item", "issues", "actors", "status", "sources",
+                         "likelihood", "marking"]]
     for _ in range(n):
         day = _day(rng, AS_OF - timedelta(days=60), AS_OF + timedelta(days=180))
         rows.append([
@@ -405,19 +422,24 @@ def _outlook(rng: random.Random, text: Text, n: int, actor_ids: list[str],
             "; ".join(rng.sample(actor_ids[:60], rng.randint(0, 3))) or None,
             rng.choice(OUTLOOK_STATUSES),
             "; ".join(rng.sample(source_ids, rng.randint(1, 2))),
+            rng.choice(LIKELIHOODS) if rng.random() < 0.3 else None,
+            rng.choice(MARKINGS),
         ])
     return rows
 
 
 def _assessments(rng: random.Random, text: Text, n: int, issue_ids: list[str],
                  source_ids: list[str]) -> list[list]:
-    rows: list[list] = [["as_of", "issue_id", "judgment", "confidence", "author", "sources"]]
+    rows: list[list] = [["as_of", "issue_id", "judgment", "confidence", "author", "sources",
+                         "likelihood", "marking"]]
     for _ in range(n):
         rows.append([
             _day(rng, FIRST_DAY, AS_OF), rng.choice(issue_ids) if rng.random() < 0.8 else None,
             text.paragraph(120, 500, breaks=0.15), rng.choice(CONFIDENCES),
             rng.choice(("Desk analyst", "Senior analyst", "Deputy head of desk", None)),
             "; ".join(rng.sample(source_ids, rng.randint(1, 3))),
+            rng.choice(LIKELIHOODS) if rng.random() < 0.8 else None,
+            rng.choice(MARKINGS),
         ])
     return rows
 

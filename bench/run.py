@@ -122,10 +122,15 @@ def w_load(a: dict) -> dict:
     assert checked.ok, f"{len(checked.errors)} errors, first: {checked.errors[:1]}"
     with Clock() as m:
         model = Model.from_records(checked.records)
-    return {"read": r.wall, "validate": v.wall, "model": m.wall,
-            "total": r.wall + v.wall + m.wall, "cpu_read": r.cpu, "cpu_validate": v.cpu,
-            "cpu_model": m.cpu, "cpu_total": r.cpu + v.cpu + m.cpu, "import": imp.wall,
-            "warnings": len(checked.warnings), "events": len(model.events)}
+    with Clock() as first:  # event and position records are built on first use
+        events = len(model.events) + len(model.positions)
+    with Clock() as w:
+        model.within(0)
+    return {"read": r.wall, "validate": v.wall, "model": m.wall, "records": first.wall,
+            "within": w.wall, "total": r.wall + v.wall + m.wall, "cpu_read": r.cpu,
+            "cpu_validate": v.cpu, "cpu_model": m.cpu, "cpu_records": first.cpu,
+            "cpu_within": w.cpu, "cpu_total": r.cpu + v.cpu + m.cpu, "import": imp.wall,
+            "warnings": len(checked.warnings), "events": events}
 
 
 def w_load_api(a: dict) -> dict:
@@ -514,7 +519,9 @@ class Bench:
             self.facts[("calamine", n)] = row
             rows = {k: Row(f"toolkit: {label}", size) for k, label in (
                 ("read", "read_workbook"), ("validate", "validate"),
-                ("model", "Model.from_records"))}
+                ("model", "Model.from_records"),
+                ("records", "event and position records (built on first use)"),
+                ("within", "Model.within(0) (the marking filter)"))}
             try:
                 for i in range(a.repeat):
                     res = self.worker({"stage": "load", "workbook": str(workbook)}).result()
@@ -530,8 +537,9 @@ class Bench:
                                            {"stage": "load_api", "workbook": str(workbook)})
             if results:
                 total.note = "; ".join(x for x in (
-                    "reports.build.load(); the three rows above are its parts, timed in "
-                    f"another process; imports {results[0]['import']:.2f} s apart",
+                    "reports.build.load(); read_workbook, validate and Model.from_records "
+                    "above are its parts, timed in another process (the records and within "
+                    f"rows come after it); imports {results[0]['import']:.2f} s apart",
                     total.note) if x)
             for row in [*rows.values(), total]:
                 self.add(row)
@@ -542,7 +550,8 @@ class Bench:
             self.add(naive)
             self.facts[("naive_read", n)] = naive
             if naive.median:
-                for row in [self.facts[("calamine", n)], *rows.values(), total]:
+                parts = [rows[k] for k in ("read", "validate", "model")]
+                for row in [self.facts[("calamine", n)], *parts, total]:
                     if row.median:
                         row.ratio = f"{naive.median / row.median:.1f}x faster"
         config = self.config(str(n), workbook, events=n)

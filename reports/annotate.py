@@ -18,31 +18,29 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import schema
-from reports.editor import (
-    HEADER_FILL,
-    HEADER_FONT,
-    TOP,
-    TOP_WRAP,
-    fit_row,
-    set_text,
-    workbook_bytes,
-)
 from reports.errors import ConfigError, WorkbookUnreadable
 from reports.output import atomic_write
 from reports.problems import ERROR, Problem
+from reports.xlstyle import (
+    ERROR_FILL,
+    LINK_FONT,
+    TOP,
+    TOP_WRAP,
+    WARNING_FILL,
+    fit_row,
+    header_cell,
+    set_text,
+    workbook_bytes,
+)
 
 PROBLEMS_SHEET = "Problems"
 AUTHOR = "validate"
-ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")  # light red
-WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")  # light yellow
-LINK_FONT = Font(name="Calibri", size=11, color="0563C1", underline="single")
 COLUMNS = ("severity", "sheet", "cell", "column", "code", "message")
 WIDTHS = (10, 14, 8, 16, 22, 90)
 COMMENT_WIDTH = 360  # points
@@ -128,9 +126,7 @@ def _problems_sheet(wb: Workbook, problems: list[Problem]) -> None:
             del wb[title]
     ws = wb.create_sheet(PROBLEMS_SHEET, 0)
     for idx, (name, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), start=1):
-        cell = set_text(ws.cell(row=1, column=idx), name)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
+        cell = header_cell(ws.cell(row=1, column=idx), name)
         ws.column_dimensions[cell.column_letter].width = width
     for row, problem in enumerate(problems, start=2):
         values = (problem.severity, problem.sheet, problem.cell, problem.column,

@@ -59,8 +59,9 @@ class Built:
 def load(workbook: Path, config: Config | None = None) -> Loaded:
     """Read, validate and model ``workbook``; raise :class:`WorkbookInvalid` on any error.
 
-    With ``config``, the Distribution sheet is also checked against it (memo ids,
-    addresses, memos nobody receives).
+    With ``config``, the cells are checked against the desk's rules (its marking levels
+    and estimative yardstick) and the Distribution sheet against its memos (memo ids,
+    addresses, memos nobody receives); without, one marking level and ICD 203.
     """
     from reports.model import Model
     from reports.problems import sort_key
@@ -68,28 +69,28 @@ def load(workbook: Path, config: Config | None = None) -> Loaded:
     from reports.workbook import read_workbook
 
     # Loading allocates millions of objects and frees almost none: the cyclic GC would
-    # scan them again and again, the more often the larger the workbook.
+    # scan them again and again, the more often the larger the workbook. They live as
+    # long as the process, so they are frozen before the GC runs again (else its first
+    # collection would walk them all once more).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         book = read_workbook(workbook)
-        checked = validate(book)
+        checked = validate(book, config.rules() if config is not None else None)
         if config is not None:
             checked.problems += distribution_problems(config, book, checked.records)
             checked.problems.sort(key=sort_key)
         model = Model.from_records(checked.records) if checked.ok else None
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
     for problem in checked.warnings:
         log.warning("%s", problem)
     if not checked.ok:
         raise WorkbookInvalid(checked.problems)
-    # The model lives as long as the process: later collections (while memos are built)
-    # need not walk its objects again.
-    gc.freeze()
     return Loaded(book.path, book.sha256, model,
-                  checked.problems, book.notes, checked.records.get("Distribution", []))
+                  checked.problems, book.notes, list(checked.records.get("Distribution", [])))
 
 
 def distribution_problems(config: Config, book, records: dict) -> list:
@@ -265,6 +266,7 @@ def _build_parallel(loaded: Loaded, config: Config, memos: list[MemoConfig], as_
     global _SHARED
     _SHARED = (loaded, config, as_of, formats, out_dir)
     warm_up()  # load matplotlib and the fonts once, before forking, not in every worker
+    loaded.model.events, loaded.model.positions  # noqa: B018 (made on first use: once, here)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:

@@ -2,7 +2,7 @@
 
 Commands only: each parses its flags, calls the library, and turns errors into a
 message and an exit code (see reports/errors.py; no traceback unless ``--debug``).
-Heavy modules (pandas, matplotlib, the renderers) are imported inside the commands so
+Heavy modules (the workbook readers, matplotlib, the renderers) are imported inside the commands so
 ``--help`` and idle scheduled runs start fast.
 """
 
@@ -243,7 +243,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                        "code": "unreadable", "message": str(exc)}
             print(json.dumps([problem], ensure_ascii=False, indent=1))
         raise
-    checked = validate(book)
+    checked = validate(book, config.rules())
     checked.problems = sorted(checked.problems + distribution_problems(
         config, book, checked.records), key=sort_key)
     if args.annotate:

@@ -111,6 +111,13 @@ class Config:
     def yardstick(self) -> tradecraft.Yardstick:
         return tradecraft.YARDSTICKS[self.desk.yardstick]
 
+    def rules(self):
+        """What the workbook's cells are checked against: the desk's marking levels and
+        its estimative yardstick (a :class:`reports.validate.Rules`)."""
+        from reports.validate import Rules
+
+        return Rules(self.markings, self.yardstick)
+
     def memo(self, memo_id: str) -> MemoConfig:
         for memo in self.memos:
             if memo.id == memo_id:

@@ -13,70 +13,67 @@ Text is always stored as text: a value starting with ``=`` never becomes a formu
 
 from __future__ import annotations
 
-import io
 import re
-import unicodedata
-import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from reports import schema
 from reports.errors import ConfigError
-from reports.output import atomic_write, normalise_zip
+from reports.output import atomic_write
 from reports.problems import column_letter
+from reports.validate import Rules
+from reports.xlstyle import (
+    FIXED_TIME,
+    HEADER_FONT,
+    SECTION_FILL,
+    TITLE_FONT,
+    TOP,
+    TOP_CENTRE,
+    TOP_WRAP,
+    fit_row,
+    header_cell,
+    set_text,
+    workbook_bytes,
+)
 
 Rows = dict[str, list[dict]]
 
 GUIDE = "Guide"
 CREATOR = "reports toolkit"
-FIXED_TIME = datetime(2019, 1, 1)
 TABLE_STYLE = "TableStyleMedium2"
 DATE_FORMAT = "yyyy-mm-dd"
 VALIDATION_LAST_ROW = 5000  # dropdowns and input messages reach this row
 FORMAT_LAST_ROW = 1000  # date formats are set on empty rows down to this row
 EXTRA_WIDTH = 40
-NO_WRAP_KINDS = (schema.DATE, schema.INT, schema.ENUM, schema.COUNTRY, schema.BOOL)
-CHAR_WIDTH = 0.85  # average width of a Latin character in column-width units, rounded up
-WIDE_CHAR_WIDTH = 1.8  # Hangul, Kanji
-BOLD_FACTOR = 1.12  # bold text is this much wider
-LINE_HEIGHT = 15.0  # points per line of 11 pt text
-MAX_ROW_HEIGHT = 409.0  # Excel's limit
+NO_WRAP_KINDS = (schema.DATE, schema.INT, schema.ENUM, schema.COUNTRY, schema.BOOL,
+                 schema.GRADE, schema.LIKELIHOOD, schema.MARKING)
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-AUTO_HEIGHT_RE = re.compile(rb'(<row\b[^>]*?) customHeight="1"')
 LIST_SEPARATOR = "; "
-
-HEADER_FONT = Font(name="Calibri", size=11, bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
-TOP = Alignment(vertical="top")
-TOP_WRAP = Alignment(vertical="top", wrap_text=True)
-TOP_CENTRE = Alignment(vertical="top", horizontal="center")
 
 
 # -- public API ---------------------------------------------------------------------------
 
-def init_workbook(path: Path | str) -> Path:
+def init_workbook(path: Path | str, rules: Rules | None = None) -> Path:
     """Write a new, empty contract workbook; refuse to overwrite an existing file."""
-    return write_workbook(Path(path), None)
+    return write_workbook(Path(path), None, rules=rules)
 
 
 def write_workbook(path: Path | str, rows: Rows | None = None, *,
-                   overwrite: bool = False) -> Path:
+                   overwrite: bool = False, rules: Rules | None = None) -> Path:
     """Write a contract workbook holding ``rows`` (sheet name -> records) to ``path``.
 
     Records are dicts keyed by contract column names; values may be text, numbers,
     dates, or lists of ids (joined with ``"; "``); ``None`` is a blank cell. Keys that
-    are not contract columns become extra columns after the contract ones.
+    are not contract columns become extra columns after the contract ones. ``rules`` (the
+    desk's marking levels and yardstick) fill the marking and likelihood dropdowns.
     """
     path = Path(path)
     if path.exists() and not overwrite:
@@ -87,23 +84,25 @@ def write_workbook(path: Path | str, rows: Rows | None = None, *,
     if unknown:
         raise ValueError(f"no contract sheet named {', '.join(unknown)}; sheets are "
                          f"{', '.join(s.name for s in schema.SHEETS)}")
-    wb = build_workbook(rows)
+    wb = build_workbook(rows, rules)
     return atomic_write(path, workbook_bytes(wb, auto_heights=True))
 
 
-def build_workbook(rows: Rows) -> Workbook:
+def build_workbook(rows: Rows, rules: Rules | None = None) -> Workbook:
     """The openpyxl workbook :func:`write_workbook` saves."""
+    rules = rules or Rules()
     wb = Workbook()
     guide = wb.active
     guide.title = GUIDE
-    _write_guide(guide)
+    _write_guide(guide, rules)
     sizes = {s.name: len(rows.get(s.name) or []) for s in schema.SHEETS}
     for spec in schema.SHEETS:
         if spec.key:
             wb.defined_names[_ids_name(spec)] = DefinedName(
                 _ids_name(spec), attr_text=_key_range(spec, sizes[spec.name]))
     for spec in schema.SHEETS:
-        _write_data_sheet(wb.create_sheet(spec.name), spec, list(rows.get(spec.name) or []))
+        _write_data_sheet(wb.create_sheet(spec.name), spec, list(rows.get(spec.name) or []),
+                          rules)
     wb.active = 0
     props = wb.properties
     props.creator = CREATOR
@@ -111,49 +110,6 @@ def build_workbook(rows: Rows) -> Workbook:
     props.created = FIXED_TIME
     props.modified = FIXED_TIME
     return wb
-
-
-def workbook_bytes(wb: Workbook, *, auto_heights: bool = False) -> bytes:
-    """Save ``wb`` to bytes that depend only on its content (no save time, fixed zip dates).
-
-    openpyxl's ``save`` stamps the current time as "modified"; the writer is used
-    directly so the time already in ``wb.properties`` is kept. ``auto_heights`` makes
-    every row height a hint the applications may recompute (no ``customHeight``).
-    """
-    if wb.properties.created is None:
-        wb.properties.created = FIXED_TIME
-    if wb.properties.modified is None:
-        wb.properties.modified = wb.properties.created
-    buffer = io.BytesIO()
-    archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    ExcelWriter(wb, archive).save()  # closes the archive
-    data = buffer.getvalue()
-    if auto_heights:
-        data = _rewrite_parts(data, "xl/worksheets/", lambda xml: AUTO_HEIGHT_RE.sub(rb"\1", xml))
-    return normalise_zip(data)
-
-
-def _rewrite_parts(data: bytes, prefix: str, change) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            part = source.read(info.filename)
-            if info.filename.startswith(prefix) and info.filename.endswith(".xml"):
-                part = change(part)
-            target.writestr(info, part)
-    return buffer.getvalue()
-
-
-def set_text(cell: Cell, value: object) -> Cell:
-    """Store ``value`` in ``cell``; text is always text (``=1+1`` stays those 4 characters)."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = value
-        cell.data_type = "s"  # openpyxl makes "=..." a formula; never let it
-    else:
-        cell.value = value
-    return cell
 
 
 # -- data sheets --------------------------------------------------------------------------
@@ -219,54 +175,13 @@ def _alignment(col: schema.Column | None) -> Alignment:
     return TOP_WRAP if _wraps(col) else TOP
 
 
-def _text_lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes wrapped in a column ``width`` characters wide."""
-    room = max(width - 1.0, 1.0)
-    lines = 0
-    for paragraph in text.split("\n"):
-        lines += 1
-        used = 0.0
-        for word in paragraph.split(" "):
-            size = sum(WIDE_CHAR_WIDTH if unicodedata.east_asian_width(ch) in "WF"
-                       else CHAR_WIDTH
-                       for ch in word)
-            if used and used + CHAR_WIDTH + size > room:
-                lines += 1
-                used = 0.0
-            while size > room:  # a word longer than the column breaks anywhere
-                lines += 1
-                size -= room
-            used += (CHAR_WIDTH if used else 0.0) + size
-    return lines
-
-
-def fit_row(ws: Worksheet, row: int) -> None:
-    """Give a row with wrapped text the height its longest cell needs.
-
-    Neither Excel nor LibreOffice reliably computes row heights of a generated file on
-    opening; the height is a hint (``customHeight`` is dropped when saving), so the row
-    still grows and shrinks when the text is edited.
-    """
-    lines = 1
-    for cell in ws[row]:
-        if isinstance(cell.value, str) and cell.alignment.wrap_text:
-            width = ws.column_dimensions[cell.column_letter].width or 8.43
-            if cell.font is not None and cell.font.b:
-                width /= BOLD_FACTOR
-            lines = max(lines, _text_lines(cell.value, width))
-    if lines > 1:
-        ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
-
-
-def _write_data_sheet(ws: Worksheet, spec: schema.Sheet, records: list[dict]) -> None:
+def _write_data_sheet(ws: Worksheet, spec: schema.Sheet, records: list[dict],
+                      rules: Rules) -> None:
     extras = _extra_columns(spec, records)
     names = list(spec.column_names) + extras
     columns: list[schema.Column | None] = list(spec.columns) + [None] * len(extras)
     for idx, (name, col) in enumerate(zip(names, columns, strict=True), start=1):
-        cell = set_text(ws.cell(row=1, column=idx), name)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL  # LibreOffice does not draw table styles
-        cell.alignment = TOP_WRAP
+        header_cell(ws.cell(row=1, column=idx), name).alignment = TOP_WRAP
         letter = column_letter(idx - 1)
         dim = ws.column_dimensions[letter]
         dim.width = col.width if col is not None else EXTRA_WIDTH
@@ -298,7 +213,7 @@ def _write_data_sheet(ws: Worksheet, spec: schema.Sheet, records: list[dict]) ->
     _print_setup(ws, "1:1")
     last_row = max(VALIDATION_LAST_ROW, len(records) + 1)
     for idx, col in enumerate(spec.columns):
-        dv = _validation(col)
+        dv = _validation(col, rules)
         if dv is not None:
             letter = column_letter(idx)
             dv.add(f"{letter}2:{letter}{last_row}")
@@ -318,10 +233,27 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _prompt(col: schema.Column) -> str:
-    text = col.help
-    if col.kind in (schema.ENUM, schema.COUNTRY) and col.enum:
-        text += f" Allowed: {', '.join(col.enum)}."
+def allowed(col: schema.Column, rules: Rules) -> tuple[str, ...]:
+    """The values a dropdown offers for ``col`` (none for free columns)."""
+    if col.kind == schema.LIKELIHOOD:
+        return tuple(t.term for t in rules.yardstick.terms)
+    if col.kind == schema.MARKING:
+        return tuple(rules.markings.choices())
+    if col.kind in (schema.ENUM, schema.GRADE, schema.COUNTRY):
+        return col.enum
+    return ()
+
+
+def _listed(col: schema.Column, rules: Rules) -> str:
+    """" Allowed: A (completely reliable), B ..." for the help texts."""
+    if col.kind == schema.GRADE:
+        return " Allowed: " + ", ".join(f"{k} ({v})" for k, v in col.meanings) + "."
+    values = allowed(col, rules)
+    return f" Allowed: {', '.join(values)}." if values else ""
+
+
+def _prompt(col: schema.Column, rules: Rules) -> str:
+    text = col.help + _listed(col, rules)
     if col.kind in (schema.REF, schema.REFS) and col.ref:
         text = text.rstrip(".") + f". The dropdown lists the ids in {col.ref}."
     if col.required:
@@ -329,16 +261,22 @@ def _prompt(col: schema.Column) -> str:
     return _clip(text, 255)
 
 
-def _validation(col: schema.Column) -> DataValidation | None:
+def _validation(col: schema.Column, rules: Rules) -> DataValidation | None:
     """The dropdown or check for one column, with its help as the input message."""
     common = dict(allow_blank=True, showInputMessage=True, promptTitle=_clip(col.name, 32),
-                  prompt=_prompt(col))
-    if col.kind == schema.ENUM:
-        allowed = ", ".join(col.enum)
+                  prompt=_prompt(col, rules))
+    values = allowed(col, rules)
+    listed = f'"{",".join(values)}"'
+    if values and col.kind != schema.COUNTRY and len(listed) <= 257 and not any(
+            "," in v or '"' in v for v in values):
+        # synonyms and portion marks are allowed too: a warning, not a stop, for those
+        lenient = col.kind in (schema.LIKELIHOOD, schema.MARKING)
         return DataValidation(
-            type="list", formula1=f'"{",".join(col.enum)}"', showErrorMessage=True,
-            errorStyle="stop", errorTitle=_clip(f"{col.name}: not allowed", 32),
-            error=_clip(f"{col.name} must be one of: {allowed}.", 225), **common)
+            type="list", formula1=listed, showErrorMessage=True,
+            errorStyle="warning" if lenient else "stop",
+            errorTitle=_clip(f"{col.name}: not {'in the list' if lenient else 'allowed'}", 32),
+            error=_clip(f"{col.name} must be one of: {', '.join(values)}."
+                        + (" Choose Yes to keep a synonym." if lenient else ""), 225), **common)
     if col.kind == schema.COUNTRY:
         return DataValidation(
             type="list", formula1=f'"{",".join(col.enum or schema.COUNTRIES)}"',
@@ -373,6 +311,12 @@ def _validation(col: schema.Column) -> DataValidation | None:
 
 # -- Guide --------------------------------------------------------------------------------
 
+def _example(col: schema.Column, rules: Rules) -> str:
+    if col.kind == schema.MARKING:
+        return rules.markings.default
+    return col.example
+
+
 GUIDE_TITLE = "How to use this workbook"
 GUIDE_LINES = (
     "One record per row, under the header in row 1 of each sheet ({sheets}).",
@@ -393,22 +337,23 @@ GUIDE_HEADER = ("sheet", "column", "required", "what it holds", "example")
 GUIDE_WIDTHS = (14, 16, 10, 72, 34)
 
 
-def _holds(col: schema.Column) -> str:
+def _holds(col: schema.Column, rules: Rules) -> str:
     text = col.help.strip()
     if text and not text.endswith((".", "?", "!")):
         text += "."
-    if col.kind in (schema.ENUM, schema.COUNTRY) and col.enum:
-        text += f" Allowed: {', '.join(col.enum)}."
-        if col.kind == schema.COUNTRY:
-            text += " Other ISO codes are accepted too."
+    text += _listed(col, rules)
+    if col.kind == schema.COUNTRY:
+        text += " Other ISO codes are accepted too."
+    if col.kind == schema.LIKELIHOOD:
+        text += " " + rules.yardstick.legend()
     if col.kind in (schema.REF, schema.REFS) and col.ref:
         text += f" Dropdown: the ids in {col.ref}."
     return text
 
 
-def _write_guide(ws: Worksheet) -> None:
+def _write_guide(ws: Worksheet, rules: Rules) -> None:
     title = set_text(ws.cell(row=1, column=1), GUIDE_TITLE)
-    title.font = Font(name="Calibri", size=14, bold=True)
+    title.font = TITLE_FONT
     sheets = ", ".join(s.name for s in schema.SHEETS)
     row = 2
     for line in GUIDE_LINES:
@@ -417,10 +362,7 @@ def _write_guide(ws: Worksheet) -> None:
     row += 1
     header_row = row
     for idx, text in enumerate(GUIDE_HEADER, start=1):
-        cell = set_text(ws.cell(row=row, column=idx), text)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = TOP
+        header_cell(ws.cell(row=row, column=idx), text).alignment = TOP
     for idx, width in enumerate(GUIDE_WIDTHS):
         ws.column_dimensions[column_letter(idx)].width = width
     for spec in schema.SHEETS:
@@ -434,8 +376,8 @@ def _write_guide(ws: Worksheet) -> None:
         fit_row(ws, row)
         for col in spec.columns:
             row += 1
-            values = (spec.name, col.name, "yes" if col.required else "", _holds(col),
-                      col.example)
+            values = (spec.name, col.name, "yes" if col.required else "", _holds(col, rules),
+                      _example(col, rules))
             for idx, value in enumerate(values, start=1):
                 cell = set_text(ws.cell(row=row, column=idx), value or None)
                 cell.alignment = TOP_WRAP

@@ -14,94 +14,25 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cached_property
 
-from reports.validate import Record
+from reports.records import (
+    Actor,
+    Assessment,
+    Event,
+    Issue,
+    OutlookItem,
+    Position,
+    Source,
+    build,
+)
+from reports.table import Record
 
-
-@dataclass(frozen=True)
-class Source:
-    source_id: str
-    outlet: str
-    title: str
-    url: str | None = None
-    published: date | None = None
-    kind: str | None = None
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Actor:
-    actor_id: str
-    name: str
-    country: str
-    kind: str
-    native_name: str | None = None
-    title: str | None = None
-    affiliation: str | None = None
-    notes: str | None = None
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Issue:
-    issue_id: str
-    name: str
-    question: str
-    description: str | None = None
-    status: str = "active"
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Event:
-    event_id: str
-    date: date
-    title: str
-    category: str
-    summary: str | None = None
-    actors: tuple[str, ...] = ()
-    issues: tuple[str, ...] = ()
-    location: str | None = None
-    significance: int = 3
-    sources: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Position:
-    actor_id: str
-    issue_id: str
-    as_of: date
-    stance: str
-    summary: str
-    quote: str | None = None
-    sources: tuple[str, ...] = ()
-    confidence: str = "medium"
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class OutlookItem:
-    item: str
-    date: date | None = None
-    issues: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    status: str = "expected"
-    sources: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Assessment:
-    as_of: date
-    judgment: str
-    issue_id: str | None = None
-    confidence: str = "medium"
-    author: str | None = None
-    sources: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+__all__ = ["Actor", "Assessment", "Event", "Issue", "Model", "OutlookItem", "Position", "Shift",
+           "Source"]
 
 
 @dataclass(frozen=True)
@@ -116,76 +47,117 @@ class Shift:
         return self.after.as_of
 
 
-def _make(cls, rec: Record):
-    """Build a record from a validated row: lists become tuples, extras are kept."""
-    kwargs = {}
-    for name, keep_default in _fields(cls):
-        if name == "extra":
-            kwargs[name] = dict(rec.get("extra") or {})
-        elif name in rec:
-            value = rec[name]
-            if value is None:
-                if keep_default:
-                    continue  # blank cell -> the field's default
-            elif type(value) is list:
-                value = tuple(value)
-            kwargs[name] = value
-    return cls(**kwargs)
+def _by_date(events: list[Event]) -> list[Event]:
+    return sorted(events, key=lambda e: (e.date, e.event_id))
 
 
-_FIELDS: dict[type, list[tuple[str, bool]]] = {}
-
-
-def _fields(cls) -> list[tuple[str, bool]]:
-    """(field name, whether a blank cell keeps the field's default), once per class."""
-    if cls not in _FIELDS:
-        _FIELDS[cls] = [(name, f.default is not None)
-                        for name, f in cls.__dataclass_fields__.items()]
-    return _FIELDS[cls]
+def _by_pair(positions: list[Position]) -> list[Position]:
+    return sorted(positions, key=lambda p: (p.actor_id, p.issue_id, p.as_of))
 
 
 class Model:
-    """All records of one workbook, with the queries memos need."""
+    """All records of one workbook, with the queries memos need.
+
+    ``events`` (sorted by date, then id) and ``positions`` (by actor, issue, date) are
+    the long lists: a model made by :meth:`from_records` builds their records from the
+    validated columns the first time they are used.
+    """
 
     def __init__(self, actors: list[Actor], issues: list[Issue], events: list[Event],
                  positions: list[Position], sources: list[Source],
                  outlook: list[OutlookItem], assessments: list[Assessment]):
+        self._tables: dict[str, Sequence[Record]] = {}
         self.actors = {a.actor_id: a for a in actors}
         self.issues = {i.issue_id: i for i in issues}
         self.sources = {s.source_id: s for s in sources}
-        self.events = sorted(events, key=lambda e: (e.date, e.event_id))
-        self.positions = sorted(positions, key=lambda p: (p.actor_id, p.issue_id, p.as_of))
+        self.events = _by_date(events)
+        self.positions = _by_pair(positions)
         self.outlook_items = outlook
         self.assessment_items = assessments  # workbook order; queries sort stably by date
-        self._history: dict[tuple[str, str], list[Position]] = defaultdict(list)
-        for pos in self.positions:
-            self._history[(pos.actor_id, pos.issue_id)].append(pos)
-        # Indexes, built once per load, so that a query scans only what it can return.
         self._known_from: dict[tuple[str, ...], date] = {}
-        self._event_dates = [e.date for e in self.events]
-        self._events_by: dict[str, list[Event]] = defaultdict(list)  # "i:<id>", "a:<id>"
-        for e in self.events:
-            for i in dict.fromkeys(e.issues):
-                self._events_by["i:" + i].append(e)
-            for a in dict.fromkeys(e.actors):
-                self._events_by["a:" + a].append(e)
-        # (actor, issue) -> [(first day the position is known, position)], oldest first
-        self._seen: dict[tuple[str, str], list[tuple[date, Position]]] = {
-            pair: [(max(p.as_of, self.known_from(p.sources)), p) for p in rows]
-            for pair, rows in self._history.items()}
 
     @classmethod
-    def from_records(cls, records: dict[str, list[Record]]) -> Model:
+    def from_records(cls, records: Mapping[str, Sequence[Record]]) -> Model:
         """Build from :attr:`reports.validate.Validated.records` (a workbook without errors)."""
-        return cls(
-            actors=[_make(Actor, r) for r in records.get("Actors", [])],
-            issues=[_make(Issue, r) for r in records.get("Issues", [])],
-            events=[_make(Event, r) for r in records.get("Events", [])],
-            positions=[_make(Position, r) for r in records.get("Positions", [])],
-            sources=[_make(Source, r) for r in records.get("Sources", [])],
-            outlook=[_make(OutlookItem, r) for r in records.get("Outlook", [])],
-            assessments=[_make(Assessment, r) for r in records.get("Assessments", [])],
-        )
+        model = cls([], [], [], [], [], [], [])
+        model.actors = {a.actor_id: a for a in build(Actor, records.get("Actors", []))}
+        model.issues = {i.issue_id: i for i in build(Issue, records.get("Issues", []))}
+        model.sources = {s.source_id: s for s in build(Source, records.get("Sources", []))}
+        model.outlook_items = build(OutlookItem, records.get("Outlook", []))
+        model.assessment_items = build(Assessment, records.get("Assessments", []))
+        del model.events, model.positions  # built from these on first use:
+        model._tables = {name: records.get(name, []) for name in ("Events", "Positions")}
+        return model
+
+    @cached_property
+    def events(self) -> list[Event]:
+        return _by_date(build(Event, self._tables.pop("Events")))
+
+    @cached_property
+    def positions(self) -> list[Position]:
+        return _by_pair(build(Position, self._tables.pop("Positions")))
+
+    # -- indexes, built on first use, so that a query scans only what it can return ------
+
+    @cached_property
+    def _history(self) -> dict[tuple[str, str], list[Position]]:
+        history: dict[tuple[str, str], list[Position]] = defaultdict(list)
+        for pos in self.positions:
+            history[(pos.actor_id, pos.issue_id)].append(pos)
+        return history
+
+    @cached_property
+    def _event_dates(self) -> list[date]:
+        return [e.date for e in self.events]
+
+    @cached_property
+    def _events_by(self) -> dict[str, list[Event]]:
+        """``"i:<issue_id>"`` / ``"a:<actor_id>"`` -> its events, in date order."""
+        found: dict[str, list[Event]] = defaultdict(list)
+        for e in self.events:
+            for i in dict.fromkeys(e.issues):
+                found["i:" + i].append(e)
+            for a in dict.fromkeys(e.actors):
+                found["a:" + a].append(e)
+        return found
+
+    @cached_property
+    def _seen(self) -> dict[tuple[str, str], list[tuple[date, Position]]]:
+        """(actor, issue) -> [(first day the position is known, position)], oldest first."""
+        return {pair: [(max(p.as_of, self.known_from(p.sources)), p) for p in rows]
+                for pair, rows in self._history.items()}
+
+    # -- handling markings ----------------------------------------------------------------
+
+    @cached_property
+    def top_rank(self) -> int:
+        """The highest marking rank of any record (0 for an unmarked workbook)."""
+        groups = (self.actors.values(), self.issues.values(), self.sources.values(),
+                  self.events, self.positions, self.outlook_items, self.assessment_items)
+        return max((r.marking_rank for group in groups for r in group), default=0)
+
+    def within(self, ceiling: int) -> Model:
+        """A model holding only the records ranked at or below ``ceiling``.
+
+        References to a dropped record go too: an event or outlook item loses the actors,
+        issues and sources above the ceiling from its lists; a position on a dropped actor
+        or issue, an assessment on a dropped issue, and a record whose every source was
+        dropped (it rests only on what the memo may not cite) are left out.
+        """
+        if self.top_rank <= ceiling:
+            return self
+        actors = {k: a for k, a in self.actors.items() if a.marking_rank <= ceiling}
+        issues = {k: i for k, i in self.issues.items() if i.marking_rank <= ceiling}
+        sources = {k: s for k, s in self.sources.items() if s.marking_rank <= ceiling}
+        keep = _Keeper(ceiling, self, actors, issues, sources)
+        positions = [p for p in map(keep.record, self.positions) if p is not None
+                     and p.actor_id in actors and p.issue_id in issues]
+        assessments = [a for a in map(keep.record, self.assessment_items) if a is not None
+                       and (a.issue_id is None or a.issue_id in issues)]
+        outlook = [o for o in map(keep.outlook, self.outlook_items) if o is not None]
+        return Model(list(actors.values()), list(issues.values()),
+                     [e for e in map(keep.record, self.events) if e is not None], positions,
+                     list(sources.values()), outlook, assessments)
 
     # -- what was known on a day --------------------------------------------------------
 
@@ -298,3 +270,33 @@ class Model:
 
     def active_issues(self) -> list[Issue]:
         return [i for i in self.issues.values() if i.status == "active"]
+
+
+class _Keeper:
+    """For :meth:`Model.within`: a record as a memo at ``ceiling`` may hold it, or None."""
+
+    def __init__(self, ceiling: int, model: Model, actors: dict, issues: dict, sources: dict):
+        self.ceiling = ceiling
+        self.dropped = {name: set(everything) - set(kept) for name, everything, kept in (
+            ("actors", model.actors, actors), ("issues", model.issues, issues),
+            ("sources", model.sources, sources))}
+
+    def record(self, rec):
+        if rec.marking_rank > self.ceiling:
+            return None
+        changes = {}
+        for name, dropped in self.dropped.items():
+            ids = getattr(rec, name, ())
+            if ids and dropped and not dropped.isdisjoint(ids):
+                changes[name] = tuple(i for i in ids if i not in dropped)
+        if changes.get("sources") == ():
+            return None  # it rests only on sources the memo may not cite
+        return replace(rec, **changes) if changes else rec
+
+    def outlook(self, item: OutlookItem) -> OutlookItem | None:
+        """An outlook item naming a dropped actor or issue is about it: left out."""
+        for name in ("actors", "issues"):
+            if not self.dropped[name].isdisjoint(getattr(item, name)):
+                return None
+        return self.record(item)
+

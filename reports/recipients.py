@@ -58,8 +58,8 @@ def read_distribution(config: Config) -> tuple[list[dict], list[Problem]]:
     from reports.validate import validate
     from reports.workbook import read_workbook
 
-    book = read_workbook(config.workbook)
-    checked = validate(book)
+    book = read_workbook(config.workbook, sheets=(SHEET,))
+    checked = validate(book, config.rules())
     sheet = book.sheets.get(SHEET)
     rows = checked.records.get(SHEET, [])
     own = [p for p in checked.problems if sheet is not None and p.sheet == sheet.title]

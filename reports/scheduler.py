@@ -15,7 +15,7 @@ Only one run works at a time: a run that finds the lock held (cron overlap) logs
 exits 0. The run record is the authority for what is done: a run killed at any point is
 completed by the next one, and nothing recorded as sent is sent again.
 
-Deciding that nothing is due reads only the config, the run record and croniter; pandas,
+Deciding that nothing is due reads only the config, the run record and croniter; the readers,
 the renderers and the mail modules are imported only when there is work.
 """
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reports import tradecraft
+
 # Column kinds.
 TEXT = "text"  # free text, any script, may hold line breaks
 LINE = "line"  # one line of text (titles)
@@ -25,6 +27,9 @@ URL = "url"
 COUNTRY = "country"
 EMAIL = "email"
 BOOL = "bool"
+GRADE = "grade"  # a source grade: one of a fixed set, each with its meaning (A-F, 1-6)
+LIKELIHOOD = "likelihood"  # a term of the desk's yardstick (reports.toml)
+MARKING = "marking"  # a handling level of the desk's marking scheme (reports.toml)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -62,6 +67,8 @@ class Column:
     min_value: int | None = None
     max_value: int | None = None
     width: int = 18  # column width in the editor workbook
+    meanings: tuple[tuple[str, str], ...] = ()  # GRADE: (value, what it means)
+    estimative: bool = False  # its text is checked for estimative language (warnings)
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,26 @@ class Sheet:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+
+# Optional columns of analytic tradecraft: a workbook without them reads as before.
+MARKING_COLUMN = Column(
+    "marking", MARKING, help="The row's handling level (a level of the desk's marking scheme, "
+    "or its portion mark); blank: the desk's default. A memo never shows a row marked above "
+    "its own marking.", example="UNCLASSIFIED", width=16)
+LIKELIHOOD_COLUMN = Column(
+    "likelihood", LIKELIHOOD, help="How likely, in a term of the desk's yardstick (US ICD 203 "
+    "by default: almost no chance, very unlikely, unlikely, roughly even chance, likely, very "
+    "likely, almost certain).", example="likely", width=18)
+CONFIDENCE_COLUMN = Column("confidence", ENUM, help="high, medium (default) or low.",
+                           example="medium", enum=CONFIDENCES, default="medium", width=12)
+
+
+def _ids_of(sheet: str, example: str, width: int, help: str = "") -> Column:
+    """A list column naming rows of ``sheet`` ("actors", "issues", "sources")."""
+    key = sheet.lower()[:-1] + "_ids"
+    return Column(sheet.lower(), REFS, help=help or f"{key}, separated by ;", example=example,
+                  ref=sheet, width=width)
 
 
 def normalise_name(text: object) -> str:
@@ -111,6 +138,7 @@ SHEETS: tuple[Sheet, ...] = (
                    example="Blue House", width=24),
             Column("notes", TEXT, help="Free text (spelling variants, context).",
                    example="Also spelled Moon Jae In.", width=40),
+            MARKING_COLUMN,
         ),
     ),
     Sheet(
@@ -127,6 +155,7 @@ SHEETS: tuple[Sheet, ...] = (
                    width=50),
             Column("status", ENUM, help="active (default), dormant or resolved.",
                    example="active", enum=ISSUE_STATUSES, default="active", width=12),
+            MARKING_COLUMN,
         ),
     ),
     Sheet(
@@ -144,15 +173,13 @@ SHEETS: tuple[Sheet, ...] = (
                    width=50),
             Column("category", ENUM, True, "What kind of event.", "decision",
                    enum=EVENT_CATEGORIES, width=16),
-            Column("actors", REFS, help="actor_ids, separated by ;", example="moon-jae-in",
-                   ref="Actors", width=26),
-            Column("issues", REFS, help="issue_ids, separated by ;", example="trade-talks",
-                   ref="Issues", width=20),
+            _ids_of("Actors", "moon-jae-in", 26),
+            _ids_of("Issues", "trade-talks", 20),
             Column("location", LINE, help="Where, free text.", example="Seoul", width=14),
             Column("significance", INT, help="Whole number 1-5, 5 highest; blank means 3.",
                    example="5", default=3, min_value=1, max_value=5, width=13),
-            Column("sources", REFS, help="source_ids, separated by ;",
-                   example="kyodo-reversal", ref="Sources", width=24),
+            _ids_of("Sources", "kyodo-reversal", 24),
+            MARKING_COLUMN,
         ),
     ),
     Sheet(
@@ -172,10 +199,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column("summary", TEXT, True, "The position in one or two sentences.",
                    "Will seek to avoid expiry until the last moment.", width=50),
             Column("quote", TEXT, help="Verbatim words, if any.", example="", width=40),
-            Column("sources", REFS, help="source_ids, separated by ;",
-                   example="kyodo-reversal", ref="Sources", width=24),
-            Column("confidence", ENUM, help="high, medium (default) or low.",
-                   example="medium", enum=CONFIDENCES, default="medium", width=12),
+            _ids_of("Sources", "kyodo-reversal", 24),
+            CONFIDENCE_COLUMN,
+            MARKING_COLUMN,
         ),
     ),
     Sheet(
@@ -194,6 +220,15 @@ SHEETS: tuple[Sheet, ...] = (
                    width=12),
             Column("kind", ENUM, help="news, analysis, official or other.", example="news",
                    enum=SOURCE_KINDS, width=10),
+            Column("reliability", GRADE, help="How reliable the source is (Admiralty grading): "
+                   "A completely reliable ... E unreliable, F cannot be judged; blank: not "
+                   "graded.", example="B", enum=tuple(tradecraft.RELIABILITY),
+                   meanings=tuple(tradecraft.RELIABILITY.items()), width=11),
+            Column("credibility", GRADE, help="How credible this information is: 1 confirmed "
+                   "by other sources ... 5 improbable, 6 cannot be judged; blank: not graded.",
+                   example="2", enum=tuple(tradecraft.CREDIBILITY),
+                   meanings=tuple(tradecraft.CREDIBILITY.items()), width=11),
+            MARKING_COLUMN,
         ),
     ),
     Sheet(
@@ -204,15 +239,14 @@ SHEETS: tuple[Sheet, ...] = (
             Column("date", DATE, help="Date; blank when not yet scheduled.",
                    example="2019-12-24", width=12),
             Column("item", TEXT, True, "What is expected.",
-                   "Trilateral summit in Chengdu", width=50),
-            Column("issues", REFS, help="issue_ids, separated by ;", example="trade-talks",
-                   ref="Issues", width=20),
-            Column("actors", REFS, help="actor_ids, separated by ;", example="shinzo-abe",
-                   ref="Actors", width=26),
+                   "Trilateral summit in Chengdu", width=50, estimative=True),
+            _ids_of("Issues", "trade-talks", 20),
+            _ids_of("Actors", "shinzo-abe", 26),
             Column("status", ENUM, help="scheduled, expected (default), possible, deadline.",
                    example="expected", enum=OUTLOOK_STATUSES, default="expected", width=12),
-            Column("sources", REFS, help="source_ids, separated by ;", example="nhk-explainer",
-                   ref="Sources", width=24),
+            _ids_of("Sources", "nhk-explainer", 24),
+            LIKELIHOOD_COLUMN,
+            MARKING_COLUMN,
         ),
     ),
     Sheet(
@@ -224,13 +258,13 @@ SHEETS: tuple[Sheet, ...] = (
             Column("issue_id", REF, help="An issue_id, or blank for an overall judgment.",
                    example="trade-talks", ref="Issues", width=18),
             Column("judgment", TEXT, True, "The judgment, in a few sentences.",
-                   "The extension buys time but settles nothing.", width=60),
-            Column("confidence", ENUM, help="high, medium (default) or low.",
-                   example="medium", enum=CONFIDENCES, default="medium", width=12),
+                   "The extension buys time but settles nothing.", width=60, estimative=True),
+            CONFIDENCE_COLUMN,
             Column("author", LINE, help="Who made the judgment.", example="Desk analyst",
                    width=26),
-            Column("sources", REFS, help="source_ids the judgment rests on.",
-                   example="pacnet-68", ref="Sources", width=24),
+            _ids_of("Sources", "pacnet-68", 24, "source_ids the judgment rests on."),
+            LIKELIHOOD_COLUMN,
+            MARKING_COLUMN,
         ),
     ),
 )
@@ -251,7 +285,6 @@ DISTRIBUTION = Sheet(
 
 ALL_SHEETS: tuple[Sheet, ...] = SHEETS + (DISTRIBUTION,)
 SHEETS_BY_NAME = {s.name: s for s in ALL_SHEETS}
-IGNORED_SHEETS = ("guide",)
 
 
 def sheet(name: str) -> Sheet:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 # --------------------------------------------------------------------------- grades
 
@@ -143,8 +144,10 @@ CONFIDENCE_RE = re.compile(r"\b(?:high|moderate|medium|low)(?:-| )confidence\b"
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+")
 
 
-def _phrases(words: list[str]) -> re.Pattern[str]:
-    """Whole-word matching of ``words``, longest first ("highly unlikely" before "unlikely")."""
+@cache
+def _phrases(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word matching of ``words``, longest first ("highly unlikely" before "unlikely");
+    compiled once per word list (a workbook checks every judgment with the same ones)."""
     ordered = sorted(set(words), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in ordered)
                       + r")(?![\w-])", re.IGNORECASE)
@@ -153,7 +156,7 @@ def _phrases(words: list[str]) -> re.Pattern[str]:
 def estimative_terms(text: str) -> list[str]:
     """Every likelihood term of either yardstick or the vague list in ``text``, lower case."""
     words = ICD203.words() + UK_PHIA.words() + list(VAGUE_WORDS)
-    return [m.group(1).lower() for m in _phrases(words).finditer(text or "")]
+    return [m.group(1).lower() for m in _phrases(tuple(words)).finditer(text or "")]
 
 
 def language_problems(text: str, yardstick: Yardstick) -> list[str]:
@@ -183,7 +186,7 @@ def language_problems(text: str, yardstick: Yardstick) -> list[str]:
         problems.append(f"uses {', '.join(repr(w) for w in vague)}, which is not a term of "
                         f"the {yardstick.name}; say how likely with one of: "
                         + ", ".join(t.term for t in yardstick.terms))
-    likelihood = _phrases(ICD203.words() + UK_PHIA.words())
+    likelihood = _phrases(tuple(ICD203.words() + UK_PHIA.words()))
     for sentence in _SENTENCE_RE.split(text):
         if likelihood.search(sentence) and CONFIDENCE_RE.search(sentence):
             problems.append("puts a likelihood term and a confidence level in one sentence; "

@@ -2,43 +2,45 @@
 
 Every problem is collected (never only the first), each naming the sheet, the cell as
 Excel shows it, the column, a stable code and a message saying what was expected.
-The result also holds the clean records, typed and with defaults applied, which the
-model is built from.
+The result also holds the clean records as columns (:class:`reports.table.Table`),
+typed and with defaults applied, which the model is built from.
+
+Whole columns are checked at once: each distinct value of a column is coerced once
+(:mod:`reports.cells` says what a cell may hold), keys and references are checked as
+sets, and row-level messages are written only for the cells that fail.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from itertools import chain
+from typing import TYPE_CHECKING
 
-from reports import schema
+from reports import schema, tradecraft
+from reports.cells import COERCE, Invalid, did_you_mean, shown, split_list, text_of
 from reports.problems import ERROR, WARNING, Problem, sort_key
-from reports.text import is_http_url
-from reports.workbook import SheetData, Workbook, split_list
+from reports.table import Table, bulk
 
-ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-TRUE_WORDS = {"yes", "y", "true", "1", "x", "active"}
-FALSE_WORDS = {"no", "n", "false", "0", "inactive"}
-Record = dict[str, object]
+if TYPE_CHECKING:
+    from reports.workbook import SheetData, Workbook
+
+DEFAULT_MARKING = "UNCLASSIFIED"
+NO_VALUE_HELP = ("open the file in Excel or LibreOffice and save it: that computes every "
+                 "formula and stores its value")
 
 
-class Invalid(ValueError):
-    """A cell value that does not fit its column; the message says what was expected."""
+@dataclass(frozen=True)
+class Rules:
+    """The desk's own rules a workbook is checked against (from ``reports.toml``)."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    markings: tradecraft.Markings = tradecraft.Markings.single(DEFAULT_MARKING)
+    yardstick: tradecraft.Yardstick = tradecraft.YARDSTICKS[tradecraft.DEFAULT_YARDSTICK]
 
 
 @dataclass
 class Validated:
     problems: list[Problem]
-    records: dict[str, list[Record]] = field(default_factory=dict)
+    records: dict[str, Table] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -53,214 +55,182 @@ class Validated:
         return not self.errors
 
 
-def validate(book: Workbook) -> Validated:
+def validate(book: Workbook, rules: Rules | None = None) -> Validated:
+    """Every problem of ``book`` against the contract and the desk's ``rules``, and its
+    records as typed columns."""
+    with bulk():
+        return _validate(book, rules or Rules())
+
+
+def _validate(book: Workbook, rules: Rules) -> Validated:
     problems = list(book.problems)
-    records: dict[str, list[Record]] = {}
+    records: dict[str, Table] = {}
     for spec in schema.ALL_SHEETS:
         data = book.sheets.get(spec.name)
-        records[spec.name] = _coerce_sheet(spec, data, problems) if data is not None else []
+        records[spec.name] = (_coerce_sheet(spec, data, rules, problems) if data is not None
+                              else Table([], {c.name: [] for c in spec.columns}))
     keys = _check_keys(book, records, problems)
-    _check_refs(book, records, keys, problems)
-    _check_usage(book, records, problems)
+    named = _named_ids(records)
+    _check_refs(book, records, keys, named, problems)
+    _check_usage(book, records, named, problems)
     problems.sort(key=sort_key)
     return Validated(problems, records)
 
 
-# -- cells -------------------------------------------------------------------------------
+# -- columns -----------------------------------------------------------------------------
 
-def _text(value: object) -> str:
-    if value.__class__ is str:
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        midnight = value.time() == datetime.min.time()
-        return value.date().isoformat() if midnight else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+def _blank_value(col: schema.Column, rules: Rules) -> object:
+    if col.kind == schema.REFS:
+        return ()
+    if col.kind == schema.MARKING:
+        return rules.markings.default_rank
+    return col.default
 
 
-def _shown(value: object) -> str:
-    text = _text(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+def _attempt(coerce, value: object, col: schema.Column, rules: Rules) -> object:
+    try:
+        return coerce(value, col, rules)
+    except Invalid as bad:
+        return bad
 
 
-def to_date(value: object, col: schema.Column) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and ISO_DATE_RE.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise Invalid("bad-date", f'"{value.strip()}" is not a real day; '
-                          "use a real date or YYYY-MM-DD") from None
-    if isinstance(value, bool) or isinstance(value, int | float):
-        raise Invalid("bad-date", f'{_shown(value)} is a number, not a date; format the cell '
-                      "as a date or type YYYY-MM-DD")
-    raise Invalid("bad-date", f'"{_shown(value)}" is not a date; use a real date or YYYY-MM-DD')
+PATTERN = {schema.SLUG: schema.SLUG_RE, schema.ID: schema.ID_RE}
+STRIPPED_KINDS = (schema.TEXT, schema.LINE, schema.REF, *PATTERN)
 
 
-def to_int(value: object, col: schema.Column) -> int:
-    number: float | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.0+)?\s*", value):
-        number = float(value)
-    if number is None or not number.is_integer():
-        raise Invalid("bad-number", f'"{_shown(value)}" is not a whole number; use a whole '
-                      f"number from {col.min_value} to {col.max_value}")
-    result = int(number)
-    if (col.min_value is not None and result < col.min_value) or (
-            col.max_value is not None and result > col.max_value):
-        raise Invalid("out-of-range", f"{result} is out of range; use a whole number from "
-                      f"{col.min_value} to {col.max_value}")
-    return result
+def _stripped(col: schema.Column, cells: list, blank: object, tidy: bool) -> list | None:
+    """A column of text cells, stripped, when every cell fits as it is (else None);
+    ``tidy``: no cell has spaces to strip."""
+    if tidy:
+        out = cells if blank is None or None not in cells else [
+            blank if v is None else v for v in cells]
+    else:
+        out = [blank if v is None else v.strip() for v in cells]
+    texts = [v for v in out if v is not None] if None in out else out
+    if col.kind == schema.LINE and col.max_len and max(map(len, texts), default=0) > col.max_len:
+        return None
+    if col.kind in PATTERN and not all(map(PATTERN[col.kind].match, texts)):
+        return None
+    return out
 
 
-def to_enum(value: object, col: schema.Column) -> str:
-    text = _text(value).strip().lower()
-    if text in col.enum:
-        return text
-    hint = _did_you_mean(text, col.enum)
-    raise Invalid("bad-enum", f'"{_shown(value)}" is not one of: {", ".join(col.enum)}{hint}')
+def _lists(cells: list, blank: object) -> list:
+    """A list column of text cells: each distinct cell split once."""
+    distinct = set(cells)
+    distinct.discard(None)
+    joined = "".join(distinct)
+    if "," in joined or "\n" in joined or "\r" in joined:
+        lists = {v: split_list(v) for v in distinct}
+    else:  # the usual "a; b": split on ; only, and drop empty parts where there are any
+        lists = {v: tuple(map(str.strip, v.split(";"))) for v in distinct}
+        if "" in chain.from_iterable(lists.values()):
+            lists = {v: tuple(p for p in ids if p) for v, ids in lists.items()}
+    lists[None] = blank
+    return list(map(lists.__getitem__, cells))
 
 
-def to_country(value: object, col: schema.Column) -> str:
-    text = _text(value).strip().upper()
-    if schema.COUNTRY_RE.match(text):
-        return text
-    raise Invalid("bad-country", f'"{_shown(value)}" is not a country code; use a 3-letter '
-                  "ISO code such as KOR, JPN, USA, or INT for international bodies")
+def _coerce_column(col: schema.Column, cells: list, rules: Rules, tidy: bool = False) -> list:
+    """Each cell's typed value (blank -> the column's default); an :class:`Invalid` where
+    the cell does not fit."""
+    blank = _blank_value(col, rules)
+    kinds = set(map(type, cells))
+    if kinds <= {str, type(None)}:  # text only: the common cases, checked whole
+        if col.kind in STRIPPED_KINDS:
+            out = _stripped(col, cells, blank, tidy)
+            if out is not None:
+                return out
+        elif col.kind == schema.REFS:
+            return _lists(cells, blank)
+    coerce = COERCE[col.kind]
+    if bool in kinds or col.kind in (schema.TEXT, schema.LINE):
+        # True == 1.0 as a dict key: cell by cell when yes/no values are among them
+        return [blank if v is None else _attempt(coerce, v, col, rules) for v in cells]
+    done = {v: _attempt(coerce, v, col, rules) for v in set(cells)}
+    done[None] = blank
+    return list(map(done.__getitem__, cells))
 
 
-def to_slug(value: object, col: schema.Column) -> str:
-    text = _text(value).strip()
-    if schema.SLUG_RE.match(text):
-        return text
-    fixed = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    raise Invalid("bad-id", f'"{_shown(value)}" is not a valid id; use lower-case letters, '
-                  f'digits and - (for example "{fixed or "my-id"}")')
-
-
-def to_id(value: object, col: schema.Column) -> str:
-    text = _text(value).strip()
-    if schema.ID_RE.match(text):
-        return text
-    fixed = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-_")
-    raise Invalid("bad-id", f'"{_shown(value)}" is not a valid id; use letters, digits, - '
-                  f'and _ (for example "{fixed or "my-id"}")')
-
-
-def to_line(value: object, col: schema.Column) -> str:
-    text = _text(value).strip()
-    if col.max_len and len(text) > col.max_len:
-        raise Invalid("too-long", f"{col.name} is {len(text)} characters long; shorten it "
-                      f"to at most {col.max_len}")
-    return text
-
-
-def to_text(value: object, col: schema.Column) -> str:
-    return _text(value).strip()
-
-
-def to_url(value: object, col: schema.Column) -> str:
-    text = _text(value).strip()
-    if is_http_url(text):
-        return text
-    raise Invalid("bad-url", f'"{_shown(value)}" is not an http or https URL; give the full '
-                  "address starting with https://")
-
-
-def to_email(value: object, col: schema.Column) -> str:
-    text = _text(value).strip()
-    if EMAIL_RE.match(text):
-        return text
-    raise Invalid("bad-email", f'"{_shown(value)}" is not an email address')
-
-
-def to_bool(value: object, col: schema.Column) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _text(value).strip().lower()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise Invalid("bad-flag", f'"{_shown(value)}" is not yes or no')
-
-
-def to_refs(value: object, col: schema.Column) -> list[str]:
-    return split_list(value)
-
-
-def to_ref(value: object, col: schema.Column) -> str:
-    return _text(value).strip()
-
-
-COERCE: dict[str, Callable[[object, schema.Column], object]] = {
-    schema.TEXT: to_text, schema.LINE: to_line, schema.SLUG: to_slug, schema.ID: to_id,
-    schema.REF: to_ref, schema.REFS: to_refs, schema.DATE: to_date, schema.INT: to_int,
-    schema.ENUM: to_enum, schema.URL: to_url, schema.COUNTRY: to_country,
-    schema.EMAIL: to_email, schema.BOOL: to_bool,
-}
+def _coerce_sheet(spec: schema.Sheet, data: SheetData, rules: Rules,
+                  problems: list[Problem]) -> Table:
+    columns: dict[str, list] = {}
+    count = len(data.rows)
+    for col in spec.columns:
+        letter = data.letters.get(col.name)
+        if letter is None:  # missing column: reported by the reader if required
+            columns[col.name] = [_blank_value(col, rules)] * count
+            continue
+        cells = data.columns[col.name]
+        values = _coerce_column(col, cells, rules, col.name in data.tidy)
+        if Invalid in map(type, values):
+            for i, value in enumerate(values):
+                if value.__class__ is Invalid:
+                    values[i] = None
+                    problems.append(Problem(ERROR, data.title, f"{letter}{data.rows[i]}",
+                                            col.name, value.code, value.message))
+        if None in cells and (col.required or data.notes.errors or data.notes.no_value):
+            for i, value in enumerate(cells):
+                if value is None:
+                    _blank_cell(data, col, f"{letter}{data.rows[i]}", problems)
+        if col.estimative:
+            _check_language(data, col, letter, values, rules, problems)
+        columns[col.name] = values
+    _formulas_without_value(spec, data, problems)
+    extras: list[dict[str, str]] = [{} for _ in range(count)]
+    for name in data.extra_columns:
+        for extra, value in zip(extras, data.columns[name], strict=True):
+            if value is not None:
+                extra[name] = text_of(value)
+    return Table(list(data.rows), columns, extras)
 
 
 def _blank_cell(data: SheetData, col: schema.Column, cell: str,
                 problems: list[Problem]) -> None:
     """A blank cell: a formula error there, or a required value missing."""
-    error = data.formula_errors.get(cell)
+    error = data.notes.errors.get(cell)
     if error:
         problems.append(Problem(
             ERROR if col.required else WARNING, data.title, cell, col.name, "formula-error",
             f"the formula in this cell gives {error}; fix the formula or type the value"))
-    elif col.required:
+    elif col.required and cell not in data.notes.no_value:
         hint = col.help[:1].lower() + col.help[1:]
         problems.append(Problem(ERROR, data.title, cell, col.name, "missing-value",
                                 f"{col.name} is required; {hint}"))
 
 
-def _coerce_sheet(spec: schema.Sheet, data: SheetData, problems: list[Problem]) -> list[Record]:
-    frame = data.frame
-    rows = frame["_row"].tolist()
-    out: list[Record] = [{"_row": r, "extra": {}} for r in rows]
-    for col in spec.columns:
-        letter = data.letters.get(col.name)
-        if letter is None:  # missing column: reported by the reader if required
-            for rec in out:
-                rec[col.name] = [] if col.kind == schema.REFS else col.default
+def _formulas_without_value(spec: schema.Sheet, data: SheetData,
+                            problems: list[Problem]) -> None:
+    """Cells whose formula has no saved value read as blank: never silently."""
+    if not data.notes.no_value:
+        return
+    by_letter = {letter: name for name, letter in data.letters.items()}
+    for cell, formula in data.notes.no_value.items():
+        name = by_letter.get(cell.rstrip("0123456789"))
+        if name is None or cell in data.notes.errors:
             continue
-        coerce = COERCE[col.kind]
-        name, blank = col.name, ([] if col.kind == schema.REFS else col.default)
-        plain_text = col.kind == schema.TEXT
-        for rec, value in zip(out, frame[name].tolist(), strict=True):
-            if value is None:
-                rec[name] = list(blank) if isinstance(blank, list) else blank
-                if col.required or data.formula_errors:
-                    _blank_cell(data, col, f"{letter}{rec['_row']}", problems)
-            elif plain_text and type(value) is str:  # the common case, kept fast
-                rec[name] = value.strip()
-            else:
-                try:
-                    rec[name] = coerce(value, col)
-                except Invalid as bad:
-                    rec[name] = None
-                    problems.append(Problem(ERROR, data.title, f"{letter}{rec['_row']}", name,
-                                            bad.code, bad.message))
-    for extra in data.extra_columns:
-        for rec, value in zip(out, frame[extra].tolist(), strict=True):
-            if value is not None:
-                rec["extra"][extra] = _text(value)
-    return out
+        col = spec.column(name) if name in spec.column_names else None
+        if col is not None and col.kind == schema.URL and cell in data.notes.links:
+            continue  # a HYPERLINK formula: its address is read instead
+        required = col is not None and col.required
+        what = f"the formula ={shown(formula)}" if formula else "the formula"
+        problems.append(Problem(
+            ERROR if required else WARNING, data.title, cell, name, "formula-no-value",
+            f"{what} has no saved value (the program that wrote the file does not compute "
+            f"formulas), so the cell reads as blank; {NO_VALUE_HELP}"))
+
+
+def _check_language(data: SheetData, col: schema.Column, letter: str, values: list,
+                    rules: Rules, problems: list[Problem]) -> None:
+    """Warnings for estimative language outside the desk's yardstick (ICD 203 rules)."""
+    for row, text in zip(data.rows, values, strict=True):
+        if text.__class__ is str:
+            for finding in tradecraft.language_problems(text, rules.yardstick):
+                problems.append(Problem(WARNING, data.title, f"{letter}{row}", col.name,
+                                        "estimative-language", f"the {col.name} {finding}"))
 
 
 # -- keys and references -----------------------------------------------------------------
 
-def _check_keys(book: Workbook, records: dict[str, list[Record]],
+def _check_keys(book: Workbook, records: dict[str, Table],
                 problems: list[Problem]) -> dict[str, set[str]]:
     keys: dict[str, set[str]] = {}
     for spec in schema.ALL_SHEETS:
@@ -275,28 +245,48 @@ def _check_keys(book: Workbook, records: dict[str, list[Record]],
     return keys
 
 
-def _unique(data: SheetData, recs: list[Record], cols: tuple[str, ...],
+def _unique(data: SheetData, table: Table, cols: tuple[str, ...],
             problems: list[Problem]) -> set[str]:
-    first: dict[tuple, int] = {}
     letter = data.letters.get(cols[0])
-    for rec in recs:
-        key = tuple(rec.get(c) for c in cols)
-        if any(k is None for k in key) or letter is None:
+    if letter is None:
+        return set()
+    parts = [table.columns[c] for c in cols]
+    keys = parts[0] if len(cols) == 1 else list(zip(*parts, strict=True))
+    blanks = sum(p.count(None) for p in parts)
+    distinct = set(keys)
+    if not blanks and len(distinct) == len(keys):  # the usual case: all there, all unique
+        return distinct if len(cols) == 1 else set()
+    first: dict[object, int] = {}
+    for key, row in zip(keys, table.rows, strict=True):
+        whole = (key,) if len(cols) == 1 else key
+        if any(k is None for k in whole):
             continue
         if key in first:
-            shown = ", ".join(_text(k) for k in key)
             what = cols[0] if len(cols) == 1 else "/".join(cols)
             problems.append(Problem(
-                ERROR, data.title, f"{letter}{rec['_row']}", cols[0], "duplicate-id",
-                f'{what} "{shown}" appears twice (first in row {first[key]}); each must be '
-                "unique: change or delete one of the rows"))
+                ERROR, data.title, f"{letter}{row}", cols[0], "duplicate-id",
+                f'{what} "{", ".join(text_of(k) for k in whole)}" appears twice (first in row '
+                f"{first[key]}); each must be unique: change or delete one of the rows"))
         else:
-            first[key] = rec["_row"]
-    return {k[0] for k in first} if len(cols) == 1 else set()
+            first[key] = row
+    return set(first) if len(cols) == 1 else set()
 
 
-def _check_refs(book: Workbook, records: dict[str, list[Record]], keys: dict[str, set[str]],
-                problems: list[Problem]) -> None:
+def _named_ids(records: dict[str, Table]) -> dict[tuple[str, str], set]:
+    """(sheet, column) -> every id a REF or REFS column names."""
+    named = {}
+    for spec in schema.SHEETS:
+        for col in spec.columns:
+            values = records[spec.name].columns[col.name]
+            if col.kind == schema.REFS:
+                named[(spec.name, col.name)] = set(chain.from_iterable(set(values)))
+            elif col.kind == schema.REF:
+                named[(spec.name, col.name)] = set(values)
+    return named
+
+
+def _check_refs(book: Workbook, records: dict[str, Table], keys: dict[str, set[str]],
+                named: dict[tuple[str, str], set], problems: list[Problem]) -> None:
     for spec in schema.SHEETS:
         data = book.sheets.get(spec.name)
         if data is None:
@@ -305,58 +295,58 @@ def _check_refs(book: Workbook, records: dict[str, list[Record]], keys: dict[str
             if col.kind not in (schema.REF, schema.REFS) or col.name not in data.letters:
                 continue
             target = schema.sheet(col.ref)
-            article = "an" if target.key[0] in "aeiou" else "a"
-            known = keys.get(col.ref, set())
             target_data = book.sheets.get(col.ref)
             if target_data is None or target.key not in target_data.letters:
                 continue  # the missing sheet or key column is reported already
-            for rec in records[spec.name]:
-                ids = rec[col.name] if col.kind == schema.REFS else [rec[col.name]]
-                for ref in ids or []:
-                    if ref is None or ref in known:
-                        continue
-                    hint = _did_you_mean(ref, known)
-                    problems.append(Problem(
-                        ERROR, data.title, f"{data.letters[col.name]}{rec['_row']}", col.name,
-                        "unknown-ref", f'"{_shown(ref)}" is not {article} {target.key} in '
-                        f"{target.name}{hint}"))
+            known = keys.get(col.ref, set())
+            values = records[spec.name].columns[col.name]
+            unknown = named[(spec.name, col.name)] - known - {None}
+            if unknown:
+                _unknown_refs(data, col, target, values, unknown, known, problems)
 
 
-def _did_you_mean(value: str, options) -> str:
-    close = difflib.get_close_matches(str(value).lower(), [str(o) for o in options], n=1,
-                                      cutoff=0.75)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+def _unknown_refs(data: SheetData, col: schema.Column, target: schema.Sheet, values: list,
+                  unknown: set, known: set[str], problems: list[Problem]) -> None:
+    article = "an" if target.key[0] in "aeiou" else "a"
+    for row, value in zip(data.rows, values, strict=True):
+        for ref in (value if col.kind == schema.REFS else (value,)):
+            if ref in unknown:
+                problems.append(Problem(
+                    ERROR, data.title, f"{data.letters[col.name]}{row}", col.name,
+                    "unknown-ref", f'"{shown(ref)}" is not {article} {target.key} in '
+                    f"{target.name}{did_you_mean(ref, known)}"))
 
 
-def _check_usage(book: Workbook, records: dict[str, list[Record]],
-                 problems: list[Problem]) -> None:
+def _check_usage(book: Workbook, records: dict[str, Table],
+                 named: dict[tuple[str, str], set], problems: list[Problem]) -> None:
     """Warnings: unused actors, issues and sources; events without sources."""
     used: dict[str, set[str]] = {"Actors": set(), "Issues": set(), "Sources": set()}
     for spec in schema.SHEETS:
         for col in spec.columns:
             if col.ref in used:
-                for rec in records[spec.name]:
-                    value = rec.get(col.name)
-                    used[col.ref].update(value if isinstance(value, list) else [value])
+                used[col.ref] |= named[(spec.name, col.name)]
     for name, used_ids in used.items():
         spec = schema.sheet(name)
         data = book.sheets.get(name)
         if data is None or spec.key not in data.letters:
             continue
-        for rec in records[name]:
-            key = rec.get(spec.key)
+        keys = records[name].columns[spec.key]
+        if not set(keys) - used_ids - {None}:
+            continue
+        for key, row in zip(keys, data.rows, strict=True):
             if key is not None and key not in used_ids:
                 problems.append(Problem(
-                    WARNING, data.title, f"{data.letters[spec.key]}{rec['_row']}", spec.key,
+                    WARNING, data.title, f"{data.letters[spec.key]}{row}", spec.key,
                     f"unused-{name.lower()[:-1]}",
                     f'"{key}" is never referred to by any other sheet; cite it or delete '
                     "the row"))
     events = book.sheets.get("Events")
     if events is not None and "sources" in events.letters:
-        for rec in records["Events"]:
-            if not rec.get("sources") and rec.get("event_id"):
+        table = records["Events"]
+        for event_id, sources, row in zip(table.columns["event_id"], table.columns["sources"],
+                                          events.rows, strict=True):
+            if not sources and event_id:
                 problems.append(Problem(
-                    WARNING, events.title, f"{events.letters['sources']}{rec['_row']}",
+                    WARNING, events.title, f"{events.letters['sources']}{row}",
                     "sources", "event-without-source",
-                    f'event "{rec["event_id"]}" cites no source; add the source_id it comes '
-                    "from"))
+                    f'event "{event_id}" cites no source; add the source_id it comes from'))

@@ -1,11 +1,13 @@
-"""Read a contract workbook into pandas frames, once, read-only.
+"""Read a contract workbook into columns, once, read-only.
 
 The file is read into memory in one go (a consistent snapshot even if Excel saves it
 meanwhile), checked for what it really is (zip, legacy .xls, encrypted, zip bomb), and
-parsed with calamine, a fast Rust reader. Each contract sheet becomes a frame of
-canonical columns plus any extra columns, with the Excel row number of every record.
-Structural problems (missing sheets or columns, banner rows, merged headers) are
-collected as :class:`~reports.problems.Problem` for the validator to report.
+parsed by Rust readers (:mod:`reports.grid`). Each contract sheet becomes columns of
+cell values under their canonical names plus any extra columns, with the Excel row
+number of every record, and the notes its XML holds (:mod:`reports.xlsx`: formula
+errors, formulas without a saved value, hyperlinks). Structural problems (missing
+sheets or columns, banner rows, merged headers, a header that is nearly a contract
+column) are collected as :class:`~reports.problems.Problem` for the validator to report.
 """
 
 from __future__ import annotations
@@ -13,18 +15,19 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 import time
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-import python_calamine
-
 from reports import schema
 from reports.errors import WorkbookUnreadable
-from reports.problems import ERROR, WARNING, Problem, column_letter
+from reports.grid import Grid, Readers
+from reports.header import match_header
+from reports.problems import ERROR, WARNING, Problem
+from reports.table import bulk
+from reports.xlsx import HostileXml, SheetNotes, scan_sheet, sheet_parts
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +41,25 @@ RETRY_DELAY = 0.25  # seconds, doubled after each attempt: Excel saves take well
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-ERROR_CELL_RE = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?\bt="e"[^>]*>.*?<v>([^<]*)</v>'
-                           rb'|<c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>.*?<v>([^<]*)</v>',
-                           re.S)
 
 
 @dataclass
 class SheetData:
-    """One contract sheet: canonical columns, extras, and where each came from."""
+    """One contract sheet: its records' cells by column, and where each came from."""
 
     name: str  # canonical name ("Events")
     title: str  # the sheet's name as the workbook spells it
-    frame: pd.DataFrame  # one row per record; column "_row" is the Excel row number
+    rows: list[int]  # the Excel row number of each record (blank rows are skipped)
+    columns: dict[str, list]  # canonical or extra column name -> one cell per record
     letters: dict[str, str]  # column name -> Excel column letter
     extra_columns: list[str] = field(default_factory=list)
-    formula_errors: dict[str, str] = field(default_factory=dict)  # "D7" -> "#REF!"
+    notes: SheetNotes = field(default_factory=SheetNotes)
+    tidy: set[str] = field(default_factory=set)  # columns whose text needs no strip()
+
+    @property
+    def formula_errors(self) -> dict[str, str]:
+        """Cells holding a cached formula error: ``"D7" -> "#REF!"``."""
+        return self.notes.errors
 
 
 @dataclass
@@ -64,8 +71,12 @@ class Workbook:
     notes: list[str] = field(default_factory=list)  # things worth telling, not problems
 
 
-def read_workbook(path: Path | str) -> Workbook:
-    """Read ``path``; raise :class:`WorkbookUnreadable` (one clear sentence) if it is no .xlsx."""
+def read_workbook(path: Path | str, sheets: tuple[str, ...] | None = None) -> Workbook:
+    """Read ``path``; raise :class:`WorkbookUnreadable` (one clear sentence) if it is no .xlsx.
+
+    ``sheets`` names the contract sheets to read (e.g. ``("Distribution",)``); the others
+    are neither read nor reported missing. Default: every contract sheet.
+    """
     path = Path(path)
     data = _snapshot(path)
     notes = []
@@ -78,18 +89,43 @@ def read_workbook(path: Path | str) -> Workbook:
     archive = zipfile.ZipFile(io.BytesIO(data))
     if any(n.lower().endswith("vbaproject.bin") for n in archive.namelist()):
         notes.append(f"{path.name} holds macros; they were not run (only cell values are read)")
+    wanted = [s for s in schema.ALL_SHEETS if sheets is None or s.name in sheets]
+    with bulk(), ThreadPoolExecutor(max_workers=1) as pool:
+        # The sheets' XML is searched (and the file hashed) while the Rust reader parses.
+        scans = _scan_wanted(pool, path, archive, wanted)
+        sha256 = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        result, problems = _read_sheets(path, Readers(data), wanted, scans)
+    for note in notes:
+        log.warning(note)
+    return Workbook(path, sha256.result(), result, problems, notes)
+
+
+def _scan_wanted(pool: ThreadPoolExecutor, path: Path, archive: zipfile.ZipFile,
+                 wanted: list[schema.Sheet]) -> dict[str, Future]:
+    """Sheet title -> the future notes of its XML, for every sheet that may be read."""
+    names = {schema.normalise_name(s.name) for s in wanted}
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        parts = sheet_parts(archive)
+    except HostileXml as exc:
+        raise WorkbookUnreadable(f"{path}: {exc}; Excel never writes that: save the workbook "
+                                 "again from Excel") from None
+    return {title: pool.submit(scan_sheet, archive, part) for title, part in parts.items()
+            if schema.normalise_name(title) in names}
+
+
+def _read_sheets(path: Path, readers: Readers, wanted: list[schema.Sheet],
+                 scans: dict[str, Future]) -> tuple[dict[str, SheetData], list[Problem]]:
+    try:
+        names = readers.sheet_names()
     except Exception as exc:  # calamine raises several unrelated types
         raise WorkbookUnreadable(
             f"{path} could not be read as an .xlsx workbook ({exc.__class__.__name__}: {exc}); "
             "open it in Excel or LibreOffice and save it again as .xlsx") from exc
     problems: list[Problem] = []
-    sheets = _match_sheets(book.sheet_names, problems)
-    sheet_parts = _sheet_parts(archive)
+    titles = _match_sheets(names, problems, wanted)
     result: dict[str, SheetData] = {}
-    for spec in schema.ALL_SHEETS:
-        title = sheets.get(spec.name)
+    for spec in wanted:
+        title = titles.get(spec.name)
         if title is None:
             if spec in schema.SHEETS:
                 severity = ERROR if spec.required else WARNING
@@ -100,17 +136,17 @@ def read_workbook(path: Path | str) -> Workbook:
                     + ("" if spec.required else " (treated as empty for now)")))
             continue
         try:
-            errors = _formula_errors(archive, sheet_parts.get(title))
-            raw = book.get_sheet_by_name(title)
-            result[spec.name] = _read_sheet(spec, title, raw, errors, problems)
+            scan = scans.get(title)
+            notes_of = scan.result if scan is not None else SheetNotes
+            grid = readers.grid(title, notes_of)
+            sheet_notes = notes_of()
         except Exception as exc:  # calamine: XmlError, ZipError, CalamineError ...
             raise WorkbookUnreadable(
                 f'{path}: sheet "{title}" could not be read ({exc.__class__.__name__}: {exc}); '
                 "the file is damaged: open it in Excel or LibreOffice and save it again "
                 "as .xlsx") from exc
-    for note in notes:
-        log.warning(note)
-    return Workbook(path, hashlib.sha256(data).hexdigest(), result, problems, notes)
+        result[spec.name] = _read_sheet(spec, title, grid, sheet_notes, problems)
+    return result, problems
 
 
 def _snapshot(path: Path) -> bytes:
@@ -199,12 +235,13 @@ def _looks_like_text(data: bytes) -> bool:
     return b"\x00" not in head
 
 
-def _match_sheets(names: list[str], problems: list[Problem]) -> dict[str, str]:
+def _match_sheets(names: list[str], problems: list[Problem],
+                  wanted: list[schema.Sheet]) -> dict[str, str]:
     """Contract sheet name -> the workbook's sheet title; two candidates are an error."""
     found: dict[str, list[str]] = {}
-    wanted = {schema.normalise_name(s.name): s.name for s in schema.ALL_SHEETS}
+    by_name = {schema.normalise_name(s.name): s.name for s in wanted}
     for title in names:
-        canonical = wanted.get(schema.normalise_name(title))
+        canonical = by_name.get(schema.normalise_name(title))
         if canonical:
             found.setdefault(canonical, []).append(title)
     result = {}
@@ -218,151 +255,66 @@ def _match_sheets(names: list[str], problems: list[Problem]) -> dict[str, str]:
     return result
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title -> its XML part in the zip (from workbook.xml and its relationships)."""
-    try:
-        wb_xml = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    except KeyError:
-        return {}
-    targets = {}
-    for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
-        tag = rel.group(0)
-        rid = re.search(r'\bId="([^"]+)"', tag)
-        target = re.search(r'\bTarget="([^"]+)"', tag)
-        if rid and target:
-            t = target.group(1)
-            targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else "xl/" + t
-    parts = {}
-    for sheet in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", wb_xml):
-        tag = sheet.group(0)
-        name = re.search(r'\bname="([^"]*)"', tag)
-        rid = re.search(r'\br:id="([^"]+)"|\b\w+:id="([^"]+)"', tag)
-        if name and rid:
-            key = rid.group(1) or rid.group(2)
-            title = _unescape_xml(name.group(1))
-            if key in targets:
-                parts[title] = targets[key]
-    return parts
-
-
-def _unescape_xml(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
-
-
-def _formula_errors(archive: zipfile.ZipFile, part: str | None) -> dict[str, str]:
-    """Cells holding a cached formula error (calamine reads them as blank)."""
-    if not part:
-        return {}
-    try:
-        xml = archive.read(part)
-    except KeyError:
-        return {}
-    if b't="e"' not in xml:
-        return {}
-    errors = {}
-    for m in ERROR_CELL_RE.finditer(xml):
-        ref = (m.group(1) or m.group(3)).decode()
-        errors[ref] = (m.group(2) or m.group(4)).decode()
-    return errors
-
-
-def _read_sheet(spec: schema.Sheet, title: str, raw: python_calamine.CalamineSheet,
-                formula_errors: dict[str, str], problems: list[Problem]) -> SheetData:
-    rows = raw.to_python(skip_empty_area=False)
-    header = [("" if v is None else str(v)) for v in (rows[0] if rows else [])]
-    letters, extras, positions = _match_header(spec, title, header, rows, raw, problems)
-    body = rows[1:]
-    width = max((len(r) for r in body), default=0)
-    if any(len(r) != width for r in body):  # calamine's rows are rectangular; be safe
-        body = [list(r) + [""] * (width - len(r)) for r in body]
-    # blank: every cell "" or None (counted in C; 0 and False are values)
-    keep = [i for i, row in enumerate(body) if row.count("") + row.count(None) != len(row)]
-    if len(keep) < len(body):
-        body = [body[i] for i in keep]
-    cells = list(zip(*body, strict=True)) if body else []
+def _read_sheet(spec: schema.Sheet, title: str, grid: Grid, notes: SheetNotes,
+                problems: list[Problem]) -> SheetData:
+    letters, extras, positions = match_header(spec, title, grid, notes, problems)
+    keep = _kept(grid.columns, grid.height)
     names = [c.name for c in spec.columns if c.name in positions] + extras
-    columns = {name: [_clean(v) for v in cells[positions[name]]] if cells else []
-               for name in names}
-    frame = pd.DataFrame(columns, columns=names, dtype=object)
-    frame["_row"] = [i + 2 for i in keep]
-    frame.index = range(len(frame))
-    return SheetData(spec.name, title, frame, letters, extras, formula_errors)
+    columns, tidy = {}, set()
+    for name in names:
+        cells = grid.columns[positions[name]]
+        if keep is not None:
+            cells = [cells[i] for i in keep]
+        if grid.is_tidy(positions[name]):
+            columns[name] = cells
+            tidy.add(name)
+        else:
+            columns[name] = _cleaned(cells)
+    rows = [i + 2 for i in keep] if keep is not None else list(range(2, grid.height + 2))
+    if notes.links:
+        tidy -= _use_link_addresses(spec, columns, letters, rows, notes.links)
+    return SheetData(spec.name, title, rows, columns, letters, extras, notes, tidy)
 
 
-def _clean(value: object) -> object:
-    """Blank ('' from calamine, or only spaces) -> None; anything else as it is."""
-    if value.__class__ is str:
-        return value if value and not value.isspace() else None
-    return None if value is None else value
+def _cleaned(cells: list) -> list:
+    """Blank text ("" or only spaces) -> None; the list itself when there is none."""
+    kinds = set(map(type, cells))
+    if str not in kinds:
+        return cells
+    if kinds <= {str, type(None)} and "" not in cells and not any(
+            map(str.isspace, filter(None, cells))):
+        return cells
+    return [v if v.__class__ is not str or (v and not v.isspace()) else None for v in cells]
 
 
-def _match_header(spec: schema.Sheet, title: str, header: list[str], rows: list[list],
-                  raw: python_calamine.CalamineSheet, problems: list[Problem],
-                  ) -> tuple[dict[str, str], list[str], dict[str, int]]:
-    """Map header cells to contract columns; report missing, duplicate and merged headers."""
-    wanted = {schema.normalise_name(c.name): c.name for c in spec.columns}
-    positions: dict[str, int] = {}
-    letters: dict[str, str] = {}
-    extras: list[str] = []
-    for idx, text in enumerate(header):
-        if not text.strip():
-            continue
-        canonical = wanted.get(schema.normalise_name(text), text.strip())
-        if canonical in positions:
-            problems.append(Problem(
-                ERROR, title, f"{column_letter(idx)}1", canonical, "duplicate-column",
-                f'column "{text.strip()}" appears twice (also in {letters[canonical]}1); '
-                "delete or rename one of them"))
-            continue
-        positions[canonical] = idx
-        letters[canonical] = column_letter(idx)
-        if canonical not in wanted.values():
-            extras.append(canonical)
-    merged = _merged_header_cells(raw)
-    for ref in merged:
-        problems.append(Problem(ERROR, title, ref, None, "merged-header",
-                                f"header cell {ref} is merged with its neighbours; unmerge "
-                                "the header row so each column has its own name"))
-    missing = [c for c in spec.columns if c.required and c.name not in positions]
-    if missing:
-        banner = _find_header_row(spec, rows)
-        for col in missing:
-            hint = (f"; the header seems to be in row {banner}: delete the rows above it so "
-                    "the header is in row 1") if banner else ""
-            problems.append(Problem(
-                ERROR, title, None, col.name, "missing-column",
-                f'required column "{col.name}" is missing from the header row (row 1){hint}'))
-    return letters, extras, positions
+def _kept(columns: list[list], height: int) -> list[int] | None:
+    """Indexes of the rows that are not blank (every cell "" or None); None: all of them."""
+    if not columns or not height:
+        return None
+    if any(None not in col and "" not in col for col in columns):
+        return None  # a column with no blank cell: no blank row (the usual case)
+    blanks = [col.count(None) + col.count("") for col in columns]
+    fullest = columns[blanks.index(min(blanks))]
+    if not min(blanks):
+        return None
+    candidates = [i for i, v in enumerate(fullest) if v is None or v == ""]
+    for col in columns:
+        candidates = [i for i in candidates if col[i] is None or col[i] == ""]
+    blank = set(candidates)
+    return [i for i in range(height) if i not in blank] if blank else None
 
 
-def _merged_header_cells(raw: python_calamine.CalamineSheet) -> list[str]:
-    try:
-        ranges = raw.merged_cell_ranges or []
-    except Exception:  # not available for every file
-        return []
-    refs = []
-    for (r0, c0), (_r1, _c1) in ranges:
-        if r0 == 0:
-            refs.append(f"{column_letter(c0)}1")
-    return refs
-
-
-def _find_header_row(spec: schema.Sheet, rows: list[list]) -> int | None:
-    wanted = {schema.normalise_name(c.name) for c in spec.columns if c.required}
-    for number, row in enumerate(rows[1:10], start=2):
-        cells = {schema.normalise_name(v) for v in row if isinstance(v, str) and v.strip()}
-        if wanted <= cells:
-            return number
-    return None
-
-
-def split_list(value: object) -> list[str]:
-    """A list cell (ids separated by ; , or line breaks) -> stripped, non-empty ids."""
-    if value is None:
-        return []
-    text = value if value.__class__ is str else str(value)
-    if "," not in text and "\n" not in text and "\r" not in text:  # the usual "a; b"
-        return [p for p in map(str.strip, text.split(";")) if p]
-    return [p for p in map(str.strip, schema.LIST_SPLIT_RE.split(text)) if p]
+def _use_link_addresses(spec: schema.Sheet, columns: dict[str, list], letters: dict[str, str],
+                        rows: list[int], links: dict[str, str]) -> set[str]:
+    """A URL column's cell holding a hyperlink is read by its address, not its text; the
+    names of the columns that may have changed."""
+    changed = set()
+    for col in spec.columns:
+        if col.kind == schema.URL and col.name in columns:
+            changed.add(col.name)
+            letter, cells = letters[col.name], columns[col.name]
+            for i, row in enumerate(rows):
+                address = links.get(f"{letter}{row}")
+                if address is not None:
+                    cells[i] = address
+    return changed

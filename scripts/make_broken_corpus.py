@@ -4,9 +4,9 @@
     python scripts/make_broken_corpus.py OUT_DIR    # write the corpus somewhere else
     python scripts/make_broken_corpus.py --check    # regenerate in a temp dir, compare
 
-Every file starts from one small valid workbook (``BASE`` below, the same shape as
-``tests/wbfactory.py`` but kept here so the corpus never changes by accident) with
-exactly one defect or oddity. ``manifest.json`` maps each file name to::
+Every file starts from one small valid workbook (``BASE`` of ``tests/wbfactory.py``, the
+base rows every test mutates; ``--check`` and ``tests/test_broken_corpus.py`` notice any
+change to it) with exactly one defect or oddity. ``manifest.json`` maps each file name to::
 
     {"defect": "what is wrong with it",
      "expected_exit": 0 or 1,                      # of validate and of build
@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.writer.excel import ExcelWriter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,47 +48,9 @@ DEFAULT_OUT = ROOT / "tests" / "data" / "broken"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_TIME = datetime(2019, 11, 29, 9, 0, 0)
 
-# Dated so that a weekly memo as of 2019-11-29 shows e2 and the shift of 25 Nov.
-# Sheet order fixes the part names: Actors is xl/worksheets/sheet1.xml, Issues sheet2 ...
-BASE: dict[str, list[list]] = {
-    "Actors": [
-        ["actor_id", "name", "native_name", "country", "kind", "title"],
-        ["moon-jae-in", "Moon Jae-in", "문재인", "KOR", "person", "President"],
-        ["shinzo-abe", "Shinzo Abe", "安倍晋三", "JPN", "person", "Prime Minister"],
-    ],
-    "Issues": [
-        ["issue_id", "name", "question", "status"],
-        ["gsomia", "GSOMIA renewal", "Should the GSOMIA stay in force?", "active"],
-    ],
-    "Events": [
-        ["event_id", "date", "title", "summary", "category", "actors", "issues",
-         "significance", "sources"],
-        ["e1", date(2019, 8, 22), "Seoul says it will scrap GSOMIA", "", "decision",
-         "moon-jae-in", "gsomia", 4, "s1"],
-        ["e2", date(2019, 11, 25), "Seoul suspends its notice", "", "decision",
-         "moon-jae-in; shinzo-abe", "gsomia", 5, "s1"],
-    ],
-    "Positions": [
-        ["actor_id", "issue_id", "as_of", "stance", "summary", "quote", "sources"],
-        ["moon-jae-in", "gsomia", date(2019, 8, 22), "opposes", "Scrap it.", "", "s1"],
-        ["moon-jae-in", "gsomia", date(2019, 11, 25), "conditional", "Keep it for now.", "",
-         "s1"],
-        ["shinzo-abe", "gsomia", date(2019, 11, 25), "supports", "Keep it.", "", "s1"],
-    ],
-    "Sources": [
-        ["source_id", "outlet", "title", "url", "published", "kind"],
-        ["s1", "Kyodo News", "Seoul reverses course", "https://example.org/a",
-         date(2019, 11, 22), "news"],
-    ],
-    "Outlook": [
-        ["date", "item", "issues", "status", "sources"],
-        [date(2019, 12, 24), "Trilateral summit", "gsomia", "scheduled", "s1"],
-    ],
-    "Assessments": [
-        ["as_of", "issue_id", "judgment", "author", "sources"],
-        [date(2019, 11, 25), "", "The extension buys time.", "Desk", "s1"],
-    ],
-}
+sys.path.insert(0, str(ROOT / "tests"))
+from wbfactory import BASE, Formula, Link, workbook  # noqa: E402
+
 PART = {name: f"xl/worksheets/sheet{i}.xml" for i, name in enumerate(BASE, start=1)}
 
 Data = dict[str, list[list]]
@@ -110,17 +72,7 @@ class Case:
 # -- writing -----------------------------------------------------------------------------
 
 def _workbook(data: Data) -> Workbook:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in data.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is None:
-                    continue
-                cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # "=..." stays text
+    wb = workbook(data)
     wb.properties.creator = "make_broken_corpus"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
@@ -453,6 +405,29 @@ def merge_header(wb: Workbook) -> None:
     wb["Issues"].merge_cells("C1:D1")  # question + status: status's name disappears
 
 
+LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol0 "lol">' + "".join(
+    f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' for i in range(1, 10)) + "]>").encode()
+
+
+def entities(part: str, cell: bytes | None = None) -> Callable[[dict[str, bytes]], None]:
+    """A "billion laughs" document type in ``part`` (and ``&lol9;`` replacing ``cell``)."""
+
+    def change(parts: dict[str, bytes]) -> None:
+        xml = parts[part]
+        at = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+        xml = xml[:at] + LAUGHS + xml[at:]
+        parts[part] = xml.replace(cell, b"&lol9;") if cell else xml
+
+    return change
+
+
+def internal_link(wb: Workbook) -> None:
+    """Sources!D2 shows "see Events" and links to a cell of the workbook (no address)."""
+    cell = wb["Sources"]["D2"]
+    cell.value = "see Events"
+    cell.hyperlink = Hyperlink(ref="D2", location="Events!A1")
+
+
 LONG_TITLE = "Seoul and Tokyo " + "x" * 190  # 206 characters
 HUNDRED_K = ("GSOMIA-" * 14286)[:99_999] + "!"  # no trailing space to strip
 
@@ -546,6 +521,12 @@ CASES: list[Case] = [
          message="not an Excel workbook", raw=docx_renamed),
     Case("binary_workbook.xlsx", "a binary workbook (.xlsb parts) renamed .xlsx", 1,
          message=".xlsb", raw=xlsb),
+    Case("xml_entities_workbook.xlsx", 'a "billion laughs" entity bomb declared in '
+         "xl/workbook.xml", 1, message="declares a document type",
+         parts=entities("xl/workbook.xml")),
+    Case("xml_entities_sheet.xlsx", 'a "billion laughs" entity bomb in the Events sheet, '
+         "used in a cell", 1, message="declares a document type",
+         parts=entities(PART["Events"], b"<t>Seoul suspends its notice</t>")),
     # -- structure ---------------------------------------------------------------------------
     Case("missing_sheet.xlsx", "no Sources sheet", 1, [("Sources", None, "missing-sheet")],
          data=drop("Sources")),
@@ -583,7 +564,7 @@ CASES: list[Case] = [
          data=append("Sources", ["s1", "NHK", "Again", "", None, "news"])),
     Case("duplicate_position.xlsx", "two positions with the same actor, issue and as_of", 1,
          [("Positions", "A5", "duplicate-id")],
-         data=append("Positions", ["shinzo-abe", "gsomia", date(2019, 11, 25), "neutral",
+         data=append("Positions", ["shinzo-abe", "gsomia", date(2019, 11, 22), "neutral",
                                    "Changed mind.", "", "s1"])),
     Case("bad_actor_id.xlsx", 'actor_id "Kim Jong-un" is no slug', 1,
          [("Actors", "A4", "bad-id")], '"kim-jong-un"',
@@ -688,6 +669,92 @@ CASES: list[Case] = [
     Case("formula_error_div0_date.xlsx", "#DIV/0! cached in Positions!C3 (as_of, required)", 1,
          [("Positions", "C3", "formula-error")], "#DIV/0!",
          parts=formula_error("Positions", "C3", "#DIV/0!", "1/0")),
+]
+
+
+CASES += [
+    # -- cells read as the editor meant (numbers as ids, formulas, links, headers) ----------
+    Case("ok_number_ids.xlsx", "a source_id typed as the number 12345, cited as a number "
+         "and inside a text list; credibility 2 typed as a number", 0,
+         data=steps(append("Sources", ["", "NHK", "Numbered", "", None, "news"]),
+                    cell("Sources", 2, 0, 12345), cell("Events", 1, 8, 12345),
+                    cell("Events", 2, 8, "s1; 12345"),
+                    add_column("Sources", "credibility", 2, 2))),
+    Case("ok_large_number_id.xlsx", "a 12-digit source_id typed as a number, cited as a "
+         "number and as text", 0,
+         data=steps(append("Sources", [123456789012, "NHK", "Long id", "", None, "news"]),
+                    cell("Events", 1, 8, 123456789012),
+                    cell("Positions", 1, 6, "s1, 123456789012"))),
+    Case("ok_leading_zero_ids.xlsx", 'ids with leading zeros stored as text ("007") stay '
+         "as typed", 0,
+         data=steps(cell("Events", 1, 0, "007"), cell("Sources", 1, 0, "007"),
+                    *(cell(s, r, c, "007") for s, r, c in [
+                        ("Events", 1, 8), ("Events", 2, 8), ("Positions", 1, 6),
+                        ("Positions", 2, 6), ("Positions", 3, 6), ("Outlook", 1, 4),
+                        ("Assessments", 1, 4)]))),
+    Case("number_id_too_long.xlsx", "a 16-digit source_id typed as a number (Excel keeps 15 "
+         "digits)", 1, [("Sources", "A3", "bad-id")], "too long for Excel",
+         data=append("Sources", [2**53 + 1, "NHK", "Too long", "", None, "news"])),
+    Case("boolean_event_id.xlsx", "an event_id cell holding TRUE (a yes/no value)", 1,
+         [("Events", "A3", "bad-id")], "yes/no value", data=cell("Events", 2, 0, True)),
+    Case("formula_no_value_title.xlsx", "an event title that is a formula with no saved "
+         "value (as openpyxl writes it)", 1, [("Events", "C3", "formula-no-value")],
+         "open the file in Excel", data=cell("Events", 2, 2, Formula('=UPPER("x")'))),
+    Case("formula_no_value_as_of.xlsx", "a position's as_of that is a formula with no saved "
+         "value", 1, [("Positions", "C2", "formula-no-value")],
+         data=cell("Positions", 1, 2, Formula("=DATE(2019,8,22)"))),
+    Case("ok_formula_no_value_optional.xlsx", "significance given by a formula with no saved "
+         "value: a warning naming the cell", 0, [("Events", "H2", "formula-no-value")],
+         "=2+2", data=cell("Events", 1, 7, Formula("=2+2"))),
+    Case("ok_hyperlink_cell.xlsx", "a Sources url cell showing text that links to the "
+         "address", 0, data=cell("Sources", 1, 3, Link("Kyodo article",
+                                                        "https://example.org/a"))),
+    Case("ok_hyperlink_formula.xlsx", "a Sources url given by =HYPERLINK(address, text) "
+         "with its saved value (the text)", 0,
+         parts=formula("Sources", "D2", '<c r="D2" t="str"><f>HYPERLINK("https://example.org'
+                       '/a","Kyodo")</f><v>Kyodo</v></c>')),
+    Case("ok_hyperlink_formula_no_value.xlsx", "a Sources url given by =HYPERLINK(...) with "
+         "no saved value: the address is in the formula", 0,
+         data=cell("Sources", 1, 3, Formula('=HYPERLINK("https://example.org/a","Kyodo")'))),
+    Case("url_internal_link.xlsx", "a Sources url cell linking inside the workbook: its text "
+         "is no address", 1, [("Sources", "D2", "bad-url")],
+         sheets=internal_link),
+    Case("header_near_miss_stances.xlsx", 'the Positions header "Stances" for stance', 1,
+         [("Positions", "D1", "missing-column")], 'is probably the column "stance"',
+         data=cell("Positions", 0, 3, "Stances")),
+    Case("header_near_miss_event_id.xlsx", 'the Events header "Event-ID" for event_id', 1,
+         [("Events", "A1", "missing-column")], 'Events!A1 "Event-ID"',
+         data=cell("Events", 0, 0, "Event-ID")),
+    Case("header_near_miss_actor.xlsx", 'the Positions header "Actor" for actor_id', 1,
+         [("Positions", "A1", "missing-column")], 'is probably the column "actor_id"',
+         data=cell("Positions", 0, 0, "Actor")),
+    Case("ok_header_near_miss_optional.xlsx", 'the Events header "Signifcance" (optional '
+         "column): a warning, its cells kept as an extra column", 0,
+         [("Events", "H1", "misnamed-column")], data=cell("Events", 0, 7, "Signifcance")),
+    # -- tradecraft columns (all optional) -------------------------------------------------
+    Case("ok_tradecraft_columns.xlsx", "grades (b, 2 as a number), likelihoods (a synonym, "
+         "other case) and markings (any case)", 0,
+         data=steps(add_column("Sources", "reliability", "b"),
+                    add_column("Sources", "credibility", 2.0),
+                    add_column("Assessments", "likelihood", "Probable"),
+                    add_column("Outlook", "likelihood", "very likely"),
+                    add_column("Events", "marking", "unclassified", None))),
+    Case("bad_reliability.xlsx", 'Sources reliability "G"', 1,
+         [("Sources", "G2", "bad-grade")], "completely reliable",
+         data=add_column("Sources", "reliability", "G")),
+    Case("bad_credibility.xlsx", "Sources credibility 7 typed as a number", 1,
+         [("Sources", "G2", "bad-grade")], data=add_column("Sources", "credibility", 7)),
+    Case("bad_likelihood.xlsx", 'Assessments likelihood "maybe"', 1,
+         [("Assessments", "F2", "bad-likelihood")], "roughly even chance",
+         data=add_column("Assessments", "likelihood", "maybe")),
+    Case("bad_marking.xlsx", 'Actors marking "SECRET" (not a level of the default scheme)',
+         1, [("Actors", "G3", "bad-marking")], "UNCLASSIFIED",
+         data=add_column("Actors", "marking", None, "SECRET")),
+    Case("ok_estimative_language.xlsx", "a judgment using a vague probability word and a "
+         "likelihood with a confidence level in one sentence: warnings", 0,
+         [("Assessments", "C2", "estimative-language")],
+         data=cell("Assessments", 1, 2, "It is possible that Seoul bends. Extension is "
+                   "likely, we judge with high confidence.")),
 ]
 
 

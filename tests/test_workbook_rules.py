@@ -91,8 +91,8 @@ def test_list_cells_accept_semicolons_commas_and_line_breaks(tmp_path):
     data["Events"][1][5] = "moon-jae-in;\nshinzo-abe"
     result = check(tmp_path, data)
     assert result.errors == []
-    assert result.records["Events"][0]["actors"] == ["moon-jae-in", "shinzo-abe"]
-    assert result.records["Events"][1]["actors"] == ["moon-jae-in", "shinzo-abe"]
+    assert result.records["Events"][0]["actors"] == ("moon-jae-in", "shinzo-abe")
+    assert result.records["Events"][1]["actors"] == ("moon-jae-in", "shinzo-abe")
 
 
 def test_ids_must_be_slugs_but_event_and_source_ids_may_use_upper_case(tmp_path):
@@ -384,3 +384,34 @@ def test_validate_never_changes_the_workbook(tmp_path):
     validate(read_workbook(path))
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert path.stat().st_mtime_ns == mtime
+
+
+# -- reading only some sheets ---------------------------------------------------------------
+
+def test_read_only_the_distribution_sheet(tmp_path):
+    data = wbfactory.sheets()
+    data["Events"][1][1] = "not a date"  # broken, but not read
+    del data["Sources"]  # missing, but not asked for
+    data["Distribution"] = [["memo_id", "name", "email", "active"],
+                            ["weekly", "Desk Officer", "desk@example.org", "yes"],
+                            ["weekly", "Old Officer", "old@example.org", "no"]]
+    path = wbfactory.write(tmp_path / "book.xlsx", data)
+    book = read_workbook(path, sheets=("Distribution",))
+    assert set(book.sheets) == {"Distribution"} and book.problems == []
+    checked = validate(book)
+    assert checked.problems == []
+    assert [(r["email"], r["active"]) for r in checked.records["Distribution"]] == [
+        ("desk@example.org", True), ("old@example.org", False)]
+    assert {p.code for p in validate(read_workbook(path)).errors} == {"missing-sheet",
+                                                                     "bad-date"}
+
+
+def test_read_only_some_sheets_reports_only_their_problems(tmp_path):
+    data = wbfactory.sheets()
+    data["Distribution"] = [["memo_id", "name", "email"], ["weekly", "X", "not-an-address"]]
+    del data["Outlook"]
+    path = wbfactory.write(tmp_path / "book.xlsx", data)
+    checked = validate(read_workbook(path, sheets=("Distribution", "Outlook")))
+    assert found(checked, "bad-email") == [("Distribution", "C2", "email")]
+    assert found(checked, "missing-sheet") == [("Outlook", None, None)]
+    assert read_workbook(path, sheets=()).sheets == {}

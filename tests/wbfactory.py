@@ -1,12 +1,24 @@
-"""Small contract workbooks made in tests: a valid base, mutated one defect at a time."""
+"""Small contract workbooks made in tests: a valid base, mutated one defect at a time.
+
+``BASE`` is the one set of base rows: the tests mutate copies of it and
+``scripts/make_broken_corpus.py`` builds every corpus file from it. Sheet order fixes the
+part names (Actors is ``xl/worksheets/sheet1.xml``, Issues ``sheet2`` ...).
+
+Cell values are written as they are, text always as text (``"=1+1"`` stays four
+characters), except two markers: :class:`Formula` (a real formula, with no saved value,
+as openpyxl and many exporters write it) and :class:`Link` (a cell whose text links to
+an address).
+"""
 
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import openpyxl
+from openpyxl.workbook import Workbook
 
 BASE: dict[str, list[list]] = {
     "Actors": [
@@ -49,13 +61,28 @@ BASE: dict[str, list[list]] = {
 }
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell (``"=A2*3"``), written without a saved value."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cell showing ``text`` that links to ``address``."""
+
+    text: str
+    address: str
+
+
 def sheets() -> dict[str, list[list]]:
     """A deep copy of the valid base workbook, to mutate."""
     return copy.deepcopy(BASE)
 
 
-def write(path: Path, data: dict[str, list[list]] | None = None) -> Path:
-    """Write ``data`` (sheet -> rows); a string is always a text cell, never a formula."""
+def workbook(data: dict[str, list[list]] | None = None) -> Workbook:
+    """``data`` (sheet -> rows) as an openpyxl workbook."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in (data if data is not None else BASE).items():
@@ -64,8 +91,19 @@ def write(path: Path, data: dict[str, list[list]] | None = None) -> Path:
             for c, value in enumerate(row, start=1):
                 if value is None:
                     continue
-                cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
+                if isinstance(value, Formula):
+                    ws.cell(row=r, column=c, value=value.text)  # openpyxl: a formula
+                    continue
+                text = value.text if isinstance(value, Link) else value
+                cell = ws.cell(row=r, column=c, value=text)
+                if isinstance(text, str):
                     cell.data_type = "s"  # "=..." stays text
-    wb.save(path)
+                if isinstance(value, Link):
+                    cell.hyperlink = value.address
+    return wb
+
+
+def write(path: Path, data: dict[str, list[list]] | None = None) -> Path:
+    """Write ``data`` (sheet -> rows) to ``path``."""
+    workbook(data).save(path)
     return path

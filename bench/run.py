@@ -172,7 +172,7 @@ def w_memo(a: dict) -> dict:
     config = _bench_config(a)
     memo = config.memo(a["memo"])
     with Clock() as setup:
-        loaded = load(config.workbook)
+        loaded = load(config.workbook, config)
     out: dict = {"load": setup.wall}
     with tempfile.TemporaryDirectory(prefix="bench-memo-") as tmp:
         for fmt in ("docx", "html"):
@@ -242,7 +242,7 @@ def w_naive_docx(a: dict) -> dict:
 
     config = _bench_config(a)
     memo = config.memo("weekly")
-    loaded = load(config.workbook)
+    loaded = load(config.workbook, config)
     context = build_context(loaded.model, memo_spec(config, memo, AS_OF))
     tables = _docx_tables(render_docx(context, config.templates / "memo.docx"))
     cap = a["cell_cap"]
@@ -284,7 +284,7 @@ def w_scaling(a: dict) -> dict:
 
     config = _bench_config(a)
     memo = config.memo("weekly")
-    loaded = load(config.workbook)
+    loaded = load(config.workbook, config)
     spec = memo_spec(config, memo, AS_OF)
     base = build_context(loaded.model, spec)
     events = loaded.model.events
@@ -483,6 +483,9 @@ class Bench:
             "[desk]", 'office = "Northeast Asia Desk"', 'author = "Benchmark"',
             'marking = "UNCLASSIFIED // FOR OFFICIAL USE ONLY"', 'to = "Director, Asia Policy"',
             'sender = "Northeast Asia Desk"', "",
+            # the generated workbooks mark some rows UNCLASSIFIED (any case)
+            "[markings]", 'levels = ["UNCLASSIFIED", "UNCLASSIFIED // FOR OFFICIAL USE ONLY"]',
+            'default = "UNCLASSIFIED // FOR OFFICIAL USE ONLY"', "",
         ]
         if scheduled:
             lines += ["[delivery]", f"drop_folder = {json.dumps(str(folder / 'drop'))}", "",

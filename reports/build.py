@@ -126,7 +126,8 @@ def memo_spec(config: Config, memo: MemoConfig, as_of: date,
         significance_floor=memo.significance_floor, office=desk.office, author=desk.author,
         marking=desk.marking, to=desk.to, sender=desk.sender or desk.office, lang=desk.lang,
         since_last_edition=since_last_edition, budget=memo.budget,
-        east_asian_lang=desk.east_asian_lang)
+        east_asian_lang=desk.east_asian_lang, markings=config.markings, ceiling=memo.marking,
+        yardstick=config.yardstick, min_grade=memo.min_grade or desk.min_grade)
 
 
 def render(context: dict, formats: list[str], templates: Path) -> dict[str, bytes]:

@@ -107,7 +107,8 @@ def _event_rows(before: dict, model, scope: _Scope) -> list[dict]:
         label = f'"{event.title}" ({short_date(event.date)})'
         old = before.get(event.event_id)
         if old is None:
-            rows.append({"change": "added", "what": "event", "detail": f"Event added: {label}"})
+            rows.append({"change": "added", "what": "event", "detail": f"Event added: {label}",
+                         "rank": _rank(event)})
             continue
         old_date, old_title = old[0], old[1]
         fixes = []
@@ -116,7 +117,7 @@ def _event_rows(before: dict, model, scope: _Scope) -> list[dict]:
         if old_date != event.date.isoformat():
             fixes.append(f"date was {short_date(old_date)}")
         if fixes:
-            rows.append({"change": "corrected", "what": "event",
+            rows.append({"change": "corrected", "what": "event", "rank": _rank(event),
                          "detail": f"Event corrected: {label}: {'; '.join(fixes)}"})
     return rows
 
@@ -138,11 +139,11 @@ def _position_rows(before: dict, model, scope: _Scope) -> list[dict]:
         old = before.get(position_key(pos.actor_id, pos.issue_id, pos.as_of))
         old_stance = old[0] if isinstance(old, list) else old
         if old is None:
-            rows.append({"change": "added", "what": "position",
+            rows.append({"change": "added", "what": "position", "rank": _rank(pos),
                          "detail": f"Position added: {actor} on {issue}: {pos.stance} "
                                    f"({short_date(pos.as_of)})"})
         elif old_stance != pos.stance:
-            rows.append({"change": "corrected", "what": "position",
+            rows.append({"change": "corrected", "what": "position", "rank": _rank(pos),
                          "detail": f"Position corrected: {actor} on {issue} "
                                    f"({short_date(pos.as_of)}): {old_stance} -> {pos.stance}"})
     return rows
@@ -161,7 +162,7 @@ def _removed_rows(previous: dict, model, scope: _Scope) -> list[dict]:
             previous.get("events", {}).items(), key=lambda kv: (kv[1][0], kv[0])):
         if event_id not in ids and scope.event(date.fromisoformat(day), issues, actors,
                                                 significance, rank):
-            rows.append({"change": "removed", "what": "event",
+            rows.append({"change": "removed", "what": "event", "rank": rank,
                          "detail": f'Event removed: "{title}" ({short_date(day)})'})
     keys = {position_key(p.actor_id, p.issue_id, p.as_of) for p in model.positions}
     for key, (stance, rank) in sorted(previous.get("positions", {}).items()):
@@ -170,7 +171,7 @@ def _removed_rows(previous: dict, model, scope: _Scope) -> list[dict]:
             continue  # a position of an actor or issue the memo no longer shows: not named
         if scope.position(actor_id, issue_id, date.fromisoformat(day), rank):
             actor, issue = _names(model, actor_id, issue_id)
-            rows.append({"change": "removed", "what": "position",
+            rows.append({"change": "removed", "what": "position", "rank": rank,
                          "detail": f"Position removed: {actor} on {issue}: {stance} "
                                    f"({short_date(day)})"})
     return rows

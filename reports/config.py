@@ -32,10 +32,10 @@ from reports.settings import (
     Smtp,
     at_least,
     check,
-    grade_parts,
     wrong_grade,
     wrong_memo_id,
 )
+from reports.tradecraft import grade_parts
 from reports.typed import BAD, Checked, fill, toml_fields
 
 log = logging.getLogger(__name__)

@@ -25,14 +25,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 
+from reports.blocks import BlockMaker, note, section
 from reports.kinds import DEFAULT_BUDGETS, Budget
 from reports.language import lang_of
-from reports.model import Event, Model, Position, Shift
-from reports.selection import Chosen, choose
-from reports.text import long_date, short_date
+from reports.model import Model
+from reports.selection import Chosen
+from reports.text import short_date
+from reports.tradecraft import Markings, Yardstick, grade, grade_meaning
 
 ANNEX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -59,18 +61,40 @@ class MemoSpec:
     since_last_edition: dict | None = None  # what changed since the previous edition
     budget: Budget | None = None  # None: the kind's default budget
     east_asian_lang: str = "ko"  # Han-only text of no known country
+    markings: Markings | None = None  # the desk's levels; None: one level, ``marking``
+    ceiling: str = ""  # the highest level the memo may hold; '' the desk's default
+    yardstick: Yardstick | None = None  # the estimative yardstick of its likelihoods
+    min_grade: str = ""  # leave out sources graded below this ("C3"), and say so
 
     def __post_init__(self) -> None:
         if self.budget is None and self.kind in DEFAULT_BUDGETS:
             self.budget = DEFAULT_BUDGETS[self.kind]
+        if self.markings is None:
+            self.markings = Markings.single(self.marking or "UNCLASSIFIED")
+
+    @property
+    def ceiling_rank(self) -> int:
+        """The rank of the memo's ceiling in the desk's levels (refused if unknown)."""
+        if not self.ceiling:
+            return self.markings.default_rank
+        rank = self.markings.rank(self.ceiling)
+        if rank is None:
+            raise ValueError(f'memo {self.memo_id}: its marking "{self.ceiling}" is not one '
+                             f"of the desk's levels: {', '.join(self.markings.levels)}")
+        return rank
 
 
 class Citations:
     """Numbers sources in order of first citation; only sources known on the as-of date."""
 
-    def __init__(self, model: Model, as_of: date):
-        self.model, self.as_of = model, as_of
+    def __init__(self, model: Model, as_of: date, markings: Markings | None = None):
+        self.model, self.as_of, self.markings = model, as_of, markings
         self.numbers: dict[str, int] = {}
+
+    @property
+    def ranks(self) -> set[int]:
+        """The marking ranks of the sources cited so far."""
+        return {self.model.sources[sid].marking_rank for sid in self.numbers}
 
     def cite(self, source_ids: tuple[str, ...]) -> list[int]:
         numbers = []
@@ -87,7 +111,11 @@ class Citations:
             out.append({"n": number, "id": sid, "outlet": src.outlet, "title": src.title,
                         "published": src.published.isoformat() if src.published else None,
                         "published_display": short_date(src.published), "url": src.url,
-                        "kind": src.kind})
+                        "kind": src.kind, "grade": grade(src.reliability, src.credibility),
+                        "grade_text": grade_meaning(src.reliability, src.credibility)})
+            mark = self.markings.portion(src.marking_rank) if self.markings else ""
+            if mark:
+                out[-1]["portion"] = mark
         return out
 
 
@@ -100,18 +128,36 @@ class Annex:
 
 
 @dataclass
-class Builder:
+class Builder(BlockMaker):
+    """Makes a memo's blocks from ``model`` (already cut to what the memo may hold), and
+    keeps what the memo shows: the sources it cites, the annexes it points to, and the
+    marking ranks of every record it prints (its banner is the highest of them)."""
+
     model: Model
     spec: MemoSpec
     cites: Citations = field(init=False)
     annexes: list[Annex] = field(init=False, default_factory=list)
+    ranks: set[int] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
-        self.cites = Citations(self.model, self.spec.as_of)
+        self.cites = Citations(self.model, self.spec.as_of, self.spec.markings)
 
     @property
     def budget(self) -> Budget:
         return self.spec.budget or Budget()
+
+    # -- what the memo shows -------------------------------------------------------------
+
+    def shown(self, *records) -> dict:
+        """Note that ``records`` are printed; their row's portion mark when configured."""
+        rank = max((r.marking_rank for r in records if r is not None), default=0)
+        self.ranks.add(rank)
+        mark = self.spec.markings.portion(rank)
+        return {"portion": mark} if mark else {}
+
+    def banner(self) -> str:
+        """The highest level among what the memo holds, never below the desk's default."""
+        return self.spec.markings.banner(self.ranks | self.cites.ranks)
 
     # -- names --------------------------------------------------------------------------
 
@@ -119,10 +165,13 @@ class Builder:
         actor = self.model.actors.get(actor_id)
         if actor is None:
             return actor_id
+        self.ranks.add(actor.marking_rank)
         return f"{actor.name} ({actor.native_name})" if actor.native_name else actor.name
 
     def issue_name(self, issue_id: str | None) -> str:
         issue = self.model.issues.get(issue_id) if issue_id else None
+        if issue is not None:
+            self.ranks.add(issue.marking_rank)
         return issue.name if issue else (issue_id or "Overall")
 
     @cached_property
@@ -168,227 +217,6 @@ class Builder:
         return [note(f"{held}Entries are listed without their sources, which the workbook "
                      "holds for each.")]
 
-    # -- blocks -------------------------------------------------------------------------
-
-    # -- changes in judgment -----------------------------------------------------------
-
-    @cached_property
-    def judgments_before(self) -> dict[str, dict]:
-        """The latest judgment on each issue ('' overall) the previous edition showed: from
-        the run record's snapshot when there is one, else those in force at the end of the
-        previous window (``as_of - window_days``)."""
-        since = self.spec.since_last_edition or {}
-        if "judgments" in since:
-            day = since.get("previous_as_of", "")
-            return {k: {**v, "edition": day} for k, v in since["judgments"].items()}
-        then = self.spec.as_of - timedelta(days=self.spec.window_days)
-        found: dict[str, dict] = {}
-        for a in self.model.assessments(then):  # newest first
-            found.setdefault(a.issue_id or "", {"text": a.judgment, "as_of": a.as_of.isoformat(),
-                                                "edition": then.isoformat()})
-        return found
-
-    def judgment_change(self, key: str, text: str) -> dict:
-        """``{"previous": ...}`` when the latest judgment on ``key`` differs from the one
-        the previous edition showed; {} when it is unchanged or new."""
-        before = self.judgments_before.get(key)
-        if not before or before["text"] == text:
-            return {}
-        return {"previous": {"text": before["text"], "as_of": before["as_of"],
-                             "date_display": short_date(before["as_of"]),
-                             "edition": short_date(before["edition"])}}
-
-    def assessments_block(self, items) -> dict:
-        rows = []
-        latest: set[str] = set()
-        for a in items:  # newest first: the first of each issue is its latest judgment
-            key = a.issue_id or ""
-            change = {} if key in latest else self.judgment_change(key, a.judgment)
-            latest.add(key)
-            who = ", ".join(x for x in (a.author, short_date(a.as_of)) if x)
-            rows.append({"text": a.judgment, "issue": self.issue_name(a.issue_id),
-                         "attribution": f"{who}; confidence {a.confidence}",
-                         "extra": a.extra, **change, **self.cite_fields(a.sources)})
-        if not rows:
-            return note("No assessment recorded as of " + long_date(self.spec.as_of) + ".")
-        return {"type": "paragraphs", "rows": rows}
-
-    def event_rows(self, events: list[Event], compact: bool = False,
-                   cited: bool = True) -> list[dict]:
-        if compact:
-            return [{"id": e.event_id, "date": e.date.isoformat(),
-                     "date_display": short_date(e.date), "title": e.title,
-                     "category": e.category, "significance": e.significance,
-                     "issues": [self.issue_name(i) for i in e.issues], "extra": e.extra,
-                     **(self.cite_fields(e.sources) if cited else {})} for e in events]
-        return [{
-            "id": e.event_id, "date": e.date.isoformat(), "date_display": short_date(e.date),
-            "title": e.title, "summary": e.summary or "", "category": e.category,
-            "significance": e.significance, "location": e.location or "",
-            "actors": [self.actor_name(a) for a in e.actors],
-            "issues": [self.issue_name(i) for i in e.issues], "extra": e.extra,
-            **self.cite_fields(e.sources)} for e in events]
-
-    def events_block(self, events: list[Event], empty: str, window: list[str] | None = None,
-                     *, chart: bool = True, compact: bool = False,
-                     cited: bool = True) -> list[dict]:
-        """A timeline of ``events`` (unless ``chart`` is False) and their table."""
-        if not events:
-            return [note(empty)]
-        table = {"type": "events", "rows": self.event_rows(events, compact, cited)}
-        if compact:
-            table["compact"] = True
-        return [self.timeline(events, window), table] if chart else [table]
-
-    def timeline(self, events: list[Event], window: list[str] | None = None) -> dict:
-        points = [{"date": e.date.isoformat(), "title": e.title, "significance": e.significance,
-                   "issue": self.issue_name(e.issues[0]) if e.issues else "Other"}
-                  for e in sorted(events, key=lambda e: (e.date, e.event_id))]
-        first, last = short_date(points[0]["date"]), short_date(points[-1]["date"])
-        issues = sorted({p["issue"] for p in points})
-        alt = (f"Timeline of {len(events)} events from {first} to {last}, coloured by issue "
-               f"({', '.join(issues)}) and sized by significance (1-5).")
-        data = {"points": points, "issues": self.issue_order(), **self.chart_langs()}
-        if window:
-            data["window"] = window
-        return {"type": "chart", "chart": "timeline", "alt": alt, "data": data}
-
-    def chart_langs(self) -> dict:
-        """What a chart needs to draw native names in their language's glyphs."""
-        return {"native_langs": dict(self.native_langs),
-                "east_asian_lang": self.spec.east_asian_lang}
-
-    def issue_order(self) -> list[str]:
-        """Every issue's display name in one memo-wide order: each keeps its colour."""
-        return sorted({self.issue_name(i) for i in self.model.issues},
-                      key=lambda name: (name.lower(), name))
-
-    def stance_rows(self, current: dict[tuple[str, str], Position], by: str,
-                    history: bool = True, quotes: bool = True) -> list[dict]:
-        rows = []
-        for (actor_id, issue_id), pos in current.items():
-            earlier = []
-            if history:
-                past = self.model.history(actor_id, issue_id, self.spec.as_of)
-                if any(a.stance != b.stance for a, b in zip(past, past[1:], strict=False)):
-                    earlier = [{"stance": p.stance, "date_display": short_date(p.as_of),
-                                "summary": p.summary, **self.cite_fields(p.sources)}
-                               for p in past[:-1]]
-            rows.append({
-                "actor": self.actor_name(actor_id), "issue": self.issue_name(issue_id),
-                "label": self.actor_name(actor_id) if by == "actor" else self.issue_name(
-                    issue_id),
-                "stance": pos.stance, "since": short_date(pos.as_of), "summary": pos.summary,
-                "quote": (pos.quote or "") if quotes else "", "confidence": pos.confidence,
-                "history": earlier, "extra": pos.extra, **self.cite_fields(pos.sources)})
-        return rows
-
-    def stance_index(self, current: dict[tuple[str, str], Position], by: str,
-                     empty: str) -> dict:
-        """Annex rows: one line per current stance, earlier stances listed after it."""
-        if not current:
-            return note(empty)
-        rows = []
-        for (actor_id, issue_id), pos in current.items():
-            past = self.model.history(actor_id, issue_id, self.spec.as_of)[:-1]
-            rows.append({"label": self.actor_name(actor_id) if by == "actor"
-                         else self.issue_name(issue_id), "stance": pos.stance,
-                         "since": short_date(pos.as_of),
-                         "earlier": [{"stance": p.stance, "date_display": short_date(p.as_of)}
-                                     for p in past]})
-        heading = "Actor" if by == "actor" else "Issue"
-        return {"type": "stances", "compact": True, "label_heading": heading, "rows": rows}
-
-    def stances_block(self, current: dict, by: str, empty: str, **options) -> dict:
-        rows = self.stance_rows(current, by, **options)
-        if not rows:
-            return note(empty)
-        heading = "Actor" if by == "actor" else "Issue"
-        return {"type": "stances", "label_heading": heading, "rows": rows}
-
-    def shifts_block(self, shifts: list[Shift], empty: str) -> dict:
-        if not shifts:
-            return note(empty)
-        rows = [{"actor": self.actor_name(s.after.actor_id),
-                 "issue": self.issue_name(s.after.issue_id), "from": s.before.stance,
-                 "to": s.after.stance, "date_display": short_date(s.date),
-                 "date": s.date.isoformat(), "why": s.after.summary,
-                 **self.cite_fields(s.before.sources + s.after.sources)} for s in shifts]
-        return {"type": "shifts", "rows": rows}
-
-    def matrix(self, shifted_since: date | None, chart: bool) -> tuple[list[dict], str]:
-        """The positions matrix (actors by issues), capped; and what it left out.
-
-        Issues: those with the most current stances first (``max_issues``); actors: those
-        whose stance shifted since ``shifted_since`` first, then those holding the most
-        stances (``max_actors``); rows are grouped by country, as readers scan them.
-        """
-        current = self.model.current_stances(self.spec.as_of)
-        if not current:
-            return [note("No positions recorded as of " + long_date(self.spec.as_of) + ".")], ""
-        shifted = set()
-        if shifted_since is not None:
-            shifted = {(s.after.actor_id, s.after.issue_id)
-                       for s in self.model.shifts(self.spec.as_of) if s.date > shifted_since}
-        per_issue: dict[str, int] = {}
-        per_actor: dict[str, int] = {}
-        for actor_id, issue_id in current:
-            per_issue[issue_id] = per_issue.get(issue_id, 0) + 1
-            per_actor[actor_id] = per_actor.get(actor_id, 0) + 1
-        moved = {a for a, _ in shifted}
-        issues = choose(per_issue, self.budget.max_issues,
-                        lambda i: (-per_issue[i], self.issue_name(i).lower(), i))
-        actors = choose(per_actor, self.budget.max_actors,
-                        lambda a: (a not in moved, -per_actor[a], self.actor_name(a).lower(), a))
-        # Ids break ties between equal names: the order never depends on set order.
-        issue_ids = sorted(issues.rows, key=lambda i: (self.issue_name(i).lower(), i))
-        actor_ids = sorted(actors.rows, key=lambda a: (self.model.actors[a].country,
-                                                        self.model.actors[a].name.lower(), a))
-        groups: list[dict] = []
-        for actor_id in actor_ids:
-            country = self.model.actors[actor_id].country
-            if not groups or groups[-1]["country"] != country:
-                groups.append({"country": country, "rows": []})
-            cells = [{"stance": current[(actor_id, i)].stance if (actor_id, i) in current
-                      else "", "shifted": (actor_id, i) in shifted} for i in issue_ids]
-            groups[-1]["rows"].append({"actor": self.actor_name(actor_id), "cells": cells})
-        columns = [{"id": i, "name": self.issue_name(i)} for i in issue_ids]
-        matrix = {"type": "matrix", "issues": columns, "groups": groups,
-                  "marks_shifts": shifted_since is not None}
-        left = " and ".join(x for x in (
-            f"{len(actors.rows)} of {actors.total} actors" if actors.left_out else "",
-            f"{len(issues.rows)} of {issues.total} issues" if issues.left_out else "") if x)
-        blocks: list[dict] = [matrix]
-        if chart:
-            alt = (f"Positions matrix: current stance of {len(actor_ids)} actors (rows, grouped "
-                   f"by country) on {len(issue_ids)} issues (columns) as of "
-                   f"{long_date(self.spec.as_of)}; each cell names the stance and is coloured "
-                   "by it.")
-            blocks.insert(0, {"type": "chart", "chart": "matrix", "alt": alt,
-                              "data": {"issues": columns, "groups": groups,
-                                       **self.chart_langs()}})
-        return blocks, (f"The matrix shows {left}: those that shifted first, then those "
-                        "with the most recorded stances." if left else "")
-
-    def outlook_block(self, items, empty: str) -> dict:
-        if not items:
-            return note(empty)
-        rows = [{"date": o.date.isoformat() if o.date else None,
-                 "date_display": short_date(o.date) if o.date else "Not yet scheduled",
-                 "item": o.item, "status": o.status,
-                 "issues": [self.issue_name(i) for i in o.issues], "extra": o.extra,
-                 **self.cite_fields(o.sources)} for o in items]
-        return {"type": "outlook", "rows": rows}
 
 
-def note(text: str) -> dict:
-    return {"type": "note", "text": text}
-
-
-def section(key: str, heading: str, *blocks: dict | list, level: int = 1,
-            annex: bool = False, collapsed: bool = False) -> dict:
-    flat: list[dict] = []
-    for block in blocks:
-        flat.extend(block if isinstance(block, list) else [block])
-    return {"id": key, "heading": heading, "level": level, "blocks": flat, "annex": annex,
-            "collapsed": collapsed}
+__all__ = ["Builder", "Citations", "MemoSpec", "note", "section"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 from reports.context import Builder, MemoSpec, note, section
 from reports.errors import ConfigError
@@ -34,46 +35,75 @@ from reports.selection import (
     stance_order,
 )
 from reports.text import long_date, printable, short_date
+from reports.tradecraft import below_grade, grade_parts
 
 SUMMARY_LINES = 5  # lines of each part of the summary a memo's mail carries
 
 
 def build_context(model: Model, spec: MemoSpec) -> dict:
-    """The one context a memo's renderers share: memo block, sections, cited sources."""
+    """The one context a memo's renderers share: memo block, sections, cited sources.
+
+    The memo sees only what it may hold: rows marked above its ceiling, and (with a
+    minimum grade) sources graded below it with the entries resting only on them, are
+    cut from the model first, so no block, chart, note or name can reach them.
+    """
     if spec.kind not in MEMO_KINDS:
         raise ConfigError(f'unknown memo kind "{spec.kind}"; use one of: '
                           f'{", ".join(MEMO_KINDS)}')
-    b = Builder(model, spec)
+    graded, left_out = _graded(model.within(spec.ceiling_rank), spec)
+    b = Builder(graded, spec)
     sections = {"overview": overview, "weekly": weekly, "issue": issue_brief,
                 "actor": actor_profile}[spec.kind](b)
     if spec.since_last_edition is not None:
         sections.insert(1, since_last_edition(b, spec.since_last_edition))
     sections += b.annex_sections()
+    for sec in sections:  # the yardstick's legend wherever likelihoods appear
+        sec["blocks"] += b.legend(sec["blocks"])
     sources = b.cites.listing()
     sections.append(section("sources", "Sources", {"type": "sources", "rows": sources}
-                            if sources else note("This memo cites no sources.")))
-    memo = memo_block(model, spec, sections)
+                            if sources else note("This memo cites no sources."),
+                            [note(left_out)] if left_out else []))
+    memo = memo_block(b, sections)
     context = {"memo": memo, "sections": sections, "sources": sources,
                "native_langs": dict(b.native_langs)}
     return printable(context)
 
 
-def memo_block(model: Model, spec: MemoSpec, sections: list[dict]) -> dict:
+def _graded(model: Model, spec: MemoSpec) -> tuple[Model, str]:
+    """The model without sources graded below ``spec.min_grade`` (and the entries resting
+    only on them), and the line saying so; the model as it is without a minimum."""
+    low_r, low_c = grade_parts(spec.min_grade)
+    if not (low_r or low_c):
+        return model, ""
+    kept = model.within(spec.ceiling_rank, lambda s: not below_grade(
+        s.reliability, s.credibility, low_r, low_c))
+    dropped = len(model.sources) - len(kept.sources)
+    entries = sum(len(getattr(model, name)) - len(getattr(kept, name)) for name in (
+        "events", "positions", "assessment_items", "outlook_items"))
+    line = (f"Sources graded below {spec.min_grade} are left out of this memo ({dropped:,} "
+            f"source(s), and {entries:,} entr{'y' if entries == 1 else 'ies'} resting only "
+            "on them); sources not graded are kept." if dropped else "")
+    return kept, line
+
+
+def memo_block(b: Builder, sections: list[dict]) -> dict:
+    model, spec = b.model, b.spec
     subject = spec.title
     if spec.kind == "issue" and spec.issue in model.issues:
-        subject = f"{spec.title}: {model.issues[spec.issue].name}"
+        subject = f"{spec.title}: {b.issue_name(spec.issue)}"
     if spec.kind == "actor" and spec.actor in model.actors:
         subject = f"{spec.title}: {model.actors[spec.actor].name}"
+        b.shown(model.actors[spec.actor])
     window = ""
     if spec.kind == "weekly":
         start = spec.as_of - timedelta(days=spec.window_days - 1)
         window = f"{short_date(start)} to {short_date(spec.as_of)}"
-    keywords = [spec.kind] + [i.name for i in model.active_issues()][:5]
+    keywords = [spec.kind] + [b.issue_name(i.issue_id) for i in model.active_issues()][:5]
     return {
         "id": spec.memo_id, "kind": spec.kind, "title": spec.title, "subject": subject,
         "as_of": spec.as_of.isoformat(), "date": long_date(spec.as_of), "window": window,
         "edition_label": f"{subject}, {long_date(spec.as_of)}",
-        "office": spec.office, "author": spec.author, "marking": spec.marking,
+        "office": spec.office, "author": spec.author, "marking": b.banner(),
         "to": spec.to, "from": spec.sender or spec.office, "lang": spec.lang,
         "east_asian_lang": spec.east_asian_lang, "keywords": ", ".join(keywords),
         "summary": summary(sections),
@@ -147,7 +177,7 @@ def issue_state(b: Builder, issue_id: str) -> dict:
         if change:
             change["previous"]["text"] = _sentences(change["previous"]["text"], 2)
         return {"label": b.issue_name(issue_id), "text": _sentences(latest[0].judgment, 2),
-                **change, **b.cite_fields(latest[0].sources)}
+                **change, **b.shown(latest[0]), **b.cite_fields(latest[0].sources)}
     current = b.model.current_stances(as_of, issue=issue_id)
     counts: dict[str, int] = {}
     for pos in current.values():
@@ -155,6 +185,7 @@ def issue_state(b: Builder, issue_id: str) -> dict:
     if not counts:
         return {"label": b.issue_name(issue_id), "text": "No positions recorded yet.",
                 "cites": [], "cite_text": ""}
+    shown = b.shown(*current.values())
     text = "Current stances: " + ", ".join(f"{n} {s}" for s, n in sorted(
         counts.items(), key=lambda kv: (-kv[1], kv[0]))) + "."
     shifts = b.model.shifts(as_of, issue=issue_id)
@@ -164,7 +195,8 @@ def issue_state(b: Builder, issue_id: str) -> dict:
         text += (f" Latest shift: {b.actor_name(s.after.actor_id)}, {s.before.stance} to "
                  f"{s.after.stance} ({short_date(s.date)}).")
         cites = b.cite_fields(s.after.sources)
-    return {"label": b.issue_name(issue_id), "text": text, **cites}
+        shown = b.shown(*current.values(), s.before, s.after)
+    return {"label": b.issue_name(issue_id), "text": text, **shown, **cites}
 
 
 def _sentences(text: str, count: int) -> str:
@@ -194,7 +226,8 @@ def overview(b: Builder) -> list[dict]:
                 b.shifts_block(shifts.rows, "No actor changed stance in this period."),
                 b.selection(phrase(shifts, "stance changes", "latest")),
                 {"type": "paragraphs", "rows": [
-                    {"label": short_date(e.date), "text": e.title, **b.cite_fields(e.sources)}
+                    {"label": short_date(e.date), "text": e.title, **b.shown(e),
+                     **b.cite_fields(e.sources)}
                     for e in recent_events.sorted(lambda e: (e.date, e.event_id))]}
                 if recent_events.rows else note("No events recorded in this period."),
                 b.selection(phrase(recent_events, "events of the period",
@@ -227,9 +260,10 @@ def _issues_annex(b: Builder, issue_ids: list[str]) -> list[dict]:
         current = b.model.current_stances(b.spec.as_of, issue=issue_id)
         shown = dict(list(current.items())[:max(room, 0)])
         room -= len(shown)
-        blocks += [{"type": "subheading", "text": issue.name},
+        blocks += [{"type": "subheading", "text": b.issue_name(issue_id)},
                    {"type": "paragraphs", "rows": [{"text": issue.question, "label": "Question",
-                                                    "cites": [], "cite_text": ""}]},
+                                                    **b.shown(issue), "cites": [],
+                                                    "cite_text": ""}]},
                    b.stance_index(shown, "actor", "No positions recorded on this issue.")]
         if len(shown) < len(current):
             blocks.append(note(f"{len(current) - len(shown):,} more stances on this issue are "
@@ -307,10 +341,10 @@ def _stances(b: Builder, current: dict, by: str, empty: str, limit: int,
 def issue_brief(b: Builder) -> list[dict]:
     _check(b, b.spec.issue, b.model.issues, "issue")
     issue, as_of, budget = b.model.issues[b.spec.issue], b.spec.as_of, b.budget
-    facts = [{"label": "Question", "value": issue.question},
-             {"label": "Status", "value": issue.status}]
+    facts = [{"label": "Question", "value": issue.question, **b.shown(issue)},
+             {"label": "Status", "value": issue.status, **b.shown(issue)}]
     if issue.description:
-        facts.append({"label": "Background", "value": issue.description})
+        facts.append({"label": "Background", "value": issue.description, **b.shown(issue)})
     assessments = choose(b.model.assessments(as_of, issue=issue.issue_id),
                          budget.max_assessments, lambda a: 0)
     current = b.model.current_stances(as_of, issue=issue.issue_id)
@@ -336,7 +370,7 @@ def issue_brief(b: Builder) -> list[dict]:
 def actor_profile(b: Builder) -> list[dict]:
     _check(b, b.spec.actor, b.model.actors, "actor")
     actor, as_of, budget = b.model.actors[b.spec.actor], b.spec.as_of, b.budget
-    facts = [{"label": label, "value": value} for label, value in (
+    facts = [{"label": label, "value": value, **b.shown(actor)} for label, value in (
         ("Name", actor.name), ("Native name", actor.native_name), ("Title", actor.title),
         ("Country", actor.country), ("Kind", actor.kind), ("Affiliation", actor.affiliation),
         ("Notes", actor.notes)) if value]
@@ -366,6 +400,8 @@ def since_last_edition(b: Builder, changes: dict) -> dict:
     if not rows:
         return section("since-last", heading, note(
             f"Nothing was added, corrected or removed since the edition of {shown}."))
+    rows = [{**{k: v for k, v in r.items() if k != "rank"},
+             **b.shown(SimpleNamespace(marking_rank=r.get("rank", 0)))} for r in rows]
     chosen = choose(rows, b.budget.max_events, lambda r: 0)
     return section("since-last", heading,
                    {"type": "changes", "previous": previous, "previous_display": shown,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -136,19 +136,21 @@ class Model:
                   self.events, self.positions, self.outlook_items, self.assessment_items)
         return max((r.marking_rank for group in groups for r in group), default=0)
 
-    def within(self, ceiling: int) -> Model:
-        """A model holding only the records ranked at or below ``ceiling``.
+    def within(self, ceiling: int, cite: Callable[[Source], bool] | None = None) -> Model:
+        """A model holding only the records ranked at or below ``ceiling`` (and, with
+        ``cite``, citing only the sources it accepts, e.g. those graded well enough).
 
         References to a dropped record go too: an event or outlook item loses the actors,
         issues and sources above the ceiling from its lists; a position on a dropped actor
         or issue, an assessment on a dropped issue, and a record whose every source was
         dropped (it rests only on what the memo may not cite) are left out.
         """
-        if self.top_rank <= ceiling:
+        if self.top_rank <= ceiling and cite is None:
             return self
         actors = {k: a for k, a in self.actors.items() if a.marking_rank <= ceiling}
         issues = {k: i for k, i in self.issues.items() if i.marking_rank <= ceiling}
-        sources = {k: s for k, s in self.sources.items() if s.marking_rank <= ceiling}
+        sources = {k: s for k, s in self.sources.items() if s.marking_rank <= ceiling
+                   and (cite is None or cite(s))}
         keep = _Keeper(ceiling, self, actors, issues, sources)
         positions = [p for p in map(keep.record, self.positions) if p is not None
                      and p.actor_id in actors and p.issue_id in issues]

@@ -190,9 +190,10 @@ class _Run:
 
     def loaded(self):
         if self._loaded is None:
-            from reports.build import load
+            from reports.build import load, use_chart_cache
 
             self._loaded = load(self.config.workbook, self.config)
+            use_chart_cache(self.config.output)
         return self._loaded
 
     def build_due(self, due: list[Due]) -> int:
@@ -297,9 +298,11 @@ class _Run:
         previous = self.ledger.previous_edition(memo.id, as_of)
         since = None
         if previous is not None and previous.snapshot is not None:
+            # compared with what this memo may hold: nothing above its marking is named
+            ceiling = self.config.markings.rank(memo.marking)
             since = changes.since_last_edition(
-                previous.snapshot, previous.as_of.isoformat(), loaded.model, memo, as_of,
-                ceiling=self.config.markings.rank(memo.marking))
+                previous.snapshot, previous.as_of.isoformat(), loaded.model.within(ceiling),
+                memo, as_of, ceiling=ceiling)
         built = build.build_memo(loaded, self.config, memo, as_of, since_last_edition=since)
         return built, snapshot, since
 

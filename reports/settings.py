@@ -17,11 +17,11 @@ from typing import Any, Literal
 from reports import tradecraft
 from reports.kinds import Budget
 from reports.language import CHINESE, JAPANESE, KOREAN
+from reports.tradecraft import grade_parts
 
 DEFAULT_WORKBOOK = "workbook/gsomia_relations.xlsx"
 MEMO_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ADDRESS_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
-GRADE_RE = re.compile(r"^([A-E])?([1-5])?$")
 
 YardstickKey = Literal[tuple(tradecraft.YARDSTICKS)]
 EastAsianLang = Literal[KOREAN, JAPANESE, CHINESE]
@@ -61,10 +61,11 @@ def at_least(low: float):
 
 
 def wrong_grade(value: str) -> str | None:
-    if value == "" or (GRADE_RE.match(value.upper()) and value):
-        return None
-    return (f'"{value}" is not a source grade; give a reliability A-E and/or a credibility '
-            '1-5, e.g. "C3", "B" or "2"')
+    try:
+        grade_parts(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def wrong_memo_id(value: str) -> str | None:
@@ -75,12 +76,6 @@ def wrong_memo_id(value: str) -> str | None:
 
 def check(fn) -> Any:
     return {"check": fn}
-
-
-def grade_parts(text: str) -> tuple[str | None, str | None]:
-    """``"C3"`` -> ``("C", "3")``; ``"B"`` -> ``("B", None)``; ``""`` -> ``(None, None)``."""
-    match = GRADE_RE.match((text or "").upper())
-    return (match.group(1), match.group(2)) if match else (None, None)
 
 
 # -- page budgets (issue 10) ----------------------------------------------------------------

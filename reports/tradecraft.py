@@ -57,6 +57,19 @@ def grade_meaning(reliability: str | None, credibility: str | None) -> str:
     return f"{code}: {words}" if code else ""
 
 
+MIN_GRADE_RE = re.compile(r"^([A-E])?([1-5])?$")
+
+
+def grade_parts(text: str | None) -> tuple[str | None, str | None]:
+    """A minimum grade: ``"C3"`` -> ``("C", "3")``, ``"B"`` -> ``("B", None)``, ``""`` ->
+    ``(None, None)``; raises ValueError for anything else (F and 6 judge nothing)."""
+    match = MIN_GRADE_RE.match((text or "").strip().upper())
+    if not match:
+        raise ValueError(f'"{text}" is not a source grade; give a reliability A-E and/or a '
+                         'credibility 1-5, e.g. "C3", "B" or "2"')
+    return match.group(1), match.group(2)
+
+
 def below_grade(reliability: str | None, credibility: str | None,
                 min_reliability: str | None, min_credibility: str | None) -> bool:
     """True when a judged half of the grade is worse than the minimum asked for.

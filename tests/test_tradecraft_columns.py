@@ -140,11 +140,16 @@ def test_the_default_scheme_has_one_level(tmp_path):
 
 
 def test_load_takes_the_desks_rules(tmp_path):
+    from reports.config import load_config
+
     data = with_column(wbfactory.sheets(), "Events", "marking", "RESTRICTED")
     path = wbfactory.write(tmp_path / "book.xlsx", data)
     with pytest.raises(WorkbookInvalid):
         load(path)
-    assert load(path, DESK).model.events[0].marking_rank == 1
+    config = tmp_path / "reports.toml"
+    config.write_text('[markings]\nlevels = ["UNCLASSIFIED", "RESTRICTED", "SECRET"]\n'
+                      'portions = ["U", "R", "S"]\n', encoding="utf-8")
+    assert load(path, load_config(config)).model.events[0].marking_rank == 1
 
 
 # -- estimative language -------------------------------------------------------------------

@@ -239,7 +239,8 @@ class TableBlocks(PictureWriter):
             self.cite(p, row)
             if row.get("issues"):
                 self.run(p, f" ({'; '.join(row['issues'])})", muted=True)
-            self.text_cell(tr, widths[2], row.get("status", ""))
+            self.text_cell(tr, widths[2], "; ".join(x for x in (row.get("status", ""),
+                                                                 row.get("likelihood")) if x))
         self.spacer()
 
     def block_changes(self, block: dict) -> None:

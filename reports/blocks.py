@@ -1,0 +1,274 @@
+"""The blocks of a memo context, made from model records (see ``reports.context``).
+
+:class:`BlockMaker` is the half of the context builder that turns records into blocks:
+assessments (with changes in judgment), events and their timeline, stances, shifts, the
+positions matrix and the outlook. Every row notes the records it prints
+(``self.shown``), so the memo's banner is the highest marking among them and each row
+can carry its portion mark.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cached_property
+
+from reports.model import Event, Position, Shift
+from reports.selection import choose
+from reports.text import long_date, short_date
+
+
+def note(text: str) -> dict:
+    return {"type": "note", "text": text}
+
+
+def section(key: str, heading: str, *blocks: dict | list, level: int = 1,
+            annex: bool = False, collapsed: bool = False) -> dict:
+    flat: list[dict] = []
+    for block in blocks:
+        flat.extend(block if isinstance(block, list) else [block])
+    return {"id": key, "heading": heading, "level": level, "blocks": flat, "annex": annex,
+            "collapsed": collapsed}
+
+
+class BlockMaker:
+    """Block-making methods of :class:`reports.context.Builder` (which provides
+    ``model``, ``spec``, ``budget``, ``actor_name``, ``issue_name``, ``cite_fields``,
+    ``shown`` and ``native_langs``)."""
+
+    # -- changes in judgment -----------------------------------------------------------
+
+    @cached_property
+    def judgments_before(self) -> dict[str, dict]:
+        """The latest judgment on each issue ('' overall) the previous edition showed: from
+        the run record's snapshot when there is one, else those in force at the end of the
+        previous window (``as_of - window_days``)."""
+        since = self.spec.since_last_edition or {}
+        if "judgments" in since:
+            day = since.get("previous_as_of", "")
+            return {k: {**v, "edition": day} for k, v in since["judgments"].items()}
+        then = self.spec.as_of - timedelta(days=self.spec.window_days)
+        found: dict[str, dict] = {}
+        for a in self.model.assessments(then):  # newest first
+            found.setdefault(a.issue_id or "", {"text": a.judgment, "as_of": a.as_of.isoformat(),
+                                                "edition": then.isoformat()})
+        return found
+
+    def judgment_change(self, key: str, text: str) -> dict:
+        """``{"previous": ...}`` when the latest judgment on ``key`` differs from the one
+        the previous edition showed; {} when it is unchanged or new."""
+        before = self.judgments_before.get(key)
+        if not before or before["text"] == text:
+            return {}
+        return {"previous": {"text": before["text"], "as_of": before["as_of"],
+                             "date_display": short_date(before["as_of"]),
+                             "edition": short_date(before["edition"])}}
+
+    def assessments_block(self, items) -> dict:
+        rows = []
+        latest: set[str] = set()
+        for a in items:  # newest first: the first of each issue is its latest judgment
+            key = a.issue_id or ""
+            change = {} if key in latest else self.judgment_change(key, a.judgment)
+            latest.add(key)
+            who = ", ".join(x for x in (a.author, short_date(a.as_of)) if x)
+            likely = self.likelihood(a)
+            rows.append({"text": a.judgment, "issue": self.issue_name(a.issue_id),
+                         "attribution": f"{who}. " + (f"Likelihood: {likely}. " if likely
+                                                       else "") + f"Confidence: {a.confidence}.",
+                         **({"likelihood": a.likelihood} if a.likelihood else {}),
+                         "extra": a.extra, **change, **self.shown(a),
+                         **self.cite_fields(a.sources)})
+        if not rows:
+            return note("No assessment recorded as of " + long_date(self.spec.as_of) + ".")
+        return {"type": "paragraphs", "rows": rows}
+
+    def likelihood(self, record) -> str:
+        """'likely (55-80%)' for a record with a likelihood, else ''."""
+        term = getattr(record, "likelihood", None)
+        if not term or self.spec.yardstick is None:
+            return term or ""
+        found = self.spec.yardstick.find(term)
+        return f"{found.term} ({found.band})" if found else term
+
+    def legend(self, blocks: list[dict]) -> list[dict]:
+        """The yardstick's one-line legend, when any row of ``blocks`` has a likelihood."""
+        if self.spec.yardstick is None or not any(
+                r.get("likelihood") for b in blocks for r in b.get("rows", ())):
+            return []
+        return [{"type": "legend", "text": self.spec.yardstick.legend()}]
+
+    def event_rows(self, events: list[Event], compact: bool = False,
+                   cited: bool = True) -> list[dict]:
+        if compact:
+            return [{"id": e.event_id, "date": e.date.isoformat(),
+                     "date_display": short_date(e.date), "title": e.title,
+                     "category": e.category, "significance": e.significance,
+                     "issues": [self.issue_name(i) for i in e.issues], "extra": e.extra,
+                     **self.shown(e), **(self.cite_fields(e.sources) if cited else {})}
+                    for e in events]
+        return [{
+            "id": e.event_id, "date": e.date.isoformat(), "date_display": short_date(e.date),
+            "title": e.title, "summary": e.summary or "", "category": e.category,
+            "significance": e.significance, "location": e.location or "",
+            "actors": [self.actor_name(a) for a in e.actors],
+            "issues": [self.issue_name(i) for i in e.issues], "extra": e.extra,
+            **self.shown(e), **self.cite_fields(e.sources)} for e in events]
+
+    def events_block(self, events: list[Event], empty: str, window: list[str] | None = None,
+                     *, chart: bool = True, compact: bool = False,
+                     cited: bool = True) -> list[dict]:
+        """A timeline of ``events`` (unless ``chart`` is False) and their table."""
+        if not events:
+            return [note(empty)]
+        table = {"type": "events", "rows": self.event_rows(events, compact, cited)}
+        if compact:
+            table["compact"] = True
+        return [self.timeline(events, window), table] if chart else [table]
+
+    def timeline(self, events: list[Event], window: list[str] | None = None) -> dict:
+        points = [{"date": e.date.isoformat(), "title": e.title, "significance": e.significance,
+                   "issue": self.issue_name(e.issues[0]) if e.issues else "Other"}
+                  for e in sorted(events, key=lambda e: (e.date, e.event_id))]
+        first, last = short_date(points[0]["date"]), short_date(points[-1]["date"])
+        issues = sorted({p["issue"] for p in points})
+        alt = (f"Timeline of {len(events)} events from {first} to {last}, coloured by issue "
+               f"({', '.join(issues)}) and sized by significance (1-5).")
+        data = {"points": points, "issues": self.issue_order(), **self.chart_langs()}
+        if window:
+            data["window"] = window
+        return {"type": "chart", "chart": "timeline", "alt": alt, "data": data}
+
+    def chart_langs(self) -> dict:
+        """What a chart needs to draw native names in their language's glyphs."""
+        return {"native_langs": dict(self.native_langs),
+                "east_asian_lang": self.spec.east_asian_lang}
+
+    def issue_order(self) -> list[str]:
+        """Every issue's display name in one memo-wide order: each keeps its colour."""
+        return sorted({self.issue_name(i) for i in self.model.issues},
+                      key=lambda name: (name.lower(), name))
+
+    def stance_rows(self, current: dict[tuple[str, str], Position], by: str,
+                    history: bool = True, quotes: bool = True) -> list[dict]:
+        rows = []
+        for (actor_id, issue_id), pos in current.items():
+            earlier = []
+            if history:
+                past = self.model.history(actor_id, issue_id, self.spec.as_of)
+                if any(a.stance != b.stance for a, b in zip(past, past[1:], strict=False)):
+                    earlier = [{"stance": p.stance, "date_display": short_date(p.as_of),
+                                "summary": p.summary, **self.shown(p),
+                                **self.cite_fields(p.sources)} for p in past[:-1]]
+            rows.append({
+                "actor": self.actor_name(actor_id), "issue": self.issue_name(issue_id),
+                "label": self.actor_name(actor_id) if by == "actor" else self.issue_name(
+                    issue_id),
+                "stance": pos.stance, "since": short_date(pos.as_of), "summary": pos.summary,
+                "quote": (pos.quote or "") if quotes else "", "confidence": pos.confidence,
+                "history": earlier, "extra": pos.extra, **self.shown(pos),
+                **self.cite_fields(pos.sources)})
+        return rows
+
+    def stance_index(self, current: dict[tuple[str, str], Position], by: str,
+                     empty: str) -> dict:
+        """Annex rows: one line per current stance, earlier stances listed after it."""
+        if not current:
+            return note(empty)
+        rows = []
+        for (actor_id, issue_id), pos in current.items():
+            past = self.model.history(actor_id, issue_id, self.spec.as_of)[:-1]
+            rows.append({"label": self.actor_name(actor_id) if by == "actor"
+                         else self.issue_name(issue_id), "stance": pos.stance,
+                         "since": short_date(pos.as_of), **self.shown(pos, *past),
+                         "earlier": [{"stance": p.stance, "date_display": short_date(p.as_of)}
+                                     for p in past]})
+        heading = "Actor" if by == "actor" else "Issue"
+        return {"type": "stances", "compact": True, "label_heading": heading, "rows": rows}
+
+    def stances_block(self, current: dict, by: str, empty: str, **options) -> dict:
+        rows = self.stance_rows(current, by, **options)
+        if not rows:
+            return note(empty)
+        heading = "Actor" if by == "actor" else "Issue"
+        return {"type": "stances", "label_heading": heading, "rows": rows}
+
+    def shifts_block(self, shifts: list[Shift], empty: str) -> dict:
+        if not shifts:
+            return note(empty)
+        rows = [{"actor": self.actor_name(s.after.actor_id),
+                 "issue": self.issue_name(s.after.issue_id), "from": s.before.stance,
+                 "to": s.after.stance, "date_display": short_date(s.date),
+                 "date": s.date.isoformat(), "why": s.after.summary,
+                 **self.shown(s.before, s.after),
+                 **self.cite_fields(s.before.sources + s.after.sources)} for s in shifts]
+        return {"type": "shifts", "rows": rows}
+
+    def matrix(self, shifted_since: date | None, chart: bool) -> tuple[list[dict], str]:
+        """The positions matrix (actors by issues), capped; and what it left out.
+
+        Issues: those with the most current stances first (``max_issues``); actors: those
+        whose stance shifted since ``shifted_since`` first, then those holding the most
+        stances (``max_actors``); rows are grouped by country, as readers scan them.
+        """
+        current = self.model.current_stances(self.spec.as_of)
+        if not current:
+            return [note("No positions recorded as of " + long_date(self.spec.as_of) + ".")], ""
+        shifted = set()
+        if shifted_since is not None:
+            shifted = {(s.after.actor_id, s.after.issue_id)
+                       for s in self.model.shifts(self.spec.as_of) if s.date > shifted_since}
+        per_issue: dict[str, int] = {}
+        per_actor: dict[str, int] = {}
+        for actor_id, issue_id in current:
+            per_issue[issue_id] = per_issue.get(issue_id, 0) + 1
+            per_actor[actor_id] = per_actor.get(actor_id, 0) + 1
+        moved = {a for a, _ in shifted}
+        issues = choose(per_issue, self.budget.max_issues,
+                        lambda i: (-per_issue[i], self.issue_name(i).lower(), i))
+        actors = choose(per_actor, self.budget.max_actors,
+                        lambda a: (a not in moved, -per_actor[a], self.actor_name(a).lower(), a))
+        # Ids break ties between equal names: the order never depends on set order.
+        issue_ids = sorted(issues.rows, key=lambda i: (self.issue_name(i).lower(), i))
+        actor_ids = sorted(actors.rows, key=lambda a: (self.model.actors[a].country,
+                                                        self.model.actors[a].name.lower(), a))
+        groups: list[dict] = []
+        for actor_id in actor_ids:
+            country = self.model.actors[actor_id].country
+            if not groups or groups[-1]["country"] != country:
+                groups.append({"country": country, "rows": []})
+            cells = [{"stance": current[(actor_id, i)].stance if (actor_id, i) in current
+                      else "", "shifted": (actor_id, i) in shifted} for i in issue_ids]
+            shown = self.shown(self.model.actors[actor_id], *(
+                current[(actor_id, i)] for i in issue_ids if (actor_id, i) in current))
+            groups[-1]["rows"].append({"actor": self.actor_name(actor_id), "cells": cells,
+                                       **shown})
+        columns = [{"id": i, "name": self.issue_name(i)} for i in issue_ids]
+        matrix = {"type": "matrix", "issues": columns, "groups": groups,
+                  "marks_shifts": shifted_since is not None}
+        left = " and ".join(x for x in (
+            f"{len(actors.rows)} of {actors.total} actors" if actors.left_out else "",
+            f"{len(issues.rows)} of {issues.total} issues" if issues.left_out else "") if x)
+        blocks: list[dict] = [matrix]
+        if chart:
+            alt = (f"Positions matrix: current stance of {len(actor_ids)} actors (rows, grouped "
+                   f"by country) on {len(issue_ids)} issues (columns) as of "
+                   f"{long_date(self.spec.as_of)}; each cell names the stance and is coloured "
+                   "by it.")
+            blocks.insert(0, {"type": "chart", "chart": "matrix", "alt": alt,
+                              "data": {"issues": columns, "groups": groups,
+                                       **self.chart_langs()}})
+        return blocks, (f"The matrix shows {left}: those that shifted first, then those "
+                        "with the most recorded stances." if left else "")
+
+    def outlook_block(self, items, empty: str) -> dict:
+        if not items:
+            return note(empty)
+        rows = [{"date": o.date.isoformat() if o.date else None,
+                 "date_display": short_date(o.date) if o.date else "Not yet scheduled",
+                 "item": o.item, "status": o.status,
+                 "issues": [self.issue_name(i) for i in o.issues], "extra": o.extra,
+                 **({"likelihood": self.likelihood(o)} if o.likelihood else {}),
+                 **self.shown(o), **self.cite_fields(o.sources)} for o in items]
+        return {"type": "outlook", "rows": rows}
+
+

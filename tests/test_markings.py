@@ -1,0 +1,232 @@
+"""Handling markings: nothing above a memo's ceiling reaches it, in any byte of any output.
+
+A workbook holds rows at every level of a three-level scheme (UNCLASSIFIED, CONFIDENTIAL,
+SECRET) on every sheet, each carrying a unique canary word, and rows of a lower level that
+refer to higher ones (an event naming a secret actor, citing a confidential source ...).
+Every memo kind is built at each ceiling, in Word, HTML and PDF, mailed (``send
+--dry-run``: the .eml files), listed in the index, and run twice on a schedule so that
+"new since the last edition" has something to say. Then every output byte is searched:
+each part of every .docx (also inside the mail's attachments), the HTML, the PDF's text,
+every .eml part, the manifests and index. No canary above the ceiling may be found; the
+canaries at or below it are found (so the search can fail), and the banner is the highest
+level the memo holds.
+"""
+
+from __future__ import annotations
+
+import email
+import html
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from datetime import date
+from email import policy
+from pathlib import Path
+
+import pytest
+import realtools
+import wbfactory
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = "2019-11-29"
+LEVELS = ("UNCLASSIFIED", "CONFIDENTIAL", "SECRET")
+CEILINGS = {"u": "UNCLASSIFIED", "c": "CONFIDENTIAL"}
+CANARY = re.compile(r"QQ(CONF|SECR)[A-Z]+")
+KINDS = {"overview": "", "weekly": "", "issue": 'issue = "gsomia"',
+         "actor": 'actor = "moon-jae-in"'}
+
+
+def marked(rows: list[list], marks: list[str]) -> list[list]:
+    """``rows`` with a marking column (the header's first, then each row's)."""
+    return [row + [mark] for row, mark in zip(rows, ["marking", *marks], strict=True)]
+
+
+def workbook_rows() -> dict[str, list[list]]:
+    d = wbfactory.sheets()
+    d["Actors"].append(["agent-x", "QQSECRACTOR Agent", "QQSECRNATIVE", "PRK", "person",
+                        "QQSECRTITLE"])
+    d["Issues"].append(["hidden-issue", "QQCONFISSUE talks", "QQCONFQUESTION?", "active"])
+    d["Sources"] += [
+        ["s-conf", "QQCONFOUTLET", "QQCONFSOURCE report", "https://example.org/QQCONFURL",
+         date(2019, 11, 20), "news"],
+        ["s-secret", "QQSECROUTLET", "QQSECRSOURCE cable", "", date(2019, 11, 21),
+         "official"]]
+    d["Events"] += [
+        # above the ceiling, whole rows
+        ["c1", date(2019, 11, 26), "QQCONFEVENT meeting", "QQCONFSUMMARY", "meeting",
+         "moon-jae-in", "gsomia", 5, "s1"],
+        ["x1", date(2019, 11, 27), "QQSECREVENT visit", "QQSECRSUMMARY", "meeting",
+         "shinzo-abe", "gsomia", 5, "s1"],
+        # unclassified rows that refer to higher ones
+        ["u1", date(2019, 11, 28), "Talks in Seoul", "", "meeting",
+         "moon-jae-in; agent-x", "gsomia; hidden-issue", 4, "s1; s-conf"],
+        ["u2", date(2019, 11, 27), "A report only a secret cable backs", "", "statement",
+         "moon-jae-in", "gsomia", 3, "s-secret"],
+    ]
+    d["Positions"] += [
+        ["moon-jae-in", "gsomia", date(2019, 11, 27), "supports", "QQSECRPOSITION view",
+         "QQSECRQUOTE", "s1"],
+        ["agent-x", "gsomia", date(2019, 11, 26), "opposes", "Agent view.", "", "s1"],
+        ["moon-jae-in", "hidden-issue", date(2019, 11, 26), "neutral", "Hidden view.", "",
+         "s1"],
+    ]
+    d["Outlook"] += [[date(2019, 12, 5), "QQCONFOUTLOOK visit", "gsomia", "expected", "s1"],
+                     [date(2019, 12, 6), "Talks on the hidden issue", "hidden-issue",
+                      "expected", "s1"]]
+    d["Assessments"] += [[date(2019, 11, 28), "", "QQSECRJUDGMENT overall", "Desk", "s1"],
+                         [date(2019, 11, 28), "gsomia", "QQCONFJUDGMENT on the pact",
+                          "Desk", "s1"]]
+    blank = ""
+    d["Actors"] = marked(d["Actors"], [blank, "U", "SECRET"])
+    d["Issues"] = marked(d["Issues"], [blank, "confidential"])
+    d["Sources"] = marked(d["Sources"], ["U", "C", "S"])
+    d["Events"] = marked(d["Events"], [blank, "U", "C", "S", "U", "U"])
+    d["Positions"] = marked(d["Positions"], [blank, blank, "U", "(S)", "U", "U"])
+    d["Outlook"] = marked(d["Outlook"], [blank, "C", "U"])
+    d["Assessments"] = marked(d["Assessments"], ["U", "S", "C"])
+    return d
+
+
+def config_text(folder: Path, workbook: Path, scheduled: bool = False) -> str:
+    lines = [f'[paths]\nworkbook = "{workbook}"\noutput = "{folder / "out"}"\n'
+             f'templates = "{ROOT / "templates"}"\n',
+             '[desk]\noffice = "Desk"\nmarking = "UNCLASSIFIED"\ntimezone = "UTC"\n',
+             f"[markings]\nlevels = {list(LEVELS)!r}\nportions = ['U', 'C', 'S']\n"
+             "portion_marks = true\n".replace("'", '"'),
+             f'[delivery]\ndrop_folder = "{folder / "drop"}"\n']
+    for kind, extra in KINDS.items():
+        for tag, level in CEILINGS.items():
+            formats = '["docx", "html", "pdf"]' if kind in ("overview", "weekly") and \
+                tag == "u" else '["docx", "html"]'
+            schedule = 'schedule = { cron = "0 7 * * *" }\n' if scheduled and kind == \
+                "weekly" else ""
+            lines.append(f'[[memos]]\nid = "{kind}-{tag}"\nkind = "{kind}"\n{extra}\n'
+                         f'marking = "{level}"\nformats = {formats}\n{schedule}'
+                         'recipients = [{ name = "Reader", email = "reader@example.org" }]\n')
+    return "\n".join(lines)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run_reports.py"), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    realtools.require("libreoffice", "pdftotext")
+    folder = tmp_path_factory.mktemp("markings")
+    book = wbfactory.write(folder / "book.xlsx", workbook_rows())
+    config = folder / "reports.toml"
+    config.write_text(config_text(folder, book), encoding="utf-8")
+    done = _cli("build", "--config", str(config), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    for kind in KINDS:
+        for tag in CEILINGS:
+            sent = _cli("send", f"{kind}-{tag}", "--config", str(config), "--as-of", AS_OF,
+                        "--dry-run")
+            assert sent.returncode == 0, sent.stderr
+    return folder / "out"
+
+
+def texts_of(path: Path, data: bytes | None = None) -> list[str]:
+    """Every text an output file holds, as a reader's tools would find it."""
+    data = path.read_bytes() if data is None else data
+    name = path.name
+    if name.endswith((".docx", ".xlsx")):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return [html.unescape(zf.read(n).decode("utf-8", "replace")) for n in zf.namelist()]
+    if name.endswith(".pdf"):
+        tmp = path.with_suffix(".search.pdf")
+        tmp.write_bytes(data)
+        return [realtools.pdf_text(tmp, layout=False), data.decode("latin-1")]
+    if name.endswith(".eml"):
+        message = email.message_from_bytes(data, policy=policy.default)
+        found = [str(message["Subject"])]
+        for part in message.walk():
+            if part.is_multipart():
+                continue
+            payload = part.get_payload(decode=True) or b""
+            filename = part.get_filename() or ""
+            if filename:
+                found += texts_of(path.with_name(filename), payload)
+            else:
+                found.append(html.unescape(payload.decode("utf-8", "replace")))
+        return found
+    return [html.unescape(data.decode("utf-8", "replace"))]
+
+
+def outputs(out: Path, memo_id: str) -> list[Path]:
+    files = [p for p in (out / memo_id).rglob("*") if p.is_file()]
+    files += [p for p in (out / "outbox" / memo_id).rglob("*.eml")]
+    return [p for p in files if not p.name.endswith(".search.pdf")]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("tag", list(CEILINGS))
+def test_no_byte_of_any_output_holds_a_row_above_the_memo_ceiling(built, kind, tag):
+    memo_id = f"{kind}-{tag}"
+    files = outputs(built, memo_id)
+    assert {p.suffix for p in files} >= {".docx", ".html", ".eml", ".json"}
+    allowed = {"u": set(), "c": {"CONF"}}[tag]
+    found: dict[str, set[str]] = {}
+    for path in files:
+        for text in texts_of(path):
+            for match in CANARY.finditer(text):
+                found.setdefault(match.group(1), set()).add(f"{path.name}: {match.group(0)}")
+    leaks = {level: where for level, where in found.items() if level not in allowed}
+    assert leaks == {}, f"{memo_id} leaks rows above its marking: {leaks}"
+    if tag == "c" and kind in ("overview", "weekly", "issue"):
+        assert "CONF" in found, f"{memo_id} shows none of its confidential rows"
+
+
+def test_the_index_names_nothing_above_any_memo(built):
+    text = (built / "index.html").read_text(encoding="utf-8")
+    assert not CANARY.search(html.unescape(text))
+
+
+@pytest.mark.parametrize(("memo_id", "banner"), [
+    ("overview-u", "UNCLASSIFIED"), ("weekly-u", "UNCLASSIFIED"),
+    ("overview-c", "CONFIDENTIAL"), ("issue-c", "CONFIDENTIAL")])
+def test_the_banner_is_the_highest_level_the_memo_holds(built, memo_id, banner):
+    page = (built / memo_id / AS_OF / f"{memo_id}_{AS_OF}.html").read_text(encoding="utf-8")
+    top = re.search(r'<p class="marking marking-top">([^<]*)</p>', page).group(1)
+    assert top == banner
+    with zipfile.ZipFile(built / memo_id / AS_OF / f"{memo_id}_{AS_OF}.docx") as zf:
+        header = "".join(zf.read(n).decode() for n in zf.namelist()
+                         if re.match(r"word/header\d*\.xml", n))
+    assert banner in header
+    eml = next((built / "outbox" / memo_id).rglob("*.eml"))
+    subject = str(email.message_from_bytes(eml.read_bytes(), policy=policy.default)["Subject"])
+    assert subject.startswith(f"[{banner}]")
+
+
+def test_portion_marks_start_every_row(built):
+    page = (built / "weekly-c" / AS_OF / f"weekly-c_{AS_OF}.html").read_text(encoding="utf-8")
+    marks = re.findall(r'<span class="portion">\(([UCS])\)</span>', page)
+    assert set(marks) == {"U", "C"}
+    assert re.search(r'\(C\)</span>.{0,400}QQCONF', page, re.S)
+
+
+def test_new_since_the_last_edition_names_nothing_above_the_ceiling(tmp_path):
+    book = tmp_path / "book.xlsx"
+    data = wbfactory.sheets()
+    wbfactory.write(book, data)
+    config = tmp_path / "reports.toml"
+    config.write_text(config_text(tmp_path, book, scheduled=True), encoding="utf-8")
+    first = _cli("run", "--config", str(config), "--now", "2019-11-28T08:00+00:00")
+    assert first.returncode in (0, 3), first.stderr
+    rows = workbook_rows()  # secret and confidential rows added, and removed ones
+    rows["Events"] = [r for r in rows["Events"] if r[0] != "e1"]
+    wbfactory.write(book, rows)
+    second = _cli("run", "--config", str(config), "--now", "2019-11-29T08:00+00:00")
+    assert second.returncode in (0, 3), second.stderr
+    page = (tmp_path / "out" / "weekly-u" / AS_OF / f"weekly-u_{AS_OF}.html").read_text(
+        encoding="utf-8")
+    assert "New since the last edition" in page
+    assert "Talks in Seoul" in page  # an unclassified event added since
+    assert not CANARY.search(html.unescape(page))
+    upper = (tmp_path / "out" / "weekly-c" / AS_OF / f"weekly-c_{AS_OF}.html").read_text(
+        encoding="utf-8")
+    assert "QQCONFEVENT" in upper and "QQSECR" not in upper

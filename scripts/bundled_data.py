@@ -1920,7 +1920,7 @@ OUTLOOK: list[dict] = [
     {
         "date": None,
         "item": (
-            "Possible Abe-Moon bilateral summit on the sidelines of the Chengdu trilateral summit; "
+            "Abe-Moon bilateral summit on the sidelines of the Chengdu trilateral summit; "
             "the two foreign ministers agreed to coordinate it"
         ),
         "issues": ["gsomia", "export-controls", "wartime-labor"],
@@ -1987,7 +1987,7 @@ OUTLOOK: list[dict] = [
     {
         "date": None,
         "item": (
-            "Possible sale of Japanese companies' assets seized by the wartime-labour plaintiffs; "
+            "Sale of Japanese companies' assets seized by the wartime-labour plaintiffs; "
             "Motegi warns ties would suffer further"
         ),
         "issues": ["wartime-labor"],
@@ -2054,7 +2054,7 @@ OUTLOOK: list[dict] = [
     {
         "date": date(2019, 11, 18),
         "item": (
-            "Possible Jeong-Kono meeting on the sidelines of the ASEAN Defense Ministers' Meeting "
+            "Jeong-Kono meeting on the sidelines of the ASEAN Defense Ministers' Meeting "
             "in Thailand (as seen on 11 Nov)"
         ),
         "issues": ["gsomia"], "actors": ["jeong-kyeong-doo", "taro-kono"], "status": "possible",
@@ -2067,7 +2067,7 @@ OUTLOOK: list[dict] = [
     {
         "date": date(2019, 11, 22),
         "item": (
-            "Possible Kang-Motegi talks at the G20 foreign ministers' meeting in Nagoya, 22-23 Nov "
+            "Kang-Motegi talks at the G20 foreign ministers' meeting in Nagoya, 22-23 Nov "
             "(as seen on 11 Nov)"
         ),
         "issues": ["gsomia"], "actors": ["kang-kyung-wha", "toshimitsu-motegi"],
@@ -2167,8 +2167,8 @@ ASSESSMENTS: list[dict] = [
     {
         "as_of": date(2019, 11, 25), "issue_id": "gsomia",
         "judgment": (
-            "Seoul's last-minute reversal may reflect strong US pressure and possibly concessions "
-            "from Tokyo in the form of the export-control dialogue."
+            "Seoul's last-minute reversal may reflect strong US pressure, and concessions Tokyo "
+            "may have offered in the form of the export-control dialogue."
         ),
         "confidence": "medium", "author": "NHK World", "sources": ["nhk-explainer"],
         "evidence": (
@@ -2183,6 +2183,8 @@ ASSESSMENTS: list[dict] = [
             "and South Korea, so it put the trilateral alliance first, with concern rising that "
             "Pyongyang could resume provocations."
         ),
+        # NHK's own word ("is likely to have feared"), on the ICD 203 yardstick
+        "likelihood": "likely",
         "confidence": "medium", "author": "NHK World", "sources": ["nhk-explainer"],
         "evidence": (
             "The Japanese government is likely to have feared that the ending of the pact could "
@@ -2246,8 +2248,8 @@ ASSESSMENTS: list[dict] = [
     {
         "as_of": date(2019, 11, 22), "issue_id": None,
         "judgment": (
-            "Averting GSOMIA's expiry may have stopped further deterioration for now, but it is "
-            "doubtful the relationship will improve dramatically."
+            "Averting GSOMIA's expiry may have stopped further deterioration for now, but "
+            "questions remain over whether the relationship will improve dramatically."
         ),
         "confidence": "medium", "author": "Kyodo News", "sources": ["kyodo-reversal"],
         "evidence": (

@@ -1,4 +1,8 @@
-"""Validation problems as data: severity, sheet, cell, column, code, message."""
+"""Validation problems as data: severity, sheet, cell, column, code, message.
+
+Every code a workbook check may report is in :data:`CODES`; docs/workbook.md says, for
+staff, what each means and what to do (a test keeps the two the same).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,21 @@ from dataclasses import asdict, dataclass
 
 ERROR = "error"
 WARNING = "warning"
+
+CODES = (
+    # the file and its sheets
+    "unreadable", "missing-sheet", "duplicate-sheet", "missing-column", "misnamed-column",
+    "duplicate-column", "merged-header",
+    # cells
+    "missing-value", "bad-date", "bad-number", "out-of-range", "bad-enum", "bad-country",
+    "bad-id", "too-long", "bad-url", "bad-email", "bad-flag", "bad-grade", "bad-likelihood",
+    "bad-marking", "formula-error", "formula-no-value", "estimative-language",
+    # keys and references
+    "duplicate-id", "unknown-ref", "unused-actor", "unused-issue", "unused-source",
+    "event-without-source",
+    # the Distribution sheet against the configuration
+    "unknown-memo", "duplicate-recipient", "no-recipients",
+)
 
 
 def column_letter(index: int) -> str:
@@ -26,6 +45,10 @@ class Problem:
     column: str | None
     code: str  # stable, kebab-case: "bad-date", "unknown-ref" ...
     message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"problem code {self.code!r} is not in reports.problems.CODES")
 
     def as_dict(self) -> dict[str, str | None]:
         return asdict(self)

@@ -18,10 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
 
-def documented_codes(doc: Path) -> set[str]:
-    """Codes in the first column of the doc's tables: rows starting "| `code` |"."""
+def documented_codes(doc: Path, heading: str = "") -> set[str]:
+    """Codes in the first column of the doc's tables (rows starting "| `code` |"), in the
+    section under ``heading`` when given."""
+    text = doc.read_text(encoding="utf-8")
+    if heading:
+        text = text.split(heading, 1)[1].split("\n## ", 1)[0]
     codes = set()
-    for line in doc.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         match = re.match(r"\|\s*((?:`[a-z0-9-]+`(?:,\s*)?)+)\s*\|", line)
         if match:
             codes |= set(re.findall(r"`([a-z0-9-]+)`", match.group(1)))
@@ -31,7 +35,7 @@ def documented_codes(doc: Path) -> set[str]:
 def test_every_template_problem_code_is_documented_and_no_other():
     from reports.render.template_problems import CODES
 
-    documented = documented_codes(DOCS / "templates.md")
+    documented = documented_codes(DOCS / "templates.md", "## The template check")
     assert set(CODES) - documented == set(), "codes missing from docs/templates.md"
     assert documented - set(CODES) == set(), "docs/templates.md documents unknown codes"
 
@@ -95,3 +99,23 @@ def test_every_command_and_exit_code_is_documented():
         assert re.search(rf"^\| {code} \|", text, re.M), f"exit code {code} is not documented"
     order = ", ".join(str(c) for c in PRECEDENCE)
     assert f"the first of {order} wins" in text
+
+
+def test_every_workbook_problem_code_is_documented_and_no_other():
+    from reports.problems import CODES
+
+    documented = documented_codes(DOCS / "workbook.md", "## Problems")
+    assert set(CODES) - documented == set(), "codes missing from docs/workbook.md"
+    assert documented - set(CODES) == set(), "docs/workbook.md documents unknown codes"
+
+
+def test_every_sheet_and_column_of_the_contract_is_documented():
+    from reports import schema
+
+    text = (DOCS / "workbook.md").read_text(encoding="utf-8")
+    for sheet in schema.ALL_SHEETS:
+        part = text.split(f"### {sheet.name}\n", 1)
+        assert len(part) == 2, f"docs/workbook.md has no section for {sheet.name}"
+        section = part[1].split("\n### ", 1)[0]
+        for column in sheet.columns:
+            assert f"| `{column.name}` |" in section, f"{sheet.name}.{column.name}"

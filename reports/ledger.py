@@ -27,6 +27,16 @@ from reports.ledger_notices import NoticesMixin
 
 SCHEMA_VERSION = 2
 
+# What every row tried more than once (deliveries, notices) records of its attempts.
+# Part of the schema scripts below: never change it (a new version adds a migration).
+_ATTEMPT_COLUMNS = """    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);"""
+
 _SCHEMA_V1 = """
 CREATE TABLE builds (
     id INTEGER PRIMARY KEY,
@@ -59,13 +69,7 @@ CREATE TABLE deliveries (
     name TEXT,
     channel TEXT NOT NULL,
     message_id TEXT NOT NULL UNIQUE,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt TEXT,
-    outcome TEXT NOT NULL,
-    error TEXT,
-    created TEXT NOT NULL,
-    updated TEXT NOT NULL
-);
+{attempt_columns}
 CREATE INDEX deliveries_due ON deliveries (outcome, next_attempt);
 CREATE INDEX deliveries_memo ON deliveries (memo_id, as_of, revision);
 """
@@ -84,18 +88,14 @@ CREATE TABLE notices (
     subject TEXT NOT NULL,
     body_json TEXT NOT NULL,
     attachment BLOB,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt TEXT,
-    outcome TEXT NOT NULL,
-    error TEXT,
-    created TEXT NOT NULL,
-    updated TEXT NOT NULL
-);
+{attempt_columns}
 CREATE INDEX notices_due ON notices (outcome, next_attempt);
 CREATE INDEX notices_about ON notices (kind, about);
 """
 
-MIGRATIONS = {1: _SCHEMA_V1, 2: _SCHEMA_V2}  # version -> script taking version - 1 to it
+# version -> the script taking version - 1 to it
+MIGRATIONS = {version: script.replace("{attempt_columns}", _ATTEMPT_COLUMNS)
+              for version, script in ((1, _SCHEMA_V1), (2, _SCHEMA_V2))}
 
 
 class Ledger(BuildsMixin, DeliveriesMixin, NoticesMixin):

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from types import SimpleNamespace
 
 from reports.context import Builder, MemoSpec, note, section
+from reports.edition import since_last_edition, summary
 from reports.errors import ConfigError
 from reports.kinds import MEMO_KINDS
 from reports.model import Model
@@ -108,33 +108,6 @@ def memo_block(b: Builder, sections: list[dict]) -> dict:
         "east_asian_lang": spec.east_asian_lang, "keywords": ", ".join(keywords),
         "summary": summary(sections),
     }
-
-
-def summary(sections: list[dict]) -> dict:
-    """The bottom line and what changed, as plain lines (the mail body carries them).
-
-    The bottom line is the memo's "Bottom line" section, else the lead of its
-    "Assessments"; what changed is its stance shifts (newest first), its recent events
-    and what is new since the last edition, at most ``SUMMARY_LINES`` of each.
-    """
-    lead: dict[str, list[str]] = {"bottom-line": [], "assessments": []}
-    changes: list[str] = []
-    for sec in sections:
-        if sec.get("annex"):
-            continue
-        for block in sec["blocks"]:
-            rows = block.get("rows", [])
-            if block["type"] == "paragraphs" and sec["id"] in lead:
-                lead[sec["id"]] += [r["text"] for r in rows]
-            elif block["type"] == "shifts":
-                changes += [f"{r['actor']} on {r['issue']}: {r['from']} -> {r['to']} "
-                            f"({r['date_display']})" for r in reversed(rows)]
-            elif block["type"] == "paragraphs" and sec["id"] == "recent":
-                changes += [f"{r['label']}: {r['text']}" for r in rows]
-            elif block["type"] == "changes":
-                changes += [r["detail"] for r in rows]
-    bottom = lead["bottom-line"] or lead["assessments"]
-    return {"bottom_line": bottom[:SUMMARY_LINES], "changes": changes[:SUMMARY_LINES]}
 
 
 def _check(b: Builder, key: str | None, known: dict, what: str) -> None:
@@ -338,6 +311,21 @@ def _stances(b: Builder, current: dict, by: str, empty: str, limit: int,
         f"{line} Earlier stances are in the annex.".strip(), ref)
 
 
+def _stance_section(b: Builder, heading: str, current: dict, by: str, limit: int,
+                    shifts: list, whose: str) -> dict:
+    """Where each stands now (the ``limit`` that changed most recently) and how stances
+    changed (the latest shifts); the full history in an annex."""
+    chosen = recent_shifts(shifts, b.budget.max_shifts)
+    return section("stances", heading,
+                   _stances(b, current, by, f"No positions recorded {whose}.", limit,
+                            "Every stance and its history", "stances"),
+                   {"type": "subheading", "text": "How stances changed"},
+                   b.shifts_block(chosen.sorted(lambda s: (s.date, s.after.actor_id,
+                                                           s.after.issue_id)),
+                                  f"No stance {whose} has changed."),
+                   b.selection(phrase(chosen, "stance changes", "latest")))
+
+
 def issue_brief(b: Builder) -> list[dict]:
     _check(b, b.spec.issue, b.model.issues, "issue")
     issue, as_of, budget = b.model.issues[b.spec.issue], b.spec.as_of, b.budget
@@ -348,18 +336,12 @@ def issue_brief(b: Builder) -> list[dict]:
     assessments = choose(b.model.assessments(as_of, issue=issue.issue_id),
                          budget.max_assessments, lambda a: 0)
     current = b.model.current_stances(as_of, issue=issue.issue_id)
-    shifts = recent_shifts(b.model.shifts(as_of, issue=issue.issue_id), budget.max_shifts)
     return [
         section("question", "The question", {"type": "facts", "rows": facts}),
         section("assessments", "Assessments", b.assessments_block(assessments.rows),
                 b.selection(phrase(assessments, "assessments", "newest"))),
-        section("stances", "Where every actor stands",
-                _stances(b, current, "actor", "No positions recorded on this issue.",
-                         budget.max_actors, "Every stance and its history", "stances"),
-                {"type": "subheading", "text": "How stances changed"},
-                b.shifts_block(shifts.sorted(lambda s: (s.date, s.after.actor_id)),
-                               "No stance on this issue has changed."),
-                b.selection(phrase(shifts, "stance changes", "latest"))),
+        _stance_section(b, "Where every actor stands", current, "actor", budget.max_actors,
+                        b.model.shifts(as_of, issue=issue.issue_id), "on this issue"),
         section("events", "Events", _chronology(
             b, b.model.events_between(as_of, issue=issue.issue_id), "on this issue",
             ("events", "Every event on the issue"))),
@@ -375,35 +357,11 @@ def actor_profile(b: Builder) -> list[dict]:
         ("Country", actor.country), ("Kind", actor.kind), ("Affiliation", actor.affiliation),
         ("Notes", actor.notes)) if value]
     current = b.model.current_stances(as_of, actor=actor.actor_id)
-    shifts = recent_shifts(b.model.shifts(as_of, actor=actor.actor_id), budget.max_shifts)
     return [
         section("who", "Who", {"type": "facts", "rows": facts}),
-        section("stances", "Stance on each issue",
-                _stances(b, current, "issue", "No positions recorded for this actor.",
-                         budget.max_issues, "Every stance and its history", "stances"),
-                {"type": "subheading", "text": "How stances changed"},
-                b.shifts_block(shifts.sorted(lambda s: (s.date, s.after.issue_id)),
-                               "No stance of this actor has changed."),
-                b.selection(phrase(shifts, "stance changes", "latest"))),
+        _stance_section(b, "Stance on each issue", current, "issue", budget.max_issues,
+                        b.model.shifts(as_of, actor=actor.actor_id), "of this actor"),
         section("events", "Events", _chronology(
             b, b.model.events_between(as_of, actor=actor.actor_id), "involving this actor",
             ("events", "Every event involving the actor"))),
     ]
-
-
-def since_last_edition(b: Builder, changes: dict) -> dict:
-    """'New since the last edition': records added, corrected or removed since then."""
-    rows = changes.get("rows", [])
-    previous = changes.get("previous_as_of", "")
-    shown = short_date(previous) if re.fullmatch(r"\d{4}-\d\d-\d\d", previous) else previous
-    heading = "New since the last edition"
-    if not rows:
-        return section("since-last", heading, note(
-            f"Nothing was added, corrected or removed since the edition of {shown}."))
-    rows = [{**{k: v for k, v in r.items() if k != "rank"},
-             **b.shown(SimpleNamespace(marking_rank=r.get("rank", 0)))} for r in rows]
-    chosen = choose(rows, b.budget.max_events, lambda r: 0)
-    return section("since-last", heading,
-                   {"type": "changes", "previous": previous, "previous_display": shown,
-                    "rows": chosen.rows},
-                   b.selection(phrase(chosen, "changes", "first")))

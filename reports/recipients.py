@@ -139,7 +139,7 @@ def _editor_flag(row: dict) -> bool | None:
     key = _editor_key(row)
     if key is None:
         return False
-    from reports.validate import FALSE_WORDS, TRUE_WORDS
+    from reports.cells import FALSE_WORDS, TRUE_WORDS
 
     text = str(row["extra"][key]).strip().lower()
     return True if text in TRUE_WORDS else False if text in FALSE_WORDS or not text else None

@@ -329,6 +329,7 @@ def test_since_last_edition_lists_added_and_corrected_records():
     weekly = MemoConfig(id="weekly", kind="weekly")
     got = changes.since_last_edition(previous, "2019-11-25", new, weekly, date(2019, 12, 2))
     assert got["previous_as_of"] == "2019-11-25"
+    assert {r.pop("rank") for r in got["rows"]} == {0}  # every row's marking rank
     assert got["rows"] == [
         {"change": "added", "what": "event",
          "detail": 'Event added: "Back-dated meeting" (5 Nov 2019)'},

@@ -29,6 +29,7 @@ from datetime import date
 from functools import cached_property
 
 from reports.blocks import BlockMaker, note, section
+from reports.errors import ConfigError
 from reports.kinds import DEFAULT_BUDGETS, Budget
 from reports.language import lang_of
 from reports.model import Model
@@ -79,8 +80,8 @@ class MemoSpec:
             return self.markings.default_rank
         rank = self.markings.rank(self.ceiling)
         if rank is None:
-            raise ValueError(f'memo {self.memo_id}: its marking "{self.ceiling}" is not one '
-                             f"of the desk's levels: {', '.join(self.markings.levels)}")
+            raise ConfigError(f'memo {self.memo_id}: its marking "{self.ceiling}" is not one '
+                              f"of the desk's levels: {', '.join(self.markings.levels)}")
         return rank
 
 

@@ -138,9 +138,13 @@ def _run_one(name: str, out: Path, real: bool) -> Run:
     sentinel.write_bytes(SENTINEL)
     before = _tree(out)
     sha, mtime = _sha(workbook), workbook.stat().st_mtime_ns
-    validate, seconds = _cli(["validate", "--workbook", str(workbook), "--json"], real)
+    # the toolkit's own defaults (one marking level, ICD 203), not the desk's reports.toml
+    config = out.parent / f"{out.name}.toml"
+    config.write_text(f'[paths]\ntemplates = "{ROOT / "templates"}"\n', encoding="utf-8")
+    validate, seconds = _cli(["validate", "--workbook", str(workbook), "--json", "--config",
+                              str(config)], real)
     build, _ = _cli(["build", "--kind", "weekly", "--as-of", AS_OF, "--workbook",
-                     str(workbook), "--out", str(out)], real)
+                     str(workbook), "--out", str(out), "--config", str(config)], real)
     return Run(validate, build, seconds, out, before, sha, _sha(workbook), mtime,
                workbook.stat().st_mtime_ns)
 

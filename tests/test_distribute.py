@@ -174,7 +174,10 @@ def test_send_of_a_memo_built_by_the_build_command(tmp_path, smtp_server):
     assert len(smtp_server.received) == 2
     # Rebuilt with different content: a new revision, sent again with a new Message-ID.
     built = docx_path(cfg, "2019-11-29")
-    cfg.desk.marking = "SECRET"
+    from reports.tradecraft import Markings
+
+    cfg.desk.marking, cfg.markings = "SECRET", Markings.single("SECRET")
+    cfg.memo("weekly").marking = "SECRET"
     build(cfg, [cfg.memo("weekly")], date(2019, 11, 29))
     assert built.exists()
     assert send_memo(cfg, "weekly", date(2019, 11, 29)) == EXIT_OK

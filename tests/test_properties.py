@@ -35,7 +35,8 @@ COMMON = dict(deadline=None, derandomize=not THOROUGH,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 # Random text reaches scripts no chart font has; matplotlib says so for every glyph.
 pytestmark = pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
-WARNING_CODES = {"unused-actor", "unused-issue", "unused-source", "event-without-source"}
+WARNING_CODES = {"unused-actor", "unused-issue", "unused-source", "event-without-source",
+                 "estimative-language"}
 
 
 

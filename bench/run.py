@@ -60,6 +60,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
+import briefs  # noqa: E402
 import chart_bench  # noqa: E402
 
 AS_OF = date(2019, 11, 29)
@@ -860,6 +861,7 @@ class Bench:
                             f"{one.median / two.median:.2f}x; "
                             + ("identical" if same else "NOT identical"), verdict(ok, "")))
         out += chart_bench.targets(f, verdict)
+        out += briefs.targets(f, verdict)
         if "bundled_identical" in f:
             one, two = f.get(("bundled_build", 1)), f.get(("bundled_build", 2))
             speed = f"{one.median / two.median:.2f}x; " if one.median and two.median else ""
@@ -967,7 +969,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=None,
                         help="where generated workbooks are kept (default bench/.cache)")
     parser.add_argument("--stages", nargs="+", choices=("read", "memo", "naive_docx", "build",
-                                                         "run", "shell", "scaling", "charts"),
+                                                         "run", "shell", "scaling", "charts",
+                                                         "briefs"),
                         help="only these stages (default all)")
     parser.add_argument("--slow", type=float, default=60.0,
                         help="a stage slower than this many seconds is run once")
@@ -1006,6 +1009,9 @@ def main(argv: list[str] | None = None) -> int:
             bench.size_stages(n, workbooks[n])
         bench.smallest = min(args.sizes)
         bench.once_stages(workbooks[bench.smallest] if args.sizes else None)
+        if bench.want("briefs"):
+            briefs.stages(bench, Row, {"bundled": ROOT / "workbook" / "gsomia_relations.xlsx",
+                                       **{str(n): workbooks[n] for n in args.sizes}})
         text = bench.report(started, load_before, time.perf_counter() - t0)
     finally:
         shutil.rmtree(bench.tmp, ignore_errors=True)

@@ -17,6 +17,7 @@ Tools and where they come from (all installed by ``scripts/setup.sh``):
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import csv
 import importlib.util
@@ -308,11 +309,18 @@ def pdf_to_png(
 
 def vnu_errors(html_path: Path) -> list[str]:
     """Errors the Nu HTML Checker (the W3C validator) finds, as ``"line N: message"``."""
+    return vnu_errors_many([html_path])[Path(html_path)]
+
+
+def vnu_errors_many(html_paths: list[Path]) -> dict[Path, list[str]]:
+    """:func:`vnu_errors` of several pages, checked in one run of the checker (one Java
+    start-up instead of one per page)."""
     require("vnu")
+    paths = [Path(p) for p in html_paths]
     cmd = ["java", "-jar", str(vnu_jar()), "--format", "json", "--errors-only", "--stdout"]
     proc = subprocess.run(
-        cmd + [str(html_path)], capture_output=True, text=True, timeout=300, check=False
-    )
+        cmd + [str(p) for p in paths], capture_output=True, text=True, timeout=600,
+        check=False)
     raw = proc.stdout.strip() or proc.stderr.strip()
     try:
         report = json.loads(raw[raw.index("{") :])
@@ -320,31 +328,57 @@ def vnu_errors(html_path: Path) -> list[str]:
         raise RuntimeError(
             f"vnu gave no JSON (exit {proc.returncode}): {proc.stderr or proc.stdout}"
         ) from None
-    errors = []
+    errors: dict[Path, list[str]] = {p: [] for p in paths}
+    by_uri = {p.resolve().as_uri(): p for p in paths}
     for msg in report.get("messages", []):
+        page = by_uri.get(msg.get("url", ""), paths[0] if len(paths) == 1 else None)
         if msg.get("type") == "non-document-error":
-            raise RuntimeError(f"vnu could not check {html_path}: {msg.get('message')}")
+            raise RuntimeError(f"vnu could not check {page or msg.get('url')}: "
+                               f"{msg.get('message')}")
         if msg.get("type") == "error":
-            errors.append(f"line {msg.get('lastLine', '?')}: {msg.get('message', '')}")
+            if page is None:
+                raise RuntimeError(f"vnu reported on an unknown page: {msg}")
+            errors[page].append(f"line {msg.get('lastLine', '?')}: {msg.get('message', '')}")
     return errors
+
+
+_BROWSER: dict[str, Any] = {}  # one headless Chromium for the whole test session
+
+
+def _browser() -> Any:
+    if "browser" not in _BROWSER:
+        from playwright.sync_api import sync_playwright
+
+        driver = sync_playwright().start()
+        _BROWSER["driver"] = driver
+        _BROWSER["browser"] = driver.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        atexit.register(_close_browser)
+    return _BROWSER["browser"]
+
+
+def _close_browser() -> None:
+    browser, driver = _BROWSER.pop("browser", None), _BROWSER.pop("driver", None)
+    with contextlib.suppress(Exception):
+        if browser is not None:
+            browser.close()
+    with contextlib.suppress(Exception):
+        if driver is not None:
+            driver.stop()
 
 
 @contextlib.contextmanager
 def chromium_page(width: int = 1000, height: int = 800) -> Iterator[Any]:
-    """A Playwright page in headless Debian Chromium; network requests are refused."""
+    """A Playwright page in headless Debian Chromium (its own fresh context: no state is
+    shared between pages); network requests are refused."""
     require("chromium", "playwright")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
-            yield page
-        finally:
-            browser.close()
+    context = _browser().new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
+        yield page
+    finally:
+        context.close()
 
 
 def _open(page: Any, html_path: Path) -> None:

@@ -37,22 +37,27 @@ def test_generator_is_deterministic_and_valid(tmp_path: Path) -> None:
 
 
 def test_benchmark_runs_on_a_tiny_workbook(tmp_path: Path) -> None:
+    """The stages that compare the toolkit with the naive pipeline, and the briefs' stage
+    (every memo kind from the shell, laid out by LibreOffice), end to end. The other
+    stages (build, run, shell, scaling, charts) drive code the other tests run."""
     report = ROOT / "bench" / "results.md"
     before = report.stat().st_mtime_ns if report.exists() else None
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "300", "--repeat", "1",
-         "--quick", "--cache", str(tmp_path / "cache"), "--timeout", "600"],
+         "--quick", "--cache", str(tmp_path / "cache"), "--timeout", "600",
+         "--stages", "read", "memo", "naive_docx", "briefs"],
         cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     out = proc.stdout
     assert "### Targets" in out and "### All stages" in out
     for stage in ("calamine: bare read (all sheets)", "toolkit: load + validate + model",
                   "naive: pandas.read_excel(openpyxl)", "toolkit: weekly memo .docx",
-                  "toolkit: weekly memo .html", "toolkit: build 20 memos --jobs 2",
+                  "toolkit: weekly memo .html",
                   "naive: weekly memo tables, python-docx cell(r, c)",
-                  "shell: run, nothing due", "shell: run, weekly due, inputs unchanged",
-                  "shell: run_reports.py --help"):
+                  "briefs: overview memo from the shell (load, .docx, .html)",
+                  "briefs: weekly memo from the shell (load, .docx, .html)"):
         assert f"| {stage} |" in out, stage
     assert "| toolkit: load + validate + model | 300 |" in out
+    assert "weekly memo within budget [300]" in out and "body " in out
     after = report.stat().st_mtime_ns if report.exists() else None
     assert after == before  # --quick leaves the published figures alone

@@ -1,0 +1,140 @@
+"""The briefs' benchmark stage (``bench/run.py --stages briefs``): every memo kind, at any
+workbook size, built from the shell and laid out by LibreOffice.
+
+For each size (and the bundled workbook), each kind (overview, weekly, the busiest
+issue's brief, the busiest actor's profile) is built the way a user types it,
+``run_reports.py build --kind K --format docx html`` in a fresh process: its wall time
+(load included) and peak memory. Then every .docx of the stage is laid out in one
+LibreOffice run: the body's pages (before the first annex), all pages, and the sizes of
+the .docx and the HTML page.
+
+Targets (issue "briefs that stay brief"): every body within its kind's page budget, a
+.docx of at most 30 pages and an HTML page under 2 MB at any size; each kind built in
+under 2 s at 50,000 events and 6 s at 200,000, with under 500 MB of memory at 50,000.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KINDS = ("overview", "weekly", "issue", "actor")
+MAX_PAGES = 30
+MAX_HTML = 2 * 1024 * 1024
+SPEED = {50_000: 2.0, 200_000: 6.0}  # events -> seconds for one memo from the shell
+
+
+def _busiest(config: Path) -> tuple[str, str]:
+    """(issue_id, actor_id) with the most events in the workbook ``config`` names."""
+    from reports.build import load
+    from reports.config import load_config
+
+    desk = load_config(config, required=True)
+    issues: dict[str, int] = {}
+    actors: dict[str, int] = {}
+    for event in load(desk.workbook, desk).model.events:
+        for i in event.issues:
+            issues[i] = issues.get(i, 0) + 1
+        for a in event.actors:
+            actors[a] = actors.get(a, 0) + 1
+    return (max(issues, key=lambda k: (issues[k], k)), max(actors, key=lambda k: (actors[k], k)))
+
+
+def _kind_args(kind: str, issue: str, actor: str) -> list[str]:
+    return {"overview": ["--kind", "overview"], "weekly": ["--kind", "weekly"],
+            "issue": ["--kind", "issue", "--issue", issue],
+            "actor": ["--kind", "actor", "--actor", actor]}[kind]
+
+
+def body_pages(pdf: Path) -> tuple[int, int]:
+    """(pages before the first annex, all pages) of a PDF LibreOffice made of a memo."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    if pages and not pages[-1].strip():
+        pages.pop()
+    for number, page in enumerate(pages, start=1):
+        lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
+        heads = [i for i, ln in enumerate(lines) if re.match(r"Annex A: ", ln)]
+        if heads:
+            before = [ln for ln in lines[:heads[0]] if not ln.isupper()]
+            return (number if before else number - 1), len(pages)
+    return len(pages), len(pages)
+
+
+def stages(bench, row_type, workbooks: dict[str, Path]) -> None:
+    """Build each kind at each size (``workbooks``: label -> path), then lay them out."""
+    from reports.kinds import DEFAULT_BUDGETS
+
+    docs: dict[tuple[str, str], dict] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="bench-briefs-", dir=bench.tmp))
+    kinds = KINDS
+    if bench.args.quick:  # a check that the stage runs: the sizes asked for, two kinds
+        workbooks = {k: v for k, v in workbooks.items() if k != "bundled"}
+        kinds = ("overview", "weekly")
+    for size, workbook in workbooks.items():
+        config = bench.config(size, workbook)  # the bench desk: its markings, the budgets
+        issue, actor = _busiest(config)
+        for kind in kinds:
+            out = tmp / f"{size}-{kind}"
+            row = bench.shell(f"briefs: {kind} memo from the shell (load, .docx, .html)", size,
+                              ["run_reports.py", "-q", "build", *_kind_args(kind, issue, actor),
+                               "--config", str(config), "--as-of", "2019-11-29",
+                               "--format", "docx", "html", "--out", str(out)], repeat=1)
+            found = {p.suffix: p for p in out.rglob("*") if p.suffix in (".docx", ".html")}
+            docs[(size, kind)] = {"row": row, **found}
+            bench.facts[("brief_time", size, kind)] = row
+    if shutil.which("soffice") is None:
+        bench.add(row_type("briefs: pages", "-", error="LibreOffice is not installed"))
+        return
+    pdf_dir = tmp / "pdf"
+    sources = {key: d[".docx"] for key, d in docs.items() if ".docx" in d}
+    staged = tmp / "in"
+    staged.mkdir()
+    names = {}
+    for number, (key, path) in enumerate(sorted(sources.items())):
+        copy = staged / f"{number:03d}.docx"
+        shutil.copyfile(path, copy)
+        names[key] = pdf_dir / f"{number:03d}.pdf"
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-", dir=tmp))
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--norestore", "--convert-to", "pdf", "--outdir", str(pdf_dir),
+                    *sorted(map(str, staged.iterdir()))], check=True, capture_output=True,
+                   timeout=3600)
+    for key, pdf in names.items():
+        size, kind = key
+        body, total = body_pages(pdf)
+        doc = docs[key]
+        html = doc[".html"].stat().st_size if ".html" in doc else 0
+        budget = DEFAULT_BUDGETS[kind].page_budget
+        bench.facts[("brief_pages", size, kind)] = (body, total, budget, html,
+                                                    doc[".docx"].stat().st_size)
+        doc["row"].note = (f"body {body} of {budget} pages, {total} pages in all; "
+                           f".docx {doc['.docx'].stat().st_size / 1024:.0f} KB, "
+                           f".html {html / 1024:.0f} KB")
+
+
+def targets(facts: dict, verdict) -> list[tuple[str, str, str]]:
+    out = []
+    pages = {k[1:]: v for k, v in facts.items() if isinstance(k, tuple) and k[0] == "brief_pages"}
+    for (size, kind), (body, total, budget, html, _) in sorted(pages.items(), key=str):
+        ok = body <= budget and total <= MAX_PAGES and html < MAX_HTML
+        out.append((f"{kind} memo within budget [{size}]: body <= {budget} pages, <= "
+                    f"{MAX_PAGES} pages, HTML < 2 MB",
+                    f"body {body}, {total} pages, HTML {html / 1024:.0f} KB", verdict(ok, "")))
+    times = {k[1:]: v for k, v in facts.items() if isinstance(k, tuple) and k[0] == "brief_time"}
+    for (size, kind), row in sorted(times.items(), key=str):
+        events = int(size) if str(size).isdigit() else None
+        if events in SPEED and row.median:
+            limit = SPEED[events]
+            ok = row.median < limit and (events != 50_000 or (row.peak_mb or 0) < 500)
+            peak = f", peak {row.peak_mb:.0f} MB" if row.peak_mb else ""
+            out.append((f"{kind} memo from the shell [{events:,}] < {limit:g} s"
+                        + (", < 500 MB" if events == 50_000 else ""),
+                        f"{row.median:.2f} s (CPU {row.cpu:.2f} s){peak}",
+                        verdict(ok, "")))
+    return out

@@ -36,9 +36,9 @@ def compare(path: Path) -> int:
     archive = zipfile.ZipFile(io.BytesIO(data))
     parts = sheet_parts(archive)
     taken = 0
-    for title in Readers(data).sheet_names():
+    for title in Readers(data, columnar=True).sheet_names():
         notes = scan_sheet(archive, parts.get(title))
-        readers = Readers(data)
+        readers = Readers(data, columnar=True)
         fast = readers._columnar(title) if notes.first_value == "A1" else None
         if fast is None:
             continue
@@ -93,3 +93,14 @@ def test_mixed_or_odd_columns_read_exactly_and_alike(tmp_path, values):
     data = {"Sheet": [["a", "b"]] + [[v, "x"] for v in values]}
     path = wbfactory.write(tmp_path / "odd.xlsx", data)
     compare(path)
+
+
+def test_small_workbooks_are_read_exactly_and_large_ones_by_columns(tmp_path):
+    """The columnar reader is opened only for a file large enough to be worth it."""
+    from reports.grid import COLUMNAR_FROM_BYTES
+
+    small = wbfactory.write(tmp_path / "small.xlsx").read_bytes()
+    assert len(small) < COLUMNAR_FROM_BYTES
+    assert Readers(small).fast() is None
+    assert Readers(small, columnar=True).fast() is not None
+    assert Readers(small + b"\0" * COLUMNAR_FROM_BYTES).fast() is not None

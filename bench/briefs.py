@@ -15,7 +15,6 @@ under 2 s at 50,000 events and 6 s at 200,000, with under 500 MB of memory at 50
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
@@ -51,19 +50,27 @@ def _kind_args(kind: str, issue: str, actor: str) -> list[str]:
 
 
 def body_pages(pdf: Path) -> tuple[int, int]:
-    """(pages before the first annex, all pages) of a PDF LibreOffice made of a memo."""
+    """(pages of the body, all pages) of a PDF LibreOffice made of a memo.
+
+    The body is what comes before the back matter: the first annex starts a new page,
+    headed "Annex A: ..." (the contents list that heading too, but never first on its
+    page); without annexes the numbered Sources list ends the memo, and the body runs to
+    the page its heading is on.
+    """
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
     pages = text.split("\f")
     if pages and not pages[-1].strip():
         pages.pop()
+    sources = None
     for number, page in enumerate(pages, start=1):
         lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
-        heads = [i for i, ln in enumerate(lines) if re.match(r"Annex A: ", ln)]
-        if heads:
-            before = [ln for ln in lines[:heads[0]] if not ln.isupper()]
-            return (number if before else number - 1), len(pages)
-    return len(pages), len(pages)
+        content = [ln for ln in lines if not ln.isupper()]  # the banner is upper case
+        if content and content[0].startswith("Annex A: "):
+            return number - 1, len(pages)
+        if "Sources" in lines and number > 1 and sources is None:
+            sources = number
+    return (sources or len(pages)), len(pages)
 
 
 def stages(bench, row_type, workbooks: dict[str, Path]) -> None:

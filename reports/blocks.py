@@ -14,7 +14,13 @@ from functools import cached_property
 
 from reports.model import Event, Position, Shift
 from reports.selection import choose
-from reports.text import long_date, short_date
+from reports.text import clip, long_date, short_date
+
+# A body row stays a few lines long: longer texts are cut at a word, ending "…" (the
+# workbook holds them whole). Judgments are never cut.
+SUMMARY_CHARS = 240
+QUOTE_CHARS = 200
+EARLIER_SHOWN = 4  # an annex's earlier stances of one actor on one issue: the latest few
 
 
 def note(text: str) -> dict:
@@ -108,7 +114,8 @@ class BlockMaker:
                     for e in events]
         return [{
             "id": e.event_id, "date": e.date.isoformat(), "date_display": short_date(e.date),
-            "title": e.title, "summary": e.summary or "", "category": e.category,
+            "title": e.title, "summary": clip(e.summary, SUMMARY_CHARS),
+            "category": e.category,
             "significance": e.significance, "location": e.location or "",
             "actors": [self.actor_name(a) for a in e.actors],
             "issues": [self.issue_name(i) for i in e.issues], "extra": e.extra,
@@ -157,14 +164,16 @@ class BlockMaker:
                 past = self.model.history(actor_id, issue_id, self.spec.as_of)
                 if any(a.stance != b.stance for a, b in zip(past, past[1:], strict=False)):
                     earlier = [{"stance": p.stance, "date_display": short_date(p.as_of),
-                                "summary": p.summary, **self.shown(p),
+                                "summary": clip(p.summary, SUMMARY_CHARS), **self.shown(p),
                                 **self.cite_fields(p.sources)} for p in past[:-1]]
             rows.append({
                 "actor": self.actor_name(actor_id), "issue": self.issue_name(issue_id),
                 "label": self.actor_name(actor_id) if by == "actor" else self.issue_name(
                     issue_id),
-                "stance": pos.stance, "since": short_date(pos.as_of), "summary": pos.summary,
-                "quote": (pos.quote or "") if quotes else "", "confidence": pos.confidence,
+                "stance": pos.stance, "since": short_date(pos.as_of),
+                "summary": clip(pos.summary, SUMMARY_CHARS),
+                "quote": clip(pos.quote, QUOTE_CHARS) if quotes else "",
+                "confidence": pos.confidence,
                 "history": earlier, "extra": pos.extra, **self.shown(pos),
                 **self.cite_fields(pos.sources)})
         return rows
@@ -177,11 +186,15 @@ class BlockMaker:
         rows = []
         for (actor_id, issue_id), pos in current.items():
             past = self.model.history(actor_id, issue_id, self.spec.as_of)[:-1]
+            # each stance once per run of restatements (from its first day), latest last
+            runs = [p for i, p in enumerate(past) if i == 0 or p.stance != past[i - 1].stance]
+            shown = runs[-EARLIER_SHOWN:]
             rows.append({"label": self.actor_name(actor_id) if by == "actor"
                          else self.issue_name(issue_id), "stance": pos.stance,
-                         "since": short_date(pos.as_of), **self.shown(pos, *past),
+                         "since": short_date(pos.as_of), **self.shown(pos, *shown),
                          "earlier": [{"stance": p.stance, "date_display": short_date(p.as_of)}
-                                     for p in past]})
+                                     for p in shown],
+                         "earlier_more": len(runs) - len(shown)})
         heading = "Actor" if by == "actor" else "Issue"
         return {"type": "stances", "compact": True, "label_heading": heading, "rows": rows}
 
@@ -198,7 +211,7 @@ class BlockMaker:
         rows = [{"actor": self.actor_name(s.after.actor_id),
                  "issue": self.issue_name(s.after.issue_id), "from": s.before.stance,
                  "to": s.after.stance, "date_display": short_date(s.date),
-                 "date": s.date.isoformat(), "why": s.after.summary,
+                 "date": s.date.isoformat(), "why": clip(s.after.summary, SUMMARY_CHARS),
                  **self.shown(s.before, s.after),
                  **self.cite_fields(s.before.sources + s.after.sources)} for s in shifts]
         return {"type": "shifts", "rows": rows}
@@ -265,7 +278,7 @@ class BlockMaker:
             return note(empty)
         rows = [{"date": o.date.isoformat() if o.date else None,
                  "date_display": short_date(o.date) if o.date else "Not yet scheduled",
-                 "item": o.item, "status": o.status,
+                 "item": clip(o.item, SUMMARY_CHARS), "status": o.status,
                  "issues": [self.issue_name(i) for i in o.issues], "extra": o.extra,
                  **({"likelihood": self.likelihood(o)} if o.likelihood else {}),
                  **self.shown(o), **self.cite_fields(o.sources)} for o in items]

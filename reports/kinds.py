@@ -36,8 +36,9 @@ class Budget:
 
 
 DEFAULT_BUDGETS = {
-    "overview": Budget(),
-    "weekly": Budget(max_events=8, max_actors=10, max_issues=5, max_assessments=3),
-    "issue": Budget(max_events=8, max_actors=8),
-    "actor": Budget(page_budget=3, max_events=6, max_issues=6, max_shifts=5),
+    "overview": Budget(max_events=8, max_actors=8, max_issues=5, max_shifts=5, max_outlook=3),
+    "weekly": Budget(max_events=5, max_actors=8, max_issues=5, max_shifts=5, max_outlook=4),
+    "issue": Budget(max_events=5, max_actors=5, max_shifts=5, max_outlook=4,
+                    max_assessments=2),
+    "actor": Budget(page_budget=3, max_events=4, max_issues=4, max_shifts=3, max_outlook=4),
 }

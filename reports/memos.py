@@ -34,7 +34,7 @@ from reports.selection import (
     recent_shifts,
     stance_order,
 )
-from reports.text import long_date, printable, short_date
+from reports.text import clip, long_date, printable, short_date
 from reports.tradecraft import below_grade, grade_parts
 
 SUMMARY_LINES = 5  # lines of each part of the summary a memo's mail carries
@@ -140,6 +140,10 @@ def _chronology(b: Builder, events, scope: str, annex: tuple[str, str], *,
 # --------------------------------------------------------------------------- overview
 
 
+STATE_CHARS = 260  # "where things stand": one or two sentences of an issue's judgment
+RECENT_EVENTS = 3  # the overview's "what changed": the most significant events of the period
+
+
 def issue_state(b: Builder, issue_id: str) -> dict:
     """One or two sentences on where an issue stands: its latest assessment, else the
     count of current stances and the latest shift."""
@@ -148,8 +152,10 @@ def issue_state(b: Builder, issue_id: str) -> dict:
     if latest:
         change = b.judgment_change(issue_id, latest[0].judgment)
         if change:
-            change["previous"]["text"] = _sentences(change["previous"]["text"], 2)
-        return {"label": b.issue_name(issue_id), "text": _sentences(latest[0].judgment, 2),
+            change["previous"]["text"] = clip(_sentences(change["previous"]["text"], 2),
+                                              STATE_CHARS)
+        return {"label": b.issue_name(issue_id),
+                "text": clip(_sentences(latest[0].judgment, 2), STATE_CHARS),
                 **change, **b.shown(latest[0]), **b.cite_fields(latest[0].sources)}
     current = b.model.current_stances(as_of, issue=issue_id)
     counts: dict[str, int] = {}
@@ -188,7 +194,7 @@ def overview(b: Builder) -> list[dict]:
         b.issue_name(i).lower(), i))
     days = b.spec.window_days
     shifts = recent_shifts(b.model.shifts(as_of, days), budget.max_shifts)
-    recent_events = most_significant(b.model.events_between(as_of, days), 5)
+    recent_events = most_significant(b.model.events_between(as_of, days), RECENT_EVENTS)
     sections = [
         section("bottom-line", "Bottom line", b.assessments_block(bottom.rows),
                 b.selection(phrase(bottom, "overall judgments of the day", "latest"))),
@@ -196,7 +202,8 @@ def overview(b: Builder) -> list[dict]:
                 {"type": "paragraphs", "rows": [issue_state(b, i) for i in issues.rows]},
                 b.selection(phrase(issues, "active issues", "most recently active"))),
         section("recent", f"What changed in the last {days} days",
-                b.shifts_block(shifts.rows, "No actor changed stance in this period."),
+                _shift_lines(b, shifts.rows) if shifts.rows else note(
+                    "No actor changed stance in this period."),
                 b.selection(phrase(shifts, "stance changes", "latest")),
                 {"type": "paragraphs", "rows": [
                     {"label": short_date(e.date), "text": e.title, **b.shown(e),
@@ -221,6 +228,15 @@ def overview(b: Builder) -> list[dict]:
         section("outlook", "Outlook", _outlook(b, None)),
     ]
     return sections
+
+
+def _shift_lines(b: Builder, shifts: list) -> dict:
+    """Shifts as lines ("Moon Jae-in on GSOMIA renewal: opposes → conditional, 19 Nov"),
+    newest first: the overview says what changed; the issue brief says why."""
+    return {"type": "paragraphs", "rows": [
+        {"label": f"{b.actor_name(s.after.actor_id)} on {b.issue_name(s.after.issue_id)}",
+         "text": f"{s.before.stance} \u2192 {s.after.stance} ({short_date(s.date)})",
+         **b.shown(s.before, s.after), **b.cite_fields(s.after.sources)} for s in shifts]}
 
 
 def _issues_annex(b: Builder, issue_ids: list[str]) -> list[dict]:

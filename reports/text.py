@@ -80,3 +80,15 @@ def full_stop(text: str) -> str:
     ("Will they end the pact?" stays as it is, never "...pact?.")."""
     text = text.rstrip()
     return text if not text or ends_sentence(text) else text + "."
+
+
+def clip(text: str | None, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, ending "…" when
+    cut (a memo's body keeps its rows to a few lines; the workbook has the whole text)."""
+    text = text or ""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:-\u2013\u2014") + "\u2026"

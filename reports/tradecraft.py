@@ -119,8 +119,8 @@ class Yardstick:
 
     def legend(self) -> str:
         """One line for a memo: every term with its band."""
-        bands = "; ".join(f"{t.term} {t.band}" for t in self.terms)
-        return f"Likelihood terms ({self.name}): {bands}."
+        bands = ", ".join(f"{t.term} {t.band}" for t in self.terms)
+        return f"Likelihood ({self.name}): {bands}."
 
 
 ICD203 = Yardstick("icd203", "US ICD 203", (

@@ -119,3 +119,38 @@ def test_every_sheet_and_column_of_the_contract_is_documented():
         section = part[1].split("\n### ", 1)[0]
         for column in sheet.columns:
             assert f"| `{column.name}` |" in section, f"{sheet.name}.{column.name}"
+
+
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """The reports modules ``path`` imports, wherever in the file (lazy imports too)."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found & modules
+
+
+def test_the_package_has_no_import_circle_and_no_module_over_400_lines():
+    files = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in (ROOT / "reports").rglob("*.py")}
+    graph = {name: _imports(path, set(files)) - {name} for name, path in files.items()}
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for dep in sorted(graph[name]):
+            assert state.get(dep) != 1, "import circle: " + " -> ".join(path + [dep])
+            if dep not in state:
+                visit(dep, path + [dep])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    long = {name: n for name, path in files.items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}, f"modules over 400 lines: {long}"

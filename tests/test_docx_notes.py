@@ -13,8 +13,6 @@ from reports.render.docx_notes import (
     ensure_footnote_settings,
     full_reference,
     new_footnotes,
-    short_reference,
-    short_title,
 )
 from reports.text import ends_sentence, full_stop
 
@@ -52,26 +50,6 @@ def test_no_second_full_stop_and_no_dead_links(source, expected):
     assert text(pieces) == expected
     assert "?." not in text(pieces) and ".." not in text(pieces).replace("\u2026", "")
     assert not [u for _, u in pieces if u]  # no http(s) address: no link
-
-
-def test_short_form_points_to_the_full_note():
-    assert text(short_reference(KYODO, 3)) == (
-        "Kyodo News, \u201cSeoul reverses course on\u201d, see note 3.")
-    question = dict(KYODO, title="Will Seoul end GSOMIA?")
-    assert text(short_reference(question, 1)) == (
-        "Kyodo News, \u201cWill Seoul end GSOMIA?\u201d see note 1.")
-    assert not [u for _, u in short_reference(KYODO, 3) if u]
-
-
-@pytest.mark.parametrize("title, short", [
-    ("Short title", "Short title"),
-    ("Five words are kept whole", "Five words are kept whole"),
-    ("PacNet #68 \u2013 Resetting ties between Japan", "PacNet #68 \u2013 Resetting"),
-    ("Japan, South Korea: talks resume after pact", "Japan, South Korea: talks"),
-    ("Six words here, then more words", "Six words here, then"),
-])
-def test_short_title(title, short):
-    assert short_title(title) == short
 
 
 @pytest.mark.parametrize("given, expected", [

@@ -8,13 +8,17 @@ out.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from reports.render import style
-from reports.render.chart_layout import DESCENT, LEADERS, SMALL, Drawing, Measure, baseline
-
-if TYPE_CHECKING:
-    from reports.render.chart_timeline import Frame, Mark
+from reports.render.chart_layout import (
+    DESCENT,
+    LEADERS,
+    SMALL,
+    Drawing,
+    Frame,
+    Mark,
+    Measure,
+    baseline,
+)
 
 MAX_LABELS = 12               # labelled events per chart, at most
 CANDIDATES = 60               # the most significant events, latest first, may get one

@@ -234,3 +234,42 @@ def message(measure: Measure, text: str) -> Drawing:
     drawing.text(measure, WIDTH_IN / 2, baseline(0.3, FONT_SIZE + 1), text, FONT_SIZE + 1,
                  "middle", colour=style.MUTED_TEXT)
     return drawing
+
+
+# -- the timeline's geometry (shared by the timeline and its labels) ------------------
+
+RIGHT_IN = 0.22               # right of the date axis, for its last label
+
+
+@dataclass
+class Mark:
+    """A marker: one event (or, merged, the most significant of several)."""
+
+    x: float
+    y: float
+    lane: int
+    sig: int
+    title: str
+    colour: str
+
+
+@dataclass
+class Frame:
+    """The vertical layout: lanes from the top, then the date axis and the legend."""
+
+    left: float               # where the plot starts (right of the lane names)
+    lane_in: float
+    margin: float             # lane heights above the first lane and below the last
+    lanes: int
+    top: float = 0.06
+
+    def lane_y(self, lane: float) -> float:
+        return self.top + self.lane_in * (self.margin + lane)
+
+    @property
+    def axis_y(self) -> float:
+        return self.lane_y(self.lanes - 1 + self.margin)
+
+    @property
+    def right(self) -> float:
+        return WIDTH_IN - RIGHT_IN

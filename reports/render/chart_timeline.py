@@ -26,6 +26,8 @@ from reports.render.chart_layout import (
     WIDTH_IN,
     Circle,
     Drawing,
+    Frame,
+    Mark,
     Measure,
     baseline,
     drawing_for,
@@ -42,7 +44,6 @@ LABEL_ALL_UP_TO = 8           # with this few events, label every one that fits
 LANE_LABEL_IN = 1.6           # issue names wrap at this width
 PAD_IN = 0.14                 # room at each end of the date axis for the largest marker
 GAP_IN = 0.16                 # between the two parts of a broken date axis
-RIGHT_IN = 0.22               # right of the date axis, for its last label
 EARLY_SHARE = 0.26            # the earlier part's share of a broken date axis
 MERGE_OVER = 400              # more events than this: close ones in a lane share a marker
 MERGE_IN = 0.05               # how close, in inches
@@ -55,40 +56,6 @@ class Event:
     title: str
     sig: int
     issue: str
-
-
-@dataclass
-class Mark:
-    """A marker: one event (or, merged, the most significant of several)."""
-
-    x: float
-    y: float
-    lane: int
-    sig: int
-    title: str
-    colour: str
-
-
-@dataclass
-class Frame:
-    """The vertical layout: lanes from the top, then the date axis and the legend."""
-
-    left: float               # where the plot starts (right of the lane names)
-    lane_in: float
-    margin: float             # lane heights above the first lane and below the last
-    lanes: int
-    top: float = 0.06
-
-    def lane_y(self, lane: float) -> float:
-        return self.top + self.lane_in * (self.margin + lane)
-
-    @property
-    def axis_y(self) -> float:
-        return self.lane_y(self.lanes - 1 + self.margin)
-
-    @property
-    def right(self) -> float:
-        return WIDTH_IN - RIGHT_IN
 
 
 class Panel:

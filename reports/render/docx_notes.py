@@ -11,12 +11,13 @@ Each citation number of a memo row becomes a footnote reference in the text
   (python-docx writes both from the part's relationship and content type);
 - a footnote's links are relationships of the footnotes part.
 
-The first note citing a source gives its full reference (:func:`full_reference`:
-outlet, title as a live link, date, grade when the source has one); later notes citing
-it give the short form (:func:`short_reference`: outlet, short title, "see note N",
-where N is the displayed number of the full note: notes are numbered in document
-order, and the body is written in that order; N is a ``NOTEREF`` field to a bookmark on
-the full note's reference, so Word keeps it right when notes are added). The numbered
+The first citation of a source makes its note, the source reference
+(:func:`full_reference`: outlet, title as a live link, date, grade when the source has
+one). A later citation of the same source is its short form: the number of that note,
+set as a note mark (a ``NOTEREF`` field with ``\f`` to a bookmark on the first note's
+reference, so Word renumbers it with the notes), and no second note: the foot of the
+page lists each source once, which keeps a memo within its page budget. Notes are
+numbered in document order, and the body is written in that order. The numbered
 Sources list at the end of the memo stays the bibliography.
 """
 
@@ -29,7 +30,7 @@ from docx.opc.part import Part
 from lxml import etree
 
 from reports.render.docx_xml import OoxmlWriter, _q
-from reports.text import ends_sentence, is_http_url
+from reports.text import clip, ends_sentence, is_http_url
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -45,14 +46,17 @@ SETTINGS_AFTER_FOOTNOTE_PR = (
     "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags",
     "w:decimalSymbol", "w:listSeparator")
 Q_OPEN, Q_CLOSE = "\u201c", "\u201d"
-SHORT_TITLE_WORDS = 4
 
 
 # --------------------------------------------------------------------------- note text
 
 
+NOTE_TITLE_CHARS = 80  # a note's title; the Sources list gives it whole
+
+
 def _title(source: dict) -> str:
-    return (source.get("title") or source.get("url") or f"Source {source['n']}").strip()
+    return clip((source.get("title") or source.get("url") or f"Source {source['n']}").strip(),
+                NOTE_TITLE_CHARS)
 
 
 def _pieces(head: list[tuple[str, str | None]], tail: list[str]) -> list[tuple[str, str | None]]:
@@ -83,24 +87,6 @@ def full_reference(source: dict) -> list[tuple[str, str | None]]:
     tail = [x for x in (source.get("published_display"),
                         f"grade {source['grade']}" if source.get("grade") else "") if x]
     return _pieces(head, tail)
-
-
-def short_title(title: str) -> str:
-    """The title, or its first four words when it has more than five."""
-    words = title.split()
-    if len(words) <= SHORT_TITLE_WORDS + 1:
-        return title
-    return " ".join(words[:SHORT_TITLE_WORDS]).rstrip(",;:\u2013\u2014-")
-
-
-def short_reference(source: dict, note: int) -> list[tuple[str, str | None]]:
-    """A later note of the same source: Daily News, "Ministers reverse decision to",
-    see note 3."""
-    head: list[tuple[str, str | None]] = []
-    if source.get("outlet"):
-        head.append((f"{source['outlet']}, ", None))
-    head.append((f"{Q_OPEN}{short_title(_title(source))}{Q_CLOSE}", None))
-    return _pieces(head, [f"see note {note}"])
 
 
 def note_bookmark(source_number: int) -> str:
@@ -187,7 +173,8 @@ class Footnotes:
         return part, new_footnotes()
 
     def cite(self, parent, numbers: list[int]) -> None:
-        """A footnote reference in ``parent`` for each source number, and its note."""
+        """A note mark in ``parent`` for each source number: a new footnote for a source's
+        first citation, a cross-reference to that note for every later one."""
         for i, n in enumerate(numbers):
             if i:  # 3,4 rather than 34
                 self._reference(parent, "w:t", None, ",")
@@ -195,16 +182,19 @@ class Footnotes:
             if source is None:
                 raise ValueError(f"a row cites source {n}, which is not in the memo's "
                                  "sources; the memo context is inconsistent")
+            first = self.first_note.get(n)
+            if first is not None:
+                self.writer.field_start(parent, f" NOTEREF {note_bookmark(n)} \\f \\h ")
+                self._reference(parent, "w:t", None, str(first))
+                self.writer.field_end(parent)
+                continue
             self.count += 1
-            first = self.first_note.setdefault(n, self.count)
+            self.first_note[n] = self.count
             note_id = str(self.next_id)
             self.next_id += 1
             run = self._reference(parent, "w:footnoteReference", note_id)
-            if first == self.count:  # the full note, bookmarked for the short ones
-                self.writer.bookmark(parent, note_bookmark(n), first=run)
-                self._note(note_id, full_reference(source))
-            else:
-                self._note(note_id, short_reference(source, first), (first, n))
+            self.writer.bookmark(parent, note_bookmark(n), first=run)
+            self._note(note_id, full_reference(source))
 
     def _reference(self, parent, mark: str, note_id: str | None = None,
                    text: str | None = None):
@@ -220,10 +210,7 @@ class Footnotes:
             element.set(_q("w:id"), note_id)
         return r
 
-    def _note(self, note_id: str, pieces: list[tuple[str, str | None]],
-              see: tuple[int, int] | None = None) -> None:
-        """The footnote; ``see`` (note number, source number): "see note N" is a NOTEREF
-        field to the full note's bookmark, so Word renumbers it with the notes."""
+    def _note(self, note_id: str, pieces: list[tuple[str, str | None]]) -> None:
         note = etree.SubElement(self.root, _w("footnote"))
         note.set(_w("id"), note_id)
         p = etree.SubElement(note, _w("p"))
@@ -235,11 +222,6 @@ class Footnotes:
         for text, url in pieces:
             if url:
                 self.writer.hyperlink(p, text, url, part=self.part)
-            elif see and text == f"see note {see[0]}":
-                self.writer.run(p, "see note ")
-                self.writer.field_start(p, f" NOTEREF {note_bookmark(see[1])} \\h ")
-                self.writer.run(p, str(see[0]))
-                self.writer.field_end(p)
             else:
                 self.writer.run(p, text)
 

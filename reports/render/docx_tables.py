@@ -126,6 +126,8 @@ class TableBlocks(PictureWriter):
             self.stance_cell(tr, widths[1], row.get("stance", ""))
             self.text_cell(tr, widths[2], row.get("since", ""))
             p = self.paragraph("Memo Table Text", self.cell(tr, widths[3]))
+            if row.get("earlier_more"):
+                self.run(p, f"{row['earlier_more']} earlier; ", muted=True)
             for i, old in enumerate(row.get("earlier") or []):
                 self.run(p, "; " if i else "", muted=True)
                 self.run(p, STANCE_LABELS.get(old["stance"], old["stance"]),

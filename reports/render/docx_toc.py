@@ -12,7 +12,7 @@ Table of contents
     the cover block, then each section's heading, paragraphs at ~92 characters a line,
     table rows by their longest cell and their names, charts at a fixed height, over 54
     lines a page) gets a real TOC field
-    (``TOC \\o "1-2" \\h \\z \\u``: headings 1-2, entries as links) whose result holds the
+    (``TOC \\o "1-1" \\h \\z \\u``: the sections, entries as links) whose result holds the
     entries, each a link to its heading's bookmark, so Word shows and updates it and
     LibreOffice shows it. :func:`estimated_pages` decides "longer than two pages" from
     the context alone (text lengths, table rows, charts against an A4 page of the
@@ -36,8 +36,8 @@ from lxml import etree
 from reports.render.docx_xml import _q
 
 TOC_PAGES = 2
-TOC_LEVELS = 2
-TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
+TOC_LEVELS = 1  # sections and annexes: a briefing's contents fit a few lines
+TOC_INSTRUCTION = ' TOC \\o "1-1" \\h \\z \\u '
 TOC_TITLE = "Contents"
 BOOKMARK_MAX = 40
 

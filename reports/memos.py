@@ -187,8 +187,11 @@ def overview(b: Builder) -> list[dict]:
     as_of, budget, floor = b.spec.as_of, b.budget, b.spec.significance_floor
     bottom = choose(b.model.bottom_line(as_of), budget.max_assessments, lambda a: 0)
     active = [i.issue_id for i in b.model.active_issues()]
-    last_activity = {i: max((e.date for e in b.model.events_between(as_of, issue=i)),
-                            default=None) for i in active}
+    last_activity: dict = dict.fromkeys(active)
+    for event in reversed(b.model.events_between(as_of)):  # newest first: one pass
+        for i in event.issues:
+            if i in last_activity and last_activity[i] is None:
+                last_activity[i] = event.date
     issues = choose(active, budget.max_issues, lambda i: (
         last_activity[i] is None, -(last_activity[i] or as_of).toordinal(),
         b.issue_name(i).lower(), i))
@@ -231,7 +234,7 @@ def overview(b: Builder) -> list[dict]:
 
 
 def _shift_lines(b: Builder, shifts: list) -> dict:
-    """Shifts as lines ("Moon Jae-in on GSOMIA renewal: opposes → conditional, 19 Nov"),
+    """Shifts as lines ("<actor> on <issue>: opposes → conditional (19 Nov 2019)"),
     newest first: the overview says what changed; the issue brief says why."""
     return {"type": "paragraphs", "rows": [
         {"label": f"{b.actor_name(s.after.actor_id)} on {b.issue_name(s.after.issue_id)}",

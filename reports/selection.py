@@ -18,6 +18,8 @@ what was left out ("12 most significant of 4,812 events up to 25 Nov 2019").
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -64,10 +66,27 @@ def recent_key(event: Event) -> tuple:
 
 
 def most_significant(events: Sequence[Event], limit: int) -> Chosen[Event]:
-    return choose(events, limit, significance_key)
+    """The ``limit`` most significant events (then the most recent). Only the events of
+    the significance levels that can make the cut are ranked: one cheap count first."""
+    counts = Counter(e.significance for e in events)
+    floor, taken = 0, 0
+    for level in sorted(counts, reverse=True):
+        floor, taken = level, taken + counts[level]
+        if taken >= limit:
+            break
+    pool = [e for e in events if e.significance >= floor] if taken > limit else events
+    chosen = choose(pool, limit, significance_key)
+    return Chosen(chosen.rows, len(events))
 
 
 def most_recent(events: Sequence[Event], limit: int) -> Chosen[Event]:
+    """The ``limit`` most recent events; ``events`` in date order (as the model gives
+    them), so only the tail from the cut-off day on is ranked."""
+    if len(events) > limit > 0:
+        cutoff = events[len(events) - limit].date
+        start = bisect_left([e.date for e in events], cutoff)
+        chosen = choose(events[start:], limit, recent_key)
+        return Chosen(chosen.rows, len(events))
     return choose(events, limit, recent_key)
 
 

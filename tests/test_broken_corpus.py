@@ -301,12 +301,21 @@ def test_zip_bomb_is_refused_fast(runs):
     assert runs["zip_bomb.xlsx"].validate_seconds < 30  # a whole interpreter, on a busy CI
 
 
-def test_a_100k_character_cell_reaches_both_formats_whole(runs):
+def test_a_100k_character_cell_is_read_whole_and_shown_cut_to_a_few_lines(runs):
+    """The reader takes the whole cell (more than Excel's 32,767 characters); a memo's
+    body shows the start of a summary, cut at a word with an ellipsis (docs/memos.md)."""
+    from reports.blocks import SUMMARY_CHARS
+    from reports.text import clip
+
     text = ("GSOMIA-" * 14286)[:99_999] + "!"  # as scripts/make_broken_corpus.py writes it
+    shown = clip(text, SUMMARY_CHARS)
+    assert shown.endswith("\u2026") and len(shown) <= SUMMARY_CHARS
     out = runs["ok_100k_summary.xlsx"].out
-    assert text in (out / MEMO.with_suffix(".html")).read_text(encoding="utf-8")
+    page = (out / MEMO.with_suffix(".html")).read_text(encoding="utf-8")
     with zipfile.ZipFile(out / MEMO.with_suffix(".docx")) as archive:
-        assert text in archive.read("word/document.xml").decode("utf-8")
+        document = archive.read("word/document.xml").decode("utf-8")
+    for written in (page, document):
+        assert shown in written and text[:SUMMARY_CHARS + 10] not in written
 
 
 def test_macro_workbook_is_read_and_says_so(runs):

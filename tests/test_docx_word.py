@@ -297,7 +297,7 @@ def test_contents_are_a_toc_field_with_links_and_libreoffice_page_numbers(made):
     assert estimated_pages(made["ctx"]) > 2
     body = part(made["docx"], "word/document.xml")
     instr = [t.text for t in body.iter(W + "instrText")]
-    assert ' TOC \\o "1-2" \\h \\z \\u ' in instr
+    assert ' TOC \\o "1-1" \\h \\z \\u ' in instr
     chars = [c.get(W + "fldCharType") for c in body.iter(W + "fldChar")]
     assert chars.count("begin") == chars.count("separate") == chars.count("end")
     sdt = body.find(".//w:sdt", NS)

@@ -294,12 +294,12 @@ def test_annotate_marks_the_problem_cells(tmp_path: Path) -> None:
 def test_annotate_sheet_and_column_problems(tmp_path: Path) -> None:
     source = write_workbook(tmp_path / "w.xlsx", rows())
     problems = [
-        Problem(WARNING, "Events", "J2", "sources", "x-warn", "a warning"),
-        Problem(ERROR, "Events", "J2", "sources", "x-err", "=SUM(1)"),
+        Problem(WARNING, "Events", "J2", "sources", "event-without-source", "a warning"),
+        Problem(ERROR, "Events", "J2", "sources", "unknown-ref", "=SUM(1)"),
         Problem(ERROR, "Positions", None, "stance", "missing-column", "column problem"),
         Problem(ERROR, "Sources", None, "no-such-column", "missing-column", "no header"),
         Problem(ERROR, "Nowhere", None, None, "missing-sheet", "the sheet is missing"),
-        Problem(WARNING, "Issues", "B3", "name", "x-yellow", "only a warning"),
+        Problem(WARNING, "Issues", "B3", "name", "unused-issue", "only a warning"),
     ]
     out = annotate(source, problems, tmp_path / "a.xlsx")
     notes = comments(out)

@@ -64,7 +64,7 @@ import briefs  # noqa: E402
 import chart_bench  # noqa: E402
 
 AS_OF = date(2019, 11, 29)
-DEFAULT_SIZES = (10_000, 50_000, 200_000)
+DEFAULT_SIZES = (5_000, 50_000, 200_000)
 RESULT_TAG = "BENCH-RESULT "
 NAIVE_CELL_CAP = 400  # cells filled per table by the naive python-docx fill (quick: 60)
 SCALING_ROWS = (0, 100, 1000, 4000, 10000)  # tests/test_docx_scale.py: 100, 1k, 10k
@@ -961,7 +961,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES),
-                        help="events per generated workbook (default 10000 50000 200000)")
+                        help="events per generated workbook (default 5000 50000 200000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per stage (median)")
     parser.add_argument("--quick", action="store_true",
                         help="small caps for the naive fill and scaling; no results files")

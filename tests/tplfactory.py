@@ -187,15 +187,23 @@ class WordTemplate:
         self.body("Box: ").append(run)
 
     def note(self, kind: str, *texts: str) -> None:
-        """A footnote or endnote (``kind``) holding ``texts``, in a new notes part."""
-        root = etree.fromstring(NOTES.replace("{kind}", kind))
-        note = etree.SubElement(root, qn(f"w:{kind}"), {qn("w:id"): "1"})
+        """A footnote or endnote (``kind``) holding ``texts``: added to the template's notes
+        part if it has one (the bundled template has footnotes), else in a new part."""
+        reltype = RT.FOOTNOTES if kind == "footnote" else RT.ENDNOTES
+        existing = next((r.target_part for r in self.doc.part.rels.values()
+                         if r.reltype == reltype), None)
+        root = etree.fromstring(existing.blob if existing is not None
+                                else NOTES.replace("{kind}", kind).encode())
+        ids = [int(n.get(qn("w:id"))) for n in root.findall(qn(f"w:{kind}"))]
+        note = etree.SubElement(root, qn(f"w:{kind}"), {qn("w:id"): str(max(ids) + 1)})
         note.append(new_paragraph(*texts))
+        blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        if existing is not None:
+            existing._blob = blob
+            return
         content_type = CT.WML_FOOTNOTES if kind == "footnote" else CT.WML_ENDNOTES
-        part = Part(PackURI(f"/word/{kind}s.xml"), content_type,
-                    etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True),
-                    self.doc.part.package)
-        self.doc.part.relate_to(part, RT.FOOTNOTES if kind == "footnote" else RT.ENDNOTES)
+        part = Part(PackURI(f"/word/{kind}s.xml"), content_type, blob, self.doc.part.package)
+        self.doc.part.relate_to(part, reltype)
 
     def save(self) -> Path:
         self.doc.save(self.path)

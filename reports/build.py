@@ -197,11 +197,28 @@ def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
                  context, mail)
 
 
+def load_drawing_meanwhile(workbook: Path, config: Config, out_dir: Path) -> Loaded:
+    """``load()``, while the chart library is imported beside it when the charts will be
+    drawn (none kept from an earlier build in ``out_dir``)."""
+    from reports.render.charts import prefetch
+
+    drawing = prefetch(chart_cache_folder(out_dir))
+    try:
+        return load(workbook, config)
+    finally:
+        if drawing is not None:
+            drawing.join()  # before anything forks or draws
+
+
+def chart_cache_folder(out_dir: Path) -> Path:
+    return Path(out_dir) / ".cache" / "charts"
+
+
 def use_chart_cache(out_dir: Path) -> None:
     """Keep drawn charts in ``<out>/.cache/charts`` between runs (same block, same bytes)."""
     from reports.render.charts import use_cache
 
-    use_cache(Path(out_dir) / ".cache" / "charts")
+    use_cache(chart_cache_folder(out_dir))
 
 
 def build(config: Config, memos: list[MemoConfig], as_of: date, *,
@@ -219,7 +236,7 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     # Every template used is checked once, before the workbook is read or a file written.
     check_templates(config.templates, formats or {f for memo in memos for f in memo.formats})
     out_dir = out_dir or config.output
-    loaded = load(workbook or config.workbook, config)
+    loaded = load_drawing_meanwhile(workbook or config.workbook, config, out_dir)
     problems = check_memos(loaded, memos)
     if problems:
         raise ConfigError("\n".join(problems) + "\nnothing was built")

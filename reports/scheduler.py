@@ -190,9 +190,10 @@ class _Run:
 
     def loaded(self):
         if self._loaded is None:
-            from reports.build import load, use_chart_cache
+            from reports.build import load_drawing_meanwhile, use_chart_cache
 
-            self._loaded = load(self.config.workbook, self.config)
+            self._loaded = load_drawing_meanwhile(self.config.workbook, self.config,
+                                                  self.config.output)
             use_chart_cache(self.config.output)
         return self._loaded
 

@@ -129,3 +129,29 @@ def test_a_hit_in_a_fresh_process_does_not_import_matplotlib(tmp_path):
     assert json.loads(fonts.read_text(encoding="utf-8")) == recorded
     assert "MPL False" in run()
     assert len(entries(folder)) == 2    # the same fonts: the same entries
+
+
+@pytest.mark.parametrize("state", ["missing", "empty", "kept"])
+def test_matplotlib_is_imported_beside_the_read_only_when_charts_will_be_drawn(tmp_path, state):
+    """A first build (no chart kept) imports matplotlib in the background while the
+    workbook is read; a build whose folder keeps charts does not import it at all."""
+    folder = tmp_path / "charts"
+    if state != "missing":
+        folder.mkdir()
+    if state == "kept":
+        charts.use_cache(folder)
+        try:
+            charts.render_chart(matrix_block(), "svg")
+        finally:
+            charts.use_cache(None)
+        assert entries(folder)
+    script = ("import sys\nfrom reports.render import charts\n"
+              "thread = charts.prefetch(sys.argv[1])\n"
+              "print('STARTED', thread is not None)\n"
+              "thread and thread.join()\n"
+              "print('MPL', 'matplotlib.figure' in sys.modules)\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, "-c", script, str(folder)], check=True, env=env,
+                         capture_output=True, text=True, timeout=120).stdout
+    drawn = state != "kept"
+    assert f"STARTED {drawn}" in out and f"MPL {drawn}" in out

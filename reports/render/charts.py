@@ -49,7 +49,7 @@ from reports.render.chart_cache import DiskCache
 from reports.render.chart_layout import DPI, Drawing, Measure
 
 __all__ = ["FORMATS", "render_chart", "svg_inline", "use_cache", "forget", "figure",
-           "layout", "warm_up"]
+           "layout", "warm_up", "prefetch"]
 
 FORMATS = ("png", "svg")
 KINDS = ("timeline", "matrix")
@@ -114,6 +114,28 @@ def warm_up() -> None:
         {"date": "2000-01-01", "title": "\uc608 \u4f8b \u3042", "significance": 5,
          "issue": "x"}]}}
     _draw(_content(block), "png")
+
+
+def prefetch(folder: str | Path | None) -> threading.Thread | None:
+    """Import matplotlib and read its font list in a background thread, when no chart is
+    kept in ``folder`` yet (a first build: every chart will be drawn); else None.
+
+    Started before the workbook is read: the reader works outside the interpreter lock,
+    so the import (about a second) costs no time; join the thread before forking.
+    """
+    if folder is not None and Path(folder).is_dir() and any(Path(folder).iterdir()):
+        return None
+
+    def load() -> None:
+        import matplotlib.figure  # noqa: F401
+        from matplotlib import font_manager
+        from matplotlib.backends import backend_agg  # noqa: F401
+
+        font_manager.fontManager.get_font_names()
+
+    thread = threading.Thread(target=load, name="chart-prefetch", daemon=True)
+    thread.start()
+    return thread
 
 
 # --------------------------------------------------------------------------- drawing

@@ -19,6 +19,7 @@ from reports.render.chart_layout import (
     Measure,
     baseline,
 )
+from reports.text import clip
 
 MAX_LABELS = 12               # labelled events per chart, at most
 CANDIDATES = 60               # the most significant events, latest first, may get one
@@ -48,7 +49,7 @@ def draw_labels(drawing: Drawing, measure: Measure, marks: list[Mark], frame: Fr
     earliest = sorted(latest, key=lambda k: (-marks[k].sig, marks[k].x, marks[k].title))
     variants: Variants = {}
     for k in latest:
-        title = _short(marks[k].title, LABEL_CHARS)
+        title = clip(" ".join(marks[k].title.split()), LABEL_CHARS)
         texts = dict.fromkeys(t for t in (measure.fit(title, LABEL_MAX_IN, SMALL),
                                           measure.fit(title, LABEL_MIN_IN, SMALL)) if t)
         variants[k] = [(t, measure.width(t, SMALL)) for t in texts]
@@ -126,12 +127,3 @@ def _place(order: list[int], variants: Variants, marks: list[Mark], frame: Frame
                 break
     return out
 
-
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit - 1]
-    if " " in cut[limit // 2:]:
-        cut = cut[:cut.rindex(" ")]
-    return cut.rstrip(" ,;:-") + "…"

@@ -55,6 +55,22 @@ class TableBlocks(PictureWriter):
         self.run(self.paragraph("Memo Table Text", tc), text, **run_args)
         return tc
 
+    def name_cell(self, tr, width: int, row: dict, key: str):
+        """The row's ``key`` (an actor or issue name) in bold, after its portion mark."""
+        return self.text_cell(tr, width, portion(row) + _fit_name(row.get(key, ""), width, True),
+                              bold=True)
+
+    def dated_cell(self, tr, width: int, row: dict):
+        """The row's date, after its portion mark."""
+        return self.text_cell(tr, width, portion(row) + row.get("date_display", ""))
+
+    def cited_cell(self, tr, width: int, text: str, row: dict):
+        """A paragraph holding ``text`` and the row's citations (returned, to add to)."""
+        p = self.paragraph("Memo Table Text", self.cell(tr, width))
+        self.run(p, text)
+        self.cite(p, row)
+        return p
+
     def stance_cell(self, tr, width: int, stance: str, shifted: bool = False):
         fill = _stance_fill(stance)
         tc = self.cell(tr, width, fill=fill, outline=shifted)
@@ -82,7 +98,7 @@ class TableBlocks(PictureWriter):
                                   ("Issues", 2.7), ("Sig.", 1.3)])
         for row in block["rows"]:
             tr = self.row(tbl)
-            tc = self.text_cell(tr, widths[0], portion(row) + row.get("date_display", ""))
+            tc = self.dated_cell(tr, widths[0], row)
             details = [x for x in (row.get("category"), row.get("location")) if x]
             if details:
                 self.run(self.paragraph("Memo Table Text", tc), ", ".join(details),
@@ -107,10 +123,8 @@ class TableBlocks(PictureWriter):
                                   ("Sig.", 1.3)])
         for row in block["rows"]:
             tr = self.row(tbl)
-            self.text_cell(tr, widths[0], portion(row) + row.get("date_display", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[1]))
-            self.run(p, row.get("title", ""))
-            self.cite(p, row)
+            self.dated_cell(tr, widths[0], row)
+            self.cited_cell(tr, widths[1], row.get("title", ""), row)
             self.text_cell(tr, widths[2], "; ".join(row.get("issues") or []))
             self.text_cell(tr, widths[3], str(row.get("significance", "")))
         self.spacer()
@@ -143,8 +157,7 @@ class TableBlocks(PictureWriter):
                                   ("Since", 2.2), ("Position", 8.0)])
         for row in block["rows"]:
             tr = self.row(tbl)
-            self.text_cell(tr, widths[0], portion(row) + _fit_name(row.get("label", ""), widths[0],
-                                                             True), bold=True)
+            self.name_cell(tr, widths[0], row, "label")
             self.stance_cell(tr, widths[1], row.get("stance", ""))
             self.text_cell(tr, widths[2], row.get("since", ""))
             tc = self.cell(tr, widths[3])
@@ -171,8 +184,7 @@ class TableBlocks(PictureWriter):
                                   ("Date", 2.1), ("Why", 4.5)])
         for row in block["rows"]:
             tr = self.row(tbl)
-            self.text_cell(tr, widths[0], portion(row) + _fit_name(row.get("actor", ""), widths[0],
-                                                             True), bold=True)
+            self.name_cell(tr, widths[0], row, "actor")
             self.text_cell(tr, widths[1], row.get("issue", ""))
             p = self.paragraph("Memo Table Text", self.cell(tr, widths[2]))
             before, after = row.get("from", ""), row.get("to", "")
@@ -180,9 +192,7 @@ class TableBlocks(PictureWriter):
             self.run(p, " \u2192 ")
             self.run(p, STANCE_LABELS.get(after, after), fill=_stance_fill(after))
             self.text_cell(tr, widths[3], row.get("date_display", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[4]))
-            self.run(p, row.get("why", ""))
-            self.cite(p, row)
+            self.cited_cell(tr, widths[4], row.get("why", ""), row)
         self.spacer()
 
     def block_matrix(self, block: dict) -> None:
@@ -235,10 +245,8 @@ class TableBlocks(PictureWriter):
         tbl, widths = self.table([("Date", 2.6), ("Expected", 10.8), ("Status", 2.6)])
         for row in block["rows"]:
             tr = self.row(tbl)
-            self.text_cell(tr, widths[0], portion(row) + row.get("date_display", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[1]))
-            self.run(p, row.get("item", ""))
-            self.cite(p, row)
+            self.dated_cell(tr, widths[0], row)
+            p = self.cited_cell(tr, widths[1], row.get("item", ""), row)
             if row.get("issues"):
                 self.run(p, f" ({'; '.join(row['issues'])})", muted=True)
             self.text_cell(tr, widths[2], "; ".join(x for x in (row.get("status", ""),

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
+from operator import attrgetter
 
 from reports.records import (
     Actor,
@@ -48,11 +49,11 @@ class Shift:
 
 
 def _by_date(events: list[Event]) -> list[Event]:
-    return sorted(events, key=lambda e: (e.date, e.event_id))
+    return sorted(events, key=attrgetter("date", "event_id"))
 
 
 def _by_pair(positions: list[Position]) -> list[Position]:
-    return sorted(positions, key=lambda p: (p.actor_id, p.issue_id, p.as_of))
+    return sorted(positions, key=attrgetter("actor_id", "issue_id", "as_of"))
 
 
 class Model:
@@ -111,15 +112,21 @@ class Model:
         return [e.date for e in self.events]
 
     @cached_property
-    def _events_by(self) -> dict[str, list[Event]]:
-        """``"i:<issue_id>"`` / ``"a:<actor_id>"`` -> its events, in date order."""
-        found: dict[str, list[Event]] = defaultdict(list)
-        for e in self.events:
+    def _events_by(self) -> dict[str, list[int]]:
+        """``"i:<issue_id>"`` / ``"a:<actor_id>"`` -> where its events are in ``events``."""
+        found: dict[str, list[int]] = defaultdict(list)
+        for n, e in enumerate(self.events):
             for i in dict.fromkeys(e.issues):
-                found["i:" + i].append(e)
+                found["i:" + i].append(n)
             for a in dict.fromkeys(e.actors):
-                found["a:" + a].append(e)
+                found["a:" + a].append(n)
         return found
+
+    @cached_property
+    def _event_known(self) -> list[date]:
+        """The first day each event of ``events`` is known (see :meth:`known_from`)."""
+        days, known_from = self._known_from, self.known_from
+        return [days.get(e.sources) or known_from(e.sources) for e in self.events]
 
     @cached_property
     def _seen(self) -> dict[tuple[str, str], list[tuple[date, Position]]]:
@@ -195,15 +202,14 @@ class Model:
             pool = self._events_by.get("i:" + issue if issue is not None else "a:" + actor, [])
         else:  # the date window of the sorted events, found by bisection
             lo = 0 if start is None else bisect_right(self._event_dates, start)
-            pool = self.events[lo:bisect_right(self._event_dates, as_of)]
-        known_from = self.known_from
+            pool = range(lo, bisect_right(self._event_dates, as_of))
+        events, known = self.events, self._event_known
         return [
-            e for e in pool
-            if e.date <= as_of and (start is None or e.date > start)
+            e for e, day in ((events[n], known[n]) for n in pool)
+            if day <= as_of and e.date <= as_of and (start is None or e.date > start)
             and e.significance >= min_significance
             and (issue is None or issue in e.issues)
             and (actor is None or actor in e.actors)
-            and known_from(e.sources) <= as_of
         ]
 
     def history(self, actor_id: str, issue_id: str, as_of: date) -> list[Position]:

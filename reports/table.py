@@ -57,11 +57,14 @@ class Table(Sequence):
 @contextmanager
 def bulk():
     """Pause the cyclic GC while columns and records are made in bulk: they are many,
-    they all stay alive, and the GC would walk them again and again for nothing."""
+    they all stay alive, and the GC would walk them again and again for nothing. After,
+    everything alive is frozen out of the GC's walks (``gc.freeze``): a later sort or
+    query allocating many small objects would otherwise walk the records too."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()

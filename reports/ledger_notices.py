@@ -21,7 +21,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from reports.ledger_store import FAILED, GAVE_UP, PENDING, SENT, Attempts, Store, iso
+from reports.ledger_store import FAILED, GAVE_UP, PENDING, SENDING, SENT, Attempts, Store, iso
 
 NOBODY = "nobody"
 WORKBOOK_ERRORS, DELIVERY_GAVE_UP, BUILD_FAILED = "workbook-errors", "gave-up", "build-failed"
@@ -89,6 +89,10 @@ class NoticesMixin(Store):
     def notice_gave_up(self, notice_id: int, error: str) -> None:
         self._mark("notices", notice_id, GAVE_UP, error)
         self._drop_attachment(notice_id)
+
+    def notices_sending(self) -> list[Notice]:
+        """Notices a dead run left ``sending`` (in doubt: ``recover_notices`` retries them)."""
+        return self._notices(f"SELECT * FROM notices WHERE outcome = '{SENDING}'")
 
     def recover_notices(self, now: datetime) -> list[Notice]:
         rows = self._recover("notices", now, "the run stopped while sending this notice; "

@@ -166,7 +166,7 @@ class _Run:
             deliver_due(self.config, self.ledger, self.now)
 
     def notify(self) -> None:
-        if self.ledger.due_notices(self.now):
+        if self.ledger.due_notices(self.now) or self.ledger.notices_sending():
             from reports.notices import send_notices
 
             send_notices(self.config, self.ledger, self.now)

@@ -174,3 +174,26 @@ def test_a_given_up_delivery_is_reported_until_acknowledged(tmp_path, smtp_serve
     shown = cli("history", "weekly", "--config", str(config)).stdout
     assert "acknowledged by duty officer" in shown and "left the desk" in shown
     assert len(smtp_server.received) == 2  # the reader's memo and the operator's notice
+
+
+def test_a_notice_a_killed_run_was_sending_is_sent_by_the_next_run(tmp_path, smtp_server):
+    """A run killed while mailing the editors leaves the notice ``sending``: the next run
+    sends it, even when no other notice is due, and only once."""
+    workbook = copy_workbook(tmp_path)
+    cfg = load_config(write_config(tmp_path, port=smtp_server.port, workbook=workbook,
+                                   desk=f'editors = ["{EDITOR}"]'))
+    set_cell(workbook, "Events", "B3", "22/11/2019")
+    smtp_server.stop()  # the first run records the notice but cannot send it
+    assert run_due(cfg, at("2019-11-25T07:05+09:00")) == EXIT_WORKBOOK
+    smtp_server.start()
+    with Ledger.open(cfg.ledger_path) as ledger:
+        (notice,) = ledger.notices()
+        assert notice.outcome == "failed"
+        assert ledger.claim_notice(notice.id) is not None  # as a run killed mid-send leaves it
+        assert ledger.due_notices(at("2019-11-25T07:10+09:00")) == []
+    assert run_due(cfg, at("2019-11-25T07:10+09:00")) == EXIT_WORKBOOK
+    assert [m.rcpt_tos for m in smtp_server.received] == [[EDITOR]]
+    assert run_due(cfg, at("2019-11-25T07:15+09:00")) == EXIT_WORKBOOK
+    assert len(smtp_server.received) == 1
+    with Ledger.open(cfg.ledger_path) as ledger:
+        assert [n.outcome for n in ledger.notices()] == ["sent"]

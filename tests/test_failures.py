@@ -9,6 +9,7 @@ touched, and the other memos built (and, in ``run``, sent).
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,35 @@ def test_run_with_a_failing_pdf_builds_and_sends_the_other_memos(tmp_path, smtp_
     assert outcomes["weekly"][0] == "failed" and "LibreOffice" in outcomes["weekly"][1]
     history = cli("history", "weekly", "--config", str(config))
     assert "failed" in history.stdout and "LibreOffice was not found" in history.stdout
+
+
+def failing_soffice(tmp_path: Path) -> dict:
+    """A PATH whose ``soffice`` fails as a damaged LibreOffice does: it names the file it
+    was given (in a new temporary folder each run) and exits 1."""
+    folder = tmp_path / "broken-bin"
+    folder.mkdir(exist_ok=True)
+    script = folder / "soffice"
+    script.write_text('#!/bin/sh\nfor a; do last="$a"; done\n'
+                      'echo "Error: source file could not be loaded: $last" >&2\nexit 1\n')
+    script.chmod(0o755)
+    return {"PATH": str(folder)}
+
+
+def test_the_same_pdf_failure_run_after_run_is_told_to_the_operator_once(tmp_path,
+                                                                         smtp_server):
+    config = write_config(tmp_path, port=smtp_server.port, formats=("docx", "pdf"),
+                          delivery='operator = "ops@example.org"')
+    for now in (MONDAY, "2019-11-25T07:20+09:00", "2019-11-25T07:25+09:00"):
+        result = cli("run", "--config", str(config), "--now", now,
+                     env=failing_soffice(tmp_path))
+        assert result.returncode == 4, result.stderr
+        assert "LibreOffice exited with status 1 converting weekly_2019-11-25.docx" \
+            in result.stderr
+    (notice,) = smtp_server.received
+    assert notice.rcpt_tos == ["ops@example.org"]
+    text = notice.message.get_body(("plain",)).get_content()
+    assert "source file could not be loaded: weekly_2019-11-25.docx" in text, text
+    assert tempfile.gettempdir() not in text
 
 
 @pytest.mark.needs_tool("libreoffice")

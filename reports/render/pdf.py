@@ -125,6 +125,7 @@ def run_libreoffice(
     env["SAL_USE_VCLPLUGIN"] = "svp"
     env.setdefault("HOME", str(profile))
     log.debug("running %s", cmd)
+    target = convert_to.split(":", 1)[0]  # "pdf", not the export filter's options
     started = time.monotonic()
     try:
         try:
@@ -147,8 +148,8 @@ def run_libreoffice(
             _kill_group(proc)
             proc.communicate()
             raise PdfConversionError(
-                f"LibreOffice timed out after {timeout:g} s converting {src} to "
-                f"{convert_to!r} and was killed; try again with a longer timeout, or check "
+                f"LibreOffice timed out after {timeout:g} s converting {src.name} to "
+                f"{target} and was killed; try again with a longer timeout, or check "
                 f"that the file opens in LibreOffice"
             ) from None
         finally:
@@ -157,16 +158,19 @@ def run_libreoffice(
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     elapsed = time.monotonic() - started
-    said = _clean(f"{stdout}\n{stderr}")
+    # The file is named without its folder (a temporary one, gone by now): the same
+    # failure gives the same message, run after run (the operator is told once of each).
+    said = _clean(f"{stdout}\n{stderr}").replace(f"{src.parent}{os.sep}", "").replace(
+        f"{workdir}{os.sep}", "")
     if proc.returncode != 0:
         raise PdfConversionError(
-            f"LibreOffice exited with status {proc.returncode} converting {src} to "
-            f"{convert_to!r}: {said or 'no output'}"
+            f"LibreOffice exited with status {proc.returncode} converting {src.name} to "
+            f"{target}: {said or 'no output'}"
         )
     outputs = sorted(p for p in workdir.iterdir() if p.is_file())
     if not outputs:
         raise PdfConversionError(
-            f"LibreOffice wrote no output converting {src} to {convert_to!r} "
+            f"LibreOffice wrote no output converting {src.name} to {target} "
             f"(it said: {said or 'nothing'}); check that the file is a valid document "
             f"of its type and opens in LibreOffice"
         )
@@ -232,7 +236,7 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: float = DEFAULT_TIMEOU
         pdfs = [p for p in produced if p.suffix.lower() == ".pdf"]
         if len(pdfs) != 1 or pdfs[0].stat().st_size == 0:
             raise PdfConversionError(
-                f"LibreOffice converting {src} wrote {[p.name for p in produced]} instead of "
+                f"LibreOffice converting {src.name} wrote {[p.name for p in produced]} instead of "
                 f"one non-empty PDF; check that the file opens in LibreOffice Writer"
             )
         os.replace(pdfs[0], pdf_path)

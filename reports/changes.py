@@ -61,19 +61,22 @@ def judgments_then(previous: dict, previous_as_of: str, ceiling: int | None = No
 
 
 def since_last_edition(previous: dict, previous_as_of: str, model, memo, as_of: date,
-                       ceiling: int | None = None) -> dict:
-    """Rows for the section, comparing ``model`` with the ``previous`` edition's snapshot.
+                       ceiling: int | None = None, whole=None) -> dict:
+    """Rows for the section, comparing ``model`` (what the memo may hold) with the
+    ``previous`` edition's snapshot.
 
     ``memo`` is a :class:`reports.config.MemoConfig` (its kind, issue, actor and
     significance floor decide what is in scope); ``ceiling`` the highest marking rank the
-    memo may show (None: all).
+    memo may show (None: all). ``whole``: the whole workbook's model when ``model`` is cut
+    to the memo's marking: what was removed is looked for there, so that an entry the cut
+    leaves out (one resting only on sources above the ceiling) is not called removed.
     """
     scope = _Scope(memo, as_of, ceiling)
     rows = _event_rows(previous.get("events", {}), model, scope)
     rows += _position_rows(previous.get("positions", {}), model, scope)
     result = {"previous_as_of": previous_as_of, "rows": rows}
     if previous.get("version", 1) >= 2:
-        rows += _removed_rows(previous, model, scope)
+        rows += _removed_rows(previous, whole if whole is not None else model, model, scope)
         result["judgments"] = judgments_then(previous, previous_as_of, ceiling)
     return result
 
@@ -149,22 +152,23 @@ def _position_rows(before: dict, model, scope: _Scope) -> list[dict]:
     return rows
 
 
-def _removed_rows(previous: dict, model, scope: _Scope) -> list[dict]:
-    """Entries of the previous edition's workbook that the workbook no longer holds.
+def _removed_rows(previous: dict, whole, model, scope: _Scope) -> list[dict]:
+    """Entries of the previous edition's workbook that the workbook (``whole``) no longer
+    holds.
 
     Only entries the memo could have shown then (in scope, at or below its marking) are
     listed, by the title they had; a position whose actor or issue the memo no longer
-    shows is not listed, so nothing above the memo's marking is named.
+    shows (not in ``model``) is not listed, so nothing above the memo's marking is named.
     """
     rows = []
-    ids = {e.event_id for e in model.events}
+    ids = {e.event_id for e in whole.events}
     for event_id, (day, title, issues, actors, significance, rank) in sorted(
             previous.get("events", {}).items(), key=lambda kv: (kv[1][0], kv[0])):
         if event_id not in ids and scope.event(date.fromisoformat(day), issues, actors,
                                                 significance, rank):
             rows.append({"change": "removed", "what": "event", "rank": rank,
                          "detail": f'Event removed: "{title}" ({short_date(day)})'})
-    keys = {position_key(p.actor_id, p.issue_id, p.as_of) for p in model.positions}
+    keys = {position_key(p.actor_id, p.issue_id, p.as_of) for p in whole.positions}
     for key, (stance, rank) in sorted(previous.get("positions", {}).items()):
         actor_id, issue_id, day = key.split("|")
         if key in keys or actor_id not in model.actors or issue_id not in model.issues:

@@ -303,7 +303,7 @@ class _Run:
             ceiling = self.config.markings.rank(memo.marking)
             since = changes.since_last_edition(
                 previous.snapshot, previous.as_of.isoformat(), loaded.model.within(ceiling),
-                memo, as_of, ceiling=ceiling)
+                memo, as_of, ceiling=ceiling, whole=loaded.model)
         built = build.build_memo(loaded, self.config, memo, as_of, since_last_edition=since)
         return built, snapshot, since
 

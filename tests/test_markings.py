@@ -230,3 +230,21 @@ def test_new_since_the_last_edition_names_nothing_above_the_ceiling(tmp_path):
     upper = (tmp_path / "out" / "weekly-c" / AS_OF / f"weekly-c_{AS_OF}.html").read_text(
         encoding="utf-8")
     assert "QQCONFEVENT" in upper and "QQSECR" not in upper
+
+
+def test_an_entry_cut_by_the_marking_is_not_called_removed(tmp_path):
+    """An unclassified event that rests only on a secret source is cut from the
+    unclassified memo; it is still in the workbook, so no edition says it was removed."""
+    book = wbfactory.write(tmp_path / "book.xlsx", workbook_rows())
+    config = tmp_path / "reports.toml"
+    config.write_text(config_text(tmp_path, book, scheduled=True), encoding="utf-8")
+    for now in ("2019-11-28T08:00+00:00", "2019-11-29T08:00+00:00"):
+        done = _cli("run", "--config", str(config), "--now", now)
+        assert done.returncode in (0, 3), done.stderr
+    for tag in CEILINGS:
+        page = html.unescape((tmp_path / "out" / f"weekly-{tag}" / AS_OF /
+                              f"weekly-{tag}_{AS_OF}.html").read_text(encoding="utf-8"))
+        assert "New since the last edition" in page
+        assert "Nothing was added, corrected or removed since the edition of 28 Nov 2019" \
+            in page  # the same workbook both days
+        assert "A report only a secret cable backs" not in page

@@ -152,7 +152,7 @@ class BlockMaker:
 
     def issue_order(self) -> list[str]:
         """Every issue's display name in one memo-wide order: each keeps its colour."""
-        return sorted({self.issue_name(i) for i in self.model.issues},
+        return sorted({self.issue_name(i, printed=False) for i in self.model.issues},
                       key=lambda name: (name.lower(), name))
 
     def stance_rows(self, current: dict[tuple[str, str], Position], by: str,
@@ -237,11 +237,12 @@ class BlockMaker:
             per_actor[actor_id] = per_actor.get(actor_id, 0) + 1
         moved = {a for a, _ in shifted}
         issues = choose(per_issue, self.budget.max_issues,
-                        lambda i: (-per_issue[i], self.issue_name(i).lower(), i))
+                        lambda i: (-per_issue[i], self.issue_name(i, False).lower(), i))
         actors = choose(per_actor, self.budget.max_actors,
-                        lambda a: (a not in moved, -per_actor[a], self.actor_name(a).lower(), a))
+                        lambda a: (a not in moved, -per_actor[a],
+                                   self.actor_name(a, False).lower(), a))
         # Ids break ties between equal names: the order never depends on set order.
-        issue_ids = sorted(issues.rows, key=lambda i: (self.issue_name(i).lower(), i))
+        issue_ids = sorted(issues.rows, key=lambda i: (self.issue_name(i, False).lower(), i))
         actor_ids = sorted(actors.rows, key=lambda a: (self.model.actors[a].country,
                                                         self.model.actors[a].name.lower(), a))
         groups: list[dict] = []

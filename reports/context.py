@@ -151,10 +151,17 @@ class Builder(BlockMaker):
 
     def shown(self, *records) -> dict:
         """Note that ``records`` are printed; their row's portion mark when configured."""
-        rank = max((r.marking_rank for r in records if r is not None), default=0)
+        return self.marked(max((r.marking_rank for r in records if r is not None), default=0))
+
+    def marked(self, rank: int) -> dict:
+        """Note that a row marked ``rank`` is printed; its portion mark when configured."""
         self.ranks.add(rank)
         mark = self.spec.markings.portion(rank)
         return {"portion": mark} if mark else {}
+
+    def top_rank(self) -> int:
+        """The highest marking rank the memo holds so far."""
+        return max(self.ranks | self.cites.ranks, default=0)
 
     def banner(self) -> str:
         """The highest level among what the memo holds, never below the desk's default."""
@@ -162,16 +169,20 @@ class Builder(BlockMaker):
 
     # -- names --------------------------------------------------------------------------
 
-    def actor_name(self, actor_id: str) -> str:
+    def actor_name(self, actor_id: str, printed: bool = True) -> str:
+        """The actor's name (and native name); ``printed``: the memo prints it, so its
+        marking counts for the banner (not when it only orders rows)."""
         actor = self.model.actors.get(actor_id)
         if actor is None:
             return actor_id
-        self.ranks.add(actor.marking_rank)
+        if printed:
+            self.ranks.add(actor.marking_rank)
         return f"{actor.name} ({actor.native_name})" if actor.native_name else actor.name
 
-    def issue_name(self, issue_id: str | None) -> str:
+    def issue_name(self, issue_id: str | None, printed: bool = True) -> str:
+        """The issue's name ("Overall" for none); ``printed`` as for :meth:`actor_name`."""
         issue = self.model.issues.get(issue_id) if issue_id else None
-        if issue is not None:
+        if issue is not None and printed:
             self.ranks.add(issue.marking_rank)
         return issue.name if issue else (issue_id or "Overall")
 

@@ -9,7 +9,6 @@ the memo's bottom line and what changed, as plain lines, for the message body.
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 from reports.context import Builder, note, section
 from reports.selection import choose, phrase
@@ -54,10 +53,10 @@ def since_last_edition(b: Builder, changes: dict) -> dict:
     if not rows:
         return section("since-last", heading, note(
             f"Nothing was added, corrected or removed since the edition of {shown}."))
-    rows = [{**{k: v for k, v in r.items() if k != "rank"},
-             **b.shown(SimpleNamespace(marking_rank=r.get("rank", 0)))} for r in rows]
     chosen = choose(rows, b.budget.max_events, lambda r: 0)
+    printed = [{**{k: v for k, v in r.items() if k != "rank"}, **b.marked(r.get("rank", 0))}
+               for r in chosen.rows]  # only the rows printed count for the banner
     return section("since-last", heading,
                    {"type": "changes", "previous": previous, "previous_display": shown,
-                    "rows": chosen.rows},
+                    "rows": printed},
                    b.selection(phrase(chosen, "changes", "first")))

@@ -98,7 +98,9 @@ def memo_block(b: Builder, sections: list[dict]) -> dict:
     if spec.kind == "weekly":
         start = spec.as_of - timedelta(days=spec.window_days - 1)
         window = f"{short_date(start)} to {short_date(spec.as_of)}"
-    keywords = [spec.kind] + [b.issue_name(i.issue_id) for i in model.active_issues()][:5]
+    top = b.top_rank()  # keywords name no issue marked above what the memo holds
+    keywords = [spec.kind] + [b.issue_name(i.issue_id, printed=False)
+                              for i in model.active_issues() if i.marking_rank <= top][:5]
     return {
         "id": spec.memo_id, "kind": spec.kind, "title": spec.title, "subject": subject,
         "as_of": spec.as_of.isoformat(), "date": long_date(spec.as_of), "window": window,
@@ -194,7 +196,7 @@ def overview(b: Builder) -> list[dict]:
                 last_activity[i] = event.date
     issues = choose(active, budget.max_issues, lambda i: (
         last_activity[i] is None, -(last_activity[i] or as_of).toordinal(),
-        b.issue_name(i).lower(), i))
+        b.issue_name(i, printed=False).lower(), i))
     days = b.spec.window_days
     shifts = recent_shifts(b.model.shifts(as_of, days), budget.max_shifts)
     recent_events = most_significant(b.model.events_between(as_of, days), RECENT_EVENTS)

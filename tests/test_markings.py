@@ -248,3 +248,25 @@ def test_an_entry_cut_by_the_marking_is_not_called_removed(tmp_path):
         assert "Nothing was added, corrected or removed since the edition of 28 Nov 2019" \
             in page  # the same workbook both days
         assert "A report only a secret cable backs" not in page
+
+
+def test_names_used_only_to_order_rows_do_not_raise_the_banner(tmp_path):
+    """An actor memo that prints nothing confidential is not marked CONFIDENTIAL because
+    the workbook holds a confidential issue: names that only sort rows, set chart colours
+    or would fill the document's keywords do not count, and the keywords leave it out."""
+    book = wbfactory.write(tmp_path / "book.xlsx", workbook_rows())
+    config = tmp_path / "reports.toml"
+    text = config_text(tmp_path, book).split("[[memos]]")[0]
+    config.write_text(text + '[[memos]]\nid = "abe"\nkind = "actor"\nactor = "shinzo-abe"\n'
+                      'marking = "CONFIDENTIAL"\nformats = ["docx", "html"]\n',
+                      encoding="utf-8")
+    done = _cli("build", "--config", str(config), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / "out" / "abe" / AS_OF
+    page = html.unescape((folder / f"abe_{AS_OF}.html").read_text(encoding="utf-8"))
+    assert re.search(r'<p class="marking marking-top">([^<]*)</p>', page).group(1) \
+        == "UNCLASSIFIED"
+    assert not CANARY.search(page)
+    with zipfile.ZipFile(folder / f"abe_{AS_OF}.docx") as zf:
+        core = zf.read("docProps/core.xml").decode()
+    assert "QQCONF" not in core and "actor" in core

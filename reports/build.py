@@ -11,7 +11,6 @@ commands which build nothing stay quick to start.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from dataclasses import dataclass, field
@@ -65,26 +64,18 @@ def load(workbook: Path, config: Config | None = None) -> Loaded:
     """
     from reports.model import Model
     from reports.problems import sort_key
+    from reports.table import bulk
     from reports.validate import validate
     from reports.workbook import read_workbook
 
-    # Loading allocates millions of objects and frees almost none: the cyclic GC would
-    # scan them again and again, the more often the larger the workbook. They live as
-    # long as the process, so they are frozen before the GC runs again (else its first
-    # collection would walk them all once more).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # Loading allocates millions of objects that live as long as the process: see bulk().
+    with bulk(lasting=True):
         book = read_workbook(workbook)
         checked = validate(book, config.rules() if config is not None else None)
         if config is not None:
             checked.problems += distribution_problems(config, book, checked.records)
             checked.problems.sort(key=sort_key)
         model = Model.from_records(checked.records) if checked.ok else None
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
     for problem in checked.warnings:
         log.warning("%s", problem)
     if not checked.ok:

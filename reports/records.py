@@ -85,7 +85,7 @@ def build(cls, table: Sequence[Record]) -> list:
         columns.append(values)
     new, out = object.__new__, []
     append = out.append
-    with bulk():
+    with bulk(lasting=True):  # a model's records live as long as the process
         for extra, row in zip(table.extras, zip(*columns, strict=True), strict=True):
             record = new(cls)
             state = record.__dict__

@@ -55,16 +55,19 @@ class Table(Sequence):
 
 
 @contextmanager
-def bulk():
+def bulk(*, lasting: bool = False):
     """Pause the cyclic GC while columns and records are made in bulk: they are many,
-    they all stay alive, and the GC would walk them again and again for nothing. After,
-    everything alive is frozen out of the GC's walks (``gc.freeze``): a later sort or
-    query allocating many small objects would otherwise walk the records too."""
+    they all stay alive, and the GC would walk them again and again for nothing.
+
+    ``lasting``: what was made lives as long as the process (a loaded workbook's
+    records), so everything alive is then frozen out of the GC's walks (``gc.freeze``);
+    else a later sort or query allocating many small objects walks it all again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if lasting:
+            gc.freeze()
         if enabled:
             gc.enable()

@@ -54,9 +54,10 @@ def shown(value: object) -> str:
 
 
 def did_you_mean(value: str, options) -> str:
-    close = difflib.get_close_matches(str(value).lower(), [str(o) for o in options], n=1,
-                                      cutoff=0.75)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    """' (did you mean "X"?)' for the option nearest ``value`` (case aside), else ''."""
+    spelt = {str(o).lower(): str(o) for o in options}
+    close = difflib.get_close_matches(str(value).lower(), list(spelt), n=1, cutoff=0.75)
+    return f' (did you mean "{spelt[close[0]]}"?)' if close else ""
 
 
 def split_list(value: object) -> tuple[str, ...]:

@@ -132,6 +132,15 @@ def test_an_unknown_marking_is_an_error_on_every_sheet(tmp_path, sheet):
     assert "UNCLASSIFIED, RESTRICTED, SECRET" in result.errors[0].message
 
 
+@pytest.mark.parametrize("typed,meant", [
+    ("RESTRICTD", "RESTRICTED"), ("secrett", "SECRET"), ("Unclasified", "UNCLASSIFIED")])
+def test_a_misspelt_marking_is_named_with_the_level_meant(tmp_path, typed, meant):
+    data = with_column(wbfactory.sheets(), "Events", "marking", typed)
+    result = check(tmp_path, data, DESK)
+    (problem,) = [p for p in result.errors if p.code == "bad-marking"]
+    assert f'did you mean "{meant}"?' in problem.message
+
+
 def test_the_default_scheme_has_one_level(tmp_path):
     data = with_column(wbfactory.sheets(), "Issues", "marking", "SECRET")
     assert problems(check(tmp_path, data), "bad-marking") == [("error", "Issues", "E2")]

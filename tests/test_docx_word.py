@@ -9,6 +9,7 @@ contents' page numbers) and its .odt once, in a session fixture.
 from __future__ import annotations
 
 import copy
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -314,6 +315,25 @@ def test_contents_are_a_toc_field_with_links_and_libreoffice_page_numbers(made):
         assert on and number == on[0], (heading, number, on)
     plain = part(made["plain"], "word/document.xml")  # no PDF asked: no page numbers
     assert not [t for t in plain.iter(W + "instrText") if "PAGEREF" in t.text]
+
+
+@pytest.mark.needs_tool("libreoffice")
+def test_a_heading_libreoffice_gives_no_page_leaves_the_contents_without_numbers(
+        monkeypatch, caplog):
+    """Never a wrong page number in the contents: when the PDF lacks the page of one of
+    its headings (here an anchor no heading has), no entry gets a number, and the log
+    says why."""
+    from reports.render import docx_toc
+
+    real = docx_toc.toc_anchors
+    monkeypatch.setattr(docx_toc, "toc_anchors", lambda ctx: [*real(ctx), "sec_nowhere"])
+    docx, data = render_pdf(word_context(), TEMPLATE)
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    instr = [t.text for t in body.iter(W + "instrText")]
+    assert ' TOC \\o "1-1" \\h \\z \\u ' in instr
+    assert not [t for t in instr if "PAGEREF" in t]
+    assert data.startswith(b"%PDF")
+    assert "no page for 1 heading(s) of the contents (sec_nowhere)" in caplog.text
 
 
 def test_short_memos_have_no_contents():

@@ -97,7 +97,7 @@ def _lines(text: str, per_line: int = CHARS_PER_LINE) -> float:
 def _row_lines(row: dict) -> float:
     text = len(row.get("title") or "") + len(row.get("summary") or "") + len(
         row.get("quote") or "") + len(row.get("why") or "") + len(row.get("item") or "")
-    text = max(text, *(len(str(v)) for v in row.values() if isinstance(v, str)))
+    text = max([text, *(len(v) for v in row.values() if isinstance(v, str))])
     # a name with its native name in brackets takes two lines of a narrow column
     names = sum(1 + ("(" in a) for a in row.get("actors") or [])
     history = sum(1 + _lines(h.get("summary", ""), 60) for h in row.get("history") or [])

@@ -278,7 +278,7 @@ def bookmark_pages(pdf_path: Path, names: list[str]) -> dict[str, int]:
         dests = {str(k).lstrip("/"): v for k, v in reader.named_destinations.items()}
         pages = {}
         for name in names:
-            dest = dests.get(name.replace("_", "5F"), dests.get(name))
+            dest = dests.get(name.replace("_", "5F"), dests.get(name))  # else left out
             if dest is not None:
                 pages[name] = reader.get_destination_page_number(dest) + 1
     except (PdfReadError, OSError, ValueError, KeyError) as exc:
@@ -309,7 +309,14 @@ def render_pdf(context: dict, template: Path,
             source.write_bytes(docx)
             docx_to_pdf(source, pdf_path, timeout)
             if paged:
-                pages = bookmark_pages(pdf_path, toc_anchors(context))
+                anchors = toc_anchors(context)
+                pages = bookmark_pages(pdf_path, anchors)
+                missing = [a for a in anchors if a not in pages]
+                if missing:  # never a wrong page number: none at all
+                    log.warning("%s: LibreOffice's PDF gives no page for %d heading(s) of the "
+                                "contents (%s); the contents are made without page numbers",
+                                stem, len(missing), ", ".join(missing[:3]))
+                    pages = None
                 docx = render_docx(context, template, pages)
                 source.write_bytes(docx)
                 docx_to_pdf(source, pdf_path, timeout)

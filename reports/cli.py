@@ -73,9 +73,11 @@ def parser() -> argparse.ArgumentParser:
                               epilog="example:\n  " + example,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    p = command("init", "write a new, empty workbook with the Guide, tables and dropdowns",
+    p = command("init", "write a new, empty workbook with the Guide, tables and dropdowns "
+                "(the marking and likelihood dropdowns hold the desk's levels and words)",
                 "python run_reports.py init workbook/new_desk.xlsx")
     p.add_argument("path", type=Path, help="where to write it (never overwritten)")
+    _common(p, config=True, workbook=False)
 
     p = command("validate", "report every problem in the workbook",
                 "python run_reports.py validate --annotate problems.xlsx")
@@ -220,7 +222,7 @@ def _print(lines: list[str]) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     from reports.editor import init_workbook
 
-    print(init_workbook(args.path))
+    print(init_workbook(args.path, _config(args).rules()))
     return EXIT_OK
 
 

@@ -232,6 +232,19 @@ def test_init_offers_dropdowns_for_the_new_columns(tmp_path):
     assert "Allowed: UNCLASSIFIED" in guide[("Events", "marking")][3]
 
 
+def test_init_from_the_command_line_takes_the_desks_rules(tmp_path):
+    config = tmp_path / "reports.toml"
+    config.write_text('[desk]\nyardstick = "uk"\n[markings]\n'
+                      'levels = ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET"]\n', encoding="utf-8")
+    path = tmp_path / "new.xlsx"
+    proc = subprocess.run([sys.executable, "run_reports.py", "init", str(path), "--config",
+                           str(config)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    wb = openpyxl.load_workbook(path)
+    assert dropdown(wb["Events"], "marking").formula1 == '"OFFICIAL,OFFICIAL-SENSITIVE,SECRET"'
+    assert "realistic possibility" in dropdown(wb["Outlook"], "likelihood").formula1
+
+
 def test_editor_dropdowns_follow_the_desks_rules(tmp_path):
     wb = openpyxl.load_workbook(write_workbook(tmp_path / "desk.xlsx", {}, rules=DESK))
     assert dropdown(wb["Events"], "marking").formula1 == '"UNCLASSIFIED,RESTRICTED,SECRET"'

@@ -29,6 +29,7 @@ from reports.errors import (
 )
 from reports.manifest import manifest_bytes, manifest_path, write_index
 from reports.output import STALE_PART_SECONDS, clean_stale_parts, memo_path, sha256_bytes, write_all
+from reports.tradecraft import Markings
 
 log = logging.getLogger(__name__)
 
@@ -91,20 +92,30 @@ def distribution_problems(config: Config, book, records: dict) -> list:
     return check_distribution(config, book.sheets.get(SHEET), records.get(SHEET, []))
 
 
-def check_memos(loaded: Loaded, memos: list[MemoConfig]) -> list[str]:
-    """What is wrong with each memo's parameters against the workbook, naming the memo."""
-    import difflib
+def check_memos(loaded: Loaded, memos: list[MemoConfig],
+                markings: Markings | None = None) -> list[str]:
+    """What is wrong with each memo's parameters against the workbook, naming the memo:
+    an issue or actor it does not hold, or (with the desk's ``markings``) one marked
+    above the memo's own marking, which the memo could never show."""
+    from reports.cells import did_you_mean
 
     model = loaded.model
     found = []
     for memo in memos:
         for what, key, known in (("issue", memo.issue, model.issues),
                                  ("actor", memo.actor, model.actors)):
-            if key and key not in known:
-                close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-                hint = f' (did you mean "{close[0]}"?)' if close else ""
+            if not key:
+                continue
+            if key not in known:
                 found.append(f'memo "{memo.id}": {what} "{key}" is not an {what}_id in the '
-                             f"workbook{hint}")
+                             f"workbook{did_you_mean(key, known)}")
+                continue
+            ceiling = markings.rank(memo.marking) if markings is not None else None
+            if ceiling is not None and known[key].marking_rank > ceiling:
+                found.append(f'memo "{memo.id}": {what} "{key}" is marked '
+                             f"{markings.levels[known[key].marking_rank]}, above the memo's "
+                             f"marking {markings.levels[ceiling]}: raise the memo's marking "
+                             f"or choose another {what}")
     return found
 
 
@@ -228,7 +239,7 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     check_templates(config.templates, formats or {f for memo in memos for f in memo.formats})
     out_dir = out_dir or config.output
     loaded = load_drawing_meanwhile(workbook or config.workbook, config, out_dir)
-    problems = check_memos(loaded, memos)
+    problems = check_memos(loaded, memos, config.markings)
     if problems:
         raise ConfigError("\n".join(problems) + "\nnothing was built")
     use_chart_cache(out_dir)

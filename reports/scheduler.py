@@ -286,7 +286,7 @@ class _Run:
     def check(self, memo: MemoConfig, loaded) -> None:
         from reports.build import check_memos
 
-        problems = check_memos(loaded, [memo])
+        problems = check_memos(loaded, [memo], self.config.markings)
         if problems:
             raise ConfigError("; ".join(problems))
 

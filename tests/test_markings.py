@@ -270,3 +270,19 @@ def test_names_used_only_to_order_rows_do_not_raise_the_banner(tmp_path):
     with zipfile.ZipFile(folder / f"abe_{AS_OF}.docx") as zf:
         core = zf.read("docProps/core.xml").decode()
     assert "QQCONF" not in core and "actor" in core
+
+
+@pytest.mark.parametrize(("kind", "extra", "what"), [
+    ("issue", 'issue = "hidden-issue"', 'issue "hidden-issue" is marked CONFIDENTIAL'),
+    ("actor", 'actor = "agent-x"', 'actor "agent-x" is marked SECRET')])
+def test_a_memo_about_a_record_above_its_marking_is_refused_by_name(tmp_path, kind, extra,
+                                                                   what):
+    book = wbfactory.write(tmp_path / "book.xlsx", workbook_rows())
+    config = tmp_path / "reports.toml"
+    config.write_text(config_text(tmp_path, book).split("[[memos]]")[0] +
+                      f'[[memos]]\nid = "m"\nkind = "{kind}"\n{extra}\n'
+                      'marking = "UNCLASSIFIED"\n', encoding="utf-8")
+    done = _cli("build", "--config", str(config), "--as-of", AS_OF)
+    assert done.returncode == 2
+    assert f"memo \"m\": {what}, above the memo's marking UNCLASSIFIED" in done.stderr
+    assert not (tmp_path / "out" / "m").exists()

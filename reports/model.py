@@ -125,8 +125,7 @@ class Model:
     @cached_property
     def _event_known(self) -> list[date]:
         """The first day each event of ``events`` is known (see :meth:`known_from`)."""
-        days, known_from = self._known_from, self.known_from
-        return [days.get(e.sources) or known_from(e.sources) for e in self.events]
+        return list(map(self.known_from, (e.sources for e in self.events)))
 
     @cached_property
     def _seen(self) -> dict[tuple[str, str], list[tuple[date, Position]]]:

@@ -118,13 +118,7 @@ def _lists(cells: list, blank: object) -> list:
     """A list column of text cells: each distinct cell split once."""
     distinct = set(cells)
     distinct.discard(None)
-    joined = "".join(distinct)
-    if "," in joined or "\n" in joined or "\r" in joined:
-        lists = {v: split_list(v) for v in distinct}
-    else:  # the usual "a; b": split on ; only, and drop empty parts where there are any
-        lists = {v: tuple(map(str.strip, v.split(";"))) for v in distinct}
-        if "" in chain.from_iterable(lists.values()):
-            lists = {v: tuple(p for p in ids if p) for v, ids in lists.items()}
+    lists = {v: split_list(v) for v in distinct}
     lists[None] = blank
     return list(map(lists.__getitem__, cells))
 

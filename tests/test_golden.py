@@ -48,3 +48,14 @@ def test_context_matches_golden(loaded, kind):
     assert text == path.read_text(encoding="utf-8"), (
         f"context of {kind} differs from {path.name}; if intended, regenerate with "
         "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py")
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_the_template_check_knows_every_field_of_the_memo_block(loaded, kind):
+    """The template check accepts exactly the memo.<field> names a context has: a field
+    added to the memo block and not to the check would be refused in a template."""
+    from reports.render.template_check import MEMO_KEYS
+
+    config = load_config(ROOT / "reports.toml")
+    context = build_context(loaded.model, memo_spec(config, CASES[kind], AS_OF))
+    assert sorted(context["memo"]) == sorted(MEMO_KEYS)

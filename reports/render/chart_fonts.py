@@ -39,9 +39,11 @@ EAST_ASIAN = {
     JAPANESE: ("Noto Sans CJK JP", style.FONT_EAST_ASIAN, *style.FONT_EAST_ASIAN_FALLBACKS),
     CHINESE: ("Noto Sans CJK SC", style.FONT_EAST_ASIAN, *style.FONT_EAST_ASIAN_FALLBACKS),
 }
-SVG_LATIN = {"Carlito": "Calibri, Carlito"}          # other fonts: "'Name', Calibri, Carlito"
-SVG_EAST_ASIAN = {KOREAN: "'Malgun Gothic'", JAPANESE: "'Yu Gothic', Meiryo",
-                  CHINESE: "'Microsoft YaHei'"}
+# SVGs name the fonts Word's computers have first (style's Word fonts), then ours.
+SVG_LATIN = {"Carlito": f"{style.WORD_FONT_LATIN}, Carlito"}  # else "'Name', Calibri, Carlito"
+SVG_EAST_ASIAN = {lang: ", ".join([f"'{style.WORD_EAST_ASIAN_FONTS[lang]}'",
+                                   *style.WINDOWS_FALLBACKS.get(lang, ())])
+                  for lang in (KOREAN, JAPANESE, CHINESE)}
 
 
 def families_for(text: str, lang: str | None) -> list[str]:
@@ -112,7 +114,7 @@ def families(lang: str = KOREAN) -> list[str]:
 
 def svg_family(lang: str = KOREAN) -> str:
     """The CSS ``font-family`` an SVG gives text in ``lang``."""
-    names = [SVG_LATIN.get(latin(), f"'{latin()}', Calibri, Carlito")]
+    names = [SVG_LATIN.get(latin(), f"'{latin()}', {SVG_LATIN['Carlito']}")]
     cjk = [f"'{f}'" for f in families(lang)[1:] if f != "DejaVu Sans"]
     names += [*cjk, SVG_EAST_ASIAN[lang], "sans-serif"]
     return ", ".join(names)

@@ -78,6 +78,7 @@ CSS_FONT_STACK = ('"DejaVu Sans", "Noto Sans", "Noto Sans CJK KR", "Noto Sans CJ
 
 WORD_FONT_LATIN = "Calibri"
 WORD_EAST_ASIAN_FONTS = {"ja": "Yu Gothic", "ko": "Malgun Gothic", "zh": "Microsoft YaHei"}
+WINDOWS_FALLBACKS = {"ja": ("Meiryo",)}  # on Windows without the first choice
 WORD_LANGUAGE_STYLES = {"ja": "Memo Japanese", "ko": "Memo Korean", "zh": "Memo Chinese"}
 
 COUNTRY_NAMES = {

@@ -14,10 +14,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from reports import schema
-from reports.text import is_http_url
+from reports.text import is_email, is_http_url
 
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "active"}
 FALSE_WORDS = {"no", "n", "false", "0", "inactive"}
 EXACT_LIMIT = 2.0**53  # beyond it a number stored by Excel no longer holds every digit
@@ -180,7 +179,7 @@ def to_url(value: object, col: schema.Column, rules=None) -> str:
 
 def to_email(value: object, col: schema.Column, rules=None) -> str:
     text = text_of(value).strip()
-    if EMAIL_RE.match(text):
+    if is_email(text):
         return text
     raise Invalid("bad-email", f'"{shown(value)}" is not an email address')
 

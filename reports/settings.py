@@ -17,11 +17,11 @@ from typing import Any, Literal
 from reports import tradecraft
 from reports.kinds import Budget
 from reports.language import CHINESE, JAPANESE, KOREAN
+from reports.text import is_email
 from reports.tradecraft import grade_parts
 
 DEFAULT_WORKBOOK = "workbook/gsomia_relations.xlsx"
 MEMO_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-ADDRESS_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 
 YardstickKey = Literal[tuple(tradecraft.YARDSTICKS)]
 EastAsianLang = Literal[KOREAN, JAPANESE, CHINESE]
@@ -30,11 +30,11 @@ EastAsianLang = Literal[KOREAN, JAPANESE, CHINESE]
 # -- checks a value must pass (each returns what is wrong, or None) -----------------------
 
 def wrong_address(value: str) -> str | None:
-    return None if ADDRESS_RE.match(value) else f'"{value}" is not an email address'
+    return None if is_email(value) else f'"{value}" is not an email address'
 
 
 def wrong_addresses(values: list[str]) -> str | None:
-    bad = [v for v in values if not ADDRESS_RE.match(v)]
+    bad = [v for v in values if not is_email(v)]
     return f"not email addresses: {', '.join(bad)}" if bad else None
 
 

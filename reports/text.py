@@ -52,6 +52,15 @@ def printable(value):
     return value
 
 
+EMAIL_RE = re.compile(r'^[^@\s<>,;"]+@[^@\s<>,;"]+$')
+
+
+def is_email(text: object) -> bool:
+    """One mailbox address (name@host: ``desk@localhost`` too, for a mail server on the
+    same machine), with nothing a mail header splits on."""
+    return isinstance(text, str) and EMAIL_RE.match(text) is not None
+
+
 def is_http_url(text: object) -> bool:
     """An absolute ``http``/``https`` address with a host, no spaces or control characters."""
     if not isinstance(text, str) or not text or text != text.strip():

@@ -224,3 +224,26 @@ def test_reports_toml_states_every_kind_budget_as_the_code_defaults_it():
     toml = (Path(__file__).resolve().parents[1] / "reports.toml").read_text()
     stated = tomllib.loads(toml)["budgets"]
     assert stated == {kind: asdict(budget) for kind, budget in DEFAULT_BUDGETS.items()}
+
+
+@pytest.mark.parametrize("address,valid", [
+    ("ops@example.org", True), ("Ops.Team+alerts@mail.example.org", True),
+    ("ops@localhost", True), ("ops", False), ("a,b@example.org", False), ("<ops@example.org>", False),
+    ("ops@example.org; boss@example.org", False)])
+def test_an_address_is_judged_alike_in_the_config_and_the_workbook(tmp_path, address, valid):
+    """The config and the Distribution sheet accept the same addresses: one mailbox each."""
+    import wbfactory
+
+    from reports.validate import validate
+    from reports.workbook import read_workbook
+
+    try:
+        load(tmp_path, f'[delivery]\noperator = "{address}"\n')
+        said = ""
+    except ConfigError as exc:
+        said = str(exc)
+    assert ("delivery.operator" not in said) == valid, said
+    data = wbfactory.sheets()
+    data["Distribution"] = [["memo_id", "name", "email"], ["weekly", "X", address]]
+    checked = validate(read_workbook(wbfactory.write(tmp_path / "book.xlsx", data)))
+    assert ("bad-email" not in {p.code for p in checked.errors}) == valid

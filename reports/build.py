@@ -287,6 +287,8 @@ def _build_parallel(loaded: Loaded, config: Config, memos: list[MemoConfig], as_
     _SHARED = (loaded, config, as_of, formats, out_dir)
     warm_up()  # load matplotlib and the fonts once, before forking, not in every worker
     loaded.model.events, loaded.model.positions  # noqa: B018 (made on first use: once, here)
+    for rank in sorted({config.markings.rank(memo.marking) for memo in memos}):
+        loaded.model.within(rank)  # each marking's cut, once, here (workers share it)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:

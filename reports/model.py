@@ -76,6 +76,7 @@ class Model:
         self.outlook_items = outlook
         self.assessment_items = assessments  # workbook order; queries sort stably by date
         self._known_from: dict[tuple[str, ...], date] = {}
+        self._cuts: dict[int, Model] = {}  # within(ceiling), made once per ceiling
 
     @classmethod
     def from_records(cls, records: Mapping[str, Sequence[Record]]) -> Model:
@@ -153,6 +154,13 @@ class Model:
         """
         if self.top_rank <= ceiling and cite is None:
             return self
+        if cite is None:  # memos of one marking share their cut (a cut is not cut again)
+            if ceiling not in self._cuts:
+                self._cuts[ceiling] = self._cut(ceiling, None)
+            return self._cuts[ceiling]
+        return self._cut(ceiling, cite)
+
+    def _cut(self, ceiling: int, cite: Callable[[Source], bool] | None) -> Model:
         actors = {k: a for k, a in self.actors.items() if a.marking_rank <= ceiling}
         issues = {k: i for k, i in self.issues.items() if i.marking_rank <= ceiling}
         sources = {k: s for k, s in self.sources.items() if s.marking_rank <= ceiling

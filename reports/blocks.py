@@ -47,7 +47,7 @@ class BlockMaker:
     def judgments_before(self) -> dict[str, dict]:
         """The latest judgment on each issue ('' overall) the previous edition showed: from
         the run record's snapshot when there is one, else those in force at the end of the
-        previous window (``as_of - window_days``)."""
+        previous window (``as_of - window_days``; no edition is named then)."""
         since = self.spec.since_last_edition or {}
         if "judgments" in since:
             day = since.get("previous_as_of", "")
@@ -56,7 +56,7 @@ class BlockMaker:
         found: dict[str, dict] = {}
         for a in self.model.assessments(then):  # newest first
             found.setdefault(a.issue_id or "", {"text": a.judgment, "as_of": a.as_of.isoformat(),
-                                                "edition": then.isoformat()})
+                                                "edition": "", "since": then.isoformat()})
         return found
 
     def judgment_change(self, key: str, text: str) -> dict:
@@ -67,7 +67,9 @@ class BlockMaker:
             return {}
         return {"previous": {"text": before["text"], "as_of": before["as_of"],
                              "date_display": short_date(before["as_of"]),
-                             "edition": short_date(before["edition"])}}
+                             "edition": short_date(before["edition"]) if before["edition"]
+                             else "", "since": short_date(before.get("since") or
+                                                          before["edition"])}}
 
     def assessments_block(self, items) -> dict:
         rows = []

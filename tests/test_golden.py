@@ -59,3 +59,15 @@ def test_the_template_check_knows_every_field_of_the_memo_block(loaded, kind):
     config = load_config(ROOT / "reports.toml")
     context = build_context(loaded.model, memo_spec(config, CASES[kind], AS_OF))
     assert sorted(context["memo"]) == sorted(MEMO_KEYS)
+
+
+def test_without_a_previous_edition_no_edition_is_named(loaded):
+    """A build with no run record to compare with (by hand) compares judgments with the
+    end of the previous window, and says so by date: it names no edition that never was."""
+    from reports.render.html import render_html
+
+    config = load_config(ROOT / "reports.toml")
+    context = build_context(loaded.model, memo_spec(config, CASES["issue"], AS_OF))
+    page = render_html(context, ROOT / "templates")
+    assert "Judgment changed since 22 Nov 2019:" in page
+    assert "since the edition of" not in page

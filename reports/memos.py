@@ -37,8 +37,6 @@ from reports.selection import (
 from reports.text import clip, long_date, printable, short_date
 from reports.tradecraft import below_grade, grade_parts
 
-SUMMARY_LINES = 5  # lines of each part of the summary a memo's mail carries
-
 
 def build_context(model: Model, spec: MemoSpec) -> dict:
     """The one context a memo's renderers share: memo block, sections, cited sources.

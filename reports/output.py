@@ -52,8 +52,10 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
     """Write several files as one: every one is written and synced under a temporary name
     first, and only when all of them are complete are they renamed into place.
 
-    A failure (disk full, a folder not writable) leaves every old file as it was and no
-    temporary file behind, and raises :class:`OutputError` naming the path.
+    A failure while writing (disk full, a folder not writable) leaves every old file as
+    it was and no temporary file behind, and raises :class:`OutputError` naming the path.
+    Renames within a folder do not fail in practice; if one did, the files renamed before
+    it would be new and the rest old (each file still whole).
     """
     staged: list[tuple[Path, Path]] = []
     try:

@@ -148,7 +148,6 @@ class _Run:
         if cut:
             log.warning("%d build(s) of an earlier run were cut short (killed or crashed); "
                         "whatever is still due is built now", cut)
-        clean_stale_parts(self.config.output, older_than=STALE_PART_SECONDS)
         due = due_memos(self.config, self.ledger, self.now)
         code = self.build_due(due) if due else EXIT_OK
         self.deliver()
@@ -199,6 +198,8 @@ class _Run:
 
     def build_due(self, due: list[Due]) -> int:
         config = self.config
+        # what a killed run left half-written; not on idle runs (the output tree only grows)
+        clean_stale_parts(config.output, older_than=STALE_PART_SECONDS)
         log.info("run at %s: due %s", iso(self.now),
                  ", ".join(f"{m.id} (fired {f.isoformat()})" for m, f in due))
         try:

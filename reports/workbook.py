@@ -56,11 +56,6 @@ class SheetData:
     notes: SheetNotes = field(default_factory=SheetNotes)
     tidy: set[str] = field(default_factory=set)  # columns whose text needs no strip()
 
-    @property
-    def formula_errors(self) -> dict[str, str]:
-        """Cells holding a cached formula error: ``"D7" -> "#REF!"``."""
-        return self.notes.errors
-
 
 @dataclass
 class Workbook:

@@ -228,8 +228,8 @@ def test_reports_toml_states_every_kind_budget_as_the_code_defaults_it():
 
 @pytest.mark.parametrize("address,valid", [
     ("ops@example.org", True), ("Ops.Team+alerts@mail.example.org", True),
-    ("ops@localhost", True), ("ops", False), ("a,b@example.org", False), ("<ops@example.org>", False),
-    ("ops@example.org; boss@example.org", False)])
+    ("ops@localhost", True), ("ops", False), ("a,b@example.org", False),
+    ("<ops@example.org>", False), ("ops@example.org; boss@example.org", False)])
 def test_an_address_is_judged_alike_in_the_config_and_the_workbook(tmp_path, address, valid):
     """The config and the Distribution sheet accept the same addresses: one mailbox each."""
     import wbfactory

@@ -9,9 +9,10 @@ can carry its portion mark.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 
+from reports.changes import JudgmentChanges, in_force, judgment_changes
 from reports.model import Event, Position, Shift
 from reports.selection import choose
 from reports.text import clip, long_date, short_date
@@ -44,48 +45,76 @@ class BlockMaker:
     # -- changes in judgment -----------------------------------------------------------
 
     @cached_property
-    def judgments_before(self) -> dict[str, dict]:
-        """The latest judgment on each issue ('' overall) the previous edition showed: from
-        the run record's snapshot when there is one, else those in force at the end of the
-        previous window (``as_of - window_days``; no edition is named then)."""
-        since = self.spec.since_last_edition or {}
-        if "judgments" in since:
-            day = since.get("previous_as_of", "")
-            return {k: {**v, "edition": day} for k, v in since["judgments"].items()}
-        then = self.spec.as_of - timedelta(days=self.spec.window_days)
-        found: dict[str, dict] = {}
-        for a in self.model.assessments(then):  # newest first
-            found.setdefault(a.issue_id or "", {"text": a.judgment, "as_of": a.as_of.isoformat(),
-                                                "edition": "", "since": then.isoformat()})
-        return found
-
-    def judgment_change(self, key: str, text: str) -> dict:
-        """``{"previous": ...}`` when the latest judgment on ``key`` differs from the one
-        the previous edition showed; {} when it is unchanged or new."""
-        before = self.judgments_before.get(key)
-        if not before or before["text"] == text:
+    def judgment_changes(self) -> dict[str, JudgmentChanges]:
+        """How the judgments in force differ from those the previous issued edition showed
+        (none without one: a first edition, or a memo built with no edition before it)."""
+        since = self.spec.since_last_edition
+        if since is None:
             return {}
-        return {"previous": {"text": before["text"], "as_of": before["as_of"],
-                             "date_display": short_date(before["as_of"]),
-                             "edition": short_date(before["edition"]) if before["edition"]
-                             else "", "since": short_date(before.get("since") or
-                                                          before["edition"])}}
+        return judgment_changes(since, self.model, self.spec.as_of)
 
-    def assessments_block(self, items) -> dict:
+    @cached_property
+    def judgments_in_force(self) -> dict[str, list]:
+        return in_force(self.model, self.spec.as_of)
+
+    def _edition(self) -> str:
+        since = self.spec.since_last_edition or {}
+        return short_date(since.get("previous_as_of", ""))
+
+    def judgment_change(self, a) -> dict:
+        """``{"change": ...}`` for an assessment in force that differs from what the previous
+        edition showed: its ``kind`` (replaced, revised, new), a ``caption`` saying so and,
+        for a replaced one, the ``previous`` text and day; {} when unchanged."""
+        key = a.issue_id or ""
+        found = self.judgment_changes.get(key)
+        if found is None:
+            return {}
+        in_force = self.judgments_in_force.get(key, ())
+        index = next((n for n, b in enumerate(in_force) if b is a), None)
+        change = found.changed.get(index) if index is not None else None
+        if change is None:
+            return {}
+        edition = self._edition()
+        if change.kind == "replaced":
+            caption = (f"Replaces the judgment of {short_date(change.previous_as_of)} in the "
+                       f"edition of {edition}")
+        elif change.kind == "revised":
+            caption = f"Revised since the edition of {edition}"
+        else:
+            caption = f"New since the edition of {edition}"
+        return {"change": {"kind": change.kind, "caption": caption,
+                           "previous": change.previous_text,
+                           "previous_as_of": change.previous_as_of}}
+
+    def withdrawn_rows(self, keys) -> list[dict]:
+        """A line for each judgment on ``keys`` that the previous edition showed and the
+        desk no longer holds, by its day alone (its words are not repeated)."""
         rows = []
-        latest: set[str] = set()
-        for a in items:  # newest first: the first of each issue is its latest judgment
-            key = a.issue_id or ""
-            change = {} if key in latest else self.judgment_change(key, a.judgment)
-            latest.add(key)
+        for key in keys:
+            found = self.judgment_changes.get(key or "")
+            for day in found.withdrawn if found else ():
+                on = f" on {self.issue_name(key)}" if key else ""
+                rows.append({"withdrawn": True, "issue": self.issue_name(key or None),
+                             "text": f"The judgment of {short_date(day)}{on} shown in the "
+                                     f"edition of {self._edition()} is withdrawn.",
+                             "cites": [], "cite_text": ""})
+        return rows
+
+    def assessments_block(self, items, keys=None) -> dict:
+        """Judgments, newest first, each with its change since the previous edition; then
+        the judgments on ``keys`` (default: those of ``items``) that were withdrawn."""
+        rows = []
+        for a in items:
             who = ", ".join(x for x in (a.author, short_date(a.as_of)) if x)
             likely = self.likelihood(a)
             rows.append({"text": a.judgment, "issue": self.issue_name(a.issue_id),
                          "attribution": f"{who}. " + (f"Likelihood: {likely}. " if likely
                                                        else "") + f"Confidence: {a.confidence}.",
                          **({"likelihood": a.likelihood} if a.likelihood else {}),
-                         "extra": a.extra, **change, **self.shown(a),
+                         "extra": a.extra, **self.judgment_change(a), **self.shown(a),
                          **self.cite_fields(a.sources)})
+        keys = list(dict.fromkeys(a.issue_id or "" for a in items)) if keys is None else keys
+        rows += self.withdrawn_rows(keys)
         if not rows:
             return note("No assessment recorded as of " + long_date(self.spec.as_of) + ".")
         return {"type": "paragraphs", "rows": rows}

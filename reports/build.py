@@ -132,6 +132,33 @@ def memo_spec(config: Config, memo: MemoConfig, as_of: date,
         yardstick=config.yardstick, min_grade=memo.min_grade or desk.min_grade)
 
 
+def carried(config: Config, memo: MemoConfig, as_of: date, loaded: Loaded,
+            record) -> tuple[dict, dict | None]:
+    """What an edition of ``memo`` carries to the next (its snapshot), and what changed
+    since the previous edition issued to its readers (None without one made alike).
+
+    Both come from the memo's own cut of the workbook (``visible_model``); ``record`` is
+    the run record (:class:`reports.ledger.Ledger`) the issued editions are found in. So
+    nothing above the memo's marking is kept for it, or can come back from an earlier
+    edition."""
+    from reports import changes
+    from reports.memos import visible_model
+
+    spec = memo_spec(config, memo, as_of)
+    visible, _ = visible_model(loaded.model, spec)
+    snapshot = changes.snapshot(visible, memo.marking, spec.min_grade, as_of)
+    previous = record.previous_edition(memo.id, as_of)
+    if previous is None:
+        return snapshot, None
+    if not changes.comparable(previous.snapshot, memo.marking, spec.min_grade):
+        log.info("%s: the edition of %s was made at another marking or minimum grade (or by "
+                 "an older version); this edition is not compared with it", memo.id,
+                 previous.as_of.isoformat())
+        return snapshot, None
+    return snapshot, changes.since_last_edition(previous.snapshot, previous.as_of.isoformat(),
+                                                visible, memo, as_of)
+
+
 def render(context: dict, formats: list[str], templates: Path) -> dict[str, bytes]:
     """Render one context in each format (the PDF from the .docx); nothing is written."""
     out: dict[str, bytes] = {}
@@ -187,6 +214,7 @@ def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
     context = build_context(loaded.model, spec)
     rendered = render(context, formats, config.templates)
     iso = as_of.isoformat()
+    out_dir = config.published(memo, out_dir)
     paths = {fmt: memo_path(out_dir, memo.id, iso, fmt)
              for fmt in ("docx", "html", "pdf") if fmt in formats}
     mail = mail_info(context)
@@ -199,12 +227,12 @@ def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
                  context, mail)
 
 
-def load_drawing_meanwhile(workbook: Path, config: Config, out_dir: Path) -> Loaded:
+def load_drawing_meanwhile(workbook: Path, config: Config) -> Loaded:
     """``load()``, while the chart library is imported beside it when the charts will be
-    drawn (none kept from an earlier build in ``out_dir``)."""
+    drawn (none kept from an earlier build in the chart cache)."""
     from reports.render.charts import prefetch
 
-    drawing = prefetch(chart_cache_folder(out_dir))
+    drawing = prefetch(chart_cache_folder(config))
     try:
         return load(workbook, config)
     finally:
@@ -212,15 +240,17 @@ def load_drawing_meanwhile(workbook: Path, config: Config, out_dir: Path) -> Loa
             drawing.join()  # before anything forks or draws
 
 
-def chart_cache_folder(out_dir: Path) -> Path:
-    return Path(out_dir) / ".cache" / "charts"
+def chart_cache_folder(config: Config) -> Path:
+    """``[paths] cache``/charts: outside the published folders, since it holds the charts
+    of memos of every level."""
+    return Path(config.cache) / "charts"
 
 
-def use_chart_cache(out_dir: Path) -> None:
-    """Keep drawn charts in ``<out>/.cache/charts`` between runs (same block, same bytes)."""
+def use_chart_cache(config: Config) -> None:
+    """Keep drawn charts in the chart cache between runs (same block, same bytes)."""
     from reports.render.charts import use_cache
 
-    use_cache(chart_cache_folder(out_dir))
+    use_cache(chart_cache_folder(config))
 
 
 def build(config: Config, memos: list[MemoConfig], as_of: date, *,
@@ -238,45 +268,51 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     # Every template used is checked once, before the workbook is read or a file written.
     check_templates(config.templates, formats or {f for memo in memos for f in memo.formats})
     out_dir = out_dir or config.output
-    loaded = load_drawing_meanwhile(workbook or config.workbook, config, out_dir)
+    loaded = load_drawing_meanwhile(workbook or config.workbook, config)
     problems = check_memos(loaded, memos, config.markings)
     if problems:
         raise ConfigError("\n".join(problems) + "\nnothing was built")
-    use_chart_cache(out_dir)
+    use_chart_cache(config)
     clean_stale_parts(out_dir, older_than=STALE_PART_SECONDS)
+    from reports.ledger import Ledger
+
+    with Ledger.open(config.ledger_path, create=False) as record:
+        since = {memo.id: carried(config, memo, as_of, loaded, record)[1] for memo in memos}
     jobs = min(jobs or os.cpu_count() or 1, len(memos))
     if jobs > 1:
-        outcomes = _build_parallel(loaded, config, memos, as_of, formats, out_dir, jobs)
+        outcomes = _build_parallel(loaded, config, memos, as_of, formats, out_dir, jobs, since)
     else:
-        outcomes = [_attempt(loaded, config, memo, as_of, formats, out_dir) for memo in memos]
+        outcomes = [_attempt(loaded, config, memo, as_of, formats, out_dir, since[memo.id])
+                    for memo in memos]
     built = [o for o in outcomes if isinstance(o, Built)]
     failures = [o for o in outcomes if isinstance(o, MemoFailed)]
-    if built:
-        write_index(out_dir, config.templates, config.markings)
+    for folder in dict.fromkeys(config.published(m, out_dir) for m in memos
+                                if any(b.memo_id == m.id for b in built)):
+        write_index(folder, config.templates, config.markings)
     if failures:
         raise MemosFailed(built, failures)
     return built
 
 
 def _attempt(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
-             formats: list[str] | None, out_dir: Path) -> Built | MemoFailed:
+             formats: list[str] | None, out_dir: Path, since: dict | None) -> Built | MemoFailed:
     try:
-        return build_memo(loaded, config, memo, as_of, formats, out_dir)
+        return build_memo(loaded, config, memo, as_of, formats, out_dir, since)
     except MemoFailed as exc:
         return exc
 
 
-_SHARED: tuple | None = None  # (loaded, config, as_of, formats, out_dir) in forked workers
+_SHARED: tuple | None = None  # (loaded, config, as_of, formats, out_dir, since) in workers
 
 
 def _build_one(memo: MemoConfig) -> Built | MemoFailed:
-    loaded, config, as_of, formats, out_dir = _SHARED
-    return _attempt(loaded, config, memo, as_of, formats, out_dir)
+    loaded, config, as_of, formats, out_dir, since = _SHARED
+    return _attempt(loaded, config, memo, as_of, formats, out_dir, since[memo.id])
 
 
 def _build_parallel(loaded: Loaded, config: Config, memos: list[MemoConfig], as_of: date,
-                    formats: list[str] | None, out_dir: Path,
-                    jobs: int) -> list[Built | MemoFailed]:
+                    formats: list[str] | None, out_dir: Path, jobs: int,
+                    since: dict[str, dict | None]) -> list[Built | MemoFailed]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -284,7 +320,7 @@ def _build_parallel(loaded: Loaded, config: Config, memos: list[MemoConfig], as_
     from reports.render.charts import warm_up
 
     global _SHARED
-    _SHARED = (loaded, config, as_of, formats, out_dir)
+    _SHARED = (loaded, config, as_of, formats, out_dir, since)
     warm_up()  # load matplotlib and the fonts once, before forking, not in every worker
     loaded.model.events, loaded.model.positions  # noqa: B018 (made on first use: once, here)
     for rank in sorted({config.markings.rank(memo.marking) for memo in memos}):

@@ -107,10 +107,10 @@ def _advice(code: int, address: str) -> str:
     return ""
 
 
-def drop_files(config: Config, memo_id: str, files: dict[str, bytes]) -> list[Path]:
+def drop_files(drop_folder: Path, memo_id: str, files: dict[str, bytes]) -> list[Path]:
     """Copy an edition's files (name -> bytes) into ``<drop_folder>/<memo-id>/``, all
     written together (each whole, under its final name only when all are complete)."""
-    folder = Path(config.delivery.drop_folder) / memo_id
+    folder = Path(drop_folder) / memo_id
     try:
         for name in files:
             for stale in folder.glob(f".{name}.*.part") if folder.exists() else ():

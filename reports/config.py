@@ -85,8 +85,9 @@ class Config:
     workbook: Path
     output: Path
     templates: Path
-    ledger: Path | None = None
-    log_file: Path | None = None
+    run_record: Path = Path("run-record.sqlite")
+    log_file: Path = Path("reports.log")
+    cache: Path = Path(".cache")
     desk: Desk = field(default_factory=Desk)
     smtp: Smtp = field(default_factory=Smtp)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
@@ -97,15 +98,22 @@ class Config:
 
     @property
     def ledger_path(self) -> Path:
-        return self.ledger or self.output / "ledger.sqlite"
+        return self.run_record
 
     @property
     def log_path(self) -> Path:
-        return self.log_file or self.output / "reports.log"
+        return self.log_file
 
     @property
     def outbox_path(self) -> Path:
-        return self.delivery.outbox or self.output / "outbox"
+        return self.delivery.outbox
+
+    def published(self, memo: MemoConfig, root: Path | None = None) -> Path:
+        """The published folder ``memo``'s editions go to: ``root`` (default the output
+        folder) for a desk with one level, else its subfolder for the memo's level."""
+        from reports.output import published_folder
+
+        return published_folder(root or self.output, self.markings, memo.marking)
 
     @property
     def yardstick(self) -> tradecraft.Yardstick:
@@ -137,7 +145,10 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
         if required and path is not None:
             raise ConfigError(f"config file {path} does not exist; give --config PATH")
         repo = Path.cwd()
-        return Config(None, repo / DEFAULT_WORKBOOK, repo / "output", repo / "templates")
+        return Config(None, repo / DEFAULT_WORKBOOK, repo / "output", repo / "templates",
+                      run_record=repo / "run-record.sqlite", log_file=repo / "reports.log",
+                      cache=repo / ".cache",
+                      delivery=DeliverySettings(outbox=repo / "outbox"))
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -155,10 +166,12 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
     memos = _memos(data.get("memos", []), desk, markings, budgets, checked)
     config = Config(
         path=path, workbook=paths.workbook, output=paths.output, templates=paths.templates,
-        ledger=paths.ledger, log_file=paths.log_file, desk=desk,
+        run_record=_run_record(paths, data.get("paths", {}), checked),
+        log_file=paths.log_file, cache=paths.cache, desk=desk,
         smtp=_table(Smtp, data, "smtp", checked),
         delivery=_table(DeliverySettings, data, "delivery", checked),
         memos=memos, markings=markings, budgets=budgets)
+    _unpublished(config, checked)
     for key, known in checked.unknown:
         close = difflib.get_close_matches(key.rsplit(".", 1)[-1], known, n=1, cutoff=0.6)
         log.warning("config: unknown key %s is ignored%s", key,
@@ -170,6 +183,39 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
         raise ConfigError(f"{path} has {len(checked.problems)} problems:\n  "
                           + "\n  ".join(checked.problems))
     return config
+
+
+LEGACY_RUN_RECORD = "ledger.sqlite"  # the run record's old place, in the output folder
+
+
+def _run_record(paths: PathSettings, given: Any, checked: Checked) -> Path:
+    """``[paths] run_record`` (``ledger``, its old name, is still read); a run record left
+    at its old default place, inside the published folder, must be moved first."""
+    given = given if isinstance(given, dict) else {}
+    if "ledger" in given:
+        if "run_record" in given:
+            checked.add("paths.ledger", "give the run record's place once, as run_record")
+        else:
+            log.warning("config: [paths] ledger is now called run_record; please rename it")
+            return paths.ledger or paths.run_record
+    legacy = paths.output / LEGACY_RUN_RECORD
+    if "run_record" not in given and legacy.exists() and not paths.run_record.exists():
+        checked.add("paths.run_record", f"the run record is kept outside the published "
+                    f"folder now: move {legacy} (with its -wal and -shm files, if any) to "
+                    f"{paths.run_record}, or set [paths] run_record to where it should be")
+    return paths.run_record
+
+
+def _unpublished(config: Config, checked: Checked) -> None:
+    """What holds the whole workbook's text (the run record, the log, the chart cache,
+    the outbox) may not lie inside the published folder."""
+    output = config.output.resolve()
+    for key, path in (("paths.run_record", config.run_record),
+                      ("paths.log_file", config.log_file), ("paths.cache", config.cache),
+                      ("delivery.outbox", config.delivery.outbox)):
+        if path.resolve().is_relative_to(output):
+            checked.add(key, f"{path} is inside the published folder {config.output}, which "
+                        "is put on the intranet; choose a place outside it")
 
 
 def _table(cls: type, data: dict, key: str, checked: Checked) -> Any:

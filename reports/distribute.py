@@ -11,7 +11,8 @@ given up: the operator is mailed once, and every later ``run`` reports it (exit 
 recipient, on its own connection, so one failure never affects the others.
 
 The drop-folder channel copies the edition's files, written whole, to
-``<drop_folder>/<memo-id>/``; one delivery row per file set.
+``<drop_folder>/<memo-id>/`` (``<drop_folder>/<level>/<memo-id>/`` for a desk with several
+levels, as the published folders); one delivery row per file set.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def plan_deliveries(config: Config, ledger: Ledger, build: BuildRecord,
                 build, recipient=person.email, name=person.name, channel="email",
                 message_id=message_id(build.memo_id, build.as_of, build.revision,
                                       person.email), now=now)
-        folder = config.delivery.drop_folder
-        if folder:
+        if config.delivery.drop_folder:  # one folder per level, as the published ones
+            folder = config.published(config.memo(build.memo_id), config.delivery.drop_folder)
             added += ledger.add_delivery(
                 build, recipient=str(folder), name=None, channel="drop",
                 message_id=drop_id(build.memo_id, build.as_of, build.revision, folder),
@@ -98,7 +99,7 @@ def deliver(config: Config, ledger: Ledger, rows: list[Delivery], now: datetime)
 def _attempt(config: Config, build: BuildRecord, delivery: Delivery) -> None:
     if delivery.channel == "drop":
         files = {Path(build.files[fmt]).name: read_built(build, fmt) for fmt in build.files}
-        paths = channels.drop_files(config, build.memo_id, files)
+        paths = channels.drop_files(Path(delivery.recipient), build.memo_id, files)
         log.info("copied %s to the drop folder: %s", build.edition,
                  ", ".join(str(p) for p in paths))
         return

@@ -13,6 +13,8 @@ it in one transaction (each step below takes version N-1 to N); a newer file is 
 - 1: builds and deliveries.
 - 2: notices; an operator's acknowledgement of a given-up delivery (``acked_by``,
   ``acked_at``, ``ack_note``); what the mail needs from each build (``mail_json``).
+- 3: no table changes; the snapshots of earlier versions, taken from the whole workbook
+  rather than from each memo's cut, are dropped (see reports/changes.py).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from reports.ledger_builds import BuildsMixin
 from reports.ledger_deliveries import DeliveriesMixin
 from reports.ledger_notices import NoticesMixin
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # What every row tried more than once (deliveries, notices) records of its attempts.
 # Part of the schema scripts below: never change it (a new version adds a migration).
@@ -93,9 +95,16 @@ CREATE INDEX notices_due ON notices (outcome, next_attempt);
 CREATE INDEX notices_about ON notices (kind, about);
 """
 
+# Snapshots before version 3 were taken from the whole workbook, whatever the memo's
+# marking: they are dropped, and the next edition of each memo starts afresh.
+_SCHEMA_V3 = """
+UPDATE builds SET snapshot_json = NULL WHERE snapshot_json IS NOT NULL
+    AND COALESCE(json_extract(snapshot_json, '$.version'), 1) < 3;
+"""
+
 # version -> the script taking version - 1 to it
 MIGRATIONS = {version: script.replace("{attempt_columns}", _ATTEMPT_COLUMNS)
-              for version, script in ((1, _SCHEMA_V1), (2, _SCHEMA_V2))}
+              for version, script in ((1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3))}
 
 
 class Ledger(BuildsMixin, DeliveriesMixin, NoticesMixin):

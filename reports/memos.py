@@ -48,7 +48,7 @@ def build_context(model: Model, spec: MemoSpec) -> dict:
     if spec.kind not in MEMO_KINDS:
         raise ConfigError(f'unknown memo kind "{spec.kind}"; use one of: '
                           f'{", ".join(MEMO_KINDS)}')
-    graded, left_out = _graded(model.within(spec.ceiling_rank), spec)
+    graded, left_out = visible_model(model, spec)
     b = Builder(graded, spec)
     sections = {"overview": overview, "weekly": weekly, "issue": issue_brief,
                 "actor": actor_profile}[spec.kind](b)
@@ -67,14 +67,18 @@ def build_context(model: Model, spec: MemoSpec) -> dict:
     return printable(context)
 
 
-def _graded(model: Model, spec: MemoSpec) -> tuple[Model, str]:
-    """The model without sources graded below ``spec.min_grade`` (and the entries resting
-    only on them), and the line saying so; the model as it is without a minimum."""
+def visible_model(whole: Model, spec: MemoSpec) -> tuple[Model, str]:
+    """The workbook as the memo may show it, and the line saying what its minimum grade
+    left out ('' if nothing): rows above its ceiling cut (``Model.within``), then sources
+    graded below its minimum with the entries resting only on them. A memo's context and
+    everything its edition carries to the next (``reports.changes.snapshot``) are made
+    from this model alone."""
+    model = whole.within(spec.ceiling_rank)
     low_r, low_c = grade_parts(spec.min_grade)
     if not (low_r or low_c):
         return model, ""
     kept = model.within(spec.ceiling_rank, lambda s: not below_grade(
-        s.reliability, s.credibility, low_r, low_c))
+        s.reliability, s.credibility, low_r, low_c), key=spec.min_grade)
     dropped = len(model.sources) - len(kept.sources)
     entries = sum(len(getattr(model, name)) - len(getattr(kept, name)) for name in (
         "events", "positions", "assessment_items", "outlook_items"))
@@ -150,10 +154,10 @@ def issue_state(b: Builder, issue_id: str) -> dict:
     as_of = b.spec.as_of
     latest = b.model.assessments(as_of, issue=issue_id)
     if latest:
-        change = b.judgment_change(issue_id, latest[0].judgment)
-        if change:
-            change["previous"]["text"] = clip(_sentences(change["previous"]["text"], 2),
-                                              STATE_CHARS)
+        change = b.judgment_change(latest[0])
+        if change.get("change", {}).get("previous"):
+            change["change"]["previous"] = clip(_sentences(change["change"]["previous"], 2),
+                                                STATE_CHARS)
         return {"label": b.issue_name(issue_id),
                 "text": clip(_sentences(latest[0].judgment, 2), STATE_CHARS),
                 **change, **b.shown(latest[0]), **b.cite_fields(latest[0].sources)}
@@ -199,7 +203,7 @@ def overview(b: Builder) -> list[dict]:
     shifts = recent_shifts(b.model.shifts(as_of, days), budget.max_shifts)
     recent_events = most_significant(b.model.events_between(as_of, days), RECENT_EVENTS)
     sections = [
-        section("bottom-line", "Bottom line", b.assessments_block(bottom.rows),
+        section("bottom-line", "Bottom line", b.assessments_block(bottom.rows, keys=[""]),
                 b.selection(phrase(bottom, "overall judgments of the day", "latest"))),
         section("state", "Where things stand",
                 {"type": "paragraphs", "rows": [issue_state(b, i) for i in issues.rows]},
@@ -284,7 +288,7 @@ def weekly(b: Builder) -> list[dict]:
     shifts = recent_shifts(b.model.shifts(as_of, days), budget.max_shifts)
     matrix, left = b.matrix(as_of - timedelta(days=days), chart=False)
     return [
-        section("bottom-line", "Bottom line", b.assessments_block(shown.rows)),
+        section("bottom-line", "Bottom line", b.assessments_block(shown.rows, keys=[""])),
         section("events", "What happened", _chronology(
             b, b.model.events_between(as_of, days), f"in the {days} days to {short_date(as_of)}",
             ("week", "Every event of the period"),
@@ -294,7 +298,7 @@ def weekly(b: Builder) -> list[dict]:
                                "No actor changed stance in this period."),
                 b.selection(phrase(shifts, "stance changes", "latest"))),
         section("assessments", "New assessments",
-                b.assessments_block(new_chosen.rows) if new_chosen.rows else note(
+                b.assessments_block(new_chosen.rows, keys=[]) if new_chosen.rows else note(
                     "No other new assessments." if shown.rows else "No new assessments."),
                 b.selection(phrase(new_chosen, "new assessments", "newest"))),
         section("matrix", "Positions matrix", matrix, b.selection(left)),
@@ -357,7 +361,8 @@ def issue_brief(b: Builder) -> list[dict]:
     current = b.model.current_stances(as_of, issue=issue.issue_id)
     return [
         section("question", "The question", {"type": "facts", "rows": facts}),
-        section("assessments", "Assessments", b.assessments_block(assessments.rows),
+        section("assessments", "Assessments",
+                b.assessments_block(assessments.rows, keys=[issue.issue_id]),
                 b.selection(phrase(assessments, "assessments", "newest"))),
         _stance_section(b, "Where every actor stands", current, "actor", budget.max_actors,
                         b.model.shifts(as_of, issue=issue.issue_id), "on this issue"),

@@ -76,7 +76,7 @@ class Model:
         self.outlook_items = outlook
         self.assessment_items = assessments  # workbook order; queries sort stably by date
         self._known_from: dict[tuple[str, ...], date] = {}
-        self._cuts: dict[int, Model] = {}  # within(ceiling), made once per ceiling
+        self._cuts: dict[tuple[int, str | None], Model] = {}  # within(), made once each
 
     @classmethod
     def from_records(cls, records: Mapping[str, Sequence[Record]]) -> Model:
@@ -143,9 +143,11 @@ class Model:
                   self.events, self.positions, self.outlook_items, self.assessment_items)
         return max((r.marking_rank for group in groups for r in group), default=0)
 
-    def within(self, ceiling: int, cite: Callable[[Source], bool] | None = None) -> Model:
+    def within(self, ceiling: int, cite: Callable[[Source], bool] | None = None,
+               key: str | None = None) -> Model:
         """A model holding only the records ranked at or below ``ceiling`` (and, with
-        ``cite``, citing only the sources it accepts, e.g. those graded well enough).
+        ``cite``, citing only the sources it accepts, e.g. those graded well enough; such
+        a cut is made once per ``key`` when one is given).
 
         References to a dropped record go too: an event or outlook item loses the actors,
         issues and sources above the ceiling from its lists; a position on a dropped actor
@@ -154,10 +156,11 @@ class Model:
         """
         if self.top_rank <= ceiling and cite is None:
             return self
-        if cite is None:  # memos of one marking share their cut (a cut is not cut again)
-            if ceiling not in self._cuts:
-                self._cuts[ceiling] = self._cut(ceiling, None)
-            return self._cuts[ceiling]
+        if cite is None or key is not None:  # memos of one marking share their cut
+            found = self._cuts.get((ceiling, key))
+            if found is None:
+                found = self._cuts[(ceiling, key)] = self._cut(ceiling, cite)
+            return found
         return self._cut(ceiling, cite)
 
     def _cut(self, ceiling: int, cite: Callable[[Source], bool] | None) -> Model:

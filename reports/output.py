@@ -7,6 +7,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import tempfile
 import time
 import zipfile
@@ -20,6 +21,21 @@ log = logging.getLogger(__name__)
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # An unfinished ``.*.part`` file this old (seconds) was left by a killed writer.
 STALE_PART_SECONDS = 3600
+
+
+def published_folder(root: Path, markings, level: str) -> Path:
+    """Where memos of ``level`` are published under ``root``: ``root`` itself for a desk
+    with one level; else one folder per level (``root/unclassified``, ...), each holding
+    only the memos of that level, with its own index, so that each may be put where that
+    level may be read. ``markings``: the desk's :class:`reports.tradecraft.Markings`."""
+    if len(markings.levels) <= 1:
+        return Path(root)
+    return Path(root) / level_folder(level)
+
+
+def level_folder(level: str) -> str:
+    """A marking level as a folder name: ``CONFIDENTIAL // REL JPN`` -> ``confidential-rel-jpn``."""
+    return re.sub(r"[^a-z0-9]+", "-", level.lower()).strip("-") or "level"
 
 
 def memo_path(out_dir: Path, memo_id: str, as_of: str, ext: str) -> Path:

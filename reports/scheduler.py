@@ -191,9 +191,8 @@ class _Run:
         if self._loaded is None:
             from reports.build import load_drawing_meanwhile, use_chart_cache
 
-            self._loaded = load_drawing_meanwhile(self.config.workbook, self.config,
-                                                  self.config.output)
-            use_chart_cache(self.config.output)
+            self._loaded = load_drawing_meanwhile(self.config.workbook, self.config)
+            use_chart_cache(self.config)
         return self._loaded
 
     def build_due(self, due: list[Due]) -> int:
@@ -221,14 +220,14 @@ class _Run:
                                            title=memo.title, error=str(exc))
             self.tell_operator([m for m, _ in due], due[0][1].date(), str(exc))
             return exc.exit_code
-        codes, built = [], 0
+        codes, built = [], []
         for index, (memo, fire) in enumerate(due):
             inputs = (workbook_sha, templates_sha, memo_config_hash(config, memo))
             if self.unchanged(memo, fire, inputs):
                 continue
             try:
                 self.build_one(memo, fire, inputs)
-                built += 1
+                built.append(memo)
             except (WorkbookInvalid, WorkbookUnreadable) as exc:
                 # this memo's build is recorded as failed already; the rest are not yet
                 return worst(*codes, self.workbook_failed(due[index:], due[index + 1:],
@@ -243,8 +242,8 @@ class _Run:
                           f"{memo.id} as of {fire.date().isoformat()}: {exc}")
                 codes.append(exc.exit_code)
                 self.tell_operator([memo], fire.date(), str(exc))
-        if built:
-            self._index()
+        for folder in dict.fromkeys(config.published(memo) for memo in built):
+            self._index(folder)
         return worst(*codes)
 
     def unchanged(self, memo: MemoConfig, fire: datetime, inputs: tuple) -> bool:
@@ -276,8 +275,9 @@ class _Run:
     def start(self, memo: MemoConfig, fire: datetime, inputs: tuple) -> int:
         """Clear what a killed build of this edition left, and record that it started."""
         day = fire.date().isoformat()
-        clean_stale_parts(Path(self.config.output) / memo.id / day)
-        for debris in Path(self.config.output).glob(".index.html.*.part"):
+        folder = self.config.published(memo)
+        clean_stale_parts(folder / memo.id / day)
+        for debris in folder.glob(".index.html.*.part"):
             debris.unlink(missing_ok=True)
         log.info("building %s as of %s (scheduled %s %s)", memo.id, day,
                  fire.strftime("%a %Y-%m-%d %H:%M"), memo.schedule.timezone)
@@ -292,19 +292,11 @@ class _Run:
             raise ConfigError("; ".join(problems))
 
     def render(self, memo: MemoConfig, as_of: date, loaded) -> tuple:
-        """The edition's files, the workbook snapshot for the next edition, and what changed
-        since the previous one (None for the first)."""
-        from reports import build, changes
+        """The edition's files, what it carries to the next edition (its snapshot), and what
+        changed since the previous one (None for the first): see ``build.carried``."""
+        from reports import build
 
-        snapshot = changes.snapshot(loaded.model)
-        previous = self.ledger.previous_edition(memo.id, as_of)
-        since = None
-        if previous is not None and previous.snapshot is not None:
-            # compared with what this memo may hold: nothing above its marking is named
-            ceiling = self.config.markings.rank(memo.marking)
-            since = changes.since_last_edition(
-                previous.snapshot, previous.as_of.isoformat(), loaded.model.within(ceiling),
-                memo, as_of, ceiling=ceiling, whole=loaded.model)
+        snapshot, since = build.carried(self.config, memo, as_of, loaded, self.ledger)
         built = build.build_memo(loaded, self.config, memo, as_of, since_last_edition=since)
         return built, snapshot, since
 
@@ -373,10 +365,10 @@ class _Run:
         queue_build_failed(self.config, self.ledger, [m.id for m in memos], as_of, error,
                            self.now)
 
-    def _index(self) -> None:
+    def _index(self, folder: Path) -> None:
         try:
             from reports.manifest import write_index
 
-            write_index(self.config.output, self.config.templates, self.config.markings)
+            write_index(folder, self.config.templates, self.config.markings)
         except Exception as exc:  # the memos are built and recorded; the index can wait
-            log.warning("could not update %s/index.html: %s", self.config.output, exc)
+            log.warning("could not update %s/index.html: %s", folder, exc)

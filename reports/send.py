@@ -58,7 +58,7 @@ def recipients(config: Config, memo: MemoConfig) -> list:
 def _on_disk(config: Config, memo: MemoConfig, as_of: date) -> dict[str, Path]:
     found = {}
     for fmt in ("docx", "html", "pdf"):
-        path = memo_path(config.output, memo.id, as_of.isoformat(), fmt)
+        path = memo_path(config.published(memo), memo.id, as_of.isoformat(), fmt)
         if path.exists():
             found[fmt] = path
     return found
@@ -79,12 +79,12 @@ def current_build(config: Config, ledger: Ledger, memo: MemoConfig, as_of: date,
     if not disk:
         if latest is not None:
             raise ConfigError(f"the files of {memo.id} as of {day} are missing from "
-                              f"{config.output}; rebuild them with {rebuild}")
+                              f"{config.published(memo)}; rebuild them with {rebuild}")
         raise ConfigError(f"{memo.id} has not been built as of {day}; build it first with "
                           f"{rebuild}")
     files = {fmt: str(p) for fmt, p in disk.items()}
     hashes = {fmt: sha256_file(p) for fmt, p in disk.items()}
-    manifest = read_manifest(config.output, memo.id, day) or {}
+    manifest = read_manifest(config.published(memo), memo.id, day) or {}
     mail = {k: manifest[k] for k in ("edition_label", "marking", "summary") if k in manifest}
     revision = (latest.revision if latest else 0) + 1
     stamp = iso()
@@ -103,7 +103,7 @@ def current_build(config: Config, ledger: Ledger, memo: MemoConfig, as_of: date,
             ledger.supersede(memo.id, as_of, revision)
         build = ledger.build(build.id)
         log.info("recorded %s as of %s from the files in %s as revision %d", memo.id, day,
-                 config.output, revision)
+                 config.published(memo), revision)
     return build
 
 

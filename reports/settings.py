@@ -158,8 +158,8 @@ class Smtp:
 class DeliverySettings:
     max_attempts: int = field(default=5, metadata=check(at_least(1)))
     backoff_minutes: float = field(default=5.0, metadata=check(at_least(0)))  # doubled
-    drop_folder: Path | None = None
-    outbox: Path | None = None  # --dry-run messages; default <output>/outbox
+    drop_folder: Path | None = None  # a folder per level below it when there are several
+    outbox: Path = Path("outbox")  # --dry-run messages, beside the config
     operator: str | None = field(default=None, metadata=check(wrong_address))
 
 
@@ -168,5 +168,7 @@ class PathSettings:
     workbook: Path = Path(DEFAULT_WORKBOOK)
     output: Path = Path("output")
     templates: Path = Path("templates")
-    ledger: Path | None = None  # default <output>/ledger.sqlite
-    log_file: Path | None = None  # default <output>/reports.log
+    run_record: Path = Path("run-record.sqlite")  # beside the config, not published
+    ledger: Path | None = None  # the old name of run_record, still read
+    cache: Path = Path(".cache")  # charts kept between runs, beside the config
+    log_file: Path = Path("reports.log")  # the log of run, send and ack

@@ -247,3 +247,56 @@ def test_an_address_is_judged_alike_in_the_config_and_the_workbook(tmp_path, add
     data["Distribution"] = [["memo_id", "name", "email"], ["weekly", "X", address]]
     checked = validate(read_workbook(wbfactory.write(tmp_path / "book.xlsx", data)))
     assert ("bad-email" not in {p.code for p in checked.errors}) == valid
+
+
+# -- what holds text of every level stays out of the published folder ---------------------
+
+@pytest.mark.parametrize(("toml", "key"), [
+    ('[paths]\noutput = "pub"\nrun_record = "pub/record.sqlite"\n', "paths.run_record"),
+    ('[paths]\noutput = "pub"\nledger = "pub/sub/ledger.sqlite"\n', "paths.run_record"),
+    ('[paths]\noutput = "pub"\nlog_file = "pub/reports.log"\n', "paths.log_file"),
+    ('[paths]\noutput = "pub"\ncache = "pub/.cache"\n', "paths.cache"),
+    ('[paths]\noutput = "pub"\n[delivery]\noutbox = "pub/outbox"\n', "delivery.outbox"),
+    ('[paths]\noutput = "."\n', "paths.run_record"),  # the defaults, beside the config
+])
+def test_nothing_that_holds_every_level_may_lie_in_the_published_folder(tmp_path, toml, key):
+    text = problems(tmp_path, toml)
+    assert key in text and "inside the published folder" in text
+
+
+def test_the_run_record_and_the_rest_live_beside_the_config_by_default(tmp_path):
+    config = load(tmp_path, '[paths]\noutput = "pub"\n')
+    assert config.run_record == tmp_path / "run-record.sqlite"
+    assert (config.log_path, config.cache, config.outbox_path) == (
+        tmp_path / "reports.log", tmp_path / ".cache", tmp_path / "outbox")
+
+
+def test_the_old_key_ledger_is_still_read_and_a_left_record_must_be_moved(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        config = load(tmp_path, '[paths]\nledger = "state/old.sqlite"\n')
+    assert config.run_record == tmp_path / "state" / "old.sqlite"
+    assert "[paths] ledger is now called run_record" in caplog.text
+    assert "give the run record's place once" in problems(
+        tmp_path, '[paths]\nledger = "a.sqlite"\nrun_record = "b.sqlite"\n')
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "ledger.sqlite").write_bytes(b"")
+    text = problems(tmp_path, "[desk]\n")
+    assert f"move {tmp_path / 'output' / 'ledger.sqlite'}" in text
+    assert str(tmp_path / "run-record.sqlite") in text
+
+
+@pytest.mark.parametrize("levels", [
+    {"UNCLASSIFIED": ""},  # one level: today's layout
+    {"UNCLASSIFIED": "unclassified", "CONFIDENTIAL": "confidential", "SECRET": "secret"},
+    {"OFFICIAL": "official",
+     "OFFICIAL-SENSITIVE // UK EYES ONLY": "official-sensitive-uk-eyes-only"},
+])
+def test_a_desk_with_several_levels_publishes_one_folder_per_level(tmp_path, levels):
+    names = list(levels)
+    text = f"[markings]\nlevels = {names!r}\n".replace("'", '"') if len(names) > 1 else ""
+    for n, level in enumerate(names):
+        text += f'[[memos]]\nid = "m{n}"\nkind = "weekly"\nmarking = "{level}"\n'
+    config = load(tmp_path, text)
+    assert [config.published(memo) for memo in config.memos] == [
+        tmp_path / "output" / folder if folder else tmp_path / "output"
+        for folder in levels.values()]

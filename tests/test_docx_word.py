@@ -69,13 +69,13 @@ def word_context() -> dict:
     bottom = {"type": "paragraphs", "rows": [
         {"text": NEW, "issue": "GSOMIA renewal", "cites": [1], "cite_text": "[1]",
          "portion": "(U)", "likelihood": "likely",
-         "previous": {"text": OLD, "as_of": "2019-11-22", "date_display": "22 Nov 2019"},
+         "change": {"kind": "replaced", "caption": "Replaces the judgment of 22 Nov 2019 in "
+                    "the edition of 22 Nov 2019", "previous": OLD,
+                    "previous_as_of": "2019-11-22"},
          "attribution": "Desk analyst, 25 Nov 2019; confidence medium"},
         {"text": "Tokyo welcomed the decision; 安倍晋三 called it strategic.",
          "cites": [1, 2], "cite_text": "[1][2]", "portion": "(U)"},
-        {"text": "Nothing changed in this judgment.", "cites": [3], "cite_text": "[3]",
-         "previous": {"text": "Nothing changed in this judgment.", "as_of": "2019-11-22",
-                      "date_display": "22 Nov 2019"}}]}
+        {"text": "Nothing changed in this judgment.", "cites": [3], "cite_text": "[3]"}]}
     sections = [
         {"id": "bottom-line", "heading": "Bottom line", "level": 1, "annex": False,
          "collapsed": False, "blocks": [
@@ -363,7 +363,7 @@ def test_changed_judgment_is_a_tracked_change_that_accepts_to_the_new_text(made)
     assert len(changed) == 1  # the unchanged judgment has no markup
     p = changed[0]
     deleted, inserted = p.find("w:del", NS), p.find("w:ins", NS)
-    assert "".join(t.text for t in deleted.iter(W + "delText")) == OLD
+    assert "".join(t.text for t in deleted.iter(W + "delText")) == OLD + " "
     assert not list(deleted.iter(W + "t"))
     assert "".join(inserted.itertext()) == NEW
     for change in (deleted, inserted):
@@ -373,8 +373,8 @@ def test_changed_judgment_is_a_tracked_change_that_accepts_to_the_new_text(made)
     assert len(ids) == len(set(ids))
     accepted = accept_all(p)
     text = "".join(t.text or "" for t in accepted.iter(W + "t"))
-    assert text == (f"(U) GSOMIA renewal: {NEW} (Desk analyst, 25 Nov 2019; confidence "
-                    "medium)")
+    assert text == (f"(U) GSOMIA renewal: Replaces the judgment of 22 Nov 2019 in the edition "
+                    f"of 22 Nov 2019: {NEW} (Desk analyst, 25 Nov 2019; confidence medium)")
     assert OLD not in "".join(accepted.itertext())
 
 

@@ -148,8 +148,10 @@ def hand_context(**memo) -> dict:
         {"type": "legend", "text": "Likelihood terms (US ICD 203): likely 55-80%."},
         {"type": "paragraphs", "rows": [{
             "text": "New judgment.", "issue": "GSOMIA", "attribution": "Desk",
-            "previous": {"text": "Old judgment.", "as_of": "2019-11-18",
-                         "date_display": "18 Nov 2019", "edition": "18 Nov 2019"}, **cite}]},
+            "change": {"kind": "replaced", "previous": "Old judgment.",
+                       "previous_as_of": "2019-11-11",
+                       "caption": "Replaces the judgment of 11 Nov 2019 in the edition of "
+                                  "18 Nov 2019"}, **cite}]},
     ]
     annex = [
         {"type": "events", "compact": True, "rows": [{
@@ -361,7 +363,8 @@ def test_every_block_type_renders_valid_html(tmp_path):
                  "Nothing else.", "We will decide at the last moment.", "安倍晋三", "made-up",
                  "1 most significant of 3 events. Full list: Annex A.",
                  "2 of 5 items; the full list is in the workbook.", "likely 55-80%",
-                 "Judgment changed since the edition of 18 Nov 2019", "Old judgment.",
+                 "Replaces the judgment of 11 Nov 2019 in the edition of 18 Nov 2019",
+                 "Old judgment.",
                  "New judgment.", "Annex A: Every event"):
         assert fact in text, fact
     html = path.read_text(encoding="utf-8")

@@ -91,7 +91,7 @@ def test_a_version_1_record_is_migrated_and_keeps_everything(tmp_path):
                                  subject="s", body={"heading": "h", "sections": []},
                                  attachment=None, now=NOW)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     row = conn.execute("SELECT outcome, acked_by, ack_note FROM deliveries").fetchone()
     assert row == ("acknowledged", "ops", "sent by hand")
     conn.close()
@@ -292,10 +292,12 @@ def test_run_lock_in_a_folder_that_cannot_be_made(tmp_path):
 
 # -- what is new since the last edition --------------------------------------------------------
 
-def fake_model(events, positions):
+def fake_model(events, positions, assessments=()):
+    """A model with the parts ``changes`` reads (already cut to the memo's marking)."""
     return SimpleNamespace(
         events=sorted(events, key=lambda e: (e.date, e.event_id)), positions=positions,
-        assessment_items=[],
+        assessments=lambda as_of, *a, **k: sorted(
+            [x for x in assessments if x.as_of <= as_of], key=lambda x: x.as_of, reverse=True),
         actors={"moon": SimpleNamespace(name="Moon Jae-in")},
         issues={"gsomia": SimpleNamespace(name="GSOMIA renewal")},
         known=lambda sources, as_of: "future-source" not in sources)
@@ -311,12 +313,20 @@ def position(actor, issue, day, stance, sources=()):
                            sources=sources)
 
 
+def judgment(issue, day, text):
+    return SimpleNamespace(issue_id=issue, as_of=day, judgment=text)
+
+
+def snap(model, as_of=date(2019, 11, 25)):
+    return changes.snapshot(model, "UNCLASSIFIED", "", as_of)
+
+
 def test_since_last_edition_lists_added_and_corrected_records():
     old = fake_model(
         [event("e1", date(2019, 11, 22), "Seoul suspends its notice"),
          event("e2", date(2019, 11, 10), "Old title")],
         [position("moon", "gsomia", date(2019, 11, 19), "opposes")])
-    previous = changes.snapshot(old)
+    previous = snap(old)
     new = fake_model(
         [event("e1", date(2019, 11, 22), "Seoul suspends its notice"),
          event("e2", date(2019, 11, 11), "New title"),
@@ -325,7 +335,8 @@ def test_since_last_edition_lists_added_and_corrected_records():
          event("e5", date(2019, 11, 6), "Not yet known", sources=("future-source",)),
          event("e6", date(2019, 11, 7), "Another issue", issues=("whitelist",))],
         [position("moon", "gsomia", date(2019, 11, 19), "conditional"),
-         position("moon", "gsomia", date(2019, 11, 26), "supports")])
+         position("moon", "gsomia", date(2019, 11, 24), "neutral"),  # entered late
+         position("moon", "gsomia", date(2019, 11, 26), "supports")])  # news: the body's
     weekly = MemoConfig(id="weekly", kind="weekly")
     got = changes.since_last_edition(previous, "2019-11-25", new, weekly, date(2019, 12, 2))
     assert got["previous_as_of"] == "2019-11-25"
@@ -335,14 +346,14 @@ def test_since_last_edition_lists_added_and_corrected_records():
          "detail": 'Event added: "Back-dated meeting" (5 Nov 2019)'},
         {"change": "added", "what": "event",
          "detail": 'Event added: "Another issue" (7 Nov 2019)'},
-        {"change": "corrected", "what": "event",
-         "detail": 'Event corrected: "New title" (11 Nov 2019): title was "Old title"; '
+        {"change": "corrected", "what": "event",  # the old title is not repeated
+         "detail": 'Event corrected: "New title" (11 Nov 2019): title corrected; '
                    "date was 10 Nov 2019"},
         {"change": "corrected", "what": "position",
          "detail": "Position corrected: Moon Jae-in on GSOMIA renewal (19 Nov 2019): "
                    "opposes -> conditional"},
         {"change": "added", "what": "position",
-         "detail": "Position added: Moon Jae-in on GSOMIA renewal: supports (26 Nov 2019)"},
+         "detail": "Position added: Moon Jae-in on GSOMIA renewal: neutral (24 Nov 2019)"},
     ]
     # An issue memo only hears about its own issue.
     brief = MemoConfig(id="issue-gsomia", kind="issue", issue="gsomia")
@@ -350,63 +361,98 @@ def test_since_last_edition_lists_added_and_corrected_records():
     assert not any("Another issue" in r["detail"] for r in rows["rows"])
     # Nothing changed: an empty list (the memo says so).
     same = changes.since_last_edition(previous, "2019-11-25", old, weekly, date(2019, 12, 2))
-    assert same == {"previous_as_of": "2019-11-25", "rows": [], "judgments": {}}
+    assert same == {"previous_as_of": "2019-11-25", "rows": [], "left": 0, "judgments": {}}
 
 
-def test_since_last_edition_lists_removed_records_in_scope_only():
+def test_the_snapshot_holds_only_what_the_edition_could_show():
+    """Events dated after the edition or not yet known are not in it: the next edition
+    tells readers of them as new. Titles are kept as fingerprints only."""
+    model = fake_model(
+        [event("e1", date(2019, 11, 22), "Seoul suspends its notice"),
+         event("e4", date(2019, 12, 9), "After the as-of date"),
+         event("e5", date(2019, 11, 6), "Not yet known", sources=("future-source",))],
+        [position("moon", "gsomia", date(2019, 11, 26), "supports")],
+        [judgment("gsomia", date(2019, 11, 20), "Old view."),
+         judgment("gsomia", date(2019, 11, 24), "View A."),
+         judgment("gsomia", date(2019, 11, 24), "View B."),
+         judgment("", date(2019, 11, 26), "Too late.")])
+    got = snap(model)
+    assert list(got["events"]) == ["e1"] and got["positions"] == {}
+    assert "Seoul suspends" not in repr(got)
+    assert got["judgments"] == {"gsomia": [["2019-11-24", "View A."],
+                                           ["2019-11-24", "View B."]]}
+    assert (got["version"], got["marking"], got["min_grade"]) == (3, "UNCLASSIFIED", "")
+
+
+def test_what_left_the_memo_is_counted_in_scope_and_never_named():
     old = fake_model(
         [event("e1", date(2019, 11, 22), "Seoul suspends its notice"),
          event("e2", date(2019, 11, 10), "Withdrawn report"),
          event("e3", date(2019, 11, 9), "Other issue, withdrawn", issues=("whitelist",)),
-         event("e4", date(2019, 11, 8), "Minor, withdrawn", significance=1),
-         event("e5", date(2019, 12, 20), "Future, withdrawn")],
+         event("e4", date(2019, 11, 8), "Minor, withdrawn", significance=1)],
         [position("moon", "gsomia", date(2019, 11, 19), "opposes"),
          position("moon", "gsomia", date(2019, 11, 20), "conditional"),
          position("abe", "gsomia", date(2019, 11, 20), "supports")])
-    previous = changes.snapshot(old)
+    previous = snap(old)
     new = fake_model([event("e1", date(2019, 11, 22), "Seoul suspends its notice")],
                      [position("moon", "gsomia", date(2019, 11, 19), "opposes")])
-    weekly = MemoConfig(id="weekly", kind="weekly")
-    rows = changes.since_last_edition(previous, "2019-11-25", new, weekly,
-                                      date(2019, 12, 2))["rows"]
-    removed = [r["detail"] for r in rows if r["change"] == "removed"]
-    assert removed == [
-        'Event removed: "Minor, withdrawn" (8 Nov 2019)',
-        'Event removed: "Other issue, withdrawn" (9 Nov 2019)',
-        'Event removed: "Withdrawn report" (10 Nov 2019)',
-        # abe is no longer an actor the memo shows: his removed position is not named
-        "Position removed: Moon Jae-in on GSOMIA renewal: conditional (20 Nov 2019)"]
-    brief = MemoConfig(id="issue-gsomia", kind="issue", issue="gsomia")
-    rows = changes.since_last_edition(previous, "2019-11-25", new, brief, date(2019, 12, 2))
-    assert not any("Other issue" in r["detail"] for r in rows["rows"])
-    overview = MemoConfig(id="overview", kind="overview", significance_floor=3)
-    rows = changes.since_last_edition(previous, "2019-11-25", new, overview, date(2019, 12, 2))
-    assert not any("Minor" in r["detail"] for r in rows["rows"])
+    for kind, extra, left in (("weekly", {}, 5), ("issue", {"issue": "gsomia"}, 4),
+                              ("overview", {"significance_floor": 3}, 4),
+                              ("issue", {"issue": "whitelist"}, 1)):
+        memo = MemoConfig(id="m", kind=kind, **extra)
+        got = changes.since_last_edition(previous, "2019-11-25", new, memo, date(2019, 12, 2))
+        assert got["left"] == left, (kind, extra)
+        assert "withdrawn" not in repr(got["rows"]).lower()
 
 
-def test_rows_above_the_memo_marking_are_never_named():
-    secret = event("e9", date(2019, 11, 10), "Secret meeting")
-    secret.marking_rank = 2
-    old = fake_model([event("e1", date(2019, 11, 22), "Seoul suspends its notice"), secret],
-                     [])
-    previous = changes.snapshot(old)
-    new = fake_model([event("e1", date(2019, 11, 22), "Seoul suspends its notice")], [])
-    weekly = MemoConfig(id="weekly", kind="weekly")
-    for ceiling in (0, 1):
-        got = changes.since_last_edition(previous, "2019-11-25", new, weekly,
-                                         date(2019, 12, 2), ceiling=ceiling)
-        assert not any("Secret" in r["detail"] for r in got["rows"])
-    got = changes.since_last_edition(previous, "2019-11-25", new, weekly, date(2019, 12, 2),
-                                     ceiling=2)
-    assert [r["detail"] for r in got["rows"]] == ['Event removed: "Secret meeting" (10 Nov 2019)']
+@pytest.mark.parametrize(("snapshot", "marking", "grade", "ok"), [
+    ({"version": 3, "marking": "UNCLASSIFIED", "min_grade": ""}, "UNCLASSIFIED", "", True),
+    ({"version": 3, "marking": "SECRET", "min_grade": ""}, "UNCLASSIFIED", "", False),
+    ({"version": 3, "marking": "UNCLASSIFIED", "min_grade": ""}, "SECRET", "", False),
+    ({"version": 3, "marking": "UNCLASSIFIED", "min_grade": "C3"}, "UNCLASSIFIED", "", False),
+    ({"version": 2, "events": {}}, "UNCLASSIFIED", "", False),
+    ({"version": 1}, "UNCLASSIFIED", "", False), (None, "UNCLASSIFIED", "", False)])
+def test_an_edition_is_compared_only_with_one_cut_alike(snapshot, marking, grade, ok):
+    """A snapshot of another marking (a memo whose marking was lowered), another minimum
+    grade, or an older version (taken from the whole workbook) is never compared with."""
+    assert changes.comparable(snapshot, marking, grade) is ok
 
 
-def test_a_version_1_snapshot_still_gives_added_and_corrected_rows():
-    previous = {"version": 1, "events": {"e1": ["2019-11-22", "Old title"]},
-                "positions": {"moon|gsomia|2019-11-19": "opposes"}}
-    new = fake_model([event("e1", date(2019, 11, 22), "New title")],
-                     [position("moon", "gsomia", date(2019, 11, 19), "conditional")])
-    weekly = MemoConfig(id="weekly", kind="weekly")
-    rows = changes.since_last_edition(previous, "2019-11-25", new, weekly,
-                                      date(2019, 12, 2))["rows"]
-    assert [r["change"] for r in rows] == ["corrected", "corrected"]
+def test_migration_drops_the_snapshots_taken_from_the_whole_workbook(tmp_path):
+    path = tmp_path / "record.sqlite"
+    v1_record(path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE builds SET snapshot_json = ?", ('{"version": 2, "events": {}}',))
+    conn.execute("INSERT INTO builds (memo_id, as_of, started, outcome, snapshot_json) "
+                 "VALUES ('weekly', '2019-12-02', 'x', 'done', '{\"version\": 3}')")
+    conn.commit()
+    conn.close()
+    with Ledger.open(path) as ledger:
+        assert [b.snapshot for b in ledger.builds()] == [{"version": 3}, None]
+
+
+def test_judgment_changes_in_every_case():
+    """Still in force: unchanged. Superseded by a newer row (the old one still in the
+    workbook): replaced, quoting it. Gone from the memo's cut: revised, or withdrawn by its
+    day alone. New on a key the previous edition did not judge: new."""
+    then = [judgment("", date(2019, 11, 20), "Buys time."),
+            judgment("gsomia", date(2019, 11, 20), "Holds."),
+            judgment("trade", date(2019, 11, 20), "Talks resume."),
+            judgment("wto", date(2019, 11, 20), "Case drags on."),
+            judgment("japan", date(2019, 11, 20), "Two views, one."),
+            judgment("japan", date(2019, 11, 20), "Two views, two.")]
+    previous = snap(fake_model([], [], then))
+    now = [then[0],  # unchanged
+           then[1], judgment("gsomia", date(2019, 11, 24), "Holds, for now."),  # replaced
+           judgment("trade", date(2019, 11, 20), "Talks resume slowly."),  # edited in place
+           # wto: deleted outright -> withdrawn
+           then[4], then[5],  # both still in force: neither is struck out
+           judgment("export", date(2019, 11, 24), "New issue judged.")]
+    got = changes.judgment_changes(previous, fake_model([], [], now), date(2019, 11, 25))
+    assert set(got) == {"gsomia", "trade", "wto", "export"}
+    assert got["gsomia"].changed == {0: changes.JudgmentChange("replaced", "2019-11-20",
+                                                               "Holds.")}
+    assert got["trade"].changed == {0: changes.JudgmentChange("revised", "2019-11-20")}
+    assert got["wto"].changed == {} and got["wto"].withdrawn == ["2019-11-20"]
+    assert got["export"].changed == {0: changes.JudgmentChange("new")}
+    assert changes.judgment_changes(None, fake_model([], [], now), date(2019, 11, 25)) == {}

@@ -127,7 +127,15 @@ def built(tmp_path_factory) -> Path:
             sent = _cli("send", f"{kind}-{tag}", "--config", str(config), "--as-of", AS_OF,
                         "--dry-run")
             assert sent.returncode == 0, sent.stderr
-    return folder / "out"
+    return folder
+
+
+def memo_dir(folder: Path, memo_id: str) -> Path:
+    """Where a memo's editions are published: the folder of its level (``x-u``:
+    unclassified, ``x-c``: confidential; ``abe`` and ``m`` are confidential and unclassified)."""
+    level = {"u": "unclassified", "c": "confidential"}.get(memo_id.rsplit("-", 1)[-1])
+    level = level or {"abe": "confidential"}.get(memo_id, "unclassified")
+    return folder / "out" / level / memo_id
 
 
 def texts_of(path: Path, data: bytes | None = None) -> list[str]:
@@ -157,9 +165,9 @@ def texts_of(path: Path, data: bytes | None = None) -> list[str]:
     return [html.unescape(data.decode("utf-8", "replace"))]
 
 
-def outputs(out: Path, memo_id: str) -> list[Path]:
-    files = [p for p in (out / memo_id).rglob("*") if p.is_file()]
-    files += [p for p in (out / "outbox" / memo_id).rglob("*.eml")]
+def outputs(folder: Path, memo_id: str) -> list[Path]:
+    files = [p for p in memo_dir(folder, memo_id).rglob("*") if p.is_file()]
+    files += [p for p in (folder / "outbox" / memo_id).rglob("*.eml")]
     return [p for p in files if not p.name.endswith(".search.pdf")]
 
 
@@ -182,18 +190,22 @@ def test_no_byte_of_any_output_holds_a_row_above_the_memo_ceiling(built, kind, t
 
 
 def test_the_index_names_nothing_above_any_memo(built):
-    text = (built / "index.html").read_text(encoding="utf-8")
-    assert not CANARY.search(html.unescape(text))
+    for level, allowed in (("unclassified", ""), ("confidential", "CONF")):
+        text = html.unescape((built / "out" / level / "index.html").read_text(encoding="utf-8"))
+        assert {m.group(1) for m in CANARY.finditer(text)} <= {allowed}
+        assert ("-c_" in text) == (level == "confidential")  # each level's own memos only
+    assert not (built / "out" / "index.html").exists()  # no index naming every level
 
 
 @pytest.mark.parametrize(("memo_id", "banner"), [
     ("overview-u", "UNCLASSIFIED"), ("weekly-u", "UNCLASSIFIED"),
     ("overview-c", "CONFIDENTIAL"), ("issue-c", "CONFIDENTIAL")])
 def test_the_banner_is_the_highest_level_the_memo_holds(built, memo_id, banner):
-    page = (built / memo_id / AS_OF / f"{memo_id}_{AS_OF}.html").read_text(encoding="utf-8")
+    page = (memo_dir(built, memo_id) / AS_OF / f"{memo_id}_{AS_OF}.html").read_text(
+        encoding="utf-8")
     top = re.search(r'<p class="marking marking-top">([^<]*)</p>', page).group(1)
     assert top == banner
-    with zipfile.ZipFile(built / memo_id / AS_OF / f"{memo_id}_{AS_OF}.docx") as zf:
+    with zipfile.ZipFile(memo_dir(built, memo_id) / AS_OF / f"{memo_id}_{AS_OF}.docx") as zf:
         header = "".join(zf.read(n).decode() for n in zf.namelist()
                          if re.match(r"word/header\d*\.xml", n))
     assert banner in header
@@ -203,7 +215,8 @@ def test_the_banner_is_the_highest_level_the_memo_holds(built, memo_id, banner):
 
 
 def test_portion_marks_start_every_row(built):
-    page = (built / "weekly-c" / AS_OF / f"weekly-c_{AS_OF}.html").read_text(encoding="utf-8")
+    page = (memo_dir(built, "weekly-c") / AS_OF / f"weekly-c_{AS_OF}.html").read_text(
+        encoding="utf-8")
     marks = re.findall(r'<span class="portion">\(([UCS])\)</span>', page)
     assert set(marks) == {"U", "C"}
     assert re.search(r'\(C\)</span>.{0,400}QQCONF', page, re.S)
@@ -222,12 +235,12 @@ def test_new_since_the_last_edition_names_nothing_above_the_ceiling(tmp_path):
     wbfactory.write(book, rows)
     second = _cli("run", "--config", str(config), "--now", "2019-11-29T08:00+00:00")
     assert second.returncode in (0, 3), second.stderr
-    page = (tmp_path / "out" / "weekly-u" / AS_OF / f"weekly-u_{AS_OF}.html").read_text(
+    page = (memo_dir(tmp_path, "weekly-u") / AS_OF / f"weekly-u_{AS_OF}.html").read_text(
         encoding="utf-8")
     assert "New since the last edition" in page
     assert "Talks in Seoul" in page  # an unclassified event added since
     assert not CANARY.search(html.unescape(page))
-    upper = (tmp_path / "out" / "weekly-c" / AS_OF / f"weekly-c_{AS_OF}.html").read_text(
+    upper = (memo_dir(tmp_path, "weekly-c") / AS_OF / f"weekly-c_{AS_OF}.html").read_text(
         encoding="utf-8")
     assert "QQCONFEVENT" in upper and "QQSECR" not in upper
 
@@ -242,10 +255,10 @@ def test_an_entry_cut_by_the_marking_is_not_called_removed(tmp_path):
         done = _cli("run", "--config", str(config), "--now", now)
         assert done.returncode in (0, 3), done.stderr
     for tag in CEILINGS:
-        page = html.unescape((tmp_path / "out" / f"weekly-{tag}" / AS_OF /
+        page = html.unescape((memo_dir(tmp_path, f"weekly-{tag}") / AS_OF /
                               f"weekly-{tag}_{AS_OF}.html").read_text(encoding="utf-8"))
         assert "New since the last edition" in page
-        assert "Nothing was added, corrected or removed since the edition of 28 Nov 2019" \
+        assert "Nothing new since the edition of 28 Nov 2019" \
             in page  # the same workbook both days
         assert "A report only a secret cable backs" not in page
 
@@ -262,7 +275,7 @@ def test_names_used_only_to_order_rows_do_not_raise_the_banner(tmp_path):
                       encoding="utf-8")
     done = _cli("build", "--config", str(config), "--as-of", AS_OF)
     assert done.returncode == 0, done.stderr
-    folder = tmp_path / "out" / "abe" / AS_OF
+    folder = memo_dir(tmp_path, "abe") / AS_OF
     page = html.unescape((folder / f"abe_{AS_OF}.html").read_text(encoding="utf-8"))
     assert re.search(r'<p class="marking marking-top">([^<]*)</p>', page).group(1) \
         == "UNCLASSIFIED"
@@ -285,4 +298,4 @@ def test_a_memo_about_a_record_above_its_marking_is_refused_by_name(tmp_path, ki
     done = _cli("build", "--config", str(config), "--as-of", AS_OF)
     assert done.returncode == 2
     assert f"memo \"m\": {what}, above the memo's marking UNCLASSIFIED" in done.stderr
-    assert not (tmp_path / "out" / "m").exists()
+    assert not memo_dir(tmp_path, "m").exists()

@@ -159,27 +159,41 @@ def test_a_judgment_that_changed_since_the_previous_edition_is_a_tracked_change(
     assert second.returncode == 0, second.stderr
     page, _, document = _outputs(tmp_path, "2019-11-29")
     dels, ins = _changes(document)
-    assert dels == ["The pact holds for now."] and ins == ["The pact is safe until the summit."]
+    assert dels == ["The pact holds for now. "] and ins == ["The pact is safe until the summit."]
     change = next(document.iter(W + "ins"))
     assert change.get(W + "author") == "Desk" and change.get(W + "date").startswith(
         "2019-11-29")
-    assert "Judgment changed since the edition of 22 Nov 2019" in page
+    assert "Replaces the judgment of 20 Nov 2019 in the edition of 22 Nov 2019" in page
     assert re.search(r"<del [^>]*>.*The pact holds for now\.</del> <ins [^>]*>.*The pact is "
                      r"safe until the summit\.</ins>", page)
     # the issue's judgment did not change: no markup for it
     assert page.count("<del ") == 1
 
 
-def test_by_hand_the_previous_window_is_compared_and_unchanged_judgments_are_plain(tmp_path):
+def test_by_hand_without_an_issued_edition_nothing_is_marked_as_changed(tmp_path):
+    """A memo built by hand compares only with an edition issued to its readers (the run
+    record's): with none, it carries no tracked changes, whatever the window held."""
     book = wbfactory.write(tmp_path / "book.xlsx", _judged("The pact is safe until the summit.",
                                                            date(2019, 11, 27)))
     config = _config(tmp_path, book)
-    done = _cli("build", "--config", str(config), "--as-of", "2019-11-29")
+    for day in ("2019-11-29", "2019-12-20"):
+        done = _cli("build", "--config", str(config), "--as-of", day)
+        assert done.returncode == 0, done.stderr
+        page, _, document = _outputs(tmp_path, day)
+        assert _changes(document) == ([], [])
+        assert "<del" not in page and "<ins" not in page and "New since" not in page
+
+
+def test_by_hand_after_an_issued_edition_the_changes_since_it_are_marked(tmp_path):
+    book = wbfactory.write(tmp_path / "book.xlsx", _judged("The pact holds for now.",
+                                                           date(2019, 11, 20)))
+    config = _config(tmp_path, book, schedule=True)
+    first = _cli("run", "--config", str(config), "--now", "2019-11-22T08:00+00:00")
+    assert first.returncode == 0, first.stderr
+    wbfactory.write(book, _judged("The pact is safe until the summit.", date(2019, 11, 27)))
+    done = _cli("build", "--config", str(config), "--as-of", "2019-11-28")
     assert done.returncode == 0, done.stderr
-    _, _, document = _outputs(tmp_path, "2019-11-29")
-    assert _changes(document) == (["The pact holds for now."],
+    page, _, document = _outputs(tmp_path, "2019-11-28")
+    assert _changes(document) == (["The pact holds for now. "],
                                   ["The pact is safe until the summit."])
-    later = _cli("build", "--config", str(config), "--as-of", "2019-12-20")
-    assert later.returncode == 0, later.stderr
-    _, _, document = _outputs(tmp_path, "2019-12-20")
-    assert _changes(document) == ([], [])  # a week without a new judgment
+    assert "Replaces the judgment of 20 Nov 2019 in the edition of 22 Nov 2019" in page

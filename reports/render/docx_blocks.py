@@ -150,19 +150,23 @@ class BodyWriter(TableBlocks):
                                          (None, "", "Overall") else "")
             if label:
                 self.run(p, f"{label}: ", bold=True)
-            previous = (row.get("previous") or {}).get("text")
-            if previous and previous != row.get("text"):
-                self.tracked_change(p, previous, row.get("text", ""))
+            change = row.get("change")
+            if change:
+                self.run(p, f"{change['caption']}: ", italic=True, muted=True)
+                self.tracked_change(p, change.get("previous") or "", row.get("text", ""))
             else:
-                self.run(p, row.get("text", ""))
+                self.run(p, row.get("text", ""), italic=bool(row.get("withdrawn")))
             self.cite(p, row)
             if row.get("attribution"):
                 self.run(p, f" ({row['attribution']})", muted=True, size=17)
 
     def tracked_change(self, p, old: str, new: str) -> None:
-        """``old`` deleted and ``new`` inserted, as tracked changes by the desk on the
-        as-of date: Word's Review pane lists them and "Accept all" leaves ``new``."""
-        for tag, text in (("w:del", old), ("w:ins", new)):
+        """``old`` deleted (if any) and ``new`` inserted, as tracked changes by the desk on
+        the as-of date, a space apart: Word's Review pane lists them and "Accept all"
+        leaves ``new``."""
+        for tag, text in (("w:del", f"{old} " if old else ""), ("w:ins", new)):
+            if not text:
+                continue
             change = etree.SubElement(p, _q(tag))
             change.set(_q("w:id"), self.next_id())
             change.set(_q("w:author"), self.author)

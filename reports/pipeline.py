@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from reports.config import Config, MemoConfig
-from reports.context import MemoSpec
+from reports.config.load import Config, MemoConfig
 from reports.errors import (
     ConfigError,
     MemoCrashed,
@@ -27,8 +26,15 @@ from reports.errors import (
     ReportsError,
     WorkbookInvalid,
 )
-from reports.manifest import manifest_bytes, manifest_path, write_index
-from reports.output import STALE_PART_SECONDS, clean_stale_parts, memo_path, sha256_bytes, write_all
+from reports.memo.context import MemoSpec
+from reports.output.files import (
+    STALE_PART_SECONDS,
+    clean_stale_parts,
+    memo_path,
+    sha256_bytes,
+    write_all,
+)
+from reports.output.manifest import manifest_bytes, manifest_path, write_index
 from reports.tradecraft import Markings
 
 log = logging.getLogger(__name__)
@@ -40,7 +46,7 @@ class Loaded:
 
     path: Path
     sha256: str
-    model: object  # reports.model.Model
+    model: object  # reports.model.model.Model
     problems: list
     notes: list[str] = field(default_factory=list)
     distribution: list[dict] = field(default_factory=list)  # the optional Distribution sheet
@@ -63,11 +69,11 @@ def load(workbook: Path, config: Config | None = None) -> Loaded:
     and estimative yardstick) and the Distribution sheet against its memos (memo ids,
     addresses, memos nobody receives); without, one marking level and ICD 203.
     """
-    from reports.model import Model
+    from reports.model.model import Model
     from reports.problems import sort_key
-    from reports.table import bulk
-    from reports.validate import validate
-    from reports.workbook import read_workbook
+    from reports.workbook.read import read_workbook
+    from reports.workbook.table import bulk
+    from reports.workbook.validate import validate
 
     # Loading allocates millions of objects that live as long as the process: see bulk().
     with bulk(lasting=True):
@@ -86,8 +92,8 @@ def load(workbook: Path, config: Config | None = None) -> Loaded:
 
 
 def distribution_problems(config: Config, book, records: dict) -> list:
-    """The Distribution sheet's problems against ``config`` (see reports.recipients)."""
-    from reports.recipients import SHEET, check_distribution
+    """The Distribution sheet's problems against ``config`` (see reports.delivery.recipients)."""
+    from reports.delivery.recipients import SHEET, check_distribution
 
     return check_distribution(config, book.sheets.get(SHEET), records.get(SHEET, []))
 
@@ -97,7 +103,7 @@ def check_memos(loaded: Loaded, memos: list[MemoConfig],
     """What is wrong with each memo's parameters against the workbook, naming the memo:
     an issue or actor it does not hold, or (with the desk's ``markings``) one marked
     above the memo's own marking, which the memo could never show."""
-    from reports.cells import did_you_mean
+    from reports.workbook.cells import did_you_mean
 
     model = loaded.model
     found = []
@@ -140,7 +146,7 @@ def render(context: dict, formats: list[str], templates: Path) -> dict[str, byte
 
         out["docx"], out["pdf"] = render_pdf(context, templates / "memo.docx")
     elif "docx" in formats:
-        from reports.render.docx import render_docx
+        from reports.render.docx.document import render_docx
 
         out["docx"] = render_docx(context, templates / "memo.docx")
     if "html" in formats:
@@ -180,8 +186,8 @@ def _failed(cls: type[MemoFailed], memo_id: str, message: str) -> MemoFailed:
 
 def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
                 formats: list[str], out_dir: Path, since_last_edition: dict | None) -> Built:
-    from reports.manifest import mail_info
-    from reports.memos import build_context
+    from reports.memo.contents import build_context
+    from reports.output.manifest import mail_info
 
     spec = memo_spec(config, memo, as_of, since_last_edition)
     context = build_context(loaded.model, spec)
@@ -202,7 +208,7 @@ def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
 def load_drawing_meanwhile(workbook: Path, config: Config, out_dir: Path) -> Loaded:
     """``load()``, while the chart library is imported beside it when the charts will be
     drawn (none kept from an earlier build in ``out_dir``)."""
-    from reports.render.charts import prefetch
+    from reports.render.charts.draw import prefetch
 
     drawing = prefetch(chart_cache_folder(out_dir))
     try:
@@ -218,7 +224,7 @@ def chart_cache_folder(out_dir: Path) -> Path:
 
 def use_chart_cache(out_dir: Path) -> None:
     """Keep drawn charts in ``<out>/.cache/charts`` between runs (same block, same bytes)."""
-    from reports.render.charts import use_cache
+    from reports.render.charts.draw import use_cache
 
     use_cache(chart_cache_folder(out_dir))
 
@@ -233,7 +239,7 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     loaded workbook; the files are the same bytes as a serial build's (``jobs=1``). When
     some memos fail, the others are built and :class:`MemosFailed` is raised.
     """
-    from reports.render.template_check import check_templates
+    from reports.template_check.check import check_templates
 
     # Every template used is checked once, before the workbook is read or a file written.
     check_templates(config.templates, formats or {f for memo in memos for f in memo.formats})
@@ -281,7 +287,7 @@ def _build_parallel(loaded: Loaded, config: Config, memos: list[MemoConfig], as_
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from reports.render.charts import warm_up
+    from reports.render.charts.draw import warm_up
 
     global _SHARED
     _SHARED = (loaded, config, as_of, formats, out_dir)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reports.ledger_store import parse_iso
+from reports.schedule.record.store import parse_iso
 
 if TYPE_CHECKING:
-    from reports.ledger import Ledger
+    from reports.schedule.record import RunRecord
 
 
 def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
@@ -32,7 +32,7 @@ def problems(found: list) -> list[str]:
                  [(p.severity, p.where, p.code, p.message) for p in found])
 
 
-def history(ledger: Ledger, memo_id: str | None = None, limit: int = 50) -> str:
+def history(ledger: RunRecord, memo_id: str | None = None, limit: int = 50) -> str:
     """The most recent ``limit`` builds, deliveries and notices (of ``memo_id``)."""
     builds = ledger.builds(memo_id, limit)
     deliveries = ledger.deliveries(memo_id, limit=limit)

@@ -26,7 +26,7 @@ from reports.errors import (
     WorkbookInvalid,
     WorkbookUnreadable,
 )
-from reports.kinds import FORMATS, MEMO_KINDS
+from reports.memo.kinds import FORMATS, MEMO_KINDS
 
 log = logging.getLogger("reports")
 
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except WorkbookInvalid as exc:
-        from reports.listing import problems
+        from reports.cli.listing import problems
 
         _print(problems(exc.problems))
         print(f"error: {exc}", file=sys.stderr)
@@ -205,7 +205,7 @@ def _log_to_file(path: Path) -> None:
 
 
 def _config(args: argparse.Namespace):
-    from reports.config import load_config
+    from reports.config.load import load_config
 
     explicit = getattr(args, "config", None)
     return load_config(explicit or Path("reports.toml"), required=explicit is not None)
@@ -220,7 +220,7 @@ def _print(lines: list[str]) -> None:
 
 @handles("init")
 def cmd_init(args: argparse.Namespace) -> int:
-    from reports.editor import init_workbook
+    from reports.workbook.excel import init_workbook
 
     print(init_workbook(args.path, _config(args).rules()))
     return EXIT_OK
@@ -230,10 +230,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     if args.templates:
         return _validate_templates(_config(args).templates, args.json)
-    from reports.build import distribution_problems
+    from reports.pipeline import distribution_problems
     from reports.problems import sort_key
-    from reports.validate import validate
-    from reports.workbook import read_workbook
+    from reports.workbook.read import read_workbook
+    from reports.workbook.validate import validate
 
     config = _config(args)
     path = args.workbook or config.workbook
@@ -249,25 +249,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     checked.problems = sorted(checked.problems + distribution_problems(
         config, book, checked.records), key=sort_key)
     if args.annotate:
-        from reports.annotate import annotate
+        from reports.workbook.annotate import annotate
 
         annotate(book.path, checked.problems, args.annotate)
         log.info("annotated copy written to %s", args.annotate)
     if args.json:
         print(json.dumps([p.as_dict() for p in checked.problems], ensure_ascii=False, indent=1))
     else:
-        from reports.listing import problems
+        from reports.cli.listing import problems
 
         _print(problems(checked.problems))
         print(f"{path}: {len(checked.errors)} error(s), {len(checked.warnings)} warning(s)")
     return EXIT_WORKBOOK if checked.errors else EXIT_OK
 
 
-# -- validate --templates (the template check: reports/render/template_check.py) -----------
+# -- validate --templates (the template check: reports/template_check/check.py) -----------
 
 def _validate_templates(folder: Path, as_json: bool) -> int:
     """Every problem of the templates in ``folder``: exit 0 when there is none, else 2."""
-    from reports.render.template_check import template_problems
+    from reports.template_check.check import template_problems
 
     problems = template_problems(folder)
     if as_json:
@@ -285,8 +285,8 @@ def _validate_templates(folder: Path, as_json: bool) -> int:
 
 @handles("build")
 def cmd_build(args: argparse.Namespace) -> int:
-    from reports.build import build
-    from reports.config import adhoc_memo
+    from reports.config.load import adhoc_memo
+    from reports.pipeline import build
 
     config = _config(args)
     if args.kind:
@@ -318,7 +318,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
     _log_to_file(config.log_path)
-    from reports.scheduler import run_due
+    from reports.schedule.run import run_due
 
     return run_due(config, args.now)
 
@@ -327,7 +327,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_send(args: argparse.Namespace) -> int:
     config = _config(args)
     _log_to_file(config.log_path)
-    from reports.send import send_memo
+    from reports.delivery.send import send_memo
 
     return send_memo(config, args.memo_id, args.as_of or date.today(), dry_run=args.dry_run)
 
@@ -336,7 +336,7 @@ def cmd_send(args: argparse.Namespace) -> int:
 def cmd_ack(args: argparse.Namespace) -> int:
     config = _config(args)
     _log_to_file(config.log_path)
-    from reports.send import acknowledge
+    from reports.delivery.send import acknowledge
 
     rows = acknowledge(config, args.memo_id, args.as_of, recipient=args.recipient,
                        note=args.note, by=args.by)
@@ -347,11 +347,11 @@ def cmd_ack(args: argparse.Namespace) -> int:
 
 @handles("history")
 def cmd_history(args: argparse.Namespace) -> int:
-    from reports.ledger import Ledger
-    from reports.listing import history
+    from reports.cli.listing import history
+    from reports.schedule.record import RunRecord
 
     config = _config(args)
-    with Ledger.open(config.ledger_path, create=False) as ledger:
+    with RunRecord.open(config.run_record_path, create=False) as ledger:
         print(history(ledger, args.memo_id, args.limit))
     return EXIT_OK
 

@@ -1,7 +1,7 @@
 """The desk's configuration: defaults -> ``reports.toml`` -> command-line flags, checked once.
 
 Each table is a dataclass (:class:`MemoConfig` and :class:`Config` here, the others in
-:mod:`reports.settings`); :mod:`reports.typed` converts the file by their type hints.
+:mod:`reports.config.tables`); :mod:`reports.config.typed` converts the file by their type hints.
 Every problem in the file is reported at once, in one :class:`ConfigError` naming each
 key (``memos[2].window_days: expected a whole number``); unknown keys are warned about
 (a typo should not silently do nothing). ``docs/operations.md`` lists every key.
@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reports import tradecraft
-from reports.errors import ConfigError
-from reports.kinds import DEFAULT_BUDGETS, DEFAULT_TITLES, FORMATS, MEMO_KINDS, Budget
-from reports.settings import (
+from reports.config.tables import (
     BUDGET_KEYS,
     DEFAULT_WORKBOOK,
     BudgetSettings,
@@ -35,8 +33,10 @@ from reports.settings import (
     wrong_grade,
     wrong_memo_id,
 )
+from reports.config.typed import BAD, Checked, fill, toml_fields
+from reports.errors import ConfigError
+from reports.memo.kinds import DEFAULT_BUDGETS, DEFAULT_TITLES, FORMATS, MEMO_KINDS, Budget
 from reports.tradecraft import grade_parts
-from reports.typed import BAD, Checked, fill, toml_fields
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ class Config:
     budgets: dict[str, Budget] = field(default_factory=lambda: dict(DEFAULT_BUDGETS))
 
     @property
-    def ledger_path(self) -> Path:
+    def run_record_path(self) -> Path:
         return self.ledger or self.output / "ledger.sqlite"
 
     @property
@@ -113,8 +113,8 @@ class Config:
 
     def rules(self):
         """What the workbook's cells are checked against: the desk's marking levels and
-        its estimative yardstick (a :class:`reports.validate.Rules`)."""
-        from reports.validate import Rules
+        its estimative yardstick (a :class:`reports.workbook.validate.Rules`)."""
+        from reports.workbook.validate import Rules
 
         return Rules(self.markings, self.yardstick)
 
@@ -295,7 +295,7 @@ def adhoc_memo(kind: str, issue: str | None, actor: str | None,
 
 def config_keys() -> list[tuple[str, str, str]]:
     """Every key ``reports.toml`` may hold: (key, type, default), for the documentation."""
-    from reports.typed import describe, hints
+    from reports.config.typed import describe, hints
 
     tables = [("paths", PathSettings), ("desk", Desk), ("markings", MarkingsSettings),
               ("smtp", Smtp), ("delivery", DeliverySettings),

@@ -1,8 +1,8 @@
 """The tables of ``reports.toml`` as typed dataclasses, and the checks their values pass.
 
-:mod:`reports.config` loads the file into these (by their type hints, see
-:mod:`reports.typed`); a field's ``metadata={"check": fn}`` is a check ``fn(value)``
-returning what is wrong, or None. Page budgets: :class:`reports.kinds.Budget` per memo
+:mod:`reports.config.load` loads the file into these (by their type hints, see
+:mod:`reports.config.typed`); a field's ``metadata={"check": fn}`` is a check ``fn(value)``
+returning what is wrong, or None. Page budgets: :class:`reports.memo.kinds.Budget` per memo
 kind by default, overridden by ``[budgets.<kind>]`` (:class:`BudgetSettings`) and then by
 the same keys in a ``[[memos]]`` table.
 """
@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reports import tradecraft
-from reports.kinds import Budget
-from reports.language import CHINESE, JAPANESE, KOREAN
-from reports.text import is_email
+from reports.memo.kinds import Budget
+from reports.text import CHINESE, JAPANESE, KOREAN, is_email
 from reports.tradecraft import grade_parts
 
 DEFAULT_WORKBOOK = "workbook/gsomia_relations.xlsx"

@@ -1,6 +1,6 @@
 """The ways a message or a memo's files leave the machine: SMTP and a drop folder.
 
-Each attempt either succeeds or raises :class:`DeliveryFailure`; ``permanent`` failures
+Each attempt either succeeds or raises :class:`SendFailed`; ``permanent`` failures
 (a 5xx refusal, a file that cannot be read) are not retried automatically. The retry
 policy is here too, shared by memo deliveries and notices: after a passing failure the
 next attempt waits ``backoff_minutes``, doubled after each failure, up to
@@ -20,13 +20,13 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from reports.config import Config
-from reports.output import write_all
+from reports.config.load import Config
+from reports.output.files import write_all
 
 log = logging.getLogger(__name__)
 
 
-class DeliveryFailure(Exception):
+class SendFailed(Exception):
     """One attempt failed; ``permanent`` ones are not retried automatically."""
 
     def __init__(self, message: str, *, permanent: bool = False):
@@ -34,17 +34,17 @@ class DeliveryFailure(Exception):
         self.permanent = permanent
 
 
-def as_failure(exc: Exception) -> DeliveryFailure:
+def as_failure(exc: Exception) -> SendFailed:
     """``exc`` as a failed attempt: itself if it is one; anything else is an unexpected error
     (a bug), counted like a passing failure so that one message never stops the others."""
-    if isinstance(exc, DeliveryFailure):
+    if isinstance(exc, SendFailed):
         return exc
     log.debug("the failure in detail", exc_info=exc)
-    return DeliveryFailure(f"an unexpected error ({type(exc).__name__}: {exc}); rerun with "
+    return SendFailed(f"an unexpected error ({type(exc).__name__}: {exc}); rerun with "
                            "--debug for the details and report it")
 
 
-def retry_at(config: Config, failure: DeliveryFailure, attempts: int,
+def retry_at(config: Config, failure: SendFailed, attempts: int,
              now: datetime) -> datetime | None:
     """When to try again after ``attempts`` attempts failed; None: give up."""
     if failure.permanent or attempts >= config.delivery.max_attempts:
@@ -53,7 +53,7 @@ def retry_at(config: Config, failure: DeliveryFailure, attempts: int,
 
 
 def send_email(config: Config, msg: EmailMessage, address: str) -> None:
-    """Send ``msg`` to ``address`` on a connection of its own; raise DeliveryFailure."""
+    """Send ``msg`` to ``address`` on a connection of its own; raise SendFailed."""
     smtp = config.smtp
     where = f"the SMTP server {smtp.host}:{smtp.port}"
     client = None
@@ -71,22 +71,22 @@ def send_email(config: Config, msg: EmailMessage, address: str) -> None:
             client.login(user, os.environ.get(smtp.password_env, ""))
         client.send_message(msg, from_addr=smtp.sender, to_addrs=[address])
     except smtplib.SMTPAuthenticationError as exc:
-        raise DeliveryFailure(f"{where} refused the login ({exc.smtp_code}); check the "
+        raise SendFailed(f"{where} refused the login ({exc.smtp_code}); check the "
                               f"environment variables {smtp.username_env} and "
                               f"{smtp.password_env}") from None
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()), (0, b""))
-        raise DeliveryFailure(f"{where} refused {address}: {code} {_text(text)}"
+        raise SendFailed(f"{where} refused {address}: {code} {_text(text)}"
                               + _advice(code, address), permanent=500 <= code < 600) from None
     except smtplib.SMTPResponseException as exc:
         code = exc.smtp_code
-        raise DeliveryFailure(f"{where} answered {code} {_text(exc.smtp_error)}"
+        raise SendFailed(f"{where} answered {code} {_text(exc.smtp_error)}"
                               + _advice(code, address), permanent=500 <= code < 600) from None
     except smtplib.SMTPServerDisconnected as exc:
         reason = exc or "no reason given"
-        raise DeliveryFailure(f"{where} closed the connection ({reason})") from None
+        raise SendFailed(f"{where} closed the connection ({reason})") from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryFailure(f"cannot reach {where} ({exc}); check smtp.host and smtp.port "
+        raise SendFailed(f"cannot reach {where} ({exc}); check smtp.host and smtp.port "
                               "in the config and that the server is up") from None
     finally:
         if client is not None:
@@ -117,4 +117,4 @@ def drop_files(config: Config, memo_id: str, files: dict[str, bytes]) -> list[Pa
                 stale.unlink(missing_ok=True)
         return write_all({folder / name: data for name, data in files.items()})
     except Exception as exc:  # OutputError and OSError: the share is down or read-only
-        raise DeliveryFailure(f"cannot copy to the drop folder {folder}: {exc}") from None
+        raise SendFailed(f"cannot copy to the drop folder {folder}: {exc}") from None

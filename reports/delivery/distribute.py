@@ -1,7 +1,7 @@
 """Distribution: each built edition to its readers, exactly once, by email and a drop folder.
 
 Each (memo, as-of, revision, recipient) is one row in the run record with a stable
-Message-ID (see :mod:`reports.mail`): a corrected rebuild of an edition is revision N+1
+Message-ID (see :mod:`reports.delivery.messages`): a corrected rebuild of an edition is revision N+1
 and a new message; retries of one revision reuse the same id. A delivery recorded as sent
 is never repeated. One that fails for a passing reason (server down, 4xx, dropped
 connection) is retried by later runs after ``backoff_minutes``, doubled after each
@@ -21,19 +21,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reports import channels
-from reports.config import Config
-from reports.ledger import Ledger
-from reports.ledger_builds import BuildRecord
-from reports.ledger_deliveries import Delivery
-from reports.ledger_store import iso
-from reports.mail import compose, drop_id, message_id, read_built
-from reports.settings import Recipient
+from reports.config.load import Config
+from reports.config.tables import Recipient
+from reports.delivery import channels
+from reports.delivery.messages import compose, drop_id, message_id, read_built
+from reports.schedule.record import RunRecord
+from reports.schedule.record.builds import BuildRecord
+from reports.schedule.record.deliveries import Delivery
+from reports.schedule.record.store import iso
 
 log = logging.getLogger(__name__)
 
 
-def plan_deliveries(config: Config, ledger: Ledger, build: BuildRecord,
+def plan_deliveries(config: Config, ledger: RunRecord, build: BuildRecord,
                     recipients: list[Recipient], now: datetime) -> int:
     """Add a pending delivery per recipient (and the drop folder) for ``build``'s revision.
 
@@ -63,7 +63,7 @@ class Tally:
     gave_up: int = 0
 
 
-def deliver(config: Config, ledger: Ledger, rows: list[Delivery], now: datetime) -> Tally:
+def deliver(config: Config, ledger: RunRecord, rows: list[Delivery], now: datetime) -> Tally:
     """Try each delivery once (those another run took meanwhile are skipped)."""
     tally = Tally()
     builds: dict[int, BuildRecord] = {}
@@ -109,9 +109,9 @@ def _attempt(config: Config, build: BuildRecord, delivery: Delivery) -> None:
              delivery.message_id)
 
 
-def _give_up(config: Config, ledger: Ledger, build: BuildRecord, delivery: Delivery,
+def _give_up(config: Config, ledger: RunRecord, build: BuildRecord, delivery: Delivery,
              error: str, now: datetime) -> None:
-    from reports.notices import queue_gave_up
+    from reports.delivery.notices import queue_gave_up
 
     as_of = build.as_of.isoformat()
     with ledger.transaction():
@@ -123,7 +123,7 @@ def _give_up(config: Config, ledger: Ledger, build: BuildRecord, delivery: Deliv
               delivery.attempts, error, build.memo_id, as_of, build.memo_id, as_of)
 
 
-def deliver_due(config: Config, ledger: Ledger, now: datetime) -> Tally:
+def deliver_due(config: Config, ledger: RunRecord, now: datetime) -> Tally:
     """Every pending delivery, and every failed one whose backoff has passed."""
     for row in ledger.recover_sending(now):
         log.warning("the run that was sending %s as of %s to %s stopped midway; sending it "

@@ -23,10 +23,10 @@ from email.policy import SMTP
 from email.utils import format_datetime
 from pathlib import Path
 
-from reports.channels import DeliveryFailure
-from reports.config import Config
-from reports.ledger_builds import BuildRecord
-from reports.ledger_notices import Notice
+from reports.config.load import Config
+from reports.delivery.channels import SendFailed
+from reports.schedule.record.builds import BuildRecord
+from reports.schedule.record.notices import Notice
 from reports.text import long_date
 
 MESSAGE_DOMAIN = "reports.local"
@@ -88,10 +88,10 @@ def read_built(build: BuildRecord, fmt: str) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DeliveryFailure(f"{path} cannot be read ({exc.strerror or exc}); rebuild the "
+        raise SendFailed(f"{path} cannot be read ({exc.strerror or exc}); rebuild the "
                               f"memo, then run {how}", permanent=True) from exc
     if hashlib.sha256(data).hexdigest() != build.hashes.get(fmt):
-        raise DeliveryFailure(
+        raise SendFailed(
             f"{path} changed after revision {build.revision} was built (rebuilt or edited "
             f"since); to send the files as they are now, run {how}", permanent=True)
     return data
@@ -147,7 +147,7 @@ def _envelope(config: Config, name: str | None, address: str, title: str, msg_id
                               addr_spec=config.smtp.sender)
         msg["To"] = Address(display_name=name or "", addr_spec=address)
     except (ValueError, IndexError) as exc:
-        raise DeliveryFailure(
+        raise SendFailed(
             f'"{address}" is not a usable email address ({exc}); correct it in the '
             "Distribution sheet or the config", permanent=True) from None
     msg["Subject"] = title

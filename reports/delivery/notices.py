@@ -11,7 +11,7 @@ Staff never see cron's log, so ``run`` mails whoever can fix a failure:
 - a scheduled memo could not be built (its PDF, the disk, a broken template, a bug): the
   operator is told once per distinct failure (later runs retry the memo meanwhile).
 
-Notices are queued in the run record (see :mod:`reports.ledger_notices`) and sent by
+Notices are queued in the run record (see :mod:`reports.schedule.record.notices`) and sent by
 :func:`send_notices` like any delivery: a mail server that refuses them does not stop
 the run, and they are retried by later runs.
 """
@@ -22,15 +22,15 @@ import logging
 from datetime import date, datetime
 from pathlib import Path
 
-from reports import channels
-from reports.config import Config, MemoConfig
+from reports.config.load import Config, MemoConfig
+from reports.delivery import channels
+from reports.delivery.messages import compose_notice, mail_of, notice_id, sha8
 from reports.errors import ReportsError
-from reports.ledger import Ledger
-from reports.ledger_builds import BuildRecord
-from reports.ledger_deliveries import Delivery
-from reports.ledger_notices import BUILD_FAILED, DELIVERY_GAVE_UP, NOBODY, WORKBOOK_ERRORS
-from reports.ledger_store import PENDING, iso
-from reports.mail import compose_notice, mail_of, notice_id, sha8
+from reports.schedule.record import RunRecord
+from reports.schedule.record.builds import BuildRecord
+from reports.schedule.record.deliveries import Delivery
+from reports.schedule.record.notices import BUILD_FAILED, DELIVERY_GAVE_UP, NOBODY, WORKBOOK_ERRORS
+from reports.schedule.record.store import PENDING, iso
 from reports.text import long_date
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 MAX_LISTED = 200  # problems listed in the message; the annotated copy has every one
 
 
-def queue_workbook_errors(config: Config, ledger: Ledger, sha256: str, error: ReportsError,
+def queue_workbook_errors(config: Config, ledger: RunRecord, sha256: str, error: ReportsError,
                           due: list[MemoConfig], now: datetime) -> int:
     """Queue the editors' notice for this workbook revision, unless it was queued already;
     how many messages were queued."""
@@ -76,7 +76,7 @@ def queue_workbook_errors(config: Config, ledger: Ledger, sha256: str, error: Re
                   "config, or mark editor = yes in the Distribution sheet")
 
 
-def queue_gave_up(config: Config, ledger: Ledger, build: BuildRecord, delivery: Delivery,
+def queue_gave_up(config: Config, ledger: RunRecord, build: BuildRecord, delivery: Delivery,
                   error: str, now: datetime) -> int:
     """Queue the operator's notice of one given-up delivery."""
     mail = mail_of(build)
@@ -99,7 +99,7 @@ def queue_gave_up(config: Config, ledger: Ledger, build: BuildRecord, delivery: 
                   None, now, "no operator address is configured: set [delivery] operator")
 
 
-def queue_build_failed(config: Config, ledger: Ledger, memo_ids: list[str], as_of: date,
+def queue_build_failed(config: Config, ledger: RunRecord, memo_ids: list[str], as_of: date,
                        error: str, now: datetime) -> int:
     """Queue the operator's notice that scheduled memos could not be built, once per
     distinct failure (the same error again on the next run is not told again)."""
@@ -124,7 +124,7 @@ def queue_build_failed(config: Config, ledger: Ledger, memo_ids: list[str], as_o
                   "no operator address is configured: set [delivery] operator")
 
 
-def _queue(ledger: Ledger, kind: str, about: str, addresses: list[str], subject: str,
+def _queue(ledger: RunRecord, kind: str, about: str, addresses: list[str], subject: str,
            body: dict, attachment: bytes | None, now: datetime, nobody: str) -> int:
     if not addresses:
         log.warning("nobody could be told (%s): %s", subject, nobody)
@@ -142,8 +142,8 @@ def _queue(ledger: Ledger, kind: str, about: str, addresses: list[str], subject:
 
 
 def _editors(config: Config, *, readable: bool) -> list:
+    from reports.delivery.recipients import editors, read_distribution
     from reports.errors import WorkbookUnreadable
-    from reports.recipients import editors, read_distribution
 
     rows = []
     if readable:
@@ -160,7 +160,7 @@ def _annotated(workbook: Path, problems: list) -> tuple[bytes | None, str | None
         return None, None
     import tempfile
 
-    from reports.annotate import annotate
+    from reports.workbook.annotate import annotate
 
     name = f"{workbook.stem}-problems.xlsx"
     try:
@@ -172,7 +172,7 @@ def _annotated(workbook: Path, problems: list) -> tuple[bytes | None, str | None
         return None, None
 
 
-def send_notices(config: Config, ledger: Ledger, now: datetime) -> int:
+def send_notices(config: Config, ledger: RunRecord, now: datetime) -> int:
     """Send every notice that is due; failures are retried by later runs. How many sent."""
     ledger.recover_notices(now)
     sent = 0

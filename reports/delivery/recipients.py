@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import difflib
 
-from reports.config import Config, MemoConfig
+from reports.config.load import Config, MemoConfig
+from reports.config.tables import Recipient
 from reports.problems import ERROR, WARNING, Problem
-from reports.settings import Recipient
 
 SHEET = "Distribution"
 EDITOR_COLUMN = "editor"
@@ -55,8 +55,8 @@ def read_distribution(config: Config) -> tuple[list[dict], list[Problem]]:
     Raises :class:`reports.errors.WorkbookUnreadable` when the file cannot be read.
     """
     # The one place that reads the workbook for its Distribution sheet alone.
-    from reports.validate import validate
-    from reports.workbook import read_workbook
+    from reports.workbook.read import read_workbook
+    from reports.workbook.validate import validate
 
     book = read_workbook(config.workbook, sheets=(SHEET,))
     checked = validate(book, config.rules())
@@ -139,7 +139,7 @@ def _editor_flag(row: dict) -> bool | None:
     key = _editor_key(row)
     if key is None:
         return False
-    from reports.cells import FALSE_WORDS, TRUE_WORDS
+    from reports.workbook.cells import FALSE_WORDS, TRUE_WORDS
 
     text = str(row["extra"][key]).strip().lower()
     return True if text in TRUE_WORDS else False if text in FALSE_WORDS or not text else None

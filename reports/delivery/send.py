@@ -21,8 +21,8 @@ from datetime import UTC, date, datetime
 from email.policy import SMTP
 from pathlib import Path
 
-from reports.config import Config, MemoConfig
-from reports.distribute import deliver, plan_deliveries
+from reports.config.load import Config, MemoConfig
+from reports.delivery.distribute import deliver, plan_deliveries
 from reports.errors import (
     EXIT_OK,
     EXIT_UNDELIVERED,
@@ -30,11 +30,11 @@ from reports.errors import (
     DeliveryError,
     WorkbookInvalid,
 )
-from reports.ledger import Ledger
-from reports.ledger_builds import BuildRecord
-from reports.ledger_store import iso, run_lock
-from reports.manifest import read_manifest
-from reports.output import atomic_write, memo_path, sha256_file
+from reports.output.files import atomic_write, memo_path, sha256_file
+from reports.output.manifest import read_manifest
+from reports.schedule.record import RunRecord
+from reports.schedule.record.builds import BuildRecord
+from reports.schedule.record.store import iso, run_lock
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ LOCK_WAIT_SECONDS = 120  # how long ``send`` and ``ack`` wait for a running ``ru
 
 def recipients(config: Config, memo: MemoConfig) -> list:
     """The edition's readers; the Distribution sheet's errors stop the command."""
-    from reports.recipients import read_distribution, recipients_for
+    from reports.delivery.recipients import read_distribution, recipients_for
 
     rows, problems = read_distribution(config)
     if any(p.severity == "error" for p in problems):
@@ -64,7 +64,7 @@ def _on_disk(config: Config, memo: MemoConfig, as_of: date) -> dict[str, Path]:
     return found
 
 
-def current_build(config: Config, ledger: Ledger, memo: MemoConfig, as_of: date, *,
+def current_build(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: date, *,
                   record: bool) -> BuildRecord:
     """The edition to send: the newest recorded revision if its files are as built; else
     the files on disk (from ``build``) as a new revision, recorded when ``record``."""
@@ -113,16 +113,16 @@ def send_memo(config: Config, memo_id: str, as_of: date, dry_run: bool = False) 
     if dry_run:
         return _dry_run(config, memo, as_of)
     readers = recipients(config, memo)
-    with run_lock(config.ledger_path, wait=LOCK_WAIT_SECONDS) as held:
+    with run_lock(config.run_record_path, wait=LOCK_WAIT_SECONDS) as held:
         if not held:
             raise DeliveryError(f"another run is still working after {LOCK_WAIT_SECONDS} s "
-                                f"(lock {config.ledger_path}.lock); try again when it has "
+                                f"(lock {config.run_record_path}.lock); try again when it has "
                                 "finished")
-        with Ledger.open(config.ledger_path) as ledger:
+        with RunRecord.open(config.run_record_path) as ledger:
             return _send(config, ledger, memo, as_of, readers)
 
 
-def _send(config: Config, ledger: Ledger, memo: MemoConfig, as_of: date, readers: list) -> int:
+def _send(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: date, readers: list) -> int:
     now = datetime.now(UTC)
     build = current_build(config, ledger, memo, as_of, record=True)
     plan_deliveries(config, ledger, build, readers, now)
@@ -142,19 +142,19 @@ def _send(config: Config, ledger: Ledger, memo: MemoConfig, as_of: date, readers
 
 
 def _dry_run(config: Config, memo: MemoConfig, as_of: date) -> int:
-    from reports.mail import compose, message_id
+    from reports.delivery.messages import compose, message_id
 
-    with Ledger.open(config.ledger_path, create=False) as ledger:
+    with RunRecord.open(config.run_record_path, create=False) as ledger:
         build = current_build(config, ledger, memo, as_of, record=False)
     folder = config.outbox_path / memo.id / as_of.isoformat()
     now = datetime.now(UTC)
-    from reports.channels import DeliveryFailure
+    from reports.delivery.channels import SendFailed
 
     for person in recipients(config, memo):
         msg_id = message_id(memo.id, as_of, build.revision, person.email)
         try:
             msg = compose(config, build, person.name, person.email, msg_id, sent_at=now)
-        except DeliveryFailure as exc:
+        except SendFailed as exc:
             raise DeliveryError(str(exc)) from None
         safe = re.sub(r"[^A-Za-z0-9@._-]+", "_", person.email)
         path = atomic_write(folder / f"{memo.id}_{as_of.isoformat()}_r{build.revision}_{safe}"
@@ -171,11 +171,11 @@ def acknowledge(config: Config, memo_id: str, as_of: date, *, recipient: str | N
     """``ack``: given-up deliveries of the edition are accepted as lost; the rows changed."""
     config.memo(memo_id)
     who = by or _user()
-    with run_lock(config.ledger_path, wait=LOCK_WAIT_SECONDS) as held:
+    with run_lock(config.run_record_path, wait=LOCK_WAIT_SECONDS) as held:
         if not held:
             raise DeliveryError(f"another run is still working after {LOCK_WAIT_SECONDS} s; "
                                 "try again when it has finished")
-        with Ledger.open(config.ledger_path) as ledger:
+        with RunRecord.open(config.run_record_path) as ledger:
             rows = ledger.acknowledge(memo_id, as_of, recipient=recipient, by=who, note=note)
     what = f"{memo_id} as of {as_of.isoformat()}" + (f" to {recipient}" if recipient else "")
     if not rows:

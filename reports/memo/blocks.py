@@ -1,4 +1,4 @@
-"""The blocks of a memo context, made from model records (see ``reports.context``).
+"""The blocks of a memo context, made from model records (see ``reports.memo.context``).
 
 :class:`BlockMaker` is the half of the context builder that turns records into blocks:
 assessments (with changes in judgment), events and their timeline, stances, shifts, the
@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import cached_property
 
-from reports.model import Event, Position, Shift
-from reports.selection import choose
+from reports.memo.selection import choose
+from reports.model.model import Event, Position, Shift
 from reports.text import clip, long_date, short_date
 
 # A body row stays a few lines long: longer texts are cut at a word, ending "…" (the
@@ -37,7 +37,7 @@ def section(key: str, heading: str, *blocks: dict | list, level: int = 1,
 
 
 class BlockMaker:
-    """Block-making methods of :class:`reports.context.Builder` (which provides
+    """Block-making methods of :class:`reports.memo.context.Builder` (which provides
     ``model``, ``spec``, ``budget``, ``actor_name``, ``issue_name``, ``cite_fields``,
     ``shown`` and ``native_langs``)."""
 

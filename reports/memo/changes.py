@@ -37,7 +37,7 @@ def _rank(record) -> int:
 
 
 def snapshot(model) -> dict:
-    """What ``model`` (a :class:`reports.model.Model`) holds, as JSON-able data."""
+    """What ``model`` (a :class:`reports.model.model.Model`) holds, as JSON-able data."""
     return {
         "version": SNAPSHOT_VERSION,
         "events": {e.event_id: [e.date.isoformat(), e.title, list(e.issues), list(e.actors),
@@ -65,7 +65,7 @@ def since_last_edition(previous: dict, previous_as_of: str, model, memo, as_of: 
     """Rows for the section, comparing ``model`` (what the memo may hold) with the
     ``previous`` edition's snapshot.
 
-    ``memo`` is a :class:`reports.config.MemoConfig` (its kind, issue, actor and
+    ``memo`` is a :class:`reports.config.load.MemoConfig` (its kind, issue, actor and
     significance floor decide what is in scope); ``ceiling`` the highest marking rank the
     memo may show (None: all). ``whole``: the whole workbook's model when ``model`` is cut
     to the memo's marking: what was removed is looked for there, so that an entry the cut

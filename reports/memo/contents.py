@@ -1,7 +1,7 @@
 """What each memo kind holds, in order, within its budget: one context per memo.
 
 Every kind keeps a fixed shape whatever the workbook's size: its body shows what the
-budget allows (``reports.kinds.Budget``), chosen by the rules of ``reports.selection``,
+budget allows (``reports.memo.kinds.Budget``), chosen by the rules of ``reports.memo.selection``,
 says in a line what it left out, and points to the annex that lists the rest (itself
 capped at ``annex_rows``). Sources come last, after the annexes.
 
@@ -21,12 +21,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from reports.context import Builder, MemoSpec, note, section
-from reports.edition import since_last_edition, summary
 from reports.errors import ConfigError
-from reports.kinds import MEMO_KINDS
-from reports.model import Model
-from reports.selection import (
+from reports.memo.context import Builder, MemoSpec, note, section
+from reports.memo.edition import since_last_edition, summary
+from reports.memo.kinds import MEMO_KINDS
+from reports.memo.selection import (
     choose,
     most_recent,
     most_significant,
@@ -34,6 +33,7 @@ from reports.selection import (
     recent_shifts,
     stance_order,
 )
+from reports.model.model import Model
 from reports.text import clip, long_date, printable, short_date
 from reports.tradecraft import below_grade, grade_parts
 

@@ -4,7 +4,7 @@ A context is plain JSON-able data::
 
     {"memo": {...}, "sections": [...], "sources": [...], "native_langs": {...}}
 
-- ``memo``: the memo block (who, when, what; see ``reports.memos``).
+- ``memo``: the memo block (who, when, what; see ``reports.memo.contents``).
 - ``sections``: in reading order, the body first, then the annexes (``annex: true``);
   each ``{"id", "heading", "level", "blocks", "annex", "collapsed"}``.
 - blocks, by ``type``: ``paragraphs``, ``subheading``, ``note``, ``facts``, ``events``
@@ -14,10 +14,10 @@ A context is plain JSON-able data::
 - cited rows carry ``cites`` (source numbers) and ``cite_text``; ``sources`` lists the
   cited sources, numbered in order of first citation.
 - ``native_langs``: each native name the memo may print -> its language
-  (``reports.language``), so both renderers tag Kanji names as Japanese or Korean alike.
+  (``reports.text``), so both renderers tag Kanji names as Japanese or Korean alike.
 
 The Word and HTML renderers draw the same blocks, so both formats hold the same facts;
-golden tests compare this structure. :class:`Builder` makes the blocks; ``reports.memos``
+golden tests compare this structure. :class:`Builder` makes the blocks; ``reports.memo.contents``
 decides what each memo kind holds.
 """
 
@@ -28,13 +28,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from reports.blocks import BlockMaker, note, section
 from reports.errors import ConfigError
-from reports.kinds import DEFAULT_BUDGETS, Budget
-from reports.language import lang_of
-from reports.model import Model
-from reports.selection import Chosen
-from reports.text import short_date
+from reports.memo.blocks import BlockMaker, note, section
+from reports.memo.kinds import DEFAULT_BUDGETS, Budget
+from reports.memo.selection import Chosen
+from reports.model.model import Model
+from reports.text import lang_of, short_date
 from reports.tradecraft import Markings, Yardstick, grade, grade_meaning
 
 ANNEX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

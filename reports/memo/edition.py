@@ -1,7 +1,7 @@
 """What an edition of a memo carries beyond its sections: what is new since the previous
 edition, and the summary its mail is written from.
 
-"New since the last edition" lists the changes ``reports.changes`` found between the
+"New since the last edition" lists the changes ``reports.memo.changes`` found between the
 previous edition's snapshot and the workbook, within the memo's budget; the summary is
 the memo's bottom line and what changed, as plain lines, for the message body.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from reports.context import Builder, note, section
-from reports.selection import choose, phrase
+from reports.memo.context import Builder, note, section
+from reports.memo.selection import choose, phrase
 from reports.text import short_date
 
 SUMMARY_LINES = 5  # lines of each part of the summary a memo's mail carries

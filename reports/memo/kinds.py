@@ -20,7 +20,7 @@ class Budget:
 
     ``page_budget`` is the body's length in A4 pages as LibreOffice lays out the .docx
     (before any annex); the ``max_*`` caps choose what the body shows (the rules are in
-    ``reports.selection``) and the memo says what it left out; every annex lists at most
+    ``reports.memo.selection``) and the memo says what it left out; every annex lists at most
     ``annex_rows`` rows. ``reports.toml`` states these per kind (``[budgets.<kind>]``)
     and per memo; the values here are the defaults when it does not.
     """

@@ -1,7 +1,7 @@
 """What a memo's body shows when the workbook holds more than a briefing can: the rules.
 
 A briefing is read in minutes, so every list in a memo's body is capped by its budget
-(``reports.kinds.Budget``) and chosen by rule, never cut silently:
+(``reports.memo.kinds.Budget``) and chosen by rule, never cut silently:
 
 - events: the most significant first, then the most recent, then by id;
 - shifts (changes of stance): the most recent first;
@@ -26,7 +26,7 @@ from datetime import date
 from heapq import nsmallest
 from typing import Generic, TypeVar
 
-from reports.model import Event, Position, Shift
+from reports.model.model import Event, Position, Shift
 
 T = TypeVar("T")
 

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from operator import attrgetter
 
-from reports.records import (
+from reports.model.records import (
     Actor,
     Assessment,
     Event,
@@ -30,7 +30,7 @@ from reports.records import (
     Source,
     build,
 )
-from reports.table import Record
+from reports.workbook.table import Record
 
 __all__ = ["Actor", "Assessment", "Event", "Issue", "Model", "OutlookItem", "Position", "Shift",
            "Source"]
@@ -80,7 +80,8 @@ class Model:
 
     @classmethod
     def from_records(cls, records: Mapping[str, Sequence[Record]]) -> Model:
-        """Build from :attr:`reports.validate.Validated.records` (a workbook without errors)."""
+        """Build from :attr:`reports.workbook.validate.Validated.records` (a workbook without
+        errors)."""
         model = cls([], [], [], [], [], [], [])
         model.actors = {a.actor_id: a for a in build(Actor, records.get("Actors", []))}
         model.issues = {i.issue_id: i for i in build(Issue, records.get("Issues", []))}

@@ -1,6 +1,6 @@
 """The model's record types, made from the workbook contract, and their building.
 
-Each data sheet of :mod:`reports.schema` gives one frozen dataclass (``Actors`` ->
+Each data sheet of :mod:`reports.workbook.contract` gives one frozen dataclass (``Actors`` ->
 :class:`Actor` ...): its required columns first, then the optional ones, each optional
 field defaulting to the column's default (``()`` for a list of ids, else None), then
 ``marking_rank`` (the row's handling level, 0 = the lowest) and ``extra`` (the columns
@@ -14,8 +14,9 @@ from dataclasses import MISSING, field, fields, make_dataclass
 from datetime import date
 from functools import cache
 
-from reports import schema, tradecraft
-from reports.table import Record, Table, bulk
+from reports import tradecraft
+from reports.workbook import contract as schema
+from reports.workbook.table import Record, Table, bulk
 
 TYPES = {schema.DATE: date, schema.INT: int, schema.BOOL: bool, schema.REFS: tuple[str, ...]}
 COLUMN_OF = {"marking_rank": "marking"}  # record field -> the contract column it comes from
@@ -38,7 +39,7 @@ def _record(name: str, sheet: str, **namespace) -> type:
     cls = make_dataclass(name, [*map(_field, columns), extra], frozen=True,
                          namespace={"__doc__": f"One row of {sheet}: {spec.help}",
                                     **namespace})
-    cls.__module__ = "reports.model"  # where callers import them from
+    cls.__module__ = __name__  # where they are made (make_dataclass would say "types")
     return cls
 
 

@@ -18,8 +18,8 @@ import json
 import logging
 from pathlib import Path
 
-from reports.config import MemoConfig
-from reports.output import atomic_write, memo_path
+from reports.config.load import MemoConfig
+from reports.output.files import atomic_write, memo_path
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ build of that edition is recorded as done without rendering or sending anything.
 
 One memo failing (its PDF, its template, the disk) is reported and recorded, and the
 other due memos are still built and sent. A workbook with errors builds nothing; its
-editors are mailed the problems once per workbook revision (see :mod:`reports.notices`).
+editors are mailed the problems once per workbook revision (see :mod:`reports.delivery.notices`).
 
 Only one run works at a time: a run that finds the lock held (cron overlap) logs it and
 exits 0. The run record is the authority for what is done: a run killed at any point is
@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from reports.config import Config, MemoConfig
+from reports.config.load import Config, MemoConfig
 from reports.errors import (
     EXIT_OK,
     EXIT_UNDELIVERED,
@@ -43,9 +43,9 @@ from reports.errors import (
     WorkbookUnreadable,
     worst,
 )
-from reports.ledger import Ledger
-from reports.ledger_store import iso, run_lock
-from reports.output import STALE_PART_SECONDS, clean_stale_parts, sha256_file
+from reports.output.files import STALE_PART_SECONDS, clean_stale_parts, sha256_file
+from reports.schedule.record import RunRecord
+from reports.schedule.record.store import iso, run_lock
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def latest_fire_time(memo: MemoConfig, now: datetime) -> datetime:
     return fire.astimezone(zone)
 
 
-def due_memos(config: Config, ledger: Ledger, now: datetime) -> list[Due]:
+def due_memos(config: Config, ledger: RunRecord, now: datetime) -> list[Due]:
     """(memo, fire time) for each scheduled memo whose latest fire time is not done yet."""
     due = []
     for memo in config.memos:
@@ -99,13 +99,12 @@ def due_memos(config: Config, ledger: Ledger, now: datetime) -> list[Due]:
 def template_hash(config: Config) -> str:
     """The templates folder's files and the toolkit's own code, as one hash."""
     digest = hashlib.sha256()
-    code = Path(__file__).resolve().parent
-    roots = [("templates", Path(config.templates), "*"), ("code", code, "*.py"),
-             ("render", code / "render", "*.py")]
+    code = Path(__file__).resolve().parents[1]  # the package, every folder
+    roots = [("templates", Path(config.templates), "*"), ("code", code, "*.py")]
     for label, root, pattern in roots:
         if not root.is_dir():
             continue
-        for path in sorted(root.rglob(pattern) if label == "templates" else root.glob(pattern)):
+        for path in sorted(root.rglob(pattern)):
             if not path.is_file() or path.name.startswith((".", "~$")) or \
                     "__pycache__" in path.parts:
                 continue
@@ -129,17 +128,17 @@ def memo_config_hash(config: Config, memo: MemoConfig) -> str:
 def run_due(config: Config, now: datetime | None = None) -> int:
     """Build, record and distribute whatever is due at ``now``; the exit code (errors.py)."""
     now = resolve_now(now, config)
-    with run_lock(config.ledger_path) as held:
+    with run_lock(config.run_record_path) as held:
         if not held:
             log.info("another run is in progress (%s.lock is locked); this one exits",
-                     config.ledger_path)
+                     config.run_record_path)
             return EXIT_OK
-        with Ledger.open(config.ledger_path) as ledger:
+        with RunRecord.open(config.run_record_path) as ledger:
             return _Run(config, ledger, now).go()
 
 
 class _Run:
-    def __init__(self, config: Config, ledger: Ledger, now: datetime):
+    def __init__(self, config: Config, ledger: RunRecord, now: datetime):
         self.config, self.ledger, self.now = config, ledger, now
         self._loaded = None
 
@@ -160,13 +159,13 @@ class _Run:
 
     def deliver(self) -> None:
         if self.ledger.due_deliveries(self.now) or self.ledger.deliveries_sending():
-            from reports.distribute import deliver_due
+            from reports.delivery.distribute import deliver_due
 
             deliver_due(self.config, self.ledger, self.now)
 
     def notify(self) -> None:
         if self.ledger.due_notices(self.now) or self.ledger.notices_sending():
-            from reports.notices import send_notices
+            from reports.delivery.notices import send_notices
 
             send_notices(self.config, self.ledger, self.now)
 
@@ -189,7 +188,7 @@ class _Run:
 
     def loaded(self):
         if self._loaded is None:
-            from reports.build import load_drawing_meanwhile, use_chart_cache
+            from reports.pipeline import load_drawing_meanwhile, use_chart_cache
 
             self._loaded = load_drawing_meanwhile(self.config.workbook, self.config,
                                                   self.config.output)
@@ -211,7 +210,7 @@ class _Run:
             return self.workbook_failed(due, due, f"missing {config.workbook}", error)
         templates_sha = template_hash(config)
         try:  # the templates, checked once before any due memo is built
-            from reports.render.template_check import check_templates
+            from reports.template_check.check import check_templates
 
             check_templates(config.templates, {f for memo, _ in due for f in memo.formats})
         except TemplateError as exc:
@@ -285,7 +284,7 @@ class _Run:
                                        title=memo.title, inputs=inputs)
 
     def check(self, memo: MemoConfig, loaded) -> None:
-        from reports.build import check_memos
+        from reports.pipeline import check_memos
 
         problems = check_memos(loaded, [memo], self.config.markings)
         if problems:
@@ -294,7 +293,8 @@ class _Run:
     def render(self, memo: MemoConfig, as_of: date, loaded) -> tuple:
         """The edition's files, the workbook snapshot for the next edition, and what changed
         since the previous one (None for the first)."""
-        from reports import build, changes
+        from reports import pipeline as build
+        from reports.memo import changes
 
         snapshot = changes.snapshot(loaded.model)
         previous = self.ledger.previous_edition(memo.id, as_of)
@@ -312,8 +312,8 @@ class _Run:
                loaded) -> tuple[str, int, int]:
         """In one transaction: the build's outcome and revision, and the deliveries to make.
         Returns (outcome, revision, deliveries added)."""
-        from reports.distribute import plan_deliveries
-        from reports.recipients import recipients_for
+        from reports.delivery.distribute import plan_deliveries
+        from reports.delivery.recipients import recipients_for
 
         ledger = self.ledger
         readers = recipients_for(memo, loaded.distribution)
@@ -361,21 +361,21 @@ class _Run:
         for memo, fire in due:
             log.error("could not build %s as of %s: %s", memo.id, fire.date().isoformat(),
                       error)
-        from reports.notices import queue_workbook_errors
+        from reports.delivery.notices import queue_workbook_errors
 
         queue_workbook_errors(self.config, self.ledger, revision, error,
                               [m for m, _ in due], self.now)
         return EXIT_WORKBOOK
 
     def tell_operator(self, memos: list[MemoConfig], as_of: date, error: str) -> None:
-        from reports.notices import queue_build_failed
+        from reports.delivery.notices import queue_build_failed
 
         queue_build_failed(self.config, self.ledger, [m.id for m in memos], as_of, error,
                            self.now)
 
     def _index(self) -> None:
         try:
-            from reports.manifest import write_index
+            from reports.output.manifest import write_index
 
             write_index(self.config.output, self.config.templates, self.config.markings)
         except Exception as exc:  # the memos are built and recorded; the index can wait

@@ -8,10 +8,10 @@ broken template. ``render_docx`` calls ``check_word_template`` too (cached per f
 Jinja reads a broken delimiter (``{{ memo.subject`` unclosed, ``{ memo.date }}``, a stray
 ``}}``) as plain text, which would put a field's tag, or the whole memo body, into the
 wrong place with no error; so the delimiters are checked first
-(:mod:`~reports.render.template_tags`), then every tag as Jinja
-(:mod:`~reports.render.template_jinja`): syntax, nesting, names, ``memo`` fields,
+(:mod:`~reports.template_check.tags`), then every tag as Jinja
+(:mod:`~reports.template_check.jinja`): syntax, nesting, names, ``memo`` fields,
 filters and tests. The Word template is read paragraph by paragraph, runs joined
-(:mod:`~reports.render.template_word`); an HTML template as one text, by line.
+(:mod:`~reports.template_check.word`); an HTML template as one text, by line.
 """
 
 from __future__ import annotations
@@ -23,16 +23,16 @@ from pathlib import Path
 import jinja2
 
 from reports.errors import TemplateInvalid
-from reports.kinds import FORMATS
-from reports.render.template_jinja import TagChecker
-from reports.render.template_problems import Problems, TemplateProblem
-from reports.render.template_tags import Tag, TagScanner, Unit
-from reports.render.template_word import UNFILLED, NotWord, word_units
+from reports.memo.kinds import FORMATS
+from reports.template_check.jinja import TagChecker
+from reports.template_check.problems import Problems, TemplateProblem
+from reports.template_check.tags import Tag, TagScanner, Unit
+from reports.template_check.word import UNFILLED, NotWord, word_units
 
 __all__ = ["MEMO_KEYS", "check_templates", "check_word_template", "template_problems",
            "word_template_problems", "html_template_problems", "TemplateProblem"]
 
-# The memo block's fields (reports/memos.py): what templates may use as memo.<key>.
+# The memo block's fields (reports/memo/contents.py): what templates may use as memo.<key>.
 MEMO_KEYS = ("id", "kind", "title", "subject", "as_of", "date", "window", "office", "author",
              "marking", "to", "from", "lang", "keywords", "edition_label", "east_asian_lang",
              "summary")

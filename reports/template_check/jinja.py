@@ -12,14 +12,14 @@ from collections.abc import Iterable
 import jinja2
 from jinja2 import nodes
 
-from reports.render.template_problems import (
+from reports.template_check.problems import (
     EXAMPLE_BLOCK,
     EXAMPLE_PRINT,
     Problems,
     closest,
     did_you_mean,
 )
-from reports.render.template_tags import Tag, smart_quotes
+from reports.template_check.tags import Tag, smart_quotes
 
 BLOCKS = ("for", "if", "macro", "call", "filter", "with", "block", "autoescape", "set")
 # Names Jinja itself provides inside templates (loop in for, caller in call blocks ...).

@@ -61,7 +61,7 @@ class Problems:
             self.items.append(problem)
 
     def report(self, code: str, advice: str, unit, start: int, end: int) -> None:
-        """A problem with the text ``unit.text[start:end]`` (see template_tags.Unit)."""
+        """A problem with the text ``unit.text[start:end]`` (see template_check.tags.Unit)."""
         text = unit.text[start:end].strip()
         tag = shorten(text if unit.where else text.split("\n")[0])
         seen = unit.seen(start, end)
@@ -69,7 +69,7 @@ class Problems:
         self.add(code, unit.where_at(start), tag, f'"{tag}"{context}: {advice}')
 
     def on_tag(self, code: str, tag, advice: str) -> None:
-        """A problem with a whole tag (see template_tags.Tag)."""
+        """A problem with a whole tag (see template_check.tags.Tag)."""
         self.report(code, advice, tag.unit, tag.start, tag.start + len(tag.text))
 
 

@@ -4,10 +4,10 @@ Jinja reads an unbalanced ``{{``, a lone ``}`` or a stray ``}}`` as plain text, 
 broken tag would print as text (or swallow the text up to the next tag) instead of
 failing. :class:`TagScanner` therefore finds the delimiters itself, in *units* of text a
 tag must open and close in (a Word paragraph, as Word's runs joined; an HTML file), and
-``template_jinja.TagChecker`` then checks every tag found: curly quotes, Jinja syntax
+``template_check.jinja.TagChecker`` then checks every tag found: curly quotes, Jinja syntax
 (every broken tag reported, not only the first), names, ``memo`` keys, filters and tests
 (from the Jinja AST), and the nesting of block tags.
-Problems go to a :class:`~reports.render.template_problems.Problems`.
+Problems go to a :class:`~reports.template_check.problems.Problems`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reports.render.template_problems import CLOSER, advise_close
+from reports.template_check.problems import CLOSER, advise_close
 
 DELIMITERS = re.compile(r"\{[{%#]|[}%#]\}")
 _RAW_END = re.compile(r"\{%[-+]?\s*endraw\s*[-+]?%\}")

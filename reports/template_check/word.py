@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from reports.render.template_tags import DELIMITERS, Unit
+from reports.template_check.tags import DELIMITERS, Unit
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"

@@ -23,11 +23,11 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports import schema
 from reports.errors import ConfigError, WorkbookUnreadable
-from reports.output import atomic_write
+from reports.output.files import atomic_write
 from reports.problems import ERROR, Problem
-from reports.xlstyle import (
+from reports.workbook import contract as schema
+from reports.workbook.xlstyle import (
     ERROR_FILL,
     LINK_FONT,
     TOP,

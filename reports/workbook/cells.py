@@ -1,7 +1,7 @@
 """What one cell may hold: each column kind's coercion of a cell value, with the message
 that says what was expected when it does not fit.
 
-A cell value is what the readers give (:mod:`reports.grid`): ``str``, ``float``,
+A cell value is what the readers give (:mod:`reports.workbook.grid`): ``str``, ``float``,
 ``bool``, ``date``/``datetime``/``time``. Numbers typed where text is meant read as Excel
 shows them (``12345``, not ``12345.0``); yes/no values are never numbers or ids.
 """
@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 
-from reports import schema
 from reports.text import is_email, is_http_url
+from reports.workbook import contract as schema
 
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "active"}

@@ -1,6 +1,6 @@
 """Write contract workbooks that staff edit in Excel and LibreOffice (``init``).
 
-Everything about the shape comes from :mod:`reports.schema`: the sheets and their
+Everything about the shape comes from :mod:`reports.workbook.contract`: the sheets and their
 columns, which columns are required, their help text, examples, allowed values,
 references and widths. The workbook gets a Guide sheet, one Excel table per data
 sheet, a frozen bold header, dropdowns (allowed values, and the ids of the sheet a
@@ -25,12 +25,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports import schema
 from reports.errors import ConfigError
-from reports.output import atomic_write
+from reports.output.files import atomic_write
 from reports.problems import column_letter
-from reports.validate import Rules
-from reports.xlstyle import (
+from reports.workbook import contract as schema
+from reports.workbook.validate import Rules
+from reports.workbook.xlstyle import (
     FIXED_TIME,
     HEADER_FONT,
     SECTION_FILL,

@@ -23,7 +23,7 @@ from datetime import datetime
 
 import python_calamine
 
-from reports.xlsx import SheetNotes
+from reports.workbook.package import SheetNotes
 
 FIRST_SAFE_DAY = datetime(1900, 3, 1)  # before it, readers disagree about Excel's 1900
 NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import difflib
 
-from reports import schema
-from reports.grid import Grid
 from reports.problems import ERROR, WARNING, Problem, column_letter
-from reports.xlsx import SheetNotes
+from reports.workbook import contract as schema
+from reports.workbook.grid import Grid
+from reports.workbook.package import SheetNotes
 
 
 def match_header(spec: schema.Sheet, title: str, grid: Grid, notes: SheetNotes,

@@ -2,9 +2,9 @@
 
 The file is read into memory in one go (a consistent snapshot even if Excel saves it
 meanwhile), checked for what it really is (zip, legacy .xls, encrypted, zip bomb), and
-parsed by Rust readers (:mod:`reports.grid`). Each contract sheet becomes columns of
+parsed by Rust readers (:mod:`reports.workbook.grid`). Each contract sheet becomes columns of
 cell values under their canonical names plus any extra columns, with the Excel row
-number of every record, and the notes its XML holds (:mod:`reports.xlsx`: formula
+number of every record, and the notes its XML holds (:mod:`reports.workbook.package`: formula
 errors, formulas without a saved value, hyperlinks). Structural problems (missing
 sheets or columns, banner rows, merged headers, a header that is nearly a contract
 column) are collected as :class:`~reports.problems.Problem` for the validator to report.
@@ -21,13 +21,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reports import schema
 from reports.errors import WorkbookUnreadable
-from reports.grid import Grid, Readers
-from reports.header import match_header
 from reports.problems import ERROR, WARNING, Problem
-from reports.table import bulk
-from reports.xlsx import HostileXml, SheetNotes, scan_sheet, sheet_parts
+from reports.workbook import contract as schema
+from reports.workbook.grid import Grid, Readers
+from reports.workbook.header import match_header
+from reports.workbook.package import HostileXml, SheetNotes, scan_sheet, sheet_parts
+from reports.workbook.table import bulk
 
 log = logging.getLogger(__name__)
 

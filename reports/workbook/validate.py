@@ -2,11 +2,11 @@
 
 Every problem is collected (never only the first), each naming the sheet, the cell as
 Excel shows it, the column, a stable code and a message saying what was expected.
-The result also holds the clean records as columns (:class:`reports.table.Table`),
+The result also holds the clean records as columns (:class:`reports.workbook.table.Table`),
 typed and with defaults applied, which the model is built from.
 
 Whole columns are checked at once: each distinct value of a column is coerced once
-(:mod:`reports.cells` says what a cell may hold), keys and references are checked as
+(:mod:`reports.workbook.cells` says what a cell may hold), keys and references are checked as
 sets, and row-level messages are written only for the cells that fail.
 """
 
@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from reports import schema, tradecraft
-from reports.cells import COERCE, Invalid, did_you_mean, shown, split_list, text_of
+from reports import tradecraft
 from reports.problems import ERROR, WARNING, Problem, sort_key
-from reports.table import Table, bulk
+from reports.workbook import contract as schema
+from reports.workbook.cells import COERCE, Invalid, did_you_mean, shown, split_list, text_of
+from reports.workbook.table import Table, bulk
 
 if TYPE_CHECKING:
-    from reports.workbook import SheetData, Workbook
+    from reports.workbook.read import SheetData, Workbook
 
 DEFAULT_MARKING = "UNCLASSIFIED"
 NO_VALUE_HELP = ("open the file in Excel or LibreOffice and save it: that computes every "

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from reports.output import normalise_zip
+from reports.output.files import normalise_zip
 
 FIXED_TIME = datetime(2019, 1, 1)
 CHAR_WIDTH = 0.85  # average width of a Latin character in column-width units, rounded up

@@ -31,15 +31,14 @@ import time
 from functools import cache
 from pathlib import Path
 
-from reports.render import chart_fonts
+from reports.render.charts import fonts as chart_fonts
 
 log = logging.getLogger("reports.render.charts")
 
 MAGIC = b"reports-chart 1\n"
 FONTS_FILE = "fonts.json"
-HERE = Path(__file__).resolve().parent
-CODE = (*sorted(HERE.glob("chart*.py")), HERE / "style.py", HERE.parent / "language.py",
-        HERE.parent / "text.py")
+HERE = Path(__file__).resolve().parent  # reports/render/charts
+CODE = (*sorted(HERE.glob("*.py")), HERE.parent / "style.py", HERE.parents[1] / "text.py")
 
 
 class DiskCache:

@@ -2,7 +2,7 @@
 
 ``render_chart(block, fmt)`` draws one chart block of a memo context
 (``{"type": "chart", "chart": "timeline" | "matrix", "alt": ..., "data": {...}}``, see
-``reports/context.py``) and returns the file's bytes; ``svg_inline`` makes an SVG fit to
+``reports/memo/context.py``) and returns the file's bytes; ``svg_inline`` makes an SVG fit to
 put inside an HTML page; ``use_cache(folder)`` keeps drawn charts on disk between runs.
 
 Timeline ``data``: ``points`` (date, title, significance 1-5, issue name); optional
@@ -21,10 +21,10 @@ issues than fit 16 cm: the matrix is cut into parts, one under the other; more t
 an A4 page: the first ones, and a line saying how many are shown.
 
 - Laid out once for A4 portrait (16 cm wide; no text under 7 pt when shown 15.5 cm
-  wide; labels never overlap or leave the picture), as a drawing that ``chart_svg``
-  writes (text as text: small, searchable) and ``chart_png`` draws with matplotlib
-  (150 dpi). The timeline is drawn by ``chart_timeline`` (with ``chart_ticks`` and
-  ``chart_labels``), the matrix by ``chart_matrix``, both with ``chart_layout``.
+  wide; labels never overlap or leave the picture), as a drawing that ``charts.svg``
+  writes (text as text: small, searchable) and ``charts.png`` draws with matplotlib
+  (150 dpi). The timeline is drawn by ``charts.timeline`` (with ``charts.ticks`` and
+  ``charts.labels``), the matrix by ``charts.matrix``, both with ``charts.layout``.
 - Same block, same bytes: no dates or software names in the files.
 - No global matplotlib state is touched: figures are ``matplotlib.figure.Figure`` on the
   Agg canvas (never pyplot, never ``matplotlib.use``); the few rcParams that affect the
@@ -32,7 +32,7 @@ an A4 page: the first ones, and a line saying how many are shown.
 - matplotlib is imported only to draw: importing this module, a memo without charts and
   a chart found in a cache never import it.
 - Drawn charts are kept in memory (the last ``MEMORY_CHARTS``: a memo's Word and HTML
-  versions share them) and, after ``use_cache(folder)``, on disk (``chart_cache``).
+  versions share them) and, after ``use_cache(folder)``, on disk (``charts.cache``).
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reports.render import chart_svg
-from reports.render.chart_cache import DiskCache
-from reports.render.chart_layout import DPI, Drawing, Measure
+from reports.render.charts import svg as chart_svg
+from reports.render.charts.cache import DiskCache
+from reports.render.charts.layout import DPI, Drawing, Measure
 
 __all__ = ["FORMATS", "render_chart", "svg_inline", "use_cache", "forget", "figure",
            "layout", "warm_up", "prefetch"]
@@ -101,7 +101,7 @@ def figure(block: dict) -> Iterator:
     """The matplotlib Figure the PNG is drawn from, with the settings it is drawn with."""
     from matplotlib import rc_context
 
-    from reports.render.chart_png import figure as png_figure
+    from reports.render.charts.png import figure as png_figure
 
     drawing = layout(block)
     with _LOCK, rc_context(_RC):
@@ -168,7 +168,7 @@ def _draw(content: str, fmt: str) -> bytes:
         return chart_svg.to_svg(drawing)
     from matplotlib import rc_context
 
-    from reports.render.chart_png import to_png
+    from reports.render.charts.png import to_png
 
     with _LOCK, rc_context(_RC):
         return to_png(drawing)
@@ -178,8 +178,8 @@ def _draw(content: str, fmt: str) -> bytes:
 def _layout(content: str) -> Drawing:
     from matplotlib import rc_context
 
-    from reports.render.chart_matrix import draw_matrix
-    from reports.render.chart_timeline import draw_timeline
+    from reports.render.charts.matrix import draw_matrix
+    from reports.render.charts.timeline import draw_timeline
 
     kind, data = json.loads(content)
     with _LOCK, rc_context(_RC):

@@ -24,8 +24,8 @@ import logging
 import os
 import re
 
-from reports.language import CHINESE, JAPANESE, KOREAN
 from reports.render import style
+from reports.text import CHINESE, JAPANESE, KOREAN
 
 log = logging.getLogger("reports.render.charts")
 

@@ -9,7 +9,7 @@ out.
 from __future__ import annotations
 
 from reports.render import style
-from reports.render.chart_layout import (
+from reports.render.charts.layout import (
     DESCENT,
     LEADERS,
     SMALL,
@@ -37,7 +37,7 @@ Bounds = tuple[float, float]
 
 def draw_labels(drawing: Drawing, measure: Measure, marks: list[Mark], frame: Frame,
                 label_all: bool) -> None:
-    """Short titles for the most significant events (``marks``, see ``chart_timeline``),
+    """Short titles for the most significant events (``marks``, see ``charts.timeline``),
     in the gap above or below the marker's lane. Four greedy passes (latest or earliest
     first, long or short form first); the one placing the most labels, then the most
     long ones, wins; then each shortened label gets its longer form where that fits."""

@@ -1,8 +1,8 @@
 """Chart layout shared by the timeline and the matrix: sizes, text measuring, drawings.
 
 A chart is first laid out as a :class:`Drawing`: texts, rectangles, lines and circles
-placed in inches from the top left corner of a figure 16 cm wide. ``chart_svg`` writes a
-drawing as SVG (text kept as text) and ``chart_png`` draws it with matplotlib, so both
+placed in inches from the top left corner of a figure 16 cm wide. ``charts.svg`` writes a
+drawing as SVG (text kept as text) and ``charts.png`` draws it with matplotlib, so both
 formats show the same picture, laid out once.
 
 Text is measured as matplotlib's Agg renderer lays it out, so that wrapped and shortened
@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reports.language import KOREAN, lang_of, runs
-from reports.render import chart_fonts, style
+from reports.render import style
+from reports.render.charts import fonts as chart_fonts
+from reports.text import KOREAN, lang_of, runs
 
 DPI = 150
 WIDTH_IN = 6.3                # 16 cm: 945 px at 150 dpi
@@ -85,10 +86,10 @@ BACK, GRID, MARKS, LEADERS, TEXT = range(5)
 
 @dataclass
 class Drawing:
-    """A chart laid out in inches (y downwards), ready for ``chart_svg`` or ``chart_png``.
+    """A chart laid out in inches (y downwards), ready for ``charts.svg`` or ``charts.png``.
 
     ``known`` (native name -> language) and ``default`` decide the language of East Asian
-    text, as ``reports.language`` does for the memo (fonts and ``lang`` follow it)."""
+    text, as ``reports.text`` does for the memo (fonts and ``lang`` follow it)."""
 
     width: float
     height: float

@@ -1,6 +1,6 @@
 """The positions matrix chart: actors (grouped by country) by issues.
 
-See ``reports.render.charts`` for the block format. Each cell holds its stance word on
+See ``reports.render.charts.draw`` for the block format. Each cell holds its stance word on
 the stance colour; shifted cells are outlined and marked ``*`` (with a note); blank cells
 stay white. Phases: read the input, size the columns (the stance words and issue names
 shrink to ``SMALL`` at most, then the matrix is cut into parts of as many issues as fit
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports.render import style
-from reports.render.chart_layout import (
+from reports.render.charts.layout import (
     BACK,
     FONT_SIZE,
     LINE,

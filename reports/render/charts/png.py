@@ -1,4 +1,4 @@
-"""A chart :class:`~reports.render.chart_layout.Drawing` drawn with matplotlib, as PNG.
+"""A chart :class:`~reports.render.charts.layout.Drawing` drawn with matplotlib, as PNG.
 
 One ``matplotlib.figure.Figure`` on the Agg canvas (never pyplot), one axes spanning it
 in inches, y downwards. Everything is drawn as one collection per layer, kind and colour,
@@ -31,8 +31,8 @@ from matplotlib.path import Path
 from matplotlib.textpath import text_to_path
 from PIL import Image
 
-from reports.render import chart_fonts
-from reports.render.chart_layout import DPI, Circle, Drawing, Line, Measure, Rect, Text
+from reports.render.charts import fonts as chart_fonts
+from reports.render.charts.layout import DPI, Circle, Drawing, Line, Measure, Rect, Text
 
 SHIFT = {"start": 0.0, "middle": 0.5, "end": 1.0}     # of a text's width, left of x
 

@@ -1,4 +1,4 @@
-"""A chart :class:`~reports.render.chart_layout.Drawing` as an SVG file, text kept as text.
+"""A chart :class:`~reports.render.charts.layout.Drawing` as an SVG file, text kept as text.
 
 Plain SVG 1.1 that Word (``asvg:svgBlip``), LibreOffice and browsers all draw: only
 ``rect``, ``line``/``polyline``, ``circle`` and ``text``, styled by presentation
@@ -6,7 +6,7 @@ attributes (no CSS, no ids, no clip paths, no embedded fonts or pictures). A tex
 East Asian characters carries their ``lang`` (and, for Japanese or Chinese, that
 language's fonts); there are no ``tspan`` runs, which LibreOffice 7.4 misplaces. Units
 are points: ``viewBox`` is the picture's size in pt. Fonts are named as
-``chart_fonts.svg_family`` says (Calibri, Carlito, then the CJK fonts). The same drawing
+``charts.fonts.svg_family`` says (Calibri, Carlito, then the CJK fonts). The same drawing
 gives the same bytes.
 
 :func:`inline` turns such a file into markup for an HTML page.
@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from html import escape
 
-from reports.language import KOREAN
-from reports.render import chart_fonts, style
-from reports.render.chart_layout import FONT_SIZE, Circle, Drawing, Line, Rect, Text
+from reports.render import style
+from reports.render.charts import fonts as chart_fonts
+from reports.render.charts.layout import FONT_SIZE, Circle, Drawing, Line, Rect, Text
+from reports.text import KOREAN
 
 PT = 72.0
 

@@ -1,10 +1,10 @@
 """The events timeline chart: one lane per issue, marker area by significance.
 
-See ``reports.render.charts`` for the block format. Phases: read the events, choose the
+See ``reports.render.charts.draw`` for the block format. Phases: read the events, choose the
 lanes, lay out the frame (lane names, heights), the date axis (broken in two after a long
 quiet stretch before a busy recent period, marked //), place the markers (stacked where
 crowded; merged per lane beyond ``MERGE_OVER`` events, said in the legend), then label
-the most significant events (``chart_labels``) and draw the legend.
+the most significant events (``charts.labels``) and draw the legend.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from reports.render import style
-from reports.render.chart_labels import LABEL_NONE_OVER, RADIUS, draw_labels
-from reports.render.chart_layout import (
+from reports.render.charts.labels import LABEL_NONE_OVER, RADIUS, draw_labels
+from reports.render.charts.layout import (
     ASCENT,
     FONT_SIZE,
     LINE,
@@ -33,7 +33,7 @@ from reports.render.chart_layout import (
     drawing_for,
     message,
 )
-from reports.render.chart_ticks import ticks
+from reports.render.charts.ticks import ticks
 from reports.text import printable
 
 log = logging.getLogger("reports.render.charts")

@@ -1,11 +1,11 @@
 """The memo body: sections with bookmarked headings, and one writer per block type.
 
 :class:`BodyWriter` turns the context's sections into headings, paragraphs and tables
-in the template's styles: a table of contents for a long memo (``docx_toc``), section
+in the template's styles: a table of contents for a long memo (``docx.toc``), section
 headings with bookmarks (the first annex on a new page), paragraphs (a changed judgment
 as a tracked change), notes, the selection line with its internal link, the legend,
-sources (the bibliography; citations are footnotes, ``docx_notes``) and charts; the
-tables are written by ``docx_tables``. A block type without a ``block_<type>`` method is
+sources (the bibliography; citations are footnotes, ``docx.notes``) and charts; the
+tables are written by ``docx.tables``. A block type without a ``block_<type>`` method is
 refused by name.
 """
 
@@ -17,12 +17,11 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from reports.language import KOREAN
-from reports.render.docx_notes import Footnotes
-from reports.render.docx_tables import TableBlocks, portion
-from reports.render.docx_toc import TocWriter, headings, needs_toc, section_level
-from reports.render.docx_xml import _q
-from reports.text import ends_sentence, is_http_url
+from reports.render.docx.notes import Footnotes
+from reports.render.docx.tables import TableBlocks, portion
+from reports.render.docx.toc import TocWriter, headings, needs_toc, section_level
+from reports.render.docx.wordml import _q
+from reports.text import KOREAN, ends_sentence, is_http_url
 
 LEGEND_SIZE = 15  # half points, when the template has no "Memo Legend" style
 # Charts as SVG (text kept as text) with the PNG as fallback: Word 2016+ draws the SVG,
@@ -99,7 +98,7 @@ class BodyWriter(TableBlocks):
         handler = getattr(self, f"block_{kind}", None) if isinstance(kind, str) else None
         if handler is None:
             raise ValueError(f"the Word renderer has no drawing for block type {kind!r}; "
-                             "add one to reports/render/docx_blocks.py")
+                             "add one to reports/render/docx/blocks.py")
         if kind == "subheading":
             handler(block, level)
         else:
@@ -205,7 +204,7 @@ class BodyWriter(TableBlocks):
         The frame (a one-cell table whose row may not split) keeps a heading with the
         picture: LibreOffice ignores "keep with next" before a picture that does not fit.
         """
-        from reports.render.charts import render_chart
+        from reports.render.charts.draw import render_chart
 
         png = render_chart(block, "png")
         svg = render_chart(block, "svg") if CHART_SVG else None

@@ -9,7 +9,7 @@ paragraph becomes the memo body, built here from the context's sections: heading
 template's Heading styles, tables in its "Memo Table" style with a header row repeated on
 each page (``w:tblHeader``) and rows that never split (``w:cantSplit``), stance cells
 shaded and named, charts as pictures with alt text, citations as real footnotes
-(``docx_notes``), a table of contents and section bookmarks (``docx_toc``), changed
+(``docx.notes``), a table of contents and section bookmarks (``docx.toc``), changed
 judgments as tracked changes, East Asian names tagged with their language and font,
 sources with live links.
 
@@ -26,8 +26,8 @@ is normalised. A broken template raises :class:`TemplateError` naming the file a
 
 This module loads and checks the template, renders it and sets the properties (the
 title is the memo's edition label: LibreOffice's PDF takes it as its title); the body
-is written by ``docx_blocks`` and ``docx_tables`` (one writer per block type) with the
-WordprocessingML primitives of ``docx_xml`` and ``docx_pictures``.
+is written by ``docx.blocks`` and ``docx.tables`` (one writer per block type) with the
+WordprocessingML primitives of ``docx.wordml`` and ``docx.pictures``.
 """
 
 from __future__ import annotations
@@ -46,11 +46,11 @@ from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
 
 from reports.errors import TemplateError
-from reports.output import normalise_zip
-from reports.render.docx_blocks import BodyWriter
-from reports.render.docx_pictures import number_pictures
-from reports.render.docx_xml import REQUIRED_STYLES
-from reports.render.template_check import MEMO_KEYS, check_word_template, word_environment
+from reports.output.files import normalise_zip
+from reports.render.docx.blocks import BodyWriter
+from reports.render.docx.pictures import number_pictures
+from reports.render.docx.wordml import REQUIRED_STYLES
+from reports.template_check.check import MEMO_KEYS, check_word_template, word_environment
 
 __all__ = ["render_docx", "REQUIRED_STYLES", "MEMO_KEYS"]
 

@@ -29,7 +29,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from lxml import etree
 
-from reports.render.docx_xml import OoxmlWriter, _q
+from reports.render.docx.wordml import OoxmlWriter, _q
 from reports.text import clip, ends_sentence, is_http_url
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

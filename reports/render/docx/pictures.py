@@ -1,6 +1,6 @@
 """Pictures in the memo body: charts as inline pictures that fit the page, with alt text.
 
-:class:`PictureWriter` adds to the WordprocessingML primitives of ``docx_xml``:
+:class:`PictureWriter` adds to the WordprocessingML primitives of ``docx.wordml``:
 
 - :meth:`~PictureWriter.frame`, a borderless one-cell table that keeps a picture with
   its caption (LibreOffice ignores "keep with next" before a picture that does not fit);
@@ -29,7 +29,7 @@ from docx.shared import Emu
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from reports.render.docx_xml import OoxmlWriter, _q
+from reports.render.docx.wordml import OoxmlWriter, _q
 
 SVG_EXT_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 ASVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
@@ -108,7 +108,7 @@ def svg_first(docx: bytes) -> bytes:
     text as text. For the PDF only; the .docx itself keeps Word's form."""
     import zipfile
 
-    from reports.output import normalise_zip
+    from reports.output.files import normalise_zip
 
     with zipfile.ZipFile(BytesIO(docx)) as zf:
         parts = {info.filename: zf.read(info.filename) for info in zf.infolist()}

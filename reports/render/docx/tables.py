@@ -3,7 +3,7 @@ the "new since the last issue" changes, in the template's "Memo Table" style.
 
 :class:`TableBlocks` writes one table per block, row by row as XML (never python-docx's
 ``table.cell(r, c)``, which is quadratic). A row's portion mark ("(U)") starts its first
-cell; its citations become footnotes (``docx_notes``) after the cited text.
+cell; its citations become footnotes (``docx.notes``) after the cited text.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ import re
 from copy import deepcopy
 from functools import lru_cache
 
-from reports.language import EAST_ASIAN_RE
-from reports.render.docx_notes import Footnotes
-from reports.render.docx_pictures import PictureWriter
+from reports.render.docx.notes import Footnotes
+from reports.render.docx.pictures import PictureWriter
 from reports.render.style import (
     BLANK_FILL,
     SHIFT_MARK,
@@ -24,6 +23,7 @@ from reports.render.style import (
     UNKNOWN_FILL,
     country_label,
 )
+from reports.text import EAST_ASIAN_RE
 
 NATIVE_RE = re.compile(r"^(.*\S) (\([^()]*[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff][^()]*\))$")
 CELL_MARGINS = 2 * 85 + 40  # the Memo Table style's cell margins and a little slack

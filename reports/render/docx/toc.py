@@ -33,7 +33,7 @@ import re
 
 from lxml import etree
 
-from reports.render.docx_xml import _q
+from reports.render.docx.wordml import _q
 
 TOC_PAGES = 2
 TOC_LEVELS = 1  # sections and annexes: a briefing's contents fit a few lines

@@ -1,9 +1,9 @@
 """Low-level WordprocessingML for the memo body: paragraphs, runs, tables, links, pictures.
 
 :class:`OoxmlWriter` writes into ``self.body`` in the template's styles (by the names
-staff see in Word); the block writers of ``reports.render.docx_blocks`` build on it.
+staff see in Word); the block writers of ``reports.render.docx.blocks`` build on it.
 Text is set as run text through lxml, so it is escaped by construction. Each string is
-split by :func:`reports.language.runs` (the one place that decides a run's language):
+split by :func:`reports.text.runs` (the one place that decides a run's language):
 East Asian runs carry ``w:lang w:eastAsia`` ("ja-JP", "ko-KR") and take that language's
 font from the template's character style ("Memo Japanese", "Memo Korean"; see
 ``reports.render.style``), as their run style when the run has no other, else as a
@@ -11,7 +11,7 @@ direct ``w:rFonts w:eastAsia``. Latin runs carry no font: they inherit the templ
 Tables have fixed column widths, a header row repeated on each page (``w:tblHeader``)
 and rows that never split (``w:cantSplit``); cells and runs may be shaded. Links are
 external (a relationship of the part they are in) or internal (``w:anchor``, to a
-bookmark). Pictures are in ``docx_pictures``.
+bookmark). Pictures are in ``docx.pictures``.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from reports.errors import TemplateError
-from reports.language import KOREAN, runs, word_tag
 from reports.render.style import MUTED_TEXT, WORD_EAST_ASIAN_FONTS, WORD_LANGUAGE_STYLES
+from reports.text import KOREAN, runs, word_tag
 
 # Styles the body uses, by the name staff see in Word. All are made by make_templates.py.
 PARAGRAPH_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Caption", "Quote",

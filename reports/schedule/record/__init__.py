@@ -2,10 +2,10 @@
 
 It is the only state the scheduler needs. Every change of state is one transaction, so a
 run killed at any point leaves the record as it was before or after that change, never
-between. Its parts: :mod:`reports.ledger_builds` (builds of each memo edition),
-:mod:`reports.ledger_deliveries` (each message to each reader, exactly once) and
-:mod:`reports.ledger_notices` (mail to editors and the operator when something failed);
-:mod:`reports.ledger_store` holds what they share.
+between. Its parts: :mod:`reports.schedule.record.builds` (builds of each memo edition),
+:mod:`reports.schedule.record.deliveries` (each message to each reader, exactly once) and
+:mod:`reports.schedule.record.notices` (mail to editors and the operator when something failed);
+:mod:`reports.schedule.record.store` holds what they share.
 
 The file's schema version is SQLite's ``user_version``. Opening an older file migrates
 it in one transaction (each step below takes version N-1 to N); a newer file is refused.
@@ -21,9 +21,9 @@ import sqlite3
 from pathlib import Path
 
 from reports.errors import ReportsError
-from reports.ledger_builds import BuildsMixin
-from reports.ledger_deliveries import DeliveriesMixin
-from reports.ledger_notices import NoticesMixin
+from reports.schedule.record.builds import BuildsMixin
+from reports.schedule.record.deliveries import DeliveriesMixin
+from reports.schedule.record.notices import NoticesMixin
 
 SCHEMA_VERSION = 2
 
@@ -98,11 +98,11 @@ MIGRATIONS = {version: script.replace("{attempt_columns}", _ATTEMPT_COLUMNS)
               for version, script in ((1, _SCHEMA_V1), (2, _SCHEMA_V2))}
 
 
-class Ledger(BuildsMixin, DeliveriesMixin, NoticesMixin):
+class RunRecord(BuildsMixin, DeliveriesMixin, NoticesMixin):
     """The run record. Open with :meth:`open`; use as a context manager to close it."""
 
     @classmethod
-    def open(cls, path: Path | str, create: bool = True) -> Ledger:
+    def open(cls, path: Path | str, create: bool = True) -> RunRecord:
         """Open (and with ``create``, create) the record at ``path``.
 
         Without ``create`` a missing file is not made: an empty record in memory stands

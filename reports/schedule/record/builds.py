@@ -20,7 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
-from reports.ledger_store import Store, day, iso
+from reports.schedule.record.store import Store, day, iso
 
 DONE = ("done", "same", "skipped")  # build outcomes that complete a fire time
 

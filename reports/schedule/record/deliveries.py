@@ -15,8 +15,8 @@ import sqlite3
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-from reports.ledger_builds import BuildRecord
-from reports.ledger_store import (
+from reports.schedule.record.builds import BuildRecord
+from reports.schedule.record.store import (
     FAILED,
     GAVE_UP,
     PENDING,

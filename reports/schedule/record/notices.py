@@ -21,7 +21,16 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from reports.ledger_store import FAILED, GAVE_UP, PENDING, SENDING, SENT, Attempts, Store, iso
+from reports.schedule.record.store import (
+    FAILED,
+    GAVE_UP,
+    PENDING,
+    SENDING,
+    SENT,
+    Attempts,
+    Store,
+    iso,
+)
 
 NOBODY = "nobody"
 WORKBOOK_ERRORS, DELIVERY_GAVE_UP, BUILD_FAILED = "workbook-errors", "gave-up", "build-failed"

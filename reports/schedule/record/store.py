@@ -123,13 +123,13 @@ class Store:
 
 
 @contextmanager
-def run_lock(ledger_path: Path | str, *, wait: float = 0) -> Iterator[bool]:
+def run_lock(run_record_path: Path | str, *, wait: float = 0) -> Iterator[bool]:
     """Hold the lock ``run``, ``send`` and ``ack`` work under: a file beside the record.
 
     Yields True while held; False when another process still holds it after ``wait``
     seconds. An OS file lock (``flock``): released when its process dies, even by SIGKILL.
     """
-    path = Path(str(ledger_path) + ".lock")
+    path = Path(str(run_record_path) + ".lock")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

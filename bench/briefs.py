@@ -29,8 +29,8 @@ SPEED = {50_000: 2.0, 200_000: 6.0}  # events -> seconds for one memo from the s
 
 def _busiest(config: Path) -> tuple[str, str]:
     """(issue_id, actor_id) with the most events in the workbook ``config`` names."""
-    from reports.build import load
-    from reports.config import load_config
+    from reports.config.load import load_config
+    from reports.pipeline import load
 
     desk = load_config(config, required=True)
     issues: dict[str, int] = {}
@@ -75,7 +75,7 @@ def body_pages(pdf: Path) -> tuple[int, int]:
 
 def stages(bench, row_type, workbooks: dict[str, Path]) -> None:
     """Build each kind at each size (``workbooks``: label -> path), then lay them out."""
-    from reports.kinds import DEFAULT_BUDGETS
+    from reports.memo.kinds import DEFAULT_BUDGETS
 
     docs: dict[tuple[str, str], dict] = {}
     tmp = Path(tempfile.mkdtemp(prefix="bench-briefs-", dir=bench.tmp))

@@ -62,7 +62,7 @@ CHARTS = {"timeline, 15 events": lambda: timeline(15),
 def w_charts(a: dict) -> dict:
     """Import, first chart, then each chart drawn ``repeat`` times afresh."""
     t = time.perf_counter()
-    from reports.render import charts
+    from reports.render.charts import draw as charts
     imported = time.perf_counter() - t
     assert "matplotlib" not in sys.modules, "importing charts imported matplotlib"
     t = time.perf_counter()
@@ -89,7 +89,7 @@ def w_charts(a: dict) -> dict:
 
 def w_chart_hits(a: dict) -> dict:
     """Every chart read back from the cache ``a["cache"]`` filled by ``w_charts``."""
-    from reports.render import charts
+    from reports.render.charts import draw as charts
 
     charts.use_cache(a["cache"])
     blocks = {name: make() for name, make in CHARTS.items()}
@@ -108,8 +108,8 @@ def w_chart_hits(a: dict) -> dict:
 
 def w_overview_page(a: dict) -> dict:
     """The bundled workbook's overview as HTML (as ``build overview --format html``)."""
-    from reports.build import build_memo, load
-    from reports.config import load_config
+    from reports.config.load import load_config
+    from reports.pipeline import build_memo, load
 
     config = load_config(ROOT / "reports.toml", required=True)
     memo = config.memo("overview")

@@ -7,12 +7,12 @@
 For each size it generates (once, cached under ``bench/.cache/``) a contract workbook
 with ``bench/generate.py`` and measures, side by side in one run:
 
-- the toolkit's load, ``reports.build.load()`` (what every command calls), and apart,
+- the toolkit's load, ``reports.pipeline.load()`` (what every command calls), and apart,
   its three stages: ``read_workbook``, ``validate``, ``Model.from_records``;
 - the bare calamine read of the same file (every sheet to Python rows);
 - the naive read: ``pandas.read_excel(path, sheet_name=None, engine="openpyxl")``;
 - one weekly memo, one issue brief and the overview, each as .docx and as .html,
-  after loading (``reports.build.build_memo``: context, render, write). The first build
+  after loading (``reports.pipeline.build_memo``: context, render, write). The first build
   in the process (imports, fonts, template compilation) is shown apart; the median is of
   the builds after it, each with the renderer's in-process chart cache emptied, since a
   real build draws each of its charts once;
@@ -113,9 +113,9 @@ def w_calamine(a: dict) -> dict:
 
 def w_load(a: dict) -> dict:
     with Clock() as imp:
-        from reports.model import Model
-        from reports.validate import validate
-        from reports.workbook import read_workbook
+        from reports.model.model import Model
+        from reports.workbook.read import read_workbook
+        from reports.workbook.validate import validate
     with Clock() as r:
         book = read_workbook(a["workbook"])
     with Clock() as v:
@@ -135,9 +135,9 @@ def w_load(a: dict) -> dict:
 
 
 def w_load_api(a: dict) -> dict:
-    """``reports.build.load``, the call every command makes: read, validate, model."""
+    """``reports.pipeline.load``, the call every command makes: read, validate, model."""
     with Clock() as imp:
-        from reports.build import load
+        from reports.pipeline import load
     with Clock() as c:
         loaded = load(Path(a["workbook"]))
     return {"wall": c.wall, "cpu": c.cpu, "import": imp.wall, "events": len(loaded.model.events)}
@@ -152,7 +152,7 @@ def w_naive_read(a: dict) -> dict:
 
 
 def _bench_config(a: dict):
-    from reports.config import load_config
+    from reports.config.load import load_config
 
     return load_config(Path(a["config"]), required=True)
 
@@ -160,15 +160,15 @@ def _bench_config(a: dict):
 def _forget_charts() -> None:
     """Empty the renderer's in-process chart cache: a real build draws each chart once,
     so a repeated build must not get its pictures for free."""
-    charts = sys.modules.get("reports.render.charts")
+    charts = sys.modules.get("reports.render.charts.draw")
     if charts is not None:
         charts.forget()
 
 
 def w_memo(a: dict) -> dict:
     """Load once (timed apart), then one memo per format: a cold build, then warm ones."""
-    from reports.build import build_memo, load, memo_spec
-    from reports.memos import build_context
+    from reports.memo.contents import build_context
+    from reports.pipeline import build_memo, load, memo_spec
 
     config = _bench_config(a)
     memo = config.memo(a["memo"])
@@ -237,9 +237,9 @@ def _naive_fill(rows: list[list[str]], n_rows: int, width: int) -> float:
 
 def w_naive_docx(a: dict) -> dict:
     """The weekly memo's tables, as a user would fill them: ``table.cell(r, c).text``."""
-    from reports.build import load, memo_spec
-    from reports.memos import build_context
-    from reports.render.docx import render_docx
+    from reports.memo.contents import build_context
+    from reports.pipeline import load, memo_spec
+    from reports.render.docx.document import render_docx
 
     config = _bench_config(a)
     memo = config.memo("weekly")
@@ -278,10 +278,10 @@ def w_naive_docx(a: dict) -> dict:
 
 def w_scaling(a: dict) -> dict:
     """The Word renderer on one events table of N rows (no chart): time against N."""
-    from reports.build import load, memo_spec
-    from reports.context import Builder, section
-    from reports.memos import build_context
-    from reports.render.docx import render_docx
+    from reports.memo.contents import build_context
+    from reports.memo.context import Builder, section
+    from reports.pipeline import load, memo_spec
+    from reports.render.docx.document import render_docx
 
     config = _bench_config(a)
     memo = config.memo("weekly")
@@ -324,7 +324,7 @@ def _tree_digest(folder: Path) -> tuple[str, int]:
 
 
 def w_build(a: dict) -> dict:
-    from reports.build import build
+    from reports.pipeline import build
 
     config = _bench_config(a)
     out = Path(a["out"])
@@ -541,7 +541,7 @@ class Bench:
                                            {"stage": "load_api", "workbook": str(workbook)})
             if results:
                 total.note = "; ".join(x for x in (
-                    "reports.build.load(); read_workbook, validate and Model.from_records "
+                    "reports.pipeline.load(); read_workbook, validate and Model.from_records "
                     "above are its parts, timed in another process (the records and within "
                     f"rows come after it); imports {results[0]['import']:.2f} s apart",
                     total.note) if x)

@@ -67,7 +67,7 @@ class TemplateError(ReportsError):
 
 class TemplateInvalid(TemplateError):
     """Templates with problems; ``problems`` holds every one (template, where, tag, code,
-    message: reports.render.template_problems.TemplateProblem)."""
+    message: reports.template_check.problems.TemplateProblem)."""
 
     def __init__(self, problems: list[Any]):
         self.problems = problems

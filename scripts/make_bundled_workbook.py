@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reports.editor import write_workbook  # noqa: E402
+from reports.workbook.excel import write_workbook  # noqa: E402
 
 DATA = Path(__file__).resolve().with_name("bundled_data.py")
 DEFAULT_OUT = ROOT / "workbook" / "gsomia_relations.xlsx"

@@ -46,9 +46,9 @@ from docx.shared import Mm
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reports.output import atomic_write, normalise_zip  # noqa: E402
-from reports.render.docx import APP_XML  # noqa: E402  (one definition of the producer)
-from reports.render.docx_notes import (  # noqa: E402
+from reports.output.files import atomic_write, normalise_zip  # noqa: E402
+from reports.render.docx.document import APP_XML  # noqa: E402  (one definition of the producer)
+from reports.render.docx.notes import (  # noqa: E402
     ensure_footnote_settings,
     new_footnotes,
     serialise,

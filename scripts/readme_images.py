@@ -20,8 +20,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import realtools  # noqa: E402
 
-from reports.build import build  # noqa: E402
-from reports.config import load_config  # noqa: E402
+from reports.config.load import load_config  # noqa: E402
+from reports.pipeline import build  # noqa: E402
 
 
 def main() -> None:

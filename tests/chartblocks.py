@@ -1,6 +1,6 @@
 """Chart blocks for the chart tests, and what a drawn chart shows (not a test module).
 
-``timeline_block`` and ``matrix_block`` make chart blocks as ``reports/context.py`` does;
+``timeline_block`` and ``matrix_block`` make chart blocks as ``reports/memo/context.py`` does;
 ``CASES`` are the hard inputs every chart must stay legible for; ``drawn_texts`` draws a
 chart with the real Agg renderer and returns every text it drew with its box.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from reports.render import charts, style
+from reports.render import style
+from reports.render.charts import draw as charts
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "workbook" / "gsomia_relations.xlsx"
@@ -109,11 +110,11 @@ for _i, _p in enumerate(CASES["8 years, busy at the end"]["data"]["points"][1:])
 
 def bundled_blocks() -> dict[str, dict]:
     """The chart blocks of the bundled workbook's memos, as of 25 November 2019."""
-    from reports.context import MemoSpec
-    from reports.memos import build_context
-    from reports.model import Model
-    from reports.validate import validate
-    from reports.workbook import read_workbook
+    from reports.memo.contents import build_context
+    from reports.memo.context import MemoSpec
+    from reports.model.model import Model
+    from reports.workbook.read import read_workbook
+    from reports.workbook.validate import validate
 
     model = Model.from_records(validate(read_workbook(BUNDLED)).records)
     specs = [MemoSpec("overview", "overview", "Overview", date(2019, 11, 25),

@@ -56,7 +56,9 @@ def around(owner, name: str, *, before=None, after=None) -> None:
 
 
 def install_pause(point: str, marker: Path, seconds: float) -> None:
-    from reports import build, channels, scheduler
+    from reports import pipeline as build
+    from reports.delivery import channels
+    from reports.schedule import run as scheduler
 
     pause = pause_hook(point, marker, seconds)
     targets = {
@@ -71,7 +73,7 @@ def install_pause(point: str, marker: Path, seconds: float) -> None:
 
 
 def install_crash(memo_id: str) -> None:
-    from reports import memos
+    from reports.memo import contents as memos
 
     real = memos.build_context
 
@@ -84,7 +86,7 @@ def install_crash(memo_id: str) -> None:
 
 
 def install_mail_crash(address: str) -> None:
-    from reports import distribute
+    from reports.delivery import distribute
 
     real = distribute.compose
 

@@ -17,8 +17,8 @@ import generate  # noqa: E402
 
 
 def test_generator_is_deterministic_and_valid(tmp_path: Path) -> None:
-    from reports.validate import validate
-    from reports.workbook import read_workbook
+    from reports.workbook.read import read_workbook
+    from reports.workbook.validate import validate
 
     first = generate.workbook(120, seed=7, cache=tmp_path / "a")
     second = generate.workbook(120, seed=7, cache=tmp_path / "b")

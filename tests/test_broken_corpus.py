@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 
 from reports.errors import WorkbookUnreadable
-from reports.workbook import read_workbook
+from reports.workbook.read import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "broken"
@@ -48,8 +48,9 @@ SENTINEL = b"<!doctype html><title>last week's memo</title><p>keep me</p>\n"
 XFAIL_VALIDATE: dict[str, str] = {}  # name -> reason, for a known bug being fixed
 XFAIL_BUILD: dict[str, str] = {}
 
-# Every problem code of the v1 contract (reports/workbook.py and reports/validate.py, less
-# the Distribution sheet's bad-email and bad-flag): the corpus must show each one.
+# Every problem code of the v1 contract (reports/workbook/read.py and
+# reports/workbook/validate.py, less the Distribution sheet's bad-email and bad-flag): the
+# corpus must show each one.
 CONTRACT_CODES = {
     "missing-sheet", "duplicate-sheet", "missing-column", "duplicate-column", "merged-header",
     "missing-value", "formula-error", "bad-date", "bad-number", "out-of-range", "bad-enum",
@@ -304,7 +305,7 @@ def test_zip_bomb_is_refused_fast(runs):
 def test_a_100k_character_cell_is_read_whole_and_shown_cut_to_a_few_lines(runs):
     """The reader takes the whole cell (more than Excel's 32,767 characters); a memo's
     body shows the start of a summary, cut at a word with an ellipsis (docs/memos.md)."""
-    from reports.blocks import SUMMARY_CHARS
+    from reports.memo.blocks import SUMMARY_CHARS
     from reports.text import clip
 
     text = ("GSOMIA-" * 14286)[:99_999] + "!"  # as scripts/make_broken_corpus.py writes it

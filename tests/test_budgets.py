@@ -21,7 +21,7 @@ import realtools
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from briefs import body_pages  # noqa: E402  (the benchmark counts pages the same way)
 
-from reports.kinds import DEFAULT_BUDGETS
+from reports.memo.kinds import DEFAULT_BUDGETS
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2019-11-29"
@@ -30,7 +30,7 @@ MAX_PAGES = 30
 
 def _actor(workbook: Path) -> str:
     """The actor with the most events in ``workbook``."""
-    from reports.build import load
+    from reports.pipeline import load
 
     counts: dict[str, int] = {}
     for event in load(workbook).model.events:

@@ -18,9 +18,9 @@ import realtools
 import wbfactory
 from wbfactory import Formula, Link
 
-from reports.model import Model
-from reports.validate import validate
-from reports.workbook import read_workbook
+from reports.model.model import Model
+from reports.workbook.read import read_workbook
+from reports.workbook.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from chartblocks import REPO, matrix_block, timeline_block
 
-from reports.render import chart_cache, charts
-from reports.render.charts import render_chart
+from reports.render.charts import cache as chart_cache
+from reports.render.charts import draw as charts
+from reports.render.charts.draw import render_chart
 
 
 @pytest.fixture()
@@ -107,7 +108,7 @@ def test_a_hit_in_a_fresh_process_does_not_import_matplotlib(tmp_path):
     folder = tmp_path / "charts"
     script = (
         "import sys, chartblocks as t\n"
-        "from reports.render import charts\n"
+        "from reports.render.charts import draw as charts\n"
         "charts.use_cache(sys.argv[1])\n"
         "for fmt in ('png', 'svg'):\n"
         "    sys.stdout.buffer.write(charts.render_chart(t.matrix_block(), fmt)[:40])\n"

@@ -19,8 +19,8 @@ import pytest
 import realtools
 from chartblocks import CASES, JAPANESE, KOREAN, bundled_blocks, matrix_block, timeline_block
 
-from reports.render import chart_fonts
-from reports.render.charts import render_chart, svg_inline
+from reports.render.charts import fonts as chart_fonts
+from reports.render.charts.draw import render_chart, svg_inline
 
 SVG = "{http://www.w3.org/2000/svg}"
 PLAIN = {"svg", "g", "rect", "line", "polyline", "circle", "text", "tspan"}

@@ -1,4 +1,4 @@
-"""Charts (reports.render.charts): deterministic, valid, legible, Korean and Japanese names.
+"""Charts (reports.render.charts.draw): deterministic, valid, legible, Korean and Japanese names.
 
 Legible means, for every hard input in ``chartblocks.CASES`` and every chart of the bundled
 memos: no text under 7 pt when the 16 cm picture is shown 15.5 cm wide, and no two texts
@@ -30,10 +30,12 @@ from chartblocks import (
     timeline_block,
 )
 
-from reports.render import chart_fonts, charts, style
-from reports.render.chart_layout import MIN_SHOWN_PT, SHOWN_MIN_IN
-from reports.render.chart_timeline import split_at
-from reports.render.charts import render_chart
+from reports.render import style
+from reports.render.charts import draw as charts
+from reports.render.charts import fonts as chart_fonts
+from reports.render.charts.draw import render_chart
+from reports.render.charts.layout import MIN_SHOWN_PT, SHOWN_MIN_IN
+from reports.render.charts.timeline import split_at
 
 A4_WIDTH_PX = 945                        # 16 cm (6.3 in) at 150 dpi
 BLOCKS = {"timeline": timeline_block, "matrix": matrix_block}
@@ -84,7 +86,7 @@ def test_same_bytes_in_a_fresh_process(tmp_path):
     """No per-process randomness (hash seeds, ids, font cache order)."""
     script = (
         "import sys, chartblocks as t\n"
-        "from reports.render.charts import render_chart\n"
+        "from reports.render.charts.draw import render_chart\n"
         "for kind in ('timeline', 'matrix'):\n"
         "    for fmt in ('png', 'svg'):\n"
         "        out = sys.argv[1] + f'/{kind}.{fmt}'\n"
@@ -123,7 +125,7 @@ def test_global_matplotlib_state_is_left_alone():
 
 
 def test_importing_charts_does_not_import_matplotlib():
-    code = ("import sys, reports.render.charts, reports.render.style\n"
+    code = ("import sys, reports.render.charts.draw, reports.render.style\n"
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, timeout=60,
                    env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -166,7 +168,7 @@ def test_many_issues_cut_the_matrix_into_parts_rather_than_squeeze_it():
 
 
 def test_a_matrix_too_big_for_a_page_shows_its_first_rows_and_says_so():
-    from reports.render.chart_matrix import MAX_HEIGHT_IN
+    from reports.render.charts.matrix import MAX_HEIGHT_IN
 
     block = matrix_block(actors=60, issues=30)
     drawing = charts.layout(block)
@@ -321,7 +323,7 @@ def test_korean_and_japanese_names_draw_without_missing_glyphs(fmt, caplog):
 
 def test_east_asian_text_is_set_in_its_language():
     """Kana: Japanese; Hangul: Korean; Han only: the actor's country, a known native name's
-    language, else the memo's default (as reports.language decides for the memo)."""
+    language, else the memo's default (as reports.text decides for the memo)."""
     require_cjk_font()
     langs = {t.text: t.lang for t in charts.layout(matrix_block()).texts()}
     assert langs["Shinzo Abe (安倍晋三)"] == "ja" and langs["Moon Jae-in (문재인)"] == "ko"

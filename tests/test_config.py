@@ -11,10 +11,10 @@ import pytest
 from fixtures_mail import cli, write_config
 
 from reports import tradecraft
-from reports.config import adhoc_memo, config_keys, load_config
+from reports.config.load import adhoc_memo, config_keys, load_config
 from reports.errors import ConfigError
-from reports.kinds import DEFAULT_BUDGETS
-from reports.scheduler import resolve_now
+from reports.memo.kinds import DEFAULT_BUDGETS
+from reports.schedule.run import resolve_now
 
 MEMO = '[[memos]]\nid = "weekly"\nkind = "weekly"\n'
 
@@ -234,8 +234,8 @@ def test_an_address_is_judged_alike_in_the_config_and_the_workbook(tmp_path, add
     """The config and the Distribution sheet accept the same addresses: one mailbox each."""
     import wbfactory
 
-    from reports.validate import validate
-    from reports.workbook import read_workbook
+    from reports.workbook.read import read_workbook
+    from reports.workbook.validate import validate
 
     try:
         load(tmp_path, f'[delivery]\noperator = "{address}"\n')

@@ -20,15 +20,15 @@ from fixtures_mail import (
     write_config,
 )
 
-from reports.config import MemoConfig, load_config
+from reports.cli.listing import history
+from reports.config.load import MemoConfig, load_config
+from reports.config.tables import Recipient
+from reports.delivery.messages import message_id
+from reports.delivery.recipients import recipients_for
+from reports.delivery.send import send_memo
 from reports.errors import EXIT_OK, EXIT_UNDELIVERED, ConfigError
-from reports.ledger import Ledger
-from reports.listing import history
-from reports.mail import message_id
-from reports.recipients import recipients_for
-from reports.scheduler import run_due
-from reports.send import send_memo
-from reports.settings import Recipient
+from reports.schedule.record import RunRecord
+from reports.schedule.run import run_due
 
 MONDAY = datetime.fromisoformat("2019-11-25T07:05+09:00")  # fires 0 7 * * MON Asia/Seoul
 NOV25 = date(2019, 11, 25)
@@ -48,7 +48,7 @@ def docx_path(cfg, as_of="2019-11-25", memo="weekly") -> Path:
 
 
 def deliveries(cfg) -> list[dict]:
-    with Ledger.open(cfg.ledger_path) as ledger:
+    with RunRecord.open(cfg.run_record_path) as ledger:
         return [asdict(d) | {"as_of": d.as_of.isoformat()} for d in ledger.deliveries()]
 
 
@@ -162,7 +162,7 @@ def test_gives_up_after_max_attempts_and_reports(tmp_path, smtp_server, caplog):
 
 
 def test_send_of_a_memo_built_by_the_build_command(tmp_path, smtp_server):
-    from reports.build import build
+    from reports.pipeline import build
 
     cfg = load_config(write_config(tmp_path, port=smtp_server.port, cron=""))
     with pytest.raises(ConfigError, match="has not been built as of 2019-11-29"):
@@ -216,13 +216,13 @@ def test_dry_run_writes_deterministic_eml_files_and_sends_nothing(tmp_path, smtp
 
 
 def test_dry_run_without_any_run_record(tmp_path, smtp_server):
-    from reports.build import build
+    from reports.pipeline import build
 
     cfg = load_config(write_config(tmp_path, port=smtp_server.port, cron=""))
     build(cfg, [cfg.memo("weekly")], date(2019, 11, 29))
     assert send_memo(cfg, "weekly", date(2019, 11, 29), dry_run=True) == EXIT_OK
     assert len(list(cfg.outbox_path.rglob("*.eml"))) == 2
-    assert not cfg.ledger_path.exists()
+    assert not cfg.run_record_path.exists()
     assert smtp_server.received == []
 
 
@@ -304,7 +304,7 @@ def test_login_from_environment_and_never_logged(tmp_path, monkeypatch):
         text = log_file.read_text()
         assert "refused the login" in text and "REPORTS_SMTP_PASSWORD" in text
         assert "s3cret" not in text and "wrong-Pa55" not in text
-        with Ledger.open(cfg.ledger_path) as ledger:
+        with RunRecord.open(cfg.run_record_path) as ledger:
             assert "s3cret" not in history(ledger) and "wrong-Pa55" not in history(ledger)
     finally:
         server.stop()
@@ -318,7 +318,7 @@ def test_mail_names_the_edition_and_briefs_the_reader_without_the_attachment(tmp
     import html as html_module
     import json
 
-    from reports.build import build
+    from reports.pipeline import build
 
     config = write_config(tmp_path, port=smtp_server.port, cron="", memo_id="issue-gsomia",
                           kind="issue", extra='issue = "gsomia"', title="Issue brief",

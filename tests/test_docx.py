@@ -1,4 +1,4 @@
-"""The Word memo: reports/render/docx.py with templates/memo.docx, checked in real LibreOffice.
+"""The Word memo: reports/render/docx/ with templates/memo.docx, checked in real LibreOffice.
 
 Every memo kind is built from the bundled workbook (or, without it, a small workbook made
 here), rendered, converted to PDF by LibreOffice and read back with pdftotext: the
@@ -24,14 +24,14 @@ import pytest
 import realtools
 from lxml import etree
 
-from reports.context import MemoSpec
 from reports.errors import TemplateError
-from reports.memos import build_context
-from reports.model import Model
-from reports.render.docx import render_docx
+from reports.memo.contents import build_context
+from reports.memo.context import MemoSpec
+from reports.model.model import Model
+from reports.render.docx.document import render_docx
 from reports.render.style import STANCE_COLOURS
-from reports.validate import validate
-from reports.workbook import read_workbook
+from reports.workbook.read import read_workbook
+from reports.workbook.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "memo.docx"
@@ -665,7 +665,7 @@ def test_contents_only_where_libreoffice_lays_out_more_than_two_pages(rendered, 
                                                                       contexts):
     from pypdf import PdfReader
 
-    from reports.render.docx_toc import estimated_pages, needs_toc
+    from reports.render.docx.toc import estimated_pages, needs_toc
 
     for kind in KINDS:
         pages = len(PdfReader(str(rendered[kind][0].with_suffix(".pdf"))).pages)

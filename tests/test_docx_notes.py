@@ -1,4 +1,4 @@
-"""reports/render/docx_notes.py on its own: the footnote texts, the part, the settings.
+"""reports/render/docx/notes.py on its own: the footnote texts, the part, the settings.
 
 The memo-level checks (notes at the page foot in LibreOffice, links, python-docx and the
 Open XML validator reopening the file) are in test_docx_word.py.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from reports.render.docx_notes import (
+from reports.render.docx.notes import (
     ensure_footnote_settings,
     full_reference,
     new_footnotes,

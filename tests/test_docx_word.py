@@ -20,8 +20,8 @@ import realtools
 from lxml import etree
 
 from reports.errors import PdfConversionError
-from reports.render.docx import render_docx
-from reports.render.docx_toc import estimated_pages
+from reports.render.docx.document import render_docx
+from reports.render.docx.toc import estimated_pages
 from reports.render.pdf import render_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -323,7 +323,7 @@ def test_a_heading_libreoffice_gives_no_page_leaves_the_contents_without_numbers
     """Never a wrong page number in the contents: when the PDF lacks the page of one of
     its headings (here an anchor no heading has), no entry gets a number, and the log
     says why."""
-    from reports.render import docx_toc
+    from reports.render.docx import toc as docx_toc
 
     real = docx_toc.toc_anchors
     monkeypatch.setattr(docx_toc, "toc_anchors", lambda ctx: [*real(ctx), "sec_nowhere"])
@@ -440,8 +440,8 @@ def test_svg_picture_with_png_fallback_as_word_2016_writes_it(tmp_path):
 
     from docxtpl import DocxTemplate
 
-    from reports.render.charts import render_chart
-    from reports.render.docx_pictures import SVG_EXT_URI, PictureWriter, svg_first
+    from reports.render.charts.draw import render_chart
+    from reports.render.docx.pictures import SVG_EXT_URI, PictureWriter, svg_first
 
     block = {"type": "chart", "chart": "timeline", "alt": "Three events", "data": {
         "points": [{"date": f"2019-11-{d:02d}", "title": f"Event {d}", "significance": 5,

@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_within import DAY0, RANKS, expected, models, secret
 
-from reports.build import Loaded, carried, memo_spec
-from reports.config import Config, MemoConfig
+from reports.config.load import Config, MemoConfig
 from reports.errors import ConfigError
-from reports.memos import build_context
-from reports.model import Assessment, Model
+from reports.memo.contents import build_context
+from reports.model.model import Assessment, Model
+from reports.pipeline import Loaded, carried, memo_spec
 from reports.tradecraft import Markings
 
 MARKINGS = Markings(("U", "C", "S", "T"), ("U", "C", "S", "T"), "U", False)

@@ -1,4 +1,5 @@
-"""The editor workbook (``init``, reports.editor) and ``validate --annotate`` (reports.annotate)."""
+"""The editor workbook (``init``, reports.workbook.excel) and ``validate --annotate``
+(reports.workbook.annotate)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ import openpyxl
 import pytest
 import realtools
 
-from reports import schema
-from reports.annotate import annotate
-from reports.editor import init_workbook, write_workbook
 from reports.errors import ConfigError
 from reports.problems import ERROR, WARNING, Problem
-from reports.validate import validate
-from reports.workbook import read_workbook
+from reports.workbook import contract as schema
+from reports.workbook.annotate import annotate
+from reports.workbook.excel import init_workbook, write_workbook
+from reports.workbook.read import read_workbook
+from reports.workbook.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "workbook" / "gsomia_relations.xlsx"
@@ -200,7 +201,8 @@ def test_same_rows_give_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_same_bytes_in_another_process(tmp_path: Path) -> None:
-    code = "import sys; from reports.editor import init_workbook; init_workbook(sys.argv[1])"
+    code = ("import sys; from reports.workbook.excel import init_workbook; "
+            "init_workbook(sys.argv[1])")
     outputs = []
     for seed in ("1", "2"):
         out = tmp_path / f"seed{seed}.xlsx"

@@ -22,8 +22,8 @@ from fixtures_mail import (
     write_config,
 )
 
-from reports.config import load_config
-from reports.ledger import Ledger
+from reports.config.load import load_config
+from reports.schedule.record import RunRecord
 
 HOOKED = str(Path(__file__).resolve().parent / "hooked_cli.py")
 MONDAY = "2019-11-25T07:05+09:00"
@@ -70,7 +70,7 @@ def test_run_with_a_failing_pdf_builds_and_sends_the_other_memos(tmp_path, smtp_
     again = cli("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00",
                 env=no_soffice(tmp_path))
     assert again.returncode == 4 and len(smtp_server.received) == 2
-    with Ledger.open(load_config(config).ledger_path) as ledger:
+    with RunRecord.open(load_config(config).run_record_path) as ledger:
         outcomes = {b.memo_id: (b.outcome, b.error) for b in ledger.builds()}
     assert outcomes["overview"] == ("done", None)
     assert outcomes["weekly"][0] == "failed" and "LibreOffice" in outcomes["weekly"][1]

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from reports.build import load, memo_spec
-from reports.config import adhoc_memo, load_config
-from reports.memos import build_context
+from reports.config.load import adhoc_memo, load_config
+from reports.memo.contents import build_context
+from reports.pipeline import load, memo_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
@@ -57,7 +57,7 @@ def test_context_matches_golden(loaded, kind):
 def test_the_template_check_knows_every_field_of_the_memo_block(loaded, kind):
     """The template check accepts exactly the memo.<field> names a context has: a field
     added to the memo block and not to the check would be refused in a template."""
-    from reports.render.template_check import MEMO_KEYS
+    from reports.template_check.check import MEMO_KEYS
 
     config = load_config(ROOT / "reports.toml")
     context = build_context(loaded.model, memo_spec(config, CASES[kind], AS_OF))

@@ -42,9 +42,10 @@ import wbfactory
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from reports import cli, output
-from reports import workbook as reader
+from reports import cli
 from reports.errors import WorkbookUnreadable
+from reports.output import files as output
+from reports.workbook import read as reader
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2019-11-29"

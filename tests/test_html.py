@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import realtools
 
-from reports.context import MemoSpec
 from reports.errors import TemplateError
+from reports.memo.context import MemoSpec
 from reports.render.html import render_html, render_index, safe_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,10 +179,10 @@ def contexts() -> dict[str, dict]:
     if not WORKBOOK.is_file():
         pytest.skip(f"the bundled workbook {WORKBOOK} is not there yet (it is committed with "
                     "the project; run scripts/make_bundled_workbook.py to make it)")
-    from reports.memos import build_context
-    from reports.model import Model
-    from reports.validate import validate
-    from reports.workbook import read_workbook
+    from reports.memo.contents import build_context
+    from reports.model.model import Model
+    from reports.workbook.read import read_workbook
+    from reports.workbook.validate import validate
 
     model = Model.from_records(validate(read_workbook(WORKBOOK)).records)
     return {kind: build_context(model, spec) for kind, spec in SPECS.items()}

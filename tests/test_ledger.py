@@ -8,19 +8,19 @@ from types import SimpleNamespace
 
 import pytest
 
-from reports import changes
-from reports.config import MemoConfig
+from reports.cli.listing import history
+from reports.config.load import MemoConfig
 from reports.errors import ConfigError
-from reports.ledger import SCHEMA_VERSION, Ledger
-from reports.ledger_store import iso, run_lock
-from reports.listing import history
+from reports.memo import changes
+from reports.schedule.record import SCHEMA_VERSION, RunRecord
+from reports.schedule.record.store import iso, run_lock
 
 NOW = datetime(2019, 11, 24, 22, 5, tzinfo=UTC)
 INPUTS = ("wb", "tpl", "cfg")
 NOV18, NOV25, DEC02 = date(2019, 11, 18), date(2019, 11, 25), date(2019, 12, 2)
 
 
-def new_build(ledger: Ledger, as_of=NOV25, fire="2019-11-24T22:00:00Z", *,
+def new_build(ledger: RunRecord, as_of=NOV25, fire="2019-11-24T22:00:00Z", *,
               outcome="done", revision=1, hashes=None, snapshot=None) -> int:
     build_id = ledger.start_build("weekly", as_of, fire_time=fire, title="Weekly",
                                   inputs=INPUTS)
@@ -30,7 +30,7 @@ def new_build(ledger: Ledger, as_of=NOV25, fire="2019-11-24T22:00:00Z", *,
     return build_id
 
 
-def add(ledger: Ledger, build_id: int, recipient: str) -> bool:
+def add(ledger: RunRecord, build_id: int, recipient: str) -> bool:
     build = ledger.build(build_id)
     return ledger.add_delivery(build, recipient=recipient, name=None, channel="email",
                                message_id=f"<{recipient}.r{build.revision}>", now=NOW)
@@ -38,7 +38,7 @@ def add(ledger: Ledger, build_id: int, recipient: str) -> bool:
 
 def test_schema_is_versioned_and_in_wal_mode(tmp_path):
     path = tmp_path / "deep" / "ledger.sqlite"
-    with Ledger.open(path):
+    with RunRecord.open(path):
         pass
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -46,15 +46,15 @@ def test_schema_is_versioned_and_in_wal_mode(tmp_path):
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"builds", "deliveries"} <= tables
     conn.close()
-    with Ledger.open(path) as ledger:  # reopening migrates nothing, keeps everything
+    with RunRecord.open(path) as ledger:  # reopening migrates nothing, keeps everything
         new_build(ledger)
-    with Ledger.open(path, create=False) as ledger:
+    with RunRecord.open(path, create=False) as ledger:
         assert ledger.latest_revision("weekly", NOV25).revision == 1
 
 
 def v1_record(path) -> None:
     """A run record as version 1 of the toolkit wrote it: a build and a given-up delivery."""
-    from reports.ledger import MIGRATIONS
+    from reports.schedule.record import MIGRATIONS
 
     conn = sqlite3.connect(path)
     conn.executescript(MIGRATIONS[1])
@@ -75,7 +75,7 @@ def v1_record(path) -> None:
 def test_a_version_1_record_is_migrated_and_keeps_everything(tmp_path):
     path = tmp_path / "ledger.sqlite"
     v1_record(path)
-    with Ledger.open(path) as ledger:
+    with RunRecord.open(path) as ledger:
         (build,) = ledger.builds()
         assert (build.memo_id, build.as_of, build.revision, build.files) == (
             "weekly", NOV25, 1, {"docx": "/out/w.docx"})
@@ -95,13 +95,13 @@ def test_a_version_1_record_is_migrated_and_keeps_everything(tmp_path):
     row = conn.execute("SELECT outcome, acked_by, ack_note FROM deliveries").fetchone()
     assert row == ("acknowledged", "ops", "sent by hand")
     conn.close()
-    with Ledger.open(path) as ledger:  # reopening migrates nothing again
+    with RunRecord.open(path) as ledger:  # reopening migrates nothing again
         assert len(ledger.notices()) == 1
         assert "acknowledged by ops" in history(ledger)
 
 
 def test_acknowledging_given_up_deliveries(tmp_path):
-    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+    with RunRecord.open(tmp_path / "l.sqlite") as ledger:
         build_id = new_build(ledger)
         for address in ("a@x.org", "b@x.org", "c@x.org"):
             add(ledger, build_id, address)
@@ -121,7 +121,7 @@ def test_acknowledging_given_up_deliveries(tmp_path):
 
 
 def test_notices_are_tried_like_deliveries_and_drop_their_attachment(tmp_path):
-    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+    with RunRecord.open(tmp_path / "l.sqlite") as ledger:
         body = {"heading": "h", "sections": [], "attachment": "w.xlsx"}
         assert ledger.add_notice("workbook-errors", "sha1", recipient="ed@x.org",
                                  message_id="<n1>", subject="s", body=body,
@@ -149,19 +149,19 @@ def test_newer_schema_is_refused(tmp_path):
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(Exception, match="newer version"):
-        Ledger.open(path)
+        RunRecord.open(path)
 
 
 def test_open_without_create_does_not_make_a_file(tmp_path):
     path = tmp_path / "nothing-yet.sqlite"
-    with Ledger.open(path, create=False) as ledger:
+    with RunRecord.open(path, create=False) as ledger:
         text = history(ledger, None, 10)
     assert not path.exists()
     assert text == f"no builds or deliveries recorded yet in {path}"
 
 
 def test_builds_revisions_and_previous_edition(tmp_path):
-    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+    with RunRecord.open(tmp_path / "l.sqlite") as ledger:
         assert ledger.last_done_fire_time("weekly") is None
         first = new_build(ledger, NOV18, "2019-11-17T22:00:00Z", snapshot={"v": 1})
         running = ledger.start_build("weekly", NOV25, fire_time="2019-11-24T22:00:00Z",
@@ -190,7 +190,7 @@ def test_builds_revisions_and_previous_edition(tmp_path):
 
 def test_deliveries_exactly_once_bookkeeping(tmp_path):
     path = tmp_path / "l.sqlite"
-    with Ledger.open(path) as ledger, Ledger.open(path) as other:
+    with RunRecord.open(path) as ledger, RunRecord.open(path) as other:
         build_id = new_build(ledger)
         assert add(ledger, build_id, "a@x.org") and add(ledger, build_id, "b@x.org")
         assert not add(ledger, build_id, "a@x.org")  # same Message-ID: ignored
@@ -223,7 +223,7 @@ def test_deliveries_exactly_once_bookkeeping(tmp_path):
 
 
 def test_a_new_revision_supersedes_undelivered_messages(tmp_path):
-    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+    with RunRecord.open(tmp_path / "l.sqlite") as ledger:
         one = new_build(ledger)
         add(ledger, one, "a@x.org")
         add(ledger, one, "b@x.org")
@@ -237,7 +237,7 @@ def test_a_new_revision_supersedes_undelivered_messages(tmp_path):
 
 
 def test_transactions_roll_back_whole(tmp_path):
-    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+    with RunRecord.open(tmp_path / "l.sqlite") as ledger:
         build_id = new_build(ledger)
         with pytest.raises(RuntimeError), ledger.transaction():
             add(ledger, build_id, "a@x.org")
@@ -248,7 +248,7 @@ def test_transactions_roll_back_whole(tmp_path):
 
 
 def test_history_is_a_readable_table(tmp_path):
-    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+    with RunRecord.open(tmp_path / "l.sqlite") as ledger:
         build_id = new_build(ledger)
         add(ledger, build_id, "a@x.org")
         ledger.mark_failed(ledger.claim(ledger.due_deliveries(NOW)[0].id).id,
@@ -427,7 +427,7 @@ def test_migration_drops_the_snapshots_taken_from_the_whole_workbook(tmp_path):
                  "VALUES ('weekly', '2019-12-02', 'x', 'done', '{\"version\": 3}')")
     conn.commit()
     conn.close()
-    with Ledger.open(path) as ledger:
+    with RunRecord.open(path) as ledger:
         assert [b.snapshot for b in ledger.builds()] == [{"version": 3}, None]
 
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 import wbfactory
 
-from reports.model import Model
-from reports.validate import validate
-from reports.workbook import read_workbook
+from reports.model.model import Model
+from reports.workbook.read import read_workbook
+from reports.workbook.validate import validate
 
 
 @pytest.fixture

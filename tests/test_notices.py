@@ -18,11 +18,11 @@ from fixtures_mail import (
     write_config,
 )
 
-from reports.config import load_config
+from reports.cli.listing import history
+from reports.config.load import load_config
 from reports.errors import EXIT_OK, EXIT_UNDELIVERED, EXIT_WORKBOOK
-from reports.ledger import Ledger
-from reports.listing import history
-from reports.scheduler import run_due
+from reports.schedule.record import RunRecord
+from reports.schedule.run import run_due
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EDITOR = "chief.editor@example.org"
@@ -81,7 +81,7 @@ def test_workbook_errors_reach_the_editors_once_per_revision(tmp_path, smtp_serv
     set_cell(workbook, "Events", "I4", 3)
     assert run_due(cfg, at("2019-11-25T07:50+09:00")) == EXIT_OK
     assert [m.rcpt_tos for m in smtp_server.received[4:]] == [["reader@example.org"]]
-    with Ledger.open(cfg.ledger_path) as ledger:
+    with RunRecord.open(cfg.run_record_path) as ledger:
         text = history(ledger)
         assert [(n.kind, n.outcome) for n in ledger.notices()] == \
             [("workbook-errors", "sent")] * 4
@@ -127,7 +127,7 @@ def test_a_mail_server_refusing_notices_does_not_break_the_run(tmp_path, smtp_se
     assert run_due(cfg, at("2019-11-25T09:30+09:00")) == EXIT_WORKBOOK
     (mail,) = smtp_server.received  # delivered once, after three failures
     assert 'did you mean "moon-jae-in"' in mail.message.get_body(("plain",)).get_content()
-    with Ledger.open(cfg.ledger_path) as ledger:
+    with RunRecord.open(cfg.run_record_path) as ledger:
         (notice,) = ledger.notices()
     assert (notice.outcome, notice.attempts) == ("sent", 4)
 
@@ -139,7 +139,7 @@ def test_no_editors_configured_is_said_once_per_revision(tmp_path, smtp_server, 
     assert [run_due(cfg, now) for now in every(5, 20)] == [EXIT_WORKBOOK] * 3
     assert caplog.text.count("no editors are configured: set [desk] editors") == 1
     assert smtp_server.received == []
-    with Ledger.open(cfg.ledger_path) as ledger:
+    with RunRecord.open(cfg.run_record_path) as ledger:
         assert [(n.kind, n.outcome, n.recipient) for n in ledger.notices()] == [
             ("workbook-errors", "nobody", "(nobody)")]
 
@@ -186,7 +186,7 @@ def test_a_notice_a_killed_run_was_sending_is_sent_by_the_next_run(tmp_path, smt
     smtp_server.stop()  # the first run records the notice but cannot send it
     assert run_due(cfg, at("2019-11-25T07:05+09:00")) == EXIT_WORKBOOK
     smtp_server.start()
-    with Ledger.open(cfg.ledger_path) as ledger:
+    with RunRecord.open(cfg.run_record_path) as ledger:
         (notice,) = ledger.notices()
         assert notice.outcome == "failed"
         assert ledger.claim_notice(notice.id) is not None  # as a run killed mid-send leaves it
@@ -195,5 +195,5 @@ def test_a_notice_a_killed_run_was_sending_is_sent_by_the_next_run(tmp_path, smt
     assert [m.rcpt_tos for m in smtp_server.received] == [[EDITOR]]
     assert run_due(cfg, at("2019-11-25T07:15+09:00")) == EXIT_WORKBOOK
     assert len(smtp_server.received) == 1
-    with Ledger.open(cfg.ledger_path) as ledger:
+    with RunRecord.open(cfg.run_record_path) as ledger:
         assert [n.outcome for n in ledger.notices()] == ["sent"]

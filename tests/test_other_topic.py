@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import wbfactory
 
-from reports.build import build
-from reports.config import adhoc_memo, load_config
+from reports.config.load import adhoc_memo, load_config
+from reports.pipeline import build
 
 OTHER = {
     "ACTORS ": [

@@ -20,14 +20,14 @@ import wbfactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports import schema
-from reports.build import memo_spec, render
-from reports.config import adhoc_memo, load_config
+from reports.config.load import adhoc_memo, load_config
 from reports.errors import WorkbookUnreadable
-from reports.memos import build_context
-from reports.model import Model
-from reports.validate import validate
-from reports.workbook import read_workbook
+from reports.memo.contents import build_context
+from reports.model.model import Model
+from reports.pipeline import memo_spec, render
+from reports.workbook import contract as schema
+from reports.workbook.read import read_workbook
+from reports.workbook.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"

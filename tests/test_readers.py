@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import wbfactory
 
-from reports.grid import Readers
-from reports.xlsx import scan_sheet, sheet_parts
+from reports.workbook.grid import Readers
+from reports.workbook.package import scan_sheet, sheet_parts
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "broken"
@@ -97,7 +97,7 @@ def test_mixed_or_odd_columns_read_exactly_and_alike(tmp_path, values):
 
 def test_small_workbooks_are_read_exactly_and_large_ones_by_columns(tmp_path):
     """The columnar reader is opened only for a file large enough to be worth it."""
-    from reports.grid import COLUMNAR_FROM_BYTES
+    from reports.workbook.grid import COLUMNAR_FROM_BYTES
 
     small = wbfactory.write(tmp_path / "small.xlsx").read_bytes()
     assert len(small) < COLUMNAR_FROM_BYTES

@@ -26,8 +26,8 @@ from fixtures_mail import (
     write_config,
 )
 
-from reports.config import load_config
-from reports.ledger import Ledger
+from reports.config.load import load_config
+from reports.schedule.record import RunRecord
 
 MONDAY = "2019-11-25T07:05+09:00"
 LATER = "2019-11-25T07:20+09:00"
@@ -84,7 +84,7 @@ def assert_no_partial_files(output: Path) -> None:
 
 def ledger_state(config: Path) -> tuple[list[str], Counter]:
     cfg = load_config(config)
-    with Ledger.open(cfg.ledger_path) as ledger:
+    with RunRecord.open(cfg.run_record_path) as ledger:
         builds = [b.outcome for b in reversed(ledger.builds())]
         sent = Counter(d.recipient for d in ledger.deliveries() if d.outcome == "sent")
     return builds, sent

@@ -22,12 +22,12 @@ from fixtures_mail import (
     write_config,
 )
 
-from reports.config import MemoConfig, load_config
+from reports.config.load import MemoConfig, load_config
+from reports.config.tables import Schedule
 from reports.errors import EXIT_OK, EXIT_WORKBOOK
-from reports.ledger import Ledger
-from reports.ledger_store import run_lock
-from reports.scheduler import latest_fire_time, run_due
-from reports.settings import Schedule
+from reports.schedule.record import RunRecord
+from reports.schedule.record.store import run_lock
+from reports.schedule.run import latest_fire_time, run_due
 
 ADDRESSES = sorted(e for _, e in RECIPIENTS)
 
@@ -37,13 +37,13 @@ def at(text: str) -> datetime:
 
 
 def builds(cfg) -> list[dict]:
-    with Ledger.open(cfg.ledger_path) as ledger:
+    with RunRecord.open(cfg.run_record_path) as ledger:
         rows = reversed(ledger.builds())
     return [asdict(b) | {"as_of": b.as_of.isoformat()} for b in rows]
 
 
 def deliveries(cfg) -> list[dict]:
-    with Ledger.open(cfg.ledger_path) as ledger:
+    with RunRecord.open(cfg.run_record_path) as ledger:
         return [asdict(d) for d in ledger.deliveries()]
 
 
@@ -101,7 +101,7 @@ def test_memos_without_schedule_are_not_run(tmp_path, smtp_server):
 def test_a_run_finding_the_lock_held_does_nothing(tmp_path, smtp_server, caplog):
     caplog.set_level(logging.INFO)
     cfg = load_config(write_config(tmp_path, port=smtp_server.port))
-    with run_lock(cfg.ledger_path) as held:
+    with run_lock(cfg.run_record_path) as held:
         assert held
         assert run_due(cfg, at("2019-11-25T07:05+09:00")) == EXIT_OK
     assert "another run is in progress" in caplog.text
@@ -175,7 +175,7 @@ def test_history_command(tmp_path, smtp_server, capsys, restore_logging):
     config = write_config(tmp_path, port=smtp_server.port)
     assert main(["history", "--config", str(config)]) == EXIT_OK
     assert "no builds or deliveries recorded yet" in capsys.readouterr().out
-    assert not load_config(config).ledger_path.exists()
+    assert not load_config(config).run_record_path.exists()
     assert main(["run", "--config", str(config), "--now", "2019-11-25T07:05+09:00"]) == EXIT_OK
     capsys.readouterr()
     assert main(["history", "weekly", "--config", str(config)]) == EXIT_OK

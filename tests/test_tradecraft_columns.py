@@ -13,13 +13,14 @@ import openpyxl
 import pytest
 import wbfactory
 
-from reports import schema, tradecraft
-from reports.build import load
-from reports.editor import init_workbook, write_workbook
+from reports import tradecraft
 from reports.errors import WorkbookInvalid
-from reports.model import Model
-from reports.validate import Rules, validate
-from reports.workbook import read_workbook
+from reports.model.model import Model
+from reports.pipeline import load
+from reports.workbook import contract as schema
+from reports.workbook.excel import init_workbook, write_workbook
+from reports.workbook.read import read_workbook
+from reports.workbook.validate import Rules, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 DESK = Rules(tradecraft.Markings(("UNCLASSIFIED", "RESTRICTED", "SECRET"), ("U", "R", "S")),
@@ -149,7 +150,7 @@ def test_the_default_scheme_has_one_level(tmp_path):
 
 
 def test_load_takes_the_desks_rules(tmp_path):
-    from reports.config import load_config
+    from reports.config.load import load_config
 
     data = with_column(wbfactory.sheets(), "Events", "marking", "RESTRICTED")
     path = wbfactory.write(tmp_path / "book.xlsx", data)

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports import tradecraft
-from reports.model import (
+from reports.model.model import (
     Actor,
     Assessment,
     Event,
@@ -27,8 +27,8 @@ from reports.model import (
     Position,
     Source,
 )
-from reports.validate import Rules, validate
-from reports.workbook import read_workbook
+from reports.workbook.read import read_workbook
+from reports.workbook.validate import Rules, validate
 
 RANKS = st.integers(0, 3)
 DAY0 = date(2019, 1, 1)

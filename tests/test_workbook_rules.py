@@ -12,9 +12,9 @@ import pytest
 import wbfactory
 
 from reports.errors import WorkbookUnreadable
-from reports.model import Model
-from reports.validate import validate
-from reports.workbook import read_workbook
+from reports.model.model import Model
+from reports.workbook.read import read_workbook
+from reports.workbook.validate import validate
 
 
 def check(tmp_path, data):

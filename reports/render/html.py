@@ -57,7 +57,7 @@ _NOT_ID = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 def render_html(context: dict, templates_dir: Path) -> str:
-    """The memo page for ``context`` (see ``reports.context``), as one HTML string.
+    """The memo page for ``context`` (see ``reports.memo.context``), as one HTML string.
 
     Deterministic: the same context and templates give the same string. Raises
     :class:`TemplateError` when a template is broken or a block type has no macro.
@@ -203,7 +203,7 @@ def _template_error(exc: jinja2.TemplateError, env: jinja2.Environment,
         elif isinstance(exc, jinja2.UndefinedError):
             what = f"unknown variable or attribute: {exc.message}"
             fix = ("use only what the page is given: memo, sections, sources and page (index: "
-                   "entries and page), with the fields reports/context.py documents, and "
+                   "entries and page), with the fields reports/memo/context.py documents, and "
                    "the macros of blocks.html")
         else:
             what = str(exc.message or exc)
@@ -259,7 +259,7 @@ def _lang_text(ctx: jinja2.runtime.Context, value: object) -> Markup:
     """Workbook text, escaped, with East Asian runs in ``<span lang="ja|ko|zh">``."""
     from markupsafe import escape
 
-    from reports.language import runs
+    from reports.text import runs
 
     text = "" if value is None else str(value)
     langs = ctx.get("native_langs") or {}
@@ -320,6 +320,6 @@ def _relative_url(path: object) -> str | None:
 
 def _chart_svg(block: dict, uid: str) -> Markup:
     """The chart as inline SVG (ids prefixed with ``uid``, named by its alt text)."""
-    from reports.render.charts import render_chart, svg_inline
+    from reports.render.charts.draw import render_chart, svg_inline
 
     return Markup(svg_inline(render_chart(block, "svg"), f"{uid}-", block.get("alt") or ""))

@@ -204,8 +204,8 @@ def _check_docx(docx_path: Path) -> None:
 
 def _svg_first_copy(src: Path, work: Path) -> Path:
     """``src``, or a copy in ``work/src/`` whose pictures show their SVG (see
-    ``docx_pictures.svg_first``), which LibreOffice converts with text kept as text."""
-    from reports.render.docx_pictures import svg_first
+    ``docx.pictures.svg_first``), which LibreOffice converts with text kept as text."""
+    from reports.render.docx.pictures import svg_first
 
     data = src.read_bytes()
     changed = svg_first(data)
@@ -297,8 +297,8 @@ def render_pdf(context: dict, template: Path,
     The PDF carries the as-of day as its time stamps (:func:`fix_stamps`). Any failure is
     a :class:`PdfConversionError` saying what failed; the caller names the memo.
     """
-    from reports.render.docx import render_docx
-    from reports.render.docx_toc import needs_toc, toc_anchors
+    from reports.render.docx.document import render_docx
+    from reports.render.docx.toc import needs_toc, toc_anchors
 
     stem = f"{context['memo'].get('id', 'memo')}_{context['memo']['as_of']}"
     paged = needs_toc(context)

@@ -1,0 +1,194 @@
+"""The operator's commands on built editions: ``send`` and ``ack``.
+
+``send MEMO_ID --as-of DATE`` delivers an edition to whoever has not had it yet: the
+newest revision ``run`` recorded when its files are as built, else the files ``build``
+wrote (recorded then as a new revision, with what the mail needs read from the memo's
+manifest). Deliveries that failed or were given up are tried again at once. With
+``--dry-run`` the messages are written as ``.eml`` files to the outbox and nothing is
+recorded. Only the workbook's Distribution sheet is read, not validated with the rest.
+
+``ack MEMO_ID --as-of DATE [--recipient ADDR]`` records that an operator accepts that
+given-up deliveries of the edition will not be made (who and when, shown by
+``history``), so later runs stop reporting them.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import re
+from datetime import UTC, date, datetime
+from email.policy import SMTP
+from pathlib import Path
+
+from reports.config.load import Config, MemoConfig
+from reports.delivery.distribute import deliver, plan_deliveries
+from reports.errors import (
+    EXIT_OK,
+    EXIT_UNDELIVERED,
+    ConfigError,
+    DeliveryError,
+    WorkbookInvalid,
+)
+from reports.output.files import atomic_write, memo_path, sha256_file
+from reports.output.manifest import read_manifest
+from reports.schedule.record import RunRecord
+from reports.schedule.record.builds import BuildRecord
+from reports.schedule.record.store import iso, run_lock
+
+log = logging.getLogger(__name__)
+
+LOCK_WAIT_SECONDS = 120  # how long ``send`` and ``ack`` wait for a running ``run``
+
+
+def recipients(config: Config, memo: MemoConfig) -> list:
+    """The edition's readers; the Distribution sheet's errors stop the command."""
+    from reports.delivery.recipients import read_distribution, recipients_for
+
+    rows, problems = read_distribution(config)
+    if any(p.severity == "error" for p in problems):
+        raise WorkbookInvalid(problems)
+    people = recipients_for(memo, rows)
+    if not people:
+        log.warning("%s has no recipients: add recipients to its [[memos]] entry or rows to "
+                    "the workbook's Distribution sheet", memo.id)
+    return people
+
+
+def _on_disk(config: Config, memo: MemoConfig, as_of: date) -> dict[str, Path]:
+    found = {}
+    for fmt in ("docx", "html", "pdf"):
+        path = memo_path(config.published(memo), memo.id, as_of.isoformat(), fmt)
+        if path.exists():
+            found[fmt] = path
+    return found
+
+
+def current_build(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: date, *,
+                  record: bool) -> BuildRecord:
+    """The edition to send: the newest recorded revision if its files are as built; else
+    the files on disk (from ``build``) as a new revision, recorded when ``record``."""
+    latest = ledger.latest_revision(memo.id, as_of)
+    if latest is not None and all(
+            Path(p).exists() and sha256_file(Path(p)) == latest.hashes.get(fmt)
+            for fmt, p in latest.files.items()):
+        return latest
+    day = as_of.isoformat()
+    disk = _on_disk(config, memo, as_of)
+    rebuild = f"`python run_reports.py build {memo.id} --as-of {day}`"
+    if not disk:
+        if latest is not None:
+            raise ConfigError(f"the files of {memo.id} as of {day} are missing from "
+                              f"{config.published(memo)}; rebuild them with {rebuild}")
+        raise ConfigError(f"{memo.id} has not been built as of {day}; build it first with "
+                          f"{rebuild}")
+    files = {fmt: str(p) for fmt, p in disk.items()}
+    hashes = {fmt: sha256_file(p) for fmt, p in disk.items()}
+    manifest = read_manifest(config.published(memo), memo.id, day) or {}
+    mail = {k: manifest[k] for k in ("edition_label", "marking", "summary") if k in manifest}
+    revision = (latest.revision if latest else 0) + 1
+    stamp = iso()
+    build = BuildRecord(
+        id=0, memo_id=memo.id, as_of=as_of, fire_time=None, revision=revision,
+        title=memo.title, trigger="send", workbook_sha256=None, template_sha256=None,
+        config_sha256=None, files=files, hashes=hashes, snapshot=None, started=stamp,
+        finished=stamp, outcome="done", error=None,
+        mail=mail if "edition_label" in mail else None)
+    if record:
+        with ledger.transaction():
+            build.id = ledger.start_build(memo.id, as_of, fire_time=None, title=memo.title,
+                                          inputs=(None, None, None), trigger="send")
+            ledger.finish_build(build.id, outcome="done", revision=revision, files=files,
+                                hashes=hashes, mail=build.mail)
+            ledger.supersede(memo.id, as_of, revision)
+        build = ledger.build(build.id)
+        log.info("recorded %s as of %s from the files in %s as revision %d", memo.id, day,
+                 config.published(memo), revision)
+    return build
+
+
+def send_memo(config: Config, memo_id: str, as_of: date, dry_run: bool = False) -> int:
+    """``send MEMO_ID``: deliver an already built edition to whoever has not had it yet."""
+    memo = config.memo(memo_id)
+    if dry_run:
+        return _dry_run(config, memo, as_of)
+    readers = recipients(config, memo)
+    with run_lock(config.run_record_path, wait=LOCK_WAIT_SECONDS) as held:
+        if not held:
+            raise DeliveryError(f"another run is still working after {LOCK_WAIT_SECONDS} s "
+                                f"(lock {config.run_record_path}.lock); try again when it has "
+                                "finished")
+        with RunRecord.open(config.run_record_path) as ledger:
+            return _send(config, ledger, memo, as_of, readers)
+
+
+def _send(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: date, readers: list) -> int:
+    now = datetime.now(UTC)
+    build = current_build(config, ledger, memo, as_of, record=True)
+    plan_deliveries(config, ledger, build, readers, now)
+    ledger.recover_sending(now)
+    mine = ledger.deliveries(memo.id, as_of, build.revision)
+    ledger.retry_now([d.id for d in mine if d.outcome in ("failed", "gave-up")], now)
+    done = [d for d in mine if d.outcome == "sent"]
+    if done:
+        log.info("%s was already delivered to %d recipient(s); not sent to them again",
+                 build.edition, len(done))
+    todo = [d for d in ledger.deliveries(memo.id, as_of, build.revision)
+            if d.outcome in ("pending", "failed")]
+    deliver(config, ledger, todo, now)
+    left = [d for d in ledger.deliveries(memo.id, as_of, build.revision)
+            if d.outcome not in ("sent", "superseded", "acknowledged")]
+    return EXIT_UNDELIVERED if left else EXIT_OK
+
+
+def _dry_run(config: Config, memo: MemoConfig, as_of: date) -> int:
+    from reports.delivery.messages import compose, message_id
+
+    with RunRecord.open(config.run_record_path, create=False) as ledger:
+        build = current_build(config, ledger, memo, as_of, record=False)
+    folder = config.outbox_path / memo.id / as_of.isoformat()
+    now = datetime.now(UTC)
+    from reports.delivery.channels import SendFailed
+
+    for person in recipients(config, memo):
+        msg_id = message_id(memo.id, as_of, build.revision, person.email)
+        try:
+            msg = compose(config, build, person.name, person.email, msg_id, sent_at=now)
+        except SendFailed as exc:
+            raise DeliveryError(str(exc)) from None
+        safe = re.sub(r"[^A-Za-z0-9@._-]+", "_", person.email)
+        path = atomic_write(folder / f"{memo.id}_{as_of.isoformat()}_r{build.revision}_{safe}"
+                                     ".eml", msg.as_bytes(policy=SMTP))
+        log.info("dry run: wrote the message for %s to %s", person.email, path)
+    if config.delivery.drop_folder:
+        log.info("dry run: would copy %s to the drop folder %s", ", ".join(
+            Path(p).name for p in build.files.values()), config.delivery.drop_folder)
+    return EXIT_OK
+
+
+def acknowledge(config: Config, memo_id: str, as_of: date, *, recipient: str | None = None,
+                note: str | None = None, by: str | None = None) -> list:
+    """``ack``: given-up deliveries of the edition are accepted as lost; the rows changed."""
+    config.memo(memo_id)
+    who = by or _user()
+    with run_lock(config.run_record_path, wait=LOCK_WAIT_SECONDS) as held:
+        if not held:
+            raise DeliveryError(f"another run is still working after {LOCK_WAIT_SECONDS} s; "
+                                "try again when it has finished")
+        with RunRecord.open(config.run_record_path) as ledger:
+            rows = ledger.acknowledge(memo_id, as_of, recipient=recipient, by=who, note=note)
+    what = f"{memo_id} as of {as_of.isoformat()}" + (f" to {recipient}" if recipient else "")
+    if not rows:
+        raise ConfigError(f"no given-up delivery of {what} to acknowledge "
+                          f"(`python run_reports.py history {memo_id}` lists them)")
+    for row in rows:
+        log.info("acknowledged by %s: %s as of %s (revision %d) will not be delivered to %s",
+                 who, row.memo_id, row.as_of.isoformat(), row.revision, row.target)
+    return rows
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment
+        return "unknown"

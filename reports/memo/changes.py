@@ -1,0 +1,251 @@
+"""What one edition of a memo carries to the next, and what the next one says changed.
+
+Each edition ``run`` issues keeps a *snapshot* in the run record: what that edition could
+show, made from the memo's own cut of the workbook (its ceiling and minimum grade: the
+model the memo itself is built from), as known on its as-of date:
+
+- every event (date, a fingerprint of its title, issues, actors, significance);
+- every position (stance), keyed by ``actor|issue|as_of``;
+- the judgments in force on each issue ('' for the overall ones): those of the latest
+  day, with their text.
+
+Nothing above the memo's ceiling is ever in it, so nothing above it can come back in a
+later edition. The next edition of the same memo compares its own cut with that snapshot
+(:func:`since_last_edition`) only when both were cut alike (:func:`comparable`): events
+and positions dated on or before the previous edition that it did not show (entered late,
+known late, or re-marked down to the memo's level: those dated later are the news the
+memo's body tells anyway),
+corrected since (the title or date of an event, the stance of a position), and entries
+that left the memo (deleted from the workbook, or re-marked above its level: the two look
+alike from the memo's side), which are counted but never quoted. The judgments the
+previous edition showed go to :func:`judgment_changes`.
+
+Snapshots older than version 3 were taken from the whole workbook: they are never
+compared with (the run record drops them when it is opened: reports/schedule/record/).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from reports.text import short_date
+
+SNAPSHOT_VERSION = 3
+
+
+def position_key(actor_id: str, issue_id: str, as_of: date | str) -> str:
+    return f"{actor_id}|{issue_id}|{as_of if isinstance(as_of, str) else as_of.isoformat()}"
+
+
+def fingerprint(text: str) -> str:
+    """A short hash of a text: tells a change without keeping the words."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def snapshot(model, marking: str, min_grade: str, as_of: date) -> dict:
+    """What an edition as of ``as_of`` could show, from ``model``: the memo's own cut of
+    the workbook (:func:`reports.memo.contents.visible_model`), at ``marking`` and ``min_grade``."""
+    return {
+        "version": SNAPSHOT_VERSION, "marking": marking, "min_grade": min_grade,
+        "as_of": as_of.isoformat(),
+        "events": {e.event_id: [e.date.isoformat(), fingerprint(e.title), list(e.issues),
+                                list(e.actors), e.significance]
+                   for e in model.events if e.date <= as_of and model.known(e.sources, as_of)},
+        "positions": {position_key(p.actor_id, p.issue_id, p.as_of): p.stance
+                      for p in model.positions
+                      if p.as_of <= as_of and model.known(p.sources, as_of)},
+        "judgments": {key: [[a.as_of.isoformat(), a.judgment] for a in items]
+                      for key, items in in_force(model, as_of).items()},
+    }
+
+
+def comparable(previous: dict | None, marking: str, min_grade: str) -> bool:
+    """Whether an edition may be compared with ``previous`` (a snapshot): one made the
+    same way, at the same ceiling and minimum grade. A memo whose marking was lowered
+    since must never be compared with what a higher edition held."""
+    return (previous is not None and previous.get("version") == SNAPSHOT_VERSION
+            and previous.get("marking") == marking
+            and previous.get("min_grade") == min_grade)
+
+
+def in_force(model, as_of: date) -> dict[str, list]:
+    """The judgments in force on ``as_of`` for each issue ('' overall): every assessment of
+    its latest day, in workbook order."""
+    found: dict[str, list] = {}
+    for a in model.assessments(as_of):  # newest first, then workbook order
+        key = a.issue_id or ""
+        if key not in found or found[key][0].as_of == a.as_of:
+            found.setdefault(key, []).append(a)
+    return found
+
+
+# -- what changed in the judgments -----------------------------------------------------------
+
+@dataclass
+class JudgmentChange:
+    """How one judgment in force now differs from what the previous edition showed."""
+
+    kind: str  # "replaced" (old text quotable), "revised" (the old wording is gone), "new"
+    previous_as_of: str = ""  # the replaced or revised judgment's day
+    previous_text: str = ""  # only for "replaced": the old row is still in the workbook
+
+
+@dataclass
+class JudgmentChanges:
+    """What changed in the judgments on one key (an issue_id, '' overall)."""
+
+    changed: dict[int, JudgmentChange] = field(default_factory=dict)  # index in force -> change
+    withdrawn: list[str] = field(default_factory=list)  # days of judgments no longer held
+
+
+def judgment_changes(previous: dict | None, model, as_of: date) -> dict[str, JudgmentChanges]:
+    """Per key, how the judgments in force now (``in_force(model, as_of)``) differ from those
+    the previous edition showed (``previous["judgments"]``); {} without a previous edition.
+
+    A judgment still in force is unchanged, whatever else happened. One the previous
+    edition showed that is superseded by a newer one and still in the workbook is shown
+    replaced (its words deleted, the new ones inserted); one that is gone from the memo's
+    cut (deleted, or re-marked above the memo) is never quoted: the new judgment is
+    "revised", or, with no new one, the old is listed as withdrawn by its date alone.
+    """
+    if previous is None:
+        return {}
+    before: dict[str, list] = previous.get("judgments", {})
+    now = in_force(model, as_of)
+    still = {(a.issue_id or "", a.as_of.isoformat(), a.judgment) for a in model.assessments(as_of)}
+    result: dict[str, JudgmentChanges] = {}
+    for key in sorted(set(before) | set(now)):
+        shown = before.get(key, [])
+        current = now.get(key, [])
+        texts_now = {a.judgment for a in current}
+        texts_then = {text for _, text in shown}
+        gone = [(day, text) for day, text in shown if text not in texts_now]
+        quotable = [(day, text) for day, text in gone if (key, day, text) in still]
+        unquotable = [(day, text) for day, text in gone if (key, day, text) not in still]
+        changes = JudgmentChanges()
+        for index, a in enumerate(current):
+            if a.judgment in texts_then:
+                continue
+            if quotable:
+                day, text = quotable.pop(0)
+                changes.changed[index] = JudgmentChange("replaced", day, text)
+            elif unquotable:
+                day, _ = unquotable.pop(0)
+                changes.changed[index] = JudgmentChange("revised", day)
+            else:
+                changes.changed[index] = JudgmentChange("new")
+        changes.withdrawn = [day for day, _ in quotable + unquotable]
+        if changes.changed or changes.withdrawn:
+            result[key] = changes
+    return result
+
+
+# -- what changed in events and positions --------------------------------------------------
+
+def since_last_edition(previous: dict, previous_as_of: str, model, memo, as_of: date) -> dict:
+    """Rows for "New since the last edition", comparing ``model`` (the memo's own cut of
+    the workbook) with the ``previous`` edition's snapshot (see :func:`comparable`).
+
+    ``memo`` is a :class:`reports.config.load.MemoConfig`: its kind, issue, actor and
+    significance floor decide what is in scope. Returns ``{"previous_as_of", "rows",
+    "left", "judgments"}``: ``left`` counts the entries the previous edition could show
+    that this one no longer holds (their words are not repeated).
+    """
+    scope = _Scope(memo, as_of, date.fromisoformat(previous_as_of))
+    rows = _event_rows(previous.get("events", {}), model, scope)
+    rows += _position_rows(previous.get("positions", {}), model, scope)
+    return {"previous_as_of": previous_as_of, "rows": rows,
+            "left": _left(previous, model, scope), "judgments": previous.get("judgments", {})}
+
+
+class _Scope:
+    def __init__(self, memo, as_of: date, previous_as_of: date):
+        self.kind, self.issue, self.actor = memo.kind, memo.issue, memo.actor
+        self.floor, self.as_of, self.previous = memo.significance_floor, as_of, previous_as_of
+
+    def event(self, day: date, issues, actors, significance: int) -> bool:
+        return (day <= self.as_of
+                and (self.kind != "issue" or self.issue in issues)
+                and (self.kind != "actor" or self.actor in actors)
+                and (self.kind != "overview" or significance >= self.floor))
+
+    def position(self, actor_id: str, issue_id: str, day: date) -> bool:
+        return (day <= self.as_of
+                and (self.kind != "issue" or issue_id == self.issue)
+                and (self.kind != "actor" or actor_id == self.actor))
+
+
+def _rank(record) -> int:
+    return getattr(record, "marking_rank", 0) or 0
+
+
+def _event_rows(before: dict, model, scope: _Scope) -> list[dict]:
+    rows = []
+    for event in model.events:  # sorted by date, then id
+        if not scope.event(event.date, event.issues, event.actors, event.significance) or \
+                not model.known(event.sources, scope.as_of):
+            continue
+        label = f'"{event.title}" ({short_date(event.date)})'
+        old = before.get(event.event_id)
+        if old is None and event.date > scope.previous:
+            continue  # dated since the last edition: news the memo's body tells
+        if old is None:
+            rows.append({"change": "added", "what": "event", "detail": f"Event added: {label}",
+                         "rank": _rank(event)})
+            continue
+        fixes = []
+        if old[1] != fingerprint(event.title):
+            fixes.append("title corrected")
+        if old[0] != event.date.isoformat():
+            fixes.append(f"date was {short_date(old[0])}")
+        if fixes:
+            rows.append({"change": "corrected", "what": "event", "rank": _rank(event),
+                         "detail": f"Event corrected: {label}: {'; '.join(fixes)}"})
+    return rows
+
+
+def _names(model, actor_id: str, issue_id: str) -> tuple[str, str]:
+    actor = model.actors[actor_id].name if actor_id in model.actors else actor_id
+    issue = model.issues[issue_id].name if issue_id in model.issues else issue_id
+    return actor, issue
+
+
+def _position_rows(before: dict, model, scope: _Scope) -> list[dict]:
+    rows = []
+    positions = sorted(model.positions, key=lambda p: (p.as_of, p.actor_id, p.issue_id))
+    for pos in positions:
+        if not scope.position(pos.actor_id, pos.issue_id, pos.as_of) or \
+                not model.known(pos.sources, scope.as_of):
+            continue
+        actor, issue = _names(model, pos.actor_id, pos.issue_id)
+        old = before.get(position_key(pos.actor_id, pos.issue_id, pos.as_of))
+        if old is None and pos.as_of > scope.previous:
+            continue  # dated since the last edition: news the memo's body tells
+        if old is None:
+            rows.append({"change": "added", "what": "position", "rank": _rank(pos),
+                         "detail": f"Position added: {actor} on {issue}: {pos.stance} "
+                                   f"({short_date(pos.as_of)})"})
+        elif old != pos.stance:
+            rows.append({"change": "corrected", "what": "position", "rank": _rank(pos),
+                         "detail": f"Position corrected: {actor} on {issue} "
+                                   f"({short_date(pos.as_of)}): {old} -> {pos.stance}"})
+    return rows
+
+
+def _left(previous: dict, model, scope: _Scope) -> int:
+    """How many entries in scope the previous edition could show that this memo's cut no
+    longer holds: deleted from the workbook or re-marked above the memo (not told apart,
+    and not named)."""
+    ids = {e.event_id for e in model.events}
+    left = sum(1 for event_id, (day, _, issues, actors, significance) in
+               previous.get("events", {}).items()
+               if event_id not in ids and scope.event(date.fromisoformat(day), issues, actors,
+                                                      significance))
+    keys = {position_key(p.actor_id, p.issue_id, p.as_of) for p in model.positions}
+    for key in previous.get("positions", {}):
+        actor_id, issue_id, day = key.split("|")
+        if key not in keys and scope.position(actor_id, issue_id, date.fromisoformat(day)):
+            left += 1
+    return left

@@ -1,0 +1,159 @@
+"""The run record: one embedded SQLite file of every build, delivery and notice.
+
+It is the only state the scheduler needs. Every change of state is one transaction, so a
+run killed at any point leaves the record as it was before or after that change, never
+between. Its parts: :mod:`reports.schedule.record.builds` (builds of each memo edition),
+:mod:`reports.schedule.record.deliveries` (each message to each reader, exactly once) and
+:mod:`reports.schedule.record.notices` (mail to editors and the operator when something failed);
+:mod:`reports.schedule.record.store` holds what they share.
+
+The file's schema version is SQLite's ``user_version``. Opening an older file migrates
+it in one transaction (each step below takes version N-1 to N); a newer file is refused.
+
+- 1: builds and deliveries.
+- 2: notices; an operator's acknowledgement of a given-up delivery (``acked_by``,
+  ``acked_at``, ``ack_note``); what the mail needs from each build (``mail_json``).
+- 3: no table changes; the snapshots of earlier versions, taken from the whole workbook
+  rather than from each memo's cut, are dropped (see reports/changes.py).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from reports.errors import ReportsError
+from reports.schedule.record.builds import BuildsMixin
+from reports.schedule.record.deliveries import DeliveriesMixin
+from reports.schedule.record.notices import NoticesMixin
+
+SCHEMA_VERSION = 3
+
+# What every row tried more than once (deliveries, notices) records of its attempts.
+# Part of the schema scripts below: never change it (a new version adds a migration).
+_ATTEMPT_COLUMNS = """    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);"""
+
+_SCHEMA_V1 = """
+CREATE TABLE builds (
+    id INTEGER PRIMARY KEY,
+    memo_id TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    fire_time TEXT,
+    revision INTEGER,
+    title TEXT,
+    trigger TEXT NOT NULL DEFAULT 'run',
+    workbook_sha256 TEXT,
+    template_sha256 TEXT,
+    config_sha256 TEXT,
+    files_json TEXT,
+    hashes_json TEXT,
+    snapshot_json TEXT,
+    started TEXT NOT NULL,
+    finished TEXT,
+    outcome TEXT NOT NULL,
+    error TEXT
+);
+CREATE INDEX builds_memo_as_of ON builds (memo_id, as_of);
+CREATE INDEX builds_memo_fire ON builds (memo_id, fire_time);
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    build_id INTEGER NOT NULL REFERENCES builds (id),
+    memo_id TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    recipient TEXT NOT NULL,
+    name TEXT,
+    channel TEXT NOT NULL,
+    message_id TEXT NOT NULL UNIQUE,
+{attempt_columns}
+CREATE INDEX deliveries_due ON deliveries (outcome, next_attempt);
+CREATE INDEX deliveries_memo ON deliveries (memo_id, as_of, revision);
+"""
+
+_SCHEMA_V2 = """
+ALTER TABLE builds ADD COLUMN mail_json TEXT;
+ALTER TABLE deliveries ADD COLUMN acked_by TEXT;
+ALTER TABLE deliveries ADD COLUMN acked_at TEXT;
+ALTER TABLE deliveries ADD COLUMN ack_note TEXT;
+CREATE TABLE notices (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    about TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    message_id TEXT NOT NULL UNIQUE,
+    subject TEXT NOT NULL,
+    body_json TEXT NOT NULL,
+    attachment BLOB,
+{attempt_columns}
+CREATE INDEX notices_due ON notices (outcome, next_attempt);
+CREATE INDEX notices_about ON notices (kind, about);
+"""
+
+# Snapshots before version 3 were taken from the whole workbook, whatever the memo's
+# marking: they are dropped, and the next edition of each memo starts afresh.
+_SCHEMA_V3 = """
+UPDATE builds SET snapshot_json = NULL WHERE snapshot_json IS NOT NULL
+    AND COALESCE(json_extract(snapshot_json, '$.version'), 1) < 3;
+"""
+
+# version -> the script taking version - 1 to it
+MIGRATIONS = {version: script.replace("{attempt_columns}", _ATTEMPT_COLUMNS)
+              for version, script in ((1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3))}
+
+
+class RunRecord(BuildsMixin, DeliveriesMixin, NoticesMixin):
+    """The run record. Open with :meth:`open`; use as a context manager to close it."""
+
+    @classmethod
+    def open(cls, path: Path | str, create: bool = True) -> RunRecord:
+        """Open (and with ``create``, create) the record at ``path``.
+
+        Without ``create`` a missing file is not made: an empty record in memory stands
+        in for it, so ``history`` before the first ``run`` says there is nothing yet.
+        """
+        path = Path(path)
+        if not path.exists() and not create:
+            ledger = cls(sqlite3.connect(":memory:", isolation_level=None), None)
+            ledger._prepare(wal=False)
+            ledger.missing = path
+            return ledger
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            ledger = cls(sqlite3.connect(path, timeout=30, isolation_level=None), path)
+            ledger._prepare(wal=True)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise ReportsError(
+                f"the run record {path} cannot be opened ({exc}); check that its folder is "
+                "writable (or set [paths] ledger in the config); if the file is damaged, move "
+                "it aside and run again (a new record is started and due memos are rebuilt)"
+            ) from exc
+        return ledger
+
+    def _prepare(self, *, wal: bool) -> None:
+        conn = self.conn
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 30000")
+        if wal:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ReportsError(
+                f"the run record {self.path} was written by a newer version of this "
+                f"toolkit (schema {version}, this one knows {SCHEMA_VERSION}); update it")
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            version = conn.execute("PRAGMA user_version").fetchone()[0]  # under the lock
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target}")

@@ -1,0 +1,242 @@
+"""The staff-editable templates checked before anything is rendered.
+
+``check_templates(folder, formats)`` runs once before every ``build`` and ``run`` (and
+``validate --templates`` runs it on its own): it raises :class:`TemplateInvalid` listing
+every problem of ``memo.docx`` and the HTML templates, so no memo is written from a
+broken template. ``render_docx`` calls ``check_word_template`` too (cached per file).
+
+Jinja reads a broken delimiter (``{{ memo.subject`` unclosed, ``{ memo.date }}``, a stray
+``}}``) as plain text, which would put a field's tag, or the whole memo body, into the
+wrong place with no error; so the delimiters are checked first
+(:mod:`~reports.template_check.tags`), then every tag as Jinja
+(:mod:`~reports.template_check.jinja`): syntax, nesting, names, ``memo`` fields,
+filters and tests. The Word template is read paragraph by paragraph, runs joined
+(:mod:`~reports.template_check.word`); an HTML template as one text, by line.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import jinja2
+
+from reports.errors import TemplateInvalid
+from reports.memo.kinds import FORMATS
+from reports.template_check.jinja import TagChecker
+from reports.template_check.problems import Problems, TemplateProblem
+from reports.template_check.tags import Tag, TagScanner, Unit
+from reports.template_check.word import UNFILLED, NotWord, word_units
+
+__all__ = ["MEMO_KEYS", "check_templates", "check_word_template", "template_problems",
+           "word_template_problems", "html_template_problems", "TemplateProblem"]
+
+# The memo block's fields (reports/memo/contents.py): what templates may use as memo.<key>.
+MEMO_KEYS = ("id", "kind", "title", "subject", "as_of", "date", "window", "office", "author",
+             "marking", "to", "from", "lang", "keywords", "edition_label", "east_asian_lang",
+             "summary")
+WORD_TEMPLATE = "memo.docx"
+WORD_VARIABLES = ("memo", "body")  # what render_docx gives the Word template
+BODY_TAG = "{{p body }}"
+# What the HTML renderer (render_html, render_index) gives each page.
+PAGE_VARIABLES = {"memo.html": ("memo", "sections", "sources", "page"),
+                  "index.html": ("entries", "page")}
+HTML_PAGES = ("memo.html", "blocks.html", "base.html")  # the memo page (format html)
+HTML_INDEX = ("index.html", "base.html")  # written by every build
+
+_CACHE: dict[tuple, list[TemplateProblem]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def check_templates(folder: Path, formats=None) -> None:
+    """Raise :class:`TemplateInvalid` with every problem of the templates that building
+    ``formats`` (default: all) uses: memo.docx for docx/pdf, the HTML pages and always
+    the index."""
+    problems = template_problems(folder, formats)
+    if problems:
+        raise TemplateInvalid(problems)
+
+
+def check_word_template(path: Path, env: jinja2.Environment | None = None) -> None:
+    """Raise :class:`TemplateInvalid` with every problem of the Word template."""
+    problems = word_template_problems(path, env)
+    if problems:
+        raise TemplateInvalid(problems)
+
+
+def template_problems(folder: Path, formats=None) -> list[TemplateProblem]:
+    """Every problem of the templates in ``folder`` that ``formats`` use (None: all of
+    them, every ``*.html`` file included)."""
+    folder = Path(folder)
+    formats = set(FORMATS if formats is None else formats)
+    problems = []
+    if formats & {"docx", "pdf"}:
+        problems += word_template_problems(folder / WORD_TEMPLATE)
+    names = set(HTML_INDEX) | (set(HTML_PAGES) if "html" in formats else set())
+    if formats == set(FORMATS):
+        names |= {p.name for p in folder.glob("*.html")}
+    return problems + html_template_problems(folder, sorted(names))
+
+
+# --------------------------------------------------------------------------- Word
+
+
+def word_environment() -> jinja2.Environment:
+    """The environment the Word template is filled in with (render_docx's)."""
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def word_template_problems(path: Path, env: jinja2.Environment | None = None
+                           ) -> list[TemplateProblem]:
+    """Every problem of the Word template at ``path``, the same list for the same file."""
+    path, env = Path(path), env or word_environment()
+    try:
+        stat = path.stat()
+    except OSError:
+        problems = Problems(str(path))
+        problems.add("missing-template", "the file", path.name, f"the Word template {path} "
+                     "does not exist: run `python scripts/make_templates.py` to make the "
+                     "default one, or point paths.templates in reports.toml at its folder")
+        return problems.items
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(sorted(env.filters)),
+           tuple(sorted(env.tests)), tuple(sorted(env.globals)))
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = _word_problems(path, env)
+        return list(_CACHE[key])
+
+
+def _word_problems(path: Path, env: jinja2.Environment) -> list[TemplateProblem]:
+    problems = Problems(str(path))
+    try:
+        units = word_units(path)
+    except NotWord as exc:
+        problems.add("unreadable", "the file", path.name, f"{path} is not a Word .docx file "
+                     f"that can be read ({exc}): save it from Word as a Word Document (.docx)")
+        return problems.items
+    scanner = TagScanner(problems.report)
+    tags = [tag for unit in units for tag in scanner.scan(unit)]
+    TagChecker(env, problems, allowed=WORD_VARIABLES, memo_keys=MEMO_KEYS).check(tags)
+    _body_tag(tags, problems)
+    for tag in tags:
+        if tag.unit.placement in UNFILLED:
+            problems.on_tag("tag-not-filled", tag, f"tags in {tag.unit.placement}s are not "
+                            "filled in and would print as typed: move the tag into the body, "
+                            "a header or a footer")
+    if not problems.items:
+        _as_docxtpl_reads_it(path, env, problems)
+    return problems.items
+
+
+def _body_tag(tags: list[Tag], problems: Problems) -> None:
+    """``{{p body }}`` exactly once, alone in a body paragraph, outside any block."""
+    found = []
+    for tag in tags:
+        uses_body = any(getattr(n, "name", None) == "body" and getattr(n, "ctx", "") == "load"
+                        for n in tag.nodes)
+        if tag.prefix and tag.text.startswith("{{") and not uses_body:
+            problems.on_tag("paragraph-tag", tag, f"{{{{{tag.prefix} ...}}}} replaces a whole "
+                            f"paragraph and is only for the memo body: type {tag.source}")
+        faults = _body_faults(tag) if uses_body else []
+        for code, advice in faults:
+            problems.on_tag(code, tag, advice)
+        if uses_body and not faults:
+            found.append(tag)
+    for tag in found[1:]:
+        problems.on_tag("body-repeated", tag, f"{BODY_TAG} appears more than once (first in "
+                        f"{found[0].where}): keep one, delete the others")
+    if not found and not any(p.code.startswith("body") for p in problems.items):
+        problems.add("body-missing", "document body", BODY_TAG, f"the template has no {BODY_TAG} "
+                     "paragraph, so the memo body would be lost: type {{p body }} alone in a "
+                     "paragraph of the body where the memo text belongs")
+
+
+def _body_faults(tag: Tag) -> list[tuple[str, str]]:
+    faults = []
+    if not re.fullmatch(r"\{\{p body\s*\}\}", tag.text):
+        faults.append(("body-tag", f"the memo body goes in as {BODY_TAG} (with the p, nothing "
+                       f"else in the tag): type {BODY_TAG}"))
+    if tag.unit.text.strip() != tag.text:
+        faults.append(("body-not-alone", f"{BODY_TAG} must be alone in its own paragraph: move "
+                       "the other text into a paragraph of its own"))
+    if tag.unit.placement != "body":
+        faults.append(("body-placement", f"{BODY_TAG} must be in a paragraph of the document "
+                       f"body, not in a {tag.unit.placement}: move it there"))
+    if tag.inside:
+        faults.append(("body-in-block", f"{BODY_TAG} is inside {{% {tag.inside[-1]} %}}: the "
+                       "memo body must appear exactly once; move it out of the block"))
+    return faults
+
+
+def _as_docxtpl_reads_it(path: Path, env: jinja2.Environment, problems: Problems) -> None:
+    """Compile each part as docxtpl will render it: catches what the paragraphs' text and
+    attributes do not show (a tag in a field code)."""
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(path)
+    tpl.init_docx()
+    parts = [("document body", tpl.get_xml())]
+    for kind, uri in (("header", tpl.HEADER_URI), ("footer", tpl.FOOTER_URI)):
+        parts += [(f"a page {kind}", tpl.get_part_xml(part))
+                  for _, part in tpl.get_headers_footers(uri)]
+    for where, xml in parts:
+        try:
+            env.from_string(tpl.patch_xml(xml))
+        except jinja2.TemplateError as exc:
+            problems.add("syntax", where, "", f"a tag outside the text (in a field code or "
+                         f"other hidden content) cannot be read ({exc}): find it in Word "
+                         "(Alt+F9 shows field codes) and correct it or delete it")
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def html_template_problems(folder: Path, names: list[str]) -> list[TemplateProblem]:
+    """Every problem of the HTML templates ``names`` in ``folder``, by file and line."""
+    from reports.render.html import environment
+
+    folder = Path(folder)
+    sources = {p.name: p.read_text(encoding="utf-8", errors="replace")
+               for p in sorted(folder.glob("*.html"))}
+    macros = {name: set(re.findall(r"\{%-?\s*macro\s+(\w+)", text))
+              for name, text in sources.items()}
+    refs = [(name, kind, target) for name, text in sources.items() for kind, target in
+            re.findall(r"\{%-?\s*(extends|include|import|from)\s+[\"']([^\"']+)[\"']", text)]
+    env = environment(folder) if folder.is_dir() else None
+    out: list[TemplateProblem] = []
+    for name in names:
+        problems = Problems(str(folder / name))
+        if name not in sources or env is None:
+            problems.add("missing-template", "the file", name, f"{folder / name} does not "
+                         "exist: restore it from the toolkit's templates/ folder, or point "
+                         "paths.templates at the folder holding it")
+        else:
+            unit = Unit("", sources[name], name)
+            tags = TagScanner(problems.report).scan(unit)
+            TagChecker(env, problems, allowed=_page_variables(name, refs), memo_keys=MEMO_KEYS,
+                       macros=macros).check(tags)
+            if not problems.items:
+                _as_jinja_reads_it(env, name, problems)
+        out += problems.items
+    return out
+
+
+def _page_variables(name: str, refs: list[tuple[str, str, str]], seen: tuple = ()) -> set:
+    """What a template is given: a page its variables; a template that pages extend or
+    include what all of them have; one that is only imported nothing (macros get their
+    arguments)."""
+    if name in PAGE_VARIABLES:
+        return set(PAGE_VARIABLES[name])
+    users = {user for user, kind, target in refs
+             if target == name and kind in ("extends", "include") and user not in seen}
+    sets = [_page_variables(user, refs, (*seen, name)) for user in sorted(users)]
+    return set.intersection(*sets) if sets else set()
+
+
+def _as_jinja_reads_it(env: jinja2.Environment, name: str, problems: Problems) -> None:
+    try:
+        env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        problems.add("syntax", f"line {exc.lineno}", "", f"Jinja cannot read this line "
+                     f"({exc.message}): correct the tag on it")

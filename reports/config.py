@@ -35,12 +35,13 @@ from reports.settings import (
     wrong_grade,
     wrong_memo_id,
 )
+from reports.site.settings import SiteSettings, load_site
 from reports.tradecraft import grade_parts
 from reports.typed import BAD, Checked, fill, toml_fields
 
 log = logging.getLogger(__name__)
 
-TOP_LEVEL = ("paths", "desk", "smtp", "delivery", "markings", "budgets", "memos")
+TOP_LEVEL = ("paths", "desk", "smtp", "delivery", "markings", "budgets", "memos", "site")
 
 MemoKind = Literal[MEMO_KINDS]
 Format = Literal[FORMATS]
@@ -94,6 +95,7 @@ class Config:
     markings: tradecraft.Markings = field(
         default_factory=lambda: tradecraft.Markings.single(Desk.marking))
     budgets: dict[str, Budget] = field(default_factory=lambda: dict(DEFAULT_BUDGETS))
+    site: SiteSettings = field(default_factory=SiteSettings)  # serve: reports/site/
 
     @property
     def ledger_path(self) -> Path:
@@ -158,7 +160,7 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
         ledger=paths.ledger, log_file=paths.log_file, desk=desk,
         smtp=_table(Smtp, data, "smtp", checked),
         delivery=_table(DeliverySettings, data, "delivery", checked),
-        memos=memos, markings=markings, budgets=budgets)
+        memos=memos, markings=markings, budgets=budgets, site=load_site(data, checked))
     for key, known in checked.unknown:
         close = difflib.get_close_matches(key.rsplit(".", 1)[-1], known, n=1, cutoff=0.6)
         log.warning("config: unknown key %s is ignored%s", key,
@@ -301,7 +303,7 @@ def config_keys() -> list[tuple[str, str, str]]:
               ("smtp", Smtp), ("delivery", DeliverySettings),
               ("budgets.<kind>", BudgetSettings), ("memos[]", MemoConfig),
               ("memos[]", BudgetSettings), ("memos[].schedule", Schedule),
-              ("memos[].recipients[]", Recipient)]
+              ("memos[].recipients[]", Recipient), ("site", SiteSettings)]
     out = []
     for table, cls in tables:
         types_ = hints(cls)

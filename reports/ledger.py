@@ -13,6 +13,7 @@ it in one transaction (each step below takes version N-1 to N); a newer file is 
 - 1: builds and deliveries.
 - 2: notices; an operator's acknowledgement of a given-up delivery (``acked_by``,
   ``acked_at``, ``ack_note``); what the mail needs from each build (``mail_json``).
+- 3: the site's users, their sessions and sign-in attempts (:mod:`reports.site.users`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from reports.ledger_builds import BuildsMixin
 from reports.ledger_deliveries import DeliveriesMixin
 from reports.ledger_notices import NoticesMixin
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # What every row tried more than once (deliveries, notices) records of its attempts.
 # Part of the schema scripts below: never change it (a new version adds a migration).
@@ -93,9 +94,41 @@ CREATE INDEX notices_due ON notices (outcome, next_attempt);
 CREATE INDEX notices_about ON notices (kind, about);
 """
 
+# ``serve``: users (a password hash, or NULL for one who signs in only through the
+# intranet's proxy), sessions (the SHA-256 of the cookie's token, never the token) and
+# sign-in attempts (for throttling). Names, roles and levels: reports/site/access.py.
+_SCHEMA_V3 = """
+CREATE TABLE site_users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    level TEXT NOT NULL,
+    password_hash TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE TABLE site_sessions (
+    token_sha256 TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL REFERENCES site_users (name) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    via TEXT NOT NULL,
+    created TEXT NOT NULL,
+    expires TEXT NOT NULL
+);
+CREATE INDEX site_sessions_user ON site_sessions (user_name);
+CREATE TABLE site_sign_ins (
+    id INTEGER PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX site_sign_ins_user ON site_sign_ins (user_name, at);
+CREATE INDEX site_sign_ins_address ON site_sign_ins (address, at);
+"""
+
 # version -> the script taking version - 1 to it
 MIGRATIONS = {version: script.replace("{attempt_columns}", _ATTEMPT_COLUMNS)
-              for version, script in ((1, _SCHEMA_V1), (2, _SCHEMA_V2))}
+              for version, script in ((1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3))}
 
 
 class Ledger(BuildsMixin, DeliveriesMixin, NoticesMixin):

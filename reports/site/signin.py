@@ -83,7 +83,8 @@ async def submit(request: Request) -> Response:
     log.info("%s signed in from %s", name, address)
     response = RedirectResponse(target, status_code=303)
     site.set_session_cookie(request, response, token)
-    response.delete_cookie(SIGNIN_COOKIE)
+    response.delete_cookie(SIGNIN_COOKIE, httponly=True, samesite="strict",
+                           secure=security.is_https(request, settings))
     return response
 
 
@@ -91,7 +92,8 @@ async def signout(site: Site, request: Request, session: Session) -> Response:
     await anyio.to_thread.run_sync(site.users.end_session, request.cookies.get(SESSION_COOKIE))
     log.info("%s signed out", session.user.name)
     response = RedirectResponse("/signin", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict",
+                           secure=security.is_https(request, site.settings))
     return response
 
 

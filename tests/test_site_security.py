@@ -190,7 +190,7 @@ def test_every_response_carries_the_security_headers_and_cookies_are_safe(site):
         assert "frame-ancestors 'none'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
-        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["referrer-policy"] == "same-origin"
         assert "strict-transport-security" not in headers  # not over TLS
     _, headers, _ = client.get("/memos/weekly/preview.html?as_of=2019-11-25")
     assert "sandbox" in headers["content-security-policy"]

@@ -1,7 +1,7 @@
 """What every response and every state change goes through: headers, addresses, CSRF.
 
 - :class:`Headers` (ASGI middleware) adds a strict Content-Security-Policy (no inline
-  script or style: the site's own files only), nosniff, no framing, no referrer, a
+  script or style: the site's own files only), nosniff, no framing, no referrer to other sites, a
   same-origin opener and resource policy, ``Cache-Control: no-store`` (pages quote
   workbook cells), and HSTS when the request came over TLS. A response may set its own
   CSP (the memo preview, shown in a sandboxed frame of the site).
@@ -35,7 +35,7 @@ MEMO_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
             "frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox")
 HEADERS = (
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # no-referrer would make Origin "null"
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()"),

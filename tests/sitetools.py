@@ -82,7 +82,7 @@ office = "Test desk"
 [markings]
 levels = {list(LEVELS)!r}
 [site]
-port = {port or free_port()}
+{"" if "port =" in site else f"port = {port or free_port()}"}
 {site}
 [[memos]]
 id = "weekly"

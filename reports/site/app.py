@@ -8,6 +8,7 @@ anyone. A static file is looked up by name in a fixed table: no path reaches the
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from datetime import datetime
@@ -59,10 +60,13 @@ def create_app(config: Config) -> Starlette:
     async def lifespan(app: Starlette):
         site.users.prepare()
         await site.live.start()
+        # matplotlib and the fonts, loaded beside serving: the first preview is then quick
+        warming = asyncio.create_task(asyncio.to_thread(_warm_up))
         try:
             yield
         finally:
             await site.live.stop()
+            await warming
 
     routes = [
         Route("/signin", signin.form, methods=["GET"]),
@@ -77,6 +81,16 @@ def create_app(config: Config) -> Starlette:
                     max_body_size=64 * 1024)
     app.state.site = site
     return app
+
+
+def _warm_up() -> None:
+    from reports.render.charts import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # a preview will say what is wrong; serving goes on
+        log.warning("could not load the chart library ahead of the first preview",
+                    exc_info=True)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:

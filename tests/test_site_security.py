@@ -34,11 +34,57 @@ USERS = {f"{role}-{level[0].lower()}": (role, level)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def served(tmp_path_factory):
     config = sitetools.desk(tmp_path_factory.mktemp("site"))
     sitetools.add_users(config, USERS)
     with sitetools.serving(config) as base:
-        yield base
+        yield config, base
+
+
+@pytest.fixture(scope="module")
+def site(served):
+    return served[1]
+
+
+def test_the_enumeration_covers_every_route_of_the_site():
+    from reports.site import pages, signin
+
+    patterns = [re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/?]+", re.escape(path))
+                           + "(\\?.*)?$")
+                for path, methods, *_ in pages.ROUTES + signin.ROUTES if "GET" in methods]
+    assert len(patterns) == 8
+    covered = list(PAGES) + ["/workbook/events"]
+    assert all(any(p.match(path) for path in covered) for p in patterns)
+
+
+def first_event(base: str, client: Client) -> tuple[int, str]:
+    """The status of /workbook/events and its first event (the stream is left open)."""
+    import http.client
+
+    conn = http.client.HTTPConnection(client.host, client.port, timeout=60)
+    conn.request("GET", "/workbook/events", headers={
+        "Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())})
+    response = conn.getresponse()
+    lines = []
+    if response.status == 200:
+        while (line := response.fp.readline().decode()) not in ("\n", "\r\n", ""):
+            lines.append(line)
+    conn.close()
+    return response.status, "".join(lines)
+
+
+@pytest.mark.parametrize("name", ["staff-u", "admin-s", "clearer-s", "reader-s", None])
+def test_the_live_problems_stream_is_for_staff_and_cut_to_their_level(site, name):
+    client = signed_in(site, name) if name else Client(site)
+    status, event = first_event(site, client)
+    role = USERS[name][0] if name else None
+    if name is None:
+        assert status == 401
+    elif role in GRANTS["problems"]:
+        assert status == 200 and "\nevent: problems\n" in event  # after the chunk size
+        assert (SECRET_ID in event) == (name == "admin-s")
+    else:
+        assert status == 403
 
 
 def signed_in(base: str, name: str) -> Client:
@@ -90,6 +136,16 @@ def test_a_memo_above_the_level_answers_as_one_that_does_not_exist(site):
     status, headers, docx = high.get("/memos/secret-weekly/preview.docx?as_of=2019-11-25")
     assert status == 200 and docx.startswith(b"PK")
     assert "attachment" in headers["content-disposition"]
+
+
+def test_previews_write_nothing_to_the_output_folder(served):
+    config, base = served
+    client = signed_in(base, "admin-s")
+    for memo in ("weekly", "issue-gsomia", "secret-weekly"):
+        for suffix in ("", "/preview.html", "/preview.docx"):
+            assert client.get(f"/memos/{memo}{suffix}?as_of=2019-11-22")[0] == 200
+    written = sorted(p.name for p in (config.parent / "out").rglob("*"))
+    assert [n for n in written if not n.startswith("ledger.sqlite")] == []
 
 
 def test_problems_in_rows_above_the_level_are_counted_without_their_words(site):
@@ -218,3 +274,26 @@ def test_the_proxy_header_signs_in_only_from_a_trusted_proxy(tmp_path):
     with sitetools.serving(untrusted) as base:
         status, headers, _ = Client(base, headers={"X-Remote-User": "kim"}).get("/workbook")
         assert status == 303 and headers["location"].startswith("/signin")
+
+
+def test_served_over_tls_the_cookies_are_secure_and_hsts_is_sent(tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.fail("openssl is needed to make a test certificate (Debian package openssl)")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
+                    "/CN=127.0.0.1", "-days", "2", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True,
+                   timeout=120)
+    config = sitetools.desk(tmp_path / "desk", site=f'tls_cert = "{tmp_path / "cert.pem"}"\n'
+                            f'tls_key = "{tmp_path / "key.pem"}"')
+    sitetools.add_users(config, {"kim": ("staff", "SECRET")})
+    with sitetools.serving(config, tls=True) as base:
+        client = Client(base)
+        assert client.sign_in("kim") == 303
+        status, headers, _ = client.get("/workbook")
+        assert status == 200
+        assert headers["strict-transport-security"] == "max-age=31536000"
+        assert client.set_cookies and all(
+            "; secure" in c.lower() and "httponly" in c.lower() for c in client.set_cookies)

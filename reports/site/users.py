@@ -37,6 +37,7 @@ from reports.site.access import (
 from reports.tradecraft import Markings
 
 ADDRESS_FACTOR = 4  # an address may fail this many times more often than one name
+KEEP_SIGN_INS_DAYS = 30  # sign-in attempts older than this are deleted
 PASSWORD, PROXY = "password", "proxy"
 
 
@@ -193,9 +194,12 @@ class Users:
         with self._db() as db:
             row = db.execute("SELECT * FROM site_users WHERE name = ?", (name,)).fetchone()
         ok = verify_password(row["password_hash"] if row is not None else None, password)
+        now = datetime.now(UTC)
         with self._db() as db:
+            db.execute("DELETE FROM site_sign_ins WHERE at < ?",
+                       (iso(now - timedelta(days=KEEP_SIGN_INS_DAYS)),))
             db.execute("INSERT INTO site_sign_ins (user_name, address, ok, at) "
-                       "VALUES (?, ?, ?, ?)", (name[:64], address, int(ok), iso()))
+                       "VALUES (?, ?, ?, ?)", (name[:64], address, int(ok), iso(now)))
         return self._user(row) if ok else None
 
     # -- sessions ---------------------------------------------------------------------

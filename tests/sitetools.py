@@ -110,6 +110,11 @@ def add_users(config: Path, users: dict[str, tuple[str, str]]) -> None:
         store.add(name, role, level, PASSWORD)
 
 
+def remove_user(config: Path, name: str) -> None:
+    loaded = load_config(config)
+    Users(loaded.ledger_path, loaded.markings).remove(name)
+
+
 @contextlib.contextmanager
 def serving(config: Path, tls: bool = False) -> Iterator[str]:
     """``serve`` running for ``config``; yields its base URL."""

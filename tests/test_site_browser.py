@@ -145,6 +145,17 @@ def test_a_reader_sees_the_memos_of_their_level_and_no_preview(desk):
         assert page.goto(f"{base}/").url.startswith(f"{base}/signin")
 
 
+def test_a_user_removed_while_the_page_is_open_is_sent_to_the_sign_in_page(desk, tmp_path):
+    config, base = desk
+    sitetools.add_users(config, {"temp": ("staff", "SECRET")})
+    with browser_page() as page:
+        sign_in(page, base, "temp", "/workbook")
+        page.locator("#problem-status").wait_for()
+        sitetools.remove_user(config, "temp")
+        sitetools.marked(config.parent / "wb" / "book.xlsx")  # a save: the page asks again
+        page.wait_for_url(f"{base}/signin?next=/workbook", timeout=20_000)
+
+
 def _pages(base: str, client: Client) -> dict[str, bytes]:
     return {path: client.get(path)[2] for path in (
         "/", "/workbook", "/memos/weekly?as_of=2019-11-25", "/memos/nope", "/users",

@@ -142,3 +142,37 @@ def test_an_unreadable_workbook_is_one_problem_everyone_may_read(tmp_path):
         ("unreadable", 0)]
     assert "is a text file, not an .xlsx workbook" in snapshot.problems[0].message
     assert snapshot.data is None and snapshot.loaded is None
+
+
+def test_serve_refuses_a_port_in_use_and_a_missing_workbook_folder(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = sitetools.desk(tmp_path / "a", port=port)
+        result = run(config, "serve")
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    config = sitetools.desk(tmp_path / "b")
+    config.write_text(config.read_text().replace('"wb/book.xlsx"', '"nowhere/book.xlsx"'))
+    result = run(config, "serve")
+    assert result.returncode == 2 and "the workbook's folder" in result.stderr
+
+
+def test_while_the_workbook_has_errors_a_preview_says_so(tmp_path):
+    config = sitetools.desk(tmp_path)
+    sitetools.marked(tmp_path / "wb" / "book.xlsx", open_error=True)
+    sitetools.add_users(config, {"lee": ("clearer", "SECRET")})
+    with sitetools.serving(config) as base:
+        client = sitetools.Client(base)
+        client.sign_in("lee")
+        status, _, page = client.get("/memos/weekly?as_of=2019-11-25")
+        assert status == 200 and "the workbook has 1 error: no memo can be built" in \
+            page.decode()
+        assert b"<iframe" not in page
+        status, _, page = client.get("/memos/weekly/preview.docx?as_of=2019-11-25")
+        assert status == 409 and b"the workbook has 1 error" in page
+        status, _, page = client.get("/memos/weekly?as_of=25/11/2019")
+        assert b"That is not a date; give it as YYYY-MM-DD." in page

@@ -297,3 +297,14 @@ def test_served_over_tls_the_cookies_are_secure_and_hsts_is_sent(tmp_path):
         assert headers["strict-transport-security"] == "max-age=31536000"
         assert client.set_cookies and all(
             "; secure" in c.lower() and "httponly" in c.lower() for c in client.set_cookies)
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/",
+                                    "/\\evil.example", "javascript:alert(1)", ""])
+def test_signing_in_never_sends_the_user_to_another_site(site, target):
+    client = Client(site)
+    _, _, page = client.get("/signin")
+    token = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
+    status, headers, _ = client.request("POST", "/signin", form={
+        "csrf": token, "next": target, "name": "reader-u", "password": PASSWORD})
+    assert status == 303 and headers["location"] == "/"

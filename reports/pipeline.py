@@ -139,21 +139,21 @@ def memo_spec(config: Config, memo: MemoConfig, as_of: date,
 
 
 def carried(config: Config, memo: MemoConfig, as_of: date, loaded: Loaded,
-            record) -> tuple[dict, dict | None]:
+            previous) -> tuple[dict, dict | None]:
     """What an edition of ``memo`` carries to the next (its snapshot), and what changed
     since the previous edition issued to its readers (None without one made alike).
 
-    Both come from the memo's own cut of the workbook (``visible_model``); ``record`` is
-    the run record (:class:`reports.schedule.record.RunRecord`) the issued editions are found in. So
-    nothing above the memo's marking is kept for it, or can come back from an earlier
-    edition."""
+    ``previous`` is the latest edition issued before it (a run record's
+    :class:`~reports.schedule.record.builds.BuildRecord`, from ``previous_edition``), or
+    None. Both come from the memo's own cut of the workbook (``visible_model``), and the
+    previous snapshot is used only if it was cut alike: nothing above the memo's marking
+    is kept for it, or can come back from an earlier edition."""
     from reports.memo import changes
     from reports.memo.contents import visible_model
 
     spec = memo_spec(config, memo, as_of)
     visible, _ = visible_model(loaded.model, spec)
     snapshot = changes.snapshot(visible, memo.marking, spec.min_grade, as_of)
-    previous = record.previous_edition(memo.id, as_of)
     if previous is None:
         return snapshot, None
     if not changes.comparable(previous.snapshot, memo.marking, spec.min_grade):
@@ -283,7 +283,9 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     from reports.schedule.record import RunRecord
 
     with RunRecord.open(config.run_record_path, create=False) as record:
-        since = {memo.id: carried(config, memo, as_of, loaded, record)[1] for memo in memos}
+        since = {memo.id: carried(config, memo, as_of, loaded,
+                                  record.previous_edition(memo.id, as_of))[1]
+                 for memo in memos}
     jobs = min(jobs or os.cpu_count() or 1, len(memos))
     if jobs > 1:
         outcomes = _build_parallel(loaded, config, memos, as_of, formats, out_dir, jobs, since)

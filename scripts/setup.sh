@@ -23,6 +23,7 @@ APT_PACKAGES=(
   fonts-crosextra-carlito  # metric-compatible Calibri: the Word template's Latin font
   fonts-symbola            # emoji and symbols Calibri/Carlito lack (monochrome: PDF/A embeds it)
   default-jre-headless     # java for vnu.jar (vnu-jar's own Java download is skipped)
+  openssl                  # tests: a certificate for the site served over TLS
 )
 NPM_PACKAGES=(vnu-jar@26.9.27 axe-core@4.14.1)
 NODE_DIR=.ci/node

@@ -94,28 +94,16 @@ def cut(model: Model, ceiling: int) -> Model:
          if a.judgment in keep["assessments"]])
 
 
-class Record:
-    """The run record as ``carried`` reads it: one issued edition before the second."""
-
-    def __init__(self, snapshot: dict | None = None):
-        self.snapshot = snapshot
-
-    def previous_edition(self, memo_id: str, as_of):
-        if self.snapshot is None or as_of <= FIRST:
-            return None
-        return SimpleNamespace(snapshot=self.snapshot, as_of=FIRST)
-
-
 CONFIG = Config(None, Path("w.xlsx"), Path("out"), Path("templates"), markings=MARKINGS)
 
 
 def editions(first: Model, second: Model, memo: MemoConfig) -> tuple[str, dict]:
     """The second edition's context (as JSON, or the refusal) and the first's snapshot,
     carried from one to the next as ``run`` and ``build`` carry them."""
-    snapshot, since = carried(CONFIG, memo, FIRST, Loaded(Path("w"), "", first, []), Record())
+    snapshot, since = carried(CONFIG, memo, FIRST, Loaded(Path("w"), "", first, []), None)
     assert since is None  # a first edition compares with nothing
-    _, since = carried(CONFIG, memo, SECOND, Loaded(Path("w"), "", second, []),
-                       Record(snapshot))
+    issued = SimpleNamespace(snapshot=snapshot, as_of=FIRST)  # as the run record gives it
+    _, since = carried(CONFIG, memo, SECOND, Loaded(Path("w"), "", second, []), issued)
     try:
         context = build_context(second, memo_spec(CONFIG, memo, SECOND, since))
     except ConfigError as exc:  # a memo about a row above its marking: refused alike

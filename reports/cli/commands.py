@@ -36,6 +36,7 @@ EPILOG = """examples:
   python run_reports.py build --kind issue --issue ISSUE_ID --as-of 2019-11-29 --format html
   python run_reports.py run            # from cron, every few minutes
   python run_reports.py ack weekly --as-of 2019-11-25   # a delivery given up: accept it
+  python run_reports.py user add kim --role staff --level UNCLASSIFIED   # then: serve
 
 exit codes: 0 done, 1 workbook errors (nothing built), 2 usage, config or template error,
   3 not all delivered, 4 some memos could not be built (the others were),
@@ -136,6 +137,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("memo_id", nargs="?", metavar="MEMO_ID")
     _common(p, config=True, workbook=False)
     p.add_argument("--limit", type=int, default=50, help="most recent N rows (default 50)")
+
+    p = command("serve", "run the desk's intranet site (workbook problems live, memo "
+                "previews) until stopped", "python run_reports.py serve --config reports.toml")
+    _common(p, config=True, workbook=False)
+
+    p = command("user", "add, list or remove the site's users, or set a password (read "
+                "from the terminal or standard input)",
+                "python run_reports.py user add kim --role staff --level UNCLASSIFIED")
+    p.add_argument("action", choices=("add", "list", "remove", "password"))
+    p.add_argument("name", nargs="?", metavar="NAME", help="the user (not for list)")
+    _common(p, config=True, workbook=False)
+    p.add_argument("--role", choices=("staff", "clearer", "reader", "admin"),
+                   help="add: what they use the site for")
+    p.add_argument("--level", help="add: their handling level, one of [markings] levels")
+    p.add_argument("--no-password", action="store_true",
+                   help="add, password: signs in only through the proxy's single sign-on")
     return top
 
 
@@ -353,6 +370,24 @@ def cmd_history(args: argparse.Namespace) -> int:
     config = _config(args)
     with RunRecord.open(config.run_record_path, create=False) as ledger:
         print(history(ledger, args.memo_id, args.limit))
+    return EXIT_OK
+
+
+@handles("serve")
+def cmd_serve(args: argparse.Namespace) -> int:
+    from reports.site.serve import serve
+
+    return serve(_config(args))
+
+
+@handles("user")
+def cmd_user(args: argparse.Namespace) -> int:
+    from reports.site.commands import user_command
+
+    if args.action != "list" and not args.name:
+        raise ConfigError(f"'user {args.action}' needs the user's NAME")
+    _print(user_command(_config(args), args.action, args.name, args.role, args.level,
+                        args.no_password))
     return EXIT_OK
 
 

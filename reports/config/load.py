@@ -36,11 +36,12 @@ from reports.config.tables import (
 from reports.config.typed import BAD, Checked, fill, toml_fields
 from reports.errors import ConfigError
 from reports.memo.kinds import DEFAULT_BUDGETS, DEFAULT_TITLES, FORMATS, MEMO_KINDS, Budget
+from reports.site.settings import SiteSettings, load_site
 from reports.tradecraft import grade_parts
 
 log = logging.getLogger(__name__)
 
-TOP_LEVEL = ("paths", "desk", "smtp", "delivery", "markings", "budgets", "memos")
+TOP_LEVEL = ("paths", "desk", "smtp", "delivery", "markings", "budgets", "memos", "site")
 
 MemoKind = Literal[MEMO_KINDS]
 Format = Literal[FORMATS]
@@ -95,6 +96,7 @@ class Config:
     markings: tradecraft.Markings = field(
         default_factory=lambda: tradecraft.Markings.single(Desk.marking))
     budgets: dict[str, Budget] = field(default_factory=lambda: dict(DEFAULT_BUDGETS))
+    site: SiteSettings = field(default_factory=SiteSettings)  # serve: reports/site/
 
     @property
     def run_record_path(self) -> Path:
@@ -170,7 +172,7 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
         log_file=paths.log_file, cache=paths.cache, desk=desk,
         smtp=_table(Smtp, data, "smtp", checked),
         delivery=_table(DeliverySettings, data, "delivery", checked),
-        memos=memos, markings=markings, budgets=budgets)
+        memos=memos, markings=markings, budgets=budgets, site=load_site(data, checked))
     _unpublished(config, checked)
     for key, known in checked.unknown:
         close = difflib.get_close_matches(key.rsplit(".", 1)[-1], known, n=1, cutoff=0.6)
@@ -347,7 +349,7 @@ def config_keys() -> list[tuple[str, str, str]]:
               ("smtp", Smtp), ("delivery", DeliverySettings),
               ("budgets.<kind>", BudgetSettings), ("memos[]", MemoConfig),
               ("memos[]", BudgetSettings), ("memos[].schedule", Schedule),
-              ("memos[].recipients[]", Recipient)]
+              ("memos[].recipients[]", Recipient), ("site", SiteSettings)]
     out = []
     for table, cls in tables:
         types_ = hints(cls)

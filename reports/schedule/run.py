@@ -296,7 +296,8 @@ class _Run:
         changed since the previous one (None for the first): see ``build.carried``."""
         from reports import pipeline as build
 
-        snapshot, since = build.carried(self.config, memo, as_of, loaded, self.ledger)
+        snapshot, since = build.carried(self.config, memo, as_of, loaded,
+                                        self.ledger.previous_edition(memo.id, as_of))
         built = build.build_memo(loaded, self.config, memo, as_of, since_last_edition=since)
         return built, snapshot, since
 

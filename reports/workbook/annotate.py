@@ -52,7 +52,11 @@ def annotate(source: Path | str, problems: list[Problem], out: Path | str) -> Pa
     if _same_file(source, out):
         raise ConfigError(f"{out} is the workbook itself; --annotate needs another path "
                           "(the workbook is never written to)")
-    data = source.read_bytes()
+    return atomic_write(out, annotated_bytes(source.read_bytes(), problems, source))
+
+
+def annotated_bytes(data: bytes, problems: list[Problem], source: Path | str) -> bytes:
+    """The marked-up copy of the workbook ``data`` (read from ``source``), as bytes."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
@@ -61,9 +65,14 @@ def annotate(source: Path | str, problems: list[Problem], out: Path | str) -> Pa
         raise WorkbookUnreadable(
             f"{source} could not be opened to write an annotated copy "
             f"({exc.__class__.__name__}: {exc}); the problems are listed above") from exc
+    mark_up(wb, problems)
+    return workbook_bytes(wb)
+
+
+def mark_up(wb: Workbook, problems: list[Problem]) -> None:
+    """Colour and comment each problem's cell, and put the Problems sheet first."""
     _mark_cells(wb, problems)
     _problems_sheet(wb, problems)
-    return atomic_write(out, workbook_bytes(wb))
 
 
 def _same_file(source: Path, out: Path) -> bool:

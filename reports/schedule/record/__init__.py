@@ -15,6 +15,7 @@ it in one transaction (each step below takes version N-1 to N); a newer file is 
   ``acked_at``, ``ack_note``); what the mail needs from each build (``mail_json``).
 - 3: no table changes; the snapshots of earlier versions, taken from the whole workbook
   rather than from each memo's cut, are dropped (see reports/changes.py).
+- 4: the site's users, their sessions and sign-in attempts (:mod:`reports.site.users`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from reports.schedule.record.builds import BuildsMixin
 from reports.schedule.record.deliveries import DeliveriesMixin
 from reports.schedule.record.notices import NoticesMixin
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # What every row tried more than once (deliveries, notices) records of its attempts.
 # Part of the schema scripts below: never change it (a new version adds a migration).
@@ -102,9 +103,42 @@ UPDATE builds SET snapshot_json = NULL WHERE snapshot_json IS NOT NULL
     AND COALESCE(json_extract(snapshot_json, '$.version'), 1) < 3;
 """
 
+# ``serve``: users (a password hash, or NULL for one who signs in only through the
+# intranet's proxy), sessions (the SHA-256 of the cookie's token, never the token) and
+# sign-in attempts (for throttling). Names, roles and levels: reports/site/access.py.
+_SCHEMA_V4 = """
+CREATE TABLE site_users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    level TEXT NOT NULL,
+    password_hash TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE TABLE site_sessions (
+    token_sha256 TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL REFERENCES site_users (name) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    via TEXT NOT NULL,
+    created TEXT NOT NULL,
+    expires TEXT NOT NULL
+);
+CREATE INDEX site_sessions_user ON site_sessions (user_name);
+CREATE TABLE site_sign_ins (
+    id INTEGER PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX site_sign_ins_user ON site_sign_ins (user_name, at);
+CREATE INDEX site_sign_ins_address ON site_sign_ins (address, at);
+"""
+
 # version -> the script taking version - 1 to it
 MIGRATIONS = {version: script.replace("{attempt_columns}", _ATTEMPT_COLUMNS)
-              for version, script in ((1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3))}
+              for version, script in ((1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3),
+                                      (4, _SCHEMA_V4))}
 
 
 class RunRecord(BuildsMixin, DeliveriesMixin, NoticesMixin):

@@ -1,0 +1,196 @@
+"""The site under test: a desk folder, its users, and ``serve`` running as a real process.
+
+Not a test module. :func:`desk` writes a config with three handling levels, two memos
+(one UNCLASSIFIED, one SECRET) and a small workbook; :func:`marked` makes that workbook
+with an Actors row marked SECRET; :func:`serving` starts ``run_reports.py serve`` on a
+free loopback port and stops it (by its own process id) afterwards; :class:`Client`
+speaks HTTP to it with http.client (no redirects followed, cookies kept).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import re
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import wbfactory
+
+from reports.config.load import load_config
+from reports.site.users import Users
+
+REPO = Path(__file__).resolve().parents[1]
+LEVELS = ("UNCLASSIFIED", "CONFIDENTIAL", "SECRET")
+PASSWORD = "correct horse battery staple"
+SECRET_WORDS = "Hidden Minister Of Secrets"  # only in the SECRET row
+SECRET_ID = "secret-actor"
+BAD_COUNTRY = "XQ-9"  # the SECRET row's wrong country: only its readers may see it
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def marked(path: Path, *, open_error: bool = False, secret_error: bool = False,
+           near_miss: bool = False) -> Path:
+    """The small workbook with a marking column: moon-jae-in UNCLASSIFIED, shinzo-abe
+    CONFIDENTIAL, and ``secret-actor`` SECRET (with a wrong country when
+    ``secret_error``); ``open_error``: an UNCLASSIFIED event with a date that is no date;
+    ``near_miss``: an UNCLASSIFIED position naming "secret-actr"."""
+    data = wbfactory.sheets()
+    actors = data["Actors"]
+    actors[0].append("marking")
+    actors[1].append("UNCLASSIFIED")
+    actors[2].append("CONFIDENTIAL")
+    actors.append([SECRET_ID, SECRET_WORDS, "", BAD_COUNTRY if secret_error else "KOR",
+                   "person", "Minister", "SECRET"])
+    if open_error:
+        data["Events"][1][1] = "22/08/2019"
+    if near_miss:
+        data["Positions"].append(["secret-actr", "gsomia", wbfactory.date(2019, 11, 20),
+                                  "supports", "Keep it.", "", "s1"])
+    tmp = path.with_name(f".{path.name}.tmp")
+    wbfactory.write(tmp, data)
+    os.replace(tmp, path)  # as Excel saves: a new file renamed over the old
+    return path
+
+
+def desk(folder: Path, *, site: str = "", port: int | None = None) -> Path:
+    """A desk folder: reports.toml (``site`` lines added to [site]) and the workbook."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "wb").mkdir(exist_ok=True)
+    marked(folder / "wb" / "book.xlsx")
+    config = folder / "reports.toml"
+    config.write_text(f"""
+[paths]
+workbook = "wb/book.xlsx"
+output = "out"
+templates = "{(REPO / 'templates').as_posix()}"
+[desk]
+office = "Test desk"
+[markings]
+levels = {list(LEVELS)!r}
+[site]
+{"" if "port =" in site else f"port = {port or free_port()}"}
+{site}
+[[memos]]
+id = "weekly"
+kind = "weekly"
+title = "Weekly update"
+[[memos]]
+id = "issue-gsomia"
+kind = "issue"
+issue = "gsomia"
+title = "GSOMIA brief"
+[[memos]]
+id = "secret-weekly"
+kind = "weekly"
+title = "Secret weekly"
+marking = "SECRET"
+""".replace("'", '"'), encoding="utf-8")
+    return config
+
+
+def add_users(config: Path, users: dict[str, tuple[str, str]]) -> None:
+    """name -> (role, level), each with :data:`PASSWORD`."""
+    loaded = load_config(config)
+    store = Users(loaded.run_record_path, loaded.markings)
+    for name, (role, level) in users.items():
+        store.add(name, role, level, PASSWORD)
+
+
+def remove_user(config: Path, name: str) -> None:
+    loaded = load_config(config)
+    Users(loaded.run_record_path, loaded.markings).remove(name)
+
+
+@contextlib.contextmanager
+def serving(config: Path, tls: bool = False) -> Iterator[str]:
+    """``serve`` running for ``config``; yields its base URL."""
+    port = load_config(config).site.port
+    log = open(config.parent / "serve.log", "ab")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, str(REPO / "run_reports.py"), "serve", "--config",
+                             str(config)], cwd=config.parent, stdout=log, stderr=log)
+    try:
+        for _ in range(600):  # at most a minute: the server reads the workbook first
+            if proc.poll() is not None:
+                raise RuntimeError("serve stopped: " + (config.parent / "serve.log").read_text())
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port),
+                                                                         timeout=0.5):
+                break
+            time.sleep(0.1)
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+class Client:
+    """One browser-like visitor: cookies kept, redirects not followed."""
+
+    def __init__(self, base: str, headers: dict[str, str] | None = None):
+        self.base = base
+        self.host, port = base.split("://")[1].split(":")
+        self.port = int(port)
+        self.tls = base.startswith("https")
+        self.cookies: dict[str, str] = {}
+        self.headers = headers or {}
+        self.set_cookies: list[str] = []
+
+    def request(self, method: str, path: str, form: dict | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        if self.tls:
+            conn = http.client.HTTPSConnection(self.host, self.port, timeout=60,
+                                               context=ssl._create_unverified_context())
+        else:
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        sent = {**self.headers, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=sent)
+        response = conn.getresponse()
+        data = response.read()
+        got = {k.lower(): v for k, v in response.getheaders()}
+        for line in response.headers.get_all("set-cookie") or []:
+            self.set_cookies.append(line)
+            for key, morsel in SimpleCookie(line).items():
+                if morsel.value and 'max-age=0' not in line.lower():
+                    self.cookies[key] = morsel.value
+                else:
+                    self.cookies.pop(key, None)
+        conn.close()
+        return response.status, got, data
+
+    def get(self, path: str, **kw) -> tuple[int, dict[str, str], bytes]:
+        return self.request("GET", path, **kw)
+
+    def sign_in(self, name: str, password: str = PASSWORD) -> int:
+        _, _, page = self.get("/signin")
+        token = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
+        status, _, _ = self.request("POST", "/signin", form={
+            "csrf": token, "next": "/", "name": name, "password": password})
+        return status
+
+    def csrf(self) -> str:
+        _, _, page = self.get("/")
+        return re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()

@@ -14,14 +14,15 @@ WARNING = "warning"
 CODES = (
     # the file and its sheets
     "unreadable", "missing-sheet", "duplicate-sheet", "missing-column", "misnamed-column",
-    "duplicate-column", "merged-header",
+    "duplicate-column", "merged-header", "merged-cells", "empty-sheet",
     # cells
     "missing-value", "bad-date", "bad-number", "out-of-range", "bad-enum", "bad-country",
     "bad-id", "too-long", "bad-url", "bad-email", "bad-flag", "bad-grade", "bad-likelihood",
-    "bad-marking", "formula-error", "formula-no-value", "estimative-language",
+    "bad-marking", "formula-error", "formula-no-value", "estimative-language", "future-date",
+    "outlier-date",
     # keys and references
     "duplicate-id", "unknown-ref", "unused-actor", "unused-issue", "unused-source",
-    "event-without-source",
+    "event-without-source", "undated-source",
     # the Distribution sheet against the configuration
     "unknown-memo", "duplicate-recipient", "no-recipients",
 )

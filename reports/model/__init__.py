@@ -1,6 +1,6 @@
-"""The model: record types made from the workbook contract
-(:mod:`~reports.model.records`) and the as-of queries over them
-(:mod:`~reports.model.model`)."""
+"""The model: the record types, one per data sheet (:mod:`~reports.model.records`), the
+frames they are made from (:mod:`~reports.model.tables`) and the as-of queries over
+them (:mod:`~reports.model.model`)."""
 
 from reports.model.model import (
     Actor,

@@ -8,17 +8,19 @@ exception to "dated after": they look forward from the as-of date.
 A *shift* is a Positions row whose stance differs from the previous known row for the
 same actor and issue; the first row of a pair is a new position, and a row repeating
 the previous stance is a restatement.
+
+The model holds each record type's rows as a pandas DataFrame (:mod:`reports.model.tables`);
+the queries pick their rows with whole-column (numpy) operations on those frames, and
+only the records they return are made, each once.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
-from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from reports.model.records import (
     Actor,
@@ -27,13 +29,21 @@ from reports.model.records import (
     Issue,
     OutlookItem,
     Position,
+    Record,
     Source,
-    build,
 )
-from reports.workbook.table import Record
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from numpy.typing import NDArray
+
+    from reports.model.tables import Rows
 
 __all__ = ["Actor", "Assessment", "Event", "Issue", "Model", "OutlookItem", "Position", "Shift",
            "Source"]
+
+SHEETS = ("Actors", "Issues", "Events", "Positions", "Sources", "Outlook", "Assessments")
 
 
 @dataclass(frozen=True)
@@ -48,101 +58,165 @@ class Shift:
         return self.after.as_of
 
 
-def _by_date(events: list[Event]) -> list[Event]:
-    return sorted(events, key=attrgetter("date", "event_id"))
+def _day(day: date) -> int:
+    from reports.workbook.columns import day_number
 
-
-def _by_pair(positions: list[Position]) -> list[Position]:
-    return sorted(positions, key=attrgetter("actor_id", "issue_id", "as_of"))
+    return day_number(day)
 
 
 class Model:
     """All records of one workbook, with the queries memos need.
 
     ``events`` (sorted by date, then id) and ``positions`` (by actor, issue, date) are
-    the long lists: a model made by :meth:`from_records` builds their records from the
-    validated columns the first time they are used.
+    the long lists: their records are made the first time they are used (a query
+    makes only those it returns). ``empty_sheets`` names the sheets the workbook has
+    with a header and no rows.
     """
 
-    def __init__(self, actors: list[Actor], issues: list[Issue], events: list[Event],
-                 positions: list[Position], sources: list[Source],
-                 outlook: list[OutlookItem], assessments: list[Assessment]):
-        self._tables: dict[str, Sequence[Record]] = {}
-        self.actors = {a.actor_id: a for a in actors}
-        self.issues = {i.issue_id: i for i in issues}
-        self.sources = {s.source_id: s for s in sources}
-        self.events = _by_date(events)
-        self.positions = _by_pair(positions)
-        self.outlook_items = outlook
-        self.assessment_items = assessments  # workbook order; queries sort stably by date
+    def __init__(self, actors: Sequence[Actor], issues: Sequence[Issue],
+                 events: Sequence[Event], positions: Sequence[Position],
+                 sources: Sequence[Source], outlook: Sequence[OutlookItem],
+                 assessments: Sequence[Assessment], *, empty_sheets: Sequence[str] = ()):
+        from reports.model import tables
+
+        given: dict[str, Sequence[Record]] = {
+            "Actors": actors, "Issues": issues, "Events": events, "Positions": positions,
+            "Sources": sources, "Outlook": outlook, "Assessments": assessments}
+        self._setup({name: tables.of_records(name, records) for name, records in given.items()},
+                    empty_sheets)
+
+    def _setup(self, rows: dict[str, Rows[Any]], empty_sheets: Sequence[str]) -> None:
+        self._rows = rows
+        self.empty_sheets = tuple(empty_sheets)
         self._known_from: dict[tuple[str, ...], date] = {}
         self._cuts: dict[tuple[int, str | None], Model] = {}  # within(), made once each
 
     @classmethod
-    def from_records(cls, records: Mapping[str, Sequence[Record]]) -> Model:
-        """Build from :attr:`reports.workbook.validate.Validated.records` (a workbook without
-        errors)."""
-        model = cls([], [], [], [], [], [], [])
-        model.actors = {a.actor_id: a for a in build(Actor, records.get("Actors", []))}
-        model.issues = {i.issue_id: i for i in build(Issue, records.get("Issues", []))}
-        model.sources = {s.source_id: s for s in build(Source, records.get("Sources", []))}
-        model.outlook_items = build(OutlookItem, records.get("Outlook", []))
-        model.assessment_items = build(Assessment, records.get("Assessments", []))
-        del model.events, model.positions  # built from these on first use:
-        model._tables = {name: records.get(name, []) for name in ("Events", "Positions")}
+    def _of(cls, rows: dict[str, Rows[Any]], empty_sheets: Sequence[str] = ()) -> Model:
+        model = cls.__new__(cls)
+        model._setup(rows, empty_sheets)
         return model
+
+    @classmethod
+    def from_records(cls, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> Model:
+        """Build from :attr:`reports.workbook.validate.Validated.records` (a workbook without
+        errors), or from records given as dicts keyed by column."""
+        from reports.model import tables
+        from reports.workbook.table import Table
+
+        rows: dict[str, Rows[Any]] = {}
+        empty = []
+        for name in SHEETS:
+            table = records.get(name, [])
+            if isinstance(table, Table):
+                rows[name] = tables.of_frame(name, table.frame, table.extra_columns)
+                if table.empty:
+                    empty.append(name)
+            else:
+                rows[name] = tables.of_dicts(name, [dict(r) for r in table])
+        return cls._of(rows, empty)
+
+    @classmethod
+    def from_frames(cls, frames: Mapping[str, pd.DataFrame],
+                    extra_columns: Mapping[str, Sequence[str]] | None = None,
+                    empty_sheets: Sequence[str] = ()) -> Model:
+        """Build from validated frames (:attr:`reports.workbook.validate.Validated.frames`)."""
+        from reports.model import tables
+
+        extras = extra_columns or {}
+        return cls._of({name: tables.of_frame(name, frames[name], extras.get(name, ()))
+                        for name in SHEETS}, empty_sheets)
+
+    # -- the records ------------------------------------------------------------------------
+
+    @cached_property
+    def actors(self) -> dict[str, Actor]:
+        return {a.actor_id: a for a in self._rows["Actors"].all()}
+
+    @cached_property
+    def issues(self) -> dict[str, Issue]:
+        return {i.issue_id: i for i in self._rows["Issues"].all()}
+
+    @cached_property
+    def sources(self) -> dict[str, Source]:
+        return {s.source_id: s for s in self._rows["Sources"].all()}
 
     @cached_property
     def events(self) -> list[Event]:
-        return _by_date(build(Event, self._tables.pop("Events")))
+        return self._rows["Events"].all()
 
     @cached_property
     def positions(self) -> list[Position]:
-        return _by_pair(build(Position, self._tables.pop("Positions")))
-
-    # -- indexes, built on first use, so that a query scans only what it can return ------
+        return self._rows["Positions"].all()
 
     @cached_property
-    def _history(self) -> dict[tuple[str, str], list[Position]]:
-        history: dict[tuple[str, str], list[Position]] = defaultdict(list)
-        for pos in self.positions:
-            history[(pos.actor_id, pos.issue_id)].append(pos)
-        return history
+    def outlook_items(self) -> list[OutlookItem]:
+        return self._rows["Outlook"].all()
 
     @cached_property
-    def _event_dates(self) -> list[date]:
-        return [e.date for e in self.events]
+    def assessment_items(self) -> list[Assessment]:
+        """Workbook order; queries sort stably by date."""
+        return self._rows["Assessments"].all()
+
+    def frame(self, sheet: str) -> pd.DataFrame:
+        """One record type's rows as a DataFrame (a column per record field, then the
+        extra columns; events by date, positions by actor, issue and date)."""
+        return self._rows[sheet].frame
+
+    # -- what the queries work on, made on first use ----------------------------------------
 
     @cached_property
-    def _events_by(self) -> dict[str, list[int]]:
-        """``"i:<issue_id>"`` / ``"a:<actor_id>"`` -> where its events are in ``events``."""
-        found: dict[str, list[int]] = defaultdict(list)
-        for n, e in enumerate(self.events):
-            for i in dict.fromkeys(e.issues):
-                found["i:" + i].append(n)
-            for a in dict.fromkeys(e.actors):
-                found["a:" + a].append(n)
+    def _published(self) -> tuple[Any, NDArray[np.int64]]:
+        from reports.model.tables import ALWAYS
+
+        sources = self._rows["Sources"]
+        return sources.column("source_id"), sources.days("published", ALWAYS)
+
+    def _known_days(self, sheet: str) -> NDArray[np.int64]:
+        from reports.model.tables import known_days
+
+        ids, published = self._published
+        return known_days(self._rows[sheet].column("sources"), ids, published)
+
+    @cached_property
+    def _events(self) -> dict[str, NDArray[np.int64]]:
+        rows = self._rows["Events"]
+        return {"date": rows.days("date"), "known": self._known_days("Events"),
+                "significance": rows.ints("significance")}
+
+    @cached_property
+    def _positions(self) -> dict[str, Any]:
+        import numpy as np
+        import pyarrow.compute as pc
+
+        from reports.model.tables import pairs
+
+        rows = self._rows["Positions"]
+        pair, spans = pairs(rows.column("actor_id").to_pylist(),
+                            rows.column("issue_id").to_pylist())
+        as_of = rows.days("as_of")
+        return {"pair": pair, "spans": spans, "as_of": as_of,
+                "seen": np.maximum(as_of, self._known_days("Positions")),
+                "stance": pc.fill_null(rows.column("stance").dictionary_encode().indices, -1
+                                       ).to_numpy(zero_copy_only=False)}
+
+    def _member(self, sheet: str, lists: str, key: str) -> NDArray[np.int64]:
+        cache: dict[tuple[str, str, str], NDArray[np.int64]] = self.__dict__.setdefault(
+            "_members", {})
+        found = cache.get((sheet, lists, key))
+        if found is None:
+            from reports.model.tables import members
+
+            found = cache[(sheet, lists, key)] = members(self._rows[sheet].column(lists), key)
         return found
-
-    @cached_property
-    def _event_known(self) -> list[date]:
-        """The first day each event of ``events`` is known (see :meth:`known_from`)."""
-        return list(map(self.known_from, (e.sources for e in self.events)))
-
-    @cached_property
-    def _seen(self) -> dict[tuple[str, str], list[tuple[date, Position]]]:
-        """(actor, issue) -> [(first day the position is known, position)], oldest first."""
-        return {pair: [(max(p.as_of, self.known_from(p.sources)), p) for p in rows]
-                for pair, rows in self._history.items()}
 
     # -- handling markings ----------------------------------------------------------------
 
     @cached_property
     def top_rank(self) -> int:
         """The highest marking rank of any record (0 for an unmarked workbook)."""
-        groups = (self.actors.values(), self.issues.values(), self.sources.values(),
-                  self.events, self.positions, self.outlook_items, self.assessment_items)
-        return max((r.marking_rank for group in groups for r in group), default=0)
+        return max((int(rows.ints("marking_rank").max(initial=0))
+                    for rows in self._rows.values()), default=0)
 
     def within(self, ceiling: int, cite: Callable[[Source], bool] | None = None,
                key: str | None = None) -> Model:
@@ -165,19 +239,44 @@ class Model:
         return self._cut(ceiling, cite)
 
     def _cut(self, ceiling: int, cite: Callable[[Source], bool] | None) -> Model:
-        actors = {k: a for k, a in self.actors.items() if a.marking_rank <= ceiling}
-        issues = {k: i for k, i in self.issues.items() if i.marking_rank <= ceiling}
-        sources = {k: s for k, s in self.sources.items() if s.marking_rank <= ceiling
-                   and (cite is None or cite(s))}
-        keep = _Keeper(ceiling, self, actors, issues, sources)
-        positions = [p for p in map(keep.record, self.positions) if p is not None
-                     and p.actor_id in actors and p.issue_id in issues]
-        assessments = [a for a in map(keep.record, self.assessment_items) if a is not None
-                       and (a.issue_id is None or a.issue_id in issues)]
-        outlook = [o for o in map(keep.outlook, self.outlook_items) if o is not None]
-        return Model(list(actors.values()), list(issues.values()),
-                     [e for e in map(keep.record, self.events) if e is not None], positions,
-                     list(sources.values()), outlook, assessments)
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from reports.model.tables import cut, rank_filter
+
+        rows = self._rows
+        kept: dict[str, Any] = {}
+        dropped: dict[str, pa.Array] = {}
+        for sheet, name, key in (("Actors", "actors", "actor_id"),
+                                 ("Issues", "issues", "issue_id"),
+                                 ("Sources", "sources", "source_id")):
+            also = None
+            if sheet == "Sources" and cite is not None:
+                records = rows[sheet].all()
+                also = lambda i, records=records: bool(cite(records[i]))  # noqa: E731
+            keep, gone = rank_filter(rows[sheet].column(key), rows[sheet].ints("marking_rank"),
+                                     ceiling, also)
+            kept[sheet] = rows[sheet].select(keep)
+            dropped[name] = gone
+        actor_ids, issue_ids = kept["Actors"].column("actor_id"), kept["Issues"].column(
+            "issue_id")
+        positions = rows["Positions"]
+        on_kept = (pc.is_in(positions.column("actor_id"), value_set=actor_ids).to_numpy(
+            zero_copy_only=False) & pc.is_in(positions.column("issue_id"),
+                                             value_set=issue_ids).to_numpy(zero_copy_only=False))
+        assessments = rows["Assessments"]
+        issue = assessments.column("issue_id")
+        on_issue = pc.or_(pc.is_null(issue), pc.is_in(issue, value_set=issue_ids))
+        cuts = {
+            **kept,
+            "Events": cut(rows["Events"], ceiling, dropped),
+            "Positions": cut(positions, ceiling, dropped, np.asarray(on_kept, dtype=bool)),
+            "Outlook": cut(rows["Outlook"], ceiling, dropped, about=("actors", "issues")),
+            "Assessments": cut(assessments, ceiling, dropped,
+                               pc.fill_null(on_issue, True).to_numpy(zero_copy_only=False)),
+        }
+        return Model._of(cuts, self.empty_sheets)
 
     # -- what was known on a day --------------------------------------------------------
 
@@ -208,50 +307,85 @@ class Model:
                        min_significance: int = 1, issue: str | None = None,
                        actor: str | None = None) -> list[Event]:
         """Events with ``as_of - days < date <= as_of`` (all up to as_of when days is None)."""
-        start = as_of - timedelta(days=days) if days is not None else None
+        import numpy as np
+
+        ev = self._events
+        end = _day(as_of)
+        start = end - days if days is not None else None
         if issue is not None or actor is not None:
-            pool = self._events_by.get("i:" + issue if issue is not None else "a:" + actor, [])
+            pool = (self._member("Events", "issues", issue) if issue is not None
+                    else self._member("Events", "actors", actor or ""))
         else:  # the date window of the sorted events, found by bisection
-            lo = 0 if start is None else bisect_right(self._event_dates, start)
-            pool = range(lo, bisect_right(self._event_dates, as_of))
-        events, known = self.events, self._event_known
-        return [
-            e for e, day in ((events[n], known[n]) for n in pool)
-            if day <= as_of and e.date <= as_of and (start is None or e.date > start)
-            and e.significance >= min_significance
-            and (issue is None or issue in e.issues)
-            and (actor is None or actor in e.actors)
-        ]
+            lo = 0 if start is None else int(np.searchsorted(ev["date"], start, side="right"))
+            pool = np.arange(lo, int(np.searchsorted(ev["date"], end, side="right")))
+        on = ev["date"][pool]
+        keep = (ev["known"][pool] <= end) & (on <= end) & (
+            ev["significance"][pool] >= min_significance)
+        if start is not None:
+            keep &= on > start
+        if issue is not None and actor is not None:
+            keep &= np.isin(pool, self._member("Events", "actors", actor))
+        rows: Rows[Event] = self._rows["Events"]
+        return rows.take(pool[keep])
 
     def history(self, actor_id: str, issue_id: str, as_of: date) -> list[Position]:
         """The known positions of one actor on one issue up to ``as_of``, oldest first."""
-        return [p for seen, p in self._seen.get((actor_id, issue_id), ()) if seen <= as_of]
+        import numpy as np
+
+        span = self._positions["spans"].get((actor_id, issue_id))
+        if span is None:
+            return []
+        at = np.arange(*span)
+        rows: Rows[Position] = self._rows["Positions"]
+        return rows.take(at[self._positions["seen"][at] <= _day(as_of)])
+
+    def _known_positions(self, as_of: date, issue: str | None,
+                         actor: str | None) -> NDArray[np.int64]:
+        """The positions known on ``as_of`` (of the issue and actor, when given)."""
+        import numpy as np
+        import pyarrow.compute as pc
+
+        keep = self._positions["seen"] <= _day(as_of)
+        rows = self._rows["Positions"]
+        for name, value in (("issue_id", issue), ("actor_id", actor)):
+            if value:
+                keep &= pc.fill_null(pc.equal(rows.column(name), value), False).to_numpy(
+                    zero_copy_only=False)
+        found: NDArray[np.int64] = np.flatnonzero(keep)
+        return found
 
     def current_stances(self, as_of: date, *, issue: str | None = None,
                         actor: str | None = None) -> dict[tuple[str, str], Position]:
         """(actor_id, issue_id) -> the latest known position on or before ``as_of``."""
-        current = {}
-        for (actor_id, issue_id) in self._history:
-            if (issue and issue_id != issue) or (actor and actor_id != actor):
-                continue
-            rows = self.history(actor_id, issue_id, as_of)
-            if rows:
-                current[(actor_id, issue_id)] = rows[-1]
-        return dict(sorted(current.items()))
+        import numpy as np
+
+        at = self._known_positions(as_of, issue, actor)
+        if not len(at):
+            return {}
+        pair = self._positions["pair"][at]
+        last = at[np.append(pair[1:] != pair[:-1], True)]  # each pair's latest known row
+        rows: Rows[Position] = self._rows["Positions"]
+        return {(p.actor_id, p.issue_id): p for p in rows.take(last)}
 
     def shifts(self, as_of: date, days: int | None = None, *, issue: str | None = None,
                actor: str | None = None) -> list[Shift]:
         """Stance changes dated in the window ``(as_of - days, as_of]``, oldest first."""
-        start = as_of - timedelta(days=days) if days is not None else None
-        found = []
-        for (actor_id, issue_id) in self._history:
-            if (issue and issue_id != issue) or (actor and actor_id != actor):
-                continue
-            rows = self.history(actor_id, issue_id, as_of)
-            for before, after in zip(rows, rows[1:], strict=False):
-                if after.stance != before.stance and (start is None or after.as_of > start):
-                    found.append(Shift(before, after))
-        return sorted(found, key=lambda s: (s.date, s.after.actor_id, s.after.issue_id))
+        import numpy as np
+
+        at = self._known_positions(as_of, issue, actor)
+        if len(at) < 2:
+            return []
+        pos = self._positions
+        before, after = at[:-1], at[1:]
+        found = (pos["pair"][before] == pos["pair"][after]) & (
+            pos["stance"][before] != pos["stance"][after])
+        if days is not None:
+            found &= pos["as_of"][after] > _day(as_of) - days
+        before, after = before[found], after[found]
+        order = np.argsort(pos["as_of"][after], kind="stable")  # pairs sorted already
+        rows: Rows[Position] = self._rows["Positions"]
+        return [Shift(b, a) for b, a in zip(rows.take(before[order]), rows.take(after[order]),
+                                            strict=True)]
 
     def outlook(self, as_of: date, days: int | None = None, *, issue: str | None = None,
                 actor: str | None = None) -> list[OutlookItem]:
@@ -289,33 +423,3 @@ class Model:
 
     def active_issues(self) -> list[Issue]:
         return [i for i in self.issues.values() if i.status == "active"]
-
-
-class _Keeper:
-    """For :meth:`Model.within`: a record as a memo at ``ceiling`` may hold it, or None."""
-
-    def __init__(self, ceiling: int, model: Model, actors: dict, issues: dict, sources: dict):
-        self.ceiling = ceiling
-        self.dropped = {name: set(everything) - set(kept) for name, everything, kept in (
-            ("actors", model.actors, actors), ("issues", model.issues, issues),
-            ("sources", model.sources, sources))}
-
-    def record(self, rec):
-        if rec.marking_rank > self.ceiling:
-            return None
-        changes = {}
-        for name, dropped in self.dropped.items():
-            ids = getattr(rec, name, ())
-            if ids and dropped and not dropped.isdisjoint(ids):
-                changes[name] = tuple(i for i in ids if i not in dropped)
-        if changes.get("sources") == ():
-            return None  # it rests only on sources the memo may not cite
-        return replace(rec, **changes) if changes else rec
-
-    def outlook(self, item: OutlookItem) -> OutlookItem | None:
-        """An outlook item naming a dropped actor or issue is about it: left out."""
-        for name in ("actors", "issues"):
-            if not self.dropped[name].isdisjoint(getattr(item, name)):
-                return None
-        return self.record(item)
-

@@ -1,103 +1,175 @@
-"""The model's record types, made from the workbook contract, and their building.
+"""The model's record types: one frozen dataclass per data sheet of the contract.
 
-Each data sheet of :mod:`reports.workbook.contract` gives one frozen dataclass (``Actors`` ->
-:class:`Actor` ...): its required columns first, then the optional ones, each optional
-field defaulting to the column's default (``()`` for a list of ids, else None), then
-``marking_rank`` (the row's handling level, 0 = the lowest) and ``extra`` (the columns
-beyond the contract). A column added to the contract is a field here with no edit.
+Each holds the sheet's required columns first, then its optional ones (both in contract
+order, each optional field defaulting to the column's default: ``()`` for a list of
+ids, else the contract's default or None), then ``marking_rank`` (the row's handling
+level, 0 = the lowest) and ``extra`` (the columns beyond the contract, as text).
+``tests/test_records.py`` checks every class against :mod:`reports.workbook.contract`:
+a column added there needs its field here.
+
+Records are made in bulk from the model's frames (:func:`make`), without calling
+``__init__``: each field set once, straight from the columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import MISSING, field, fields, make_dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
-from functools import cache
+from typing import TypeVar
 
 from reports import tradecraft
-from reports.workbook import contract as schema
-from reports.workbook.table import Record, Table, bulk
+from reports.workbook.table import bulk
 
-TYPES = {schema.DATE: date, schema.INT: int, schema.BOOL: bool, schema.REFS: tuple[str, ...]}
 COLUMN_OF = {"marking_rank": "marking"}  # record field -> the contract column it comes from
 
 
-def _field(col: schema.Column) -> tuple:
-    if col.kind == schema.MARKING:
-        return ("marking_rank", int, field(default=0))
-    kind = TYPES.get(col.kind, str)
-    if col.required:
-        return (col.name, kind)
-    default = () if col.kind == schema.REFS else col.default
-    return (col.name, kind if default is not None else kind | None, field(default=default))
+@dataclass(frozen=True)
+class Actor:
+    """One row of Actors: people, governments and bodies whose positions and actions the
+    memos report."""
+
+    actor_id: str
+    name: str
+    country: str
+    kind: str
+    native_name: str | None = None
+    title: str | None = None
+    affiliation: str | None = None
+    notes: str | None = None
+    marking_rank: int = 0
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
-def _record(name: str, sheet: str, **namespace) -> type:
-    spec = schema.sheet(sheet)
-    columns = sorted(spec.columns, key=lambda c: not c.required)  # stable: contract order
-    extra = ("extra", dict, field(default_factory=dict, compare=False, hash=False))
-    cls = make_dataclass(name, [*map(_field, columns), extra], frozen=True,
-                         namespace={"__doc__": f"One row of {sheet}: {spec.help}",
-                                    **namespace})
-    cls.__module__ = __name__  # where they are made (make_dataclass would say "types")
-    return cls
+@dataclass(frozen=True)
+class Issue:
+    """One row of Issues: the questions the memos follow."""
+
+    issue_id: str
+    name: str
+    question: str
+    description: str | None = None
+    status: str = "active"
+    marking_rank: int = 0
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
-def _grade(self) -> str:
-    """``B2``, ``B``, ``2`` or '' (what is given)."""
-    return tradecraft.grade(self.reliability, self.credibility)
+@dataclass(frozen=True)
+class Event:
+    """One row of Events: a dated thing that happened."""
+
+    event_id: str
+    date: date
+    title: str
+    category: str
+    summary: str | None = None
+    actors: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    location: str | None = None
+    significance: int = 3
+    sources: tuple[str, ...] = ()
+    marking_rank: int = 0
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
-Actor = _record("Actor", "Actors")
-Issue = _record("Issue", "Issues")
-Event = _record("Event", "Events")
-Position = _record("Position", "Positions")
-Source = _record("Source", "Sources", grade=property(_grade))
-OutlookItem = _record("OutlookItem", "Outlook")
-Assessment = _record("Assessment", "Assessments")
+@dataclass(frozen=True)
+class Position:
+    """One row of Positions: a stated position of an actor on an issue at a point in time."""
+
+    actor_id: str
+    issue_id: str
+    as_of: date
+    stance: str
+    summary: str
+    quote: str | None = None
+    sources: tuple[str, ...] = ()
+    confidence: str = "medium"
+    marking_rank: int = 0
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
-@cache
-def _defaults(cls) -> tuple[tuple[str, object], ...]:
-    """(field name, the field's default or None), the ``extra`` field left out."""
-    return tuple((f.name, None if f.default is MISSING else f.default)
-                 for f in fields(cls) if f.name != "extra")
+@dataclass(frozen=True)
+class Source:
+    """One row of Sources: a document the facts come from."""
+
+    source_id: str
+    outlet: str
+    title: str
+    url: str | None = None
+    published: date | None = None
+    kind: str | None = None
+    reliability: str | None = None
+    credibility: str | None = None
+    marking_rank: int = 0
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def grade(self) -> str:
+        """``B2``, ``B``, ``2`` or '' (what is given)."""
+        return tradecraft.grade(self.reliability, self.credibility)
 
 
-def build(cls, table: Sequence[Record]) -> list:
-    """The records of one sheet: blank cells take the field's default, lists are tuples.
+@dataclass(frozen=True)
+class OutlookItem:
+    """One row of Outlook: something ahead (a meeting, a deadline, a decision)."""
 
-    The records are made without calling ``__init__`` (each field set once, straight
-    from the columns), with the cyclic GC paused: they are many and all stay alive.
+    item: str
+    date: date | None = None
+    issues: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    status: str = "expected"
+    sources: tuple[str, ...] = ()
+    likelihood: str | None = None
+    marking_rank: int = 0
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One row of Assessments: an analyst's own judgment."""
+
+    as_of: date
+    judgment: str
+    issue_id: str | None = None
+    confidence: str = "medium"
+    author: str | None = None
+    sources: tuple[str, ...] = ()
+    likelihood: str | None = None
+    marking_rank: int = 0
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+Record = Actor | Issue | Event | Position | Source | OutlookItem | Assessment
+R = TypeVar("R", Actor, Issue, Event, Position, Source, OutlookItem, Assessment)
+
+RECORD_OF_SHEET: dict[str, type[Record]] = {
+    "Actors": Actor, "Issues": Issue, "Events": Event, "Positions": Position,
+    "Sources": Source, "Outlook": OutlookItem, "Assessments": Assessment,
+}
+
+
+def field_names(cls: type[Record]) -> tuple[str, ...]:
+    """The record's fields, ``extra`` left out, in order."""
+    return tuple(f.name for f in fields(cls) if f.name != "extra")
+
+
+def make(cls: type[R], columns: Sequence[Sequence[object]],
+         extras: Iterable[dict[str, str]]) -> list[R]:
+    """Records of ``cls`` from one list of Python values per field (in
+    :func:`field_names` order) and one ``extra`` dict per record.
+
+    The records are made without calling ``__init__`` (each field set once), with the
+    cyclic GC paused: they are many and all stay alive.
     """
-    if not isinstance(table, Table):
-        table = _as_table(table)
-    count = len(table.rows)
-    names, columns = [], []
-    for name, default in _defaults(cls):
-        values = table.columns.get(COLUMN_OF.get(name, name))
-        if values is None:
-            values = [default] * count
-        elif default is not None and None in values:
-            values = [default if v is None else v for v in values]
-        if values and values[0].__class__ is list:
-            values = [tuple(v) for v in values]
-        names.append(name)
-        columns.append(values)
-    new, out = object.__new__, []
+    names = field_names(cls)
+    new = object.__new__
+    out: list[R] = []
     append = out.append
     with bulk(lasting=True):  # a model's records live as long as the process
-        for extra, row in zip(table.extras, zip(*columns, strict=True), strict=True):
+        for extra, row in zip(extras, zip(*columns, strict=True), strict=True):
             record = new(cls)
             state = record.__dict__
-            state.update(zip(names, row, strict=False))
+            state.update(zip(names, row, strict=True))
             state["extra"] = extra
             append(record)
     return out
-
-
-def _as_table(records: Sequence[Record]) -> Table:
-    names = list(dict.fromkeys(k for r in records for k in r if k not in ("_row", "extra")))
-    columns = {n: [r.get(n) for r in records] for n in names}
-    return Table([r.get("_row", 0) for r in records], columns,
-                 [dict(r.get("extra") or {}) for r in records])

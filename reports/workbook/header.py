@@ -9,11 +9,14 @@ a header that matches no contract column is an extra column, kept for the templa
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
 from reports.problems import ERROR, WARNING, Problem, column_letter
 from reports.workbook import contract as schema
-from reports.workbook.grid import Grid
 from reports.workbook.package import SheetNotes
+
+if TYPE_CHECKING:
+    from reports.workbook.grid import Grid
 
 
 def match_header(spec: schema.Sheet, title: str, grid: Grid, notes: SheetNotes,
@@ -101,10 +104,14 @@ def _likely_columns(spec: schema.Sheet, positions: dict[str, int],
 
 
 def _find_header_row(spec: schema.Sheet, grid: Grid) -> int | None:
+    """The Excel row of a header below row 1 (a banner above it), among the first rows."""
+    from reports.workbook.grid import first_values
+
     wanted = {schema.normalise_name(c.name) for c in spec.columns if c.required}
+    top = [first_values(cells, 9) for cells in grid.columns.values()]
     for offset in range(min(9, grid.height)):
-        cells = {schema.normalise_name(col[offset]) for col in grid.columns
+        found = {schema.normalise_name(col[offset]) for col in top
                  if isinstance(col[offset], str) and col[offset].strip()}
-        if wanted <= cells:
-            return offset + 2
+        if wanted <= found:
+            return offset + grid.first_row
     return None

@@ -30,6 +30,10 @@ _CELL_START_RE = re.compile(rb"<(?:[\w.-]+:)?c[\s>/]")
 _FORMULA_RE = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 _ERROR_TYPE_RE = re.compile(rb"""\st\s*=\s*["']e["']""")
 _VALUE_RE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)[\s>]")
+_EMPTY_VALUE_RE = re.compile(rb"<(?:[\w.-]+:)?v\s*(?:/>|>\s*</(?:[\w.-]+:)?v>)")
+_DIMENSION_RE = re.compile(
+    rb"""<(?:[\w.-]+:)?dimension\s+ref\s*=\s*["'][A-Z]*[0-9]*:?[A-Z]*([0-9]+)["']""")
+_ROW_NUMBER_RE = re.compile(rb"""[^>]*?\sr\s*=\s*["']([0-9]+)["']""")
 _CELL_REF_ATTR_RE = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,3}[0-9]{1,7})["']""")
 
 
@@ -111,6 +115,7 @@ class SheetNotes:
     links: dict[str, str] = field(default_factory=dict)  # hyperlink or HYPERLINK() address
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0 c0 r1 c1
     first_value: str | None = None  # the first cell holding a value ("A1")
+    last_row: int = 0  # the lowest row the sheet's XML has (cells, or its used range)
 
 
 def scan_sheet(archive: zipfile.ZipFile, part: str | None) -> SheetNotes:
@@ -130,6 +135,7 @@ def scan_sheet(archive: zipfile.ZipFile, part: str | None) -> SheetNotes:
     _scan_links(archive, part, tail, wrap, notes)
     _scan_merged(tail, wrap, notes)
     notes.first_value = _first_value_cell(xml)
+    notes.last_row = _last_row(xml)
     return notes
 
 
@@ -261,13 +267,29 @@ def _column_index(letters: str) -> int:
 
 
 def _first_value_cell(xml: bytes) -> str | None:
-    """The reference of the first cell holding a value (None if it says none)."""
-    value = _VALUE_RE.search(xml)
-    if value is None:
-        return None
-    span = _enclosing_cell(xml, value.start())
-    if span is None:
-        return None
-    tag = xml[span[0]:xml.find(b">", span[0]) + 1]
-    ref = _CELL_REF_ATTR_RE.search(tag)
-    return ref.group(1).decode("ascii").upper() if ref else None
+    """The reference of the first cell holding a value (None if it says none); a value
+    element with nothing in it (``<v></v>``, a formula without its value) holds none."""
+    for value in _VALUE_RE.finditer(xml):
+        if _EMPTY_VALUE_RE.match(xml, value.start()):
+            continue
+        span = _enclosing_cell(xml, value.start())
+        if span is None:
+            return None
+        tag = xml[span[0]:xml.find(b">", span[0]) + 1]
+        ref = _CELL_REF_ATTR_RE.search(tag)
+        return ref.group(1).decode("ascii").upper() if ref else None
+    return None
+
+
+def _last_row(xml: bytes) -> int:
+    """The lowest row the part has: its last row element, or its used range (dimension),
+    whichever is lower; rows whose cells were cleared stay in both."""
+    last = 0
+    dimension = _DIMENSION_RE.search(xml, 0, 4096)
+    if dimension:
+        last = int(dimension.group(1))
+    row = xml.rfind(b"<row ")
+    if row < 0:
+        row = xml.rfind(b":row ")
+    found = _ROW_NUMBER_RE.match(xml, xml.find(b" ", row)) if row >= 0 else None
+    return max(last, int(found.group(1)) if found else 0)

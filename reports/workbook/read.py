@@ -2,12 +2,14 @@
 
 The file is read into memory in one go (a consistent snapshot even if Excel saves it
 meanwhile), checked for what it really is (zip, legacy .xls, encrypted, zip bomb), and
-parsed by Rust readers (:mod:`reports.workbook.grid`). Each contract sheet becomes columns of
-cell values under their canonical names plus any extra columns, with the Excel row
-number of every record, and the notes its XML holds (:mod:`reports.workbook.package`: formula
-errors, formulas without a saved value, hyperlinks). Structural problems (missing
-sheets or columns, banner rows, merged headers, a header that is nearly a contract
-column) are collected as :class:`~reports.problems.Problem` for the validator to report.
+parsed by one reader (:mod:`reports.workbook.grid`: fastexcel, Arrow columns) in a
+thread, which releases Python's lock while it parses: meanwhile this thread imports
+pandas and searches the sheets' XML (:mod:`reports.workbook.package`: formula errors,
+formulas without a saved value, hyperlinks, merged cells). Each contract sheet becomes
+its cells by column, under canonical names plus any extra columns, with the Excel row
+number of every record (blank rows are skipped). Structural problems (missing sheets or
+columns, banner rows, merged headers, a header that is nearly a contract column) are
+collected as :class:`~reports.problems.Problem` for the validator to report.
 """
 
 from __future__ import annotations
@@ -17,17 +19,24 @@ import io
 import logging
 import time
 import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reports.errors import WorkbookUnreadable
 from reports.problems import ERROR, WARNING, Problem
 from reports.workbook import contract as schema
-from reports.workbook.grid import Grid, Readers
 from reports.workbook.header import match_header
 from reports.workbook.package import HostileXml, SheetNotes, scan_sheet, sheet_parts
 from reports.workbook.table import bulk
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from reports.workbook.grid import Cells, Grid, Reader
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +59,27 @@ class SheetData:
     name: str  # canonical name ("Events")
     title: str  # the sheet's name as the workbook spells it
     rows: list[int]  # the Excel row number of each record (blank rows are skipped)
-    columns: dict[str, list]  # canonical or extra column name -> one cell per record
+    cells: dict[str, Cells]  # canonical or extra column name -> one cell per record
     letters: dict[str, str]  # column name -> Excel column letter
     extra_columns: list[str] = field(default_factory=list)
     notes: SheetNotes = field(default_factory=SheetNotes)
-    tidy: set[str] = field(default_factory=set)  # columns whose text needs no strip()
+    header_only: bool = False  # a header row and no record below it
+
+    @cached_property
+    def columns(self) -> Mapping[str, list[object]]:
+        """Column name -> its cells as Python values (``str``, ``float``, ``bool``,
+        ``date``/``datetime``/``time``, None for a blank), one per record."""
+        from reports.workbook.grid import python_values
+
+        return {name: python_values(cells) for name, cells in self.cells.items()}
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The cells as a DataFrame indexed by Excel row (Arrow-typed columns; a column
+        of mixed types holds Python objects)."""
+        from reports.workbook.columns import raw_frame
+
+        return raw_frame(self.cells, self.rows)
 
 
 @dataclass
@@ -64,6 +89,15 @@ class Workbook:
     sheets: dict[str, SheetData]
     problems: list[Problem]
     notes: list[str] = field(default_factory=list)  # things worth telling, not problems
+
+
+@dataclass
+class _Loaded:
+    """What the reader's thread made: the reader, sheet titles, each sheet's grid."""
+
+    reader: Reader
+    names: list[str]
+    grids: dict[str, Grid | Exception] = field(default_factory=dict)
 
 
 def read_workbook(path: Path | str, sheets: tuple[str, ...] | None = None) -> Workbook:
@@ -86,38 +120,65 @@ def read_workbook(path: Path | str, sheets: tuple[str, ...] | None = None) -> Wo
         notes.append(f"{path.name} holds macros; they were not run (only cell values are read)")
     wanted = [s for s in schema.ALL_SHEETS if sheets is None or s.name in sheets]
     with bulk(), ThreadPoolExecutor(max_workers=1) as pool:
-        # The sheets' XML is searched (and the file hashed) while the Rust reader parses.
-        scans = _scan_wanted(pool, path, archive, wanted)
-        sha256 = pool.submit(lambda: hashlib.sha256(data).hexdigest())
-        result, problems = _read_sheets(path, Readers(data), wanted, scans)
+        # The reader parses in its thread (without Python's lock) while this one imports
+        # pandas, searches the sheets' XML and hashes the file.
+        loading = pool.submit(_load, data, wanted)
+        import pandas  # noqa: F401 (the frames' library: imported now, while the reader runs)
+
+        try:
+            parts = sheet_parts(archive)
+        except HostileXml as exc:
+            raise WorkbookUnreadable(f"{path}: {exc}; Excel never writes that: save the "
+                                     "workbook again from Excel") from None
+        scans = _scan(archive, parts, wanted)
+        sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            loaded = loading.result()
+        except Exception as exc:  # the reader could not open it
+            raise WorkbookUnreadable(
+                f"{path} could not be read as an .xlsx workbook ({_why(exc)}); open it in "
+                "Excel or LibreOffice and save it again as .xlsx") from exc
+        result, problems = _read_sheets(path, loaded, wanted, scans)
     for note in notes:
         log.warning(note)
-    return Workbook(path, sha256.result(), result, problems, notes)
+    return Workbook(path, sha256, result, problems, notes)
 
 
-def _scan_wanted(pool: ThreadPoolExecutor, path: Path, archive: zipfile.ZipFile,
-                 wanted: list[schema.Sheet]) -> dict[str, Future]:
-    """Sheet title -> the future notes of its XML, for every sheet that may be read."""
+def _load(data: bytes, wanted: list[schema.Sheet]) -> _Loaded:
+    """In the reader's thread: open the workbook and read every contract sheet it has
+    (as if its header began in A1, as it does in a workbook made by ``init``)."""
+    from reports.workbook.grid import Reader
+
+    reader = Reader(data)
+    loaded = _Loaded(reader, reader.sheet_names)
+    titles = _match_sheets(loaded.names, [], wanted)
+    for title in titles.values():
+        try:
+            loaded.grids[title] = reader.grid(title)
+        except Exception as exc:  # reported by the main thread, naming the sheet
+            loaded.grids[title] = exc
+    return loaded
+
+
+def _scan(archive: zipfile.ZipFile, parts: dict[str, str],
+          wanted: list[schema.Sheet]) -> dict[str, SheetNotes | Exception]:
+    """Sheet title -> the notes of its XML, for every sheet that may be read."""
     names = {schema.normalise_name(s.name) for s in wanted}
-    try:
-        parts = sheet_parts(archive)
-    except HostileXml as exc:
-        raise WorkbookUnreadable(f"{path}: {exc}; Excel never writes that: save the workbook "
-                                 "again from Excel") from None
-    return {title: pool.submit(scan_sheet, archive, part) for title, part in parts.items()
-            if schema.normalise_name(title) in names}
+    found: dict[str, SheetNotes | Exception] = {}
+    for title, part in parts.items():
+        if schema.normalise_name(title) in names:
+            try:
+                found[title] = scan_sheet(archive, part)
+            except Exception as exc:  # a DTD, a damaged part: named with the sheet
+                found[title] = exc
+    return found
 
 
-def _read_sheets(path: Path, readers: Readers, wanted: list[schema.Sheet],
-                 scans: dict[str, Future]) -> tuple[dict[str, SheetData], list[Problem]]:
-    try:
-        names = readers.sheet_names()
-    except Exception as exc:  # calamine raises several unrelated types
-        raise WorkbookUnreadable(
-            f"{path} could not be read as an .xlsx workbook ({exc.__class__.__name__}: {exc}); "
-            "open it in Excel or LibreOffice and save it again as .xlsx") from exc
+def _read_sheets(path: Path, loaded: _Loaded, wanted: list[schema.Sheet],
+                 scans: dict[str, SheetNotes | Exception]
+                 ) -> tuple[dict[str, SheetData], list[Problem]]:
     problems: list[Problem] = []
-    titles = _match_sheets(names, problems, wanted)
+    titles = _match_sheets(loaded.names, problems, wanted)
     result: dict[str, SheetData] = {}
     for spec in wanted:
         title = titles.get(spec.name)
@@ -130,18 +191,29 @@ def _read_sheets(path: Path, readers: Readers, wanted: list[schema.Sheet],
                     f'{", ".join(spec.column_names)}'
                     + ("" if spec.required else " (treated as empty for now)")))
             continue
+        scan = scans.get(title, SheetNotes())
+        grid = loaded.grids.get(title)
         try:
-            scan = scans.get(title)
-            notes_of = scan.result if scan is not None else SheetNotes
-            grid = readers.grid(title, notes_of)
-            sheet_notes = notes_of()
+            if isinstance(scan, Exception):
+                raise scan
+            if grid is None or (not isinstance(grid, Exception)
+                                and scan.first_value not in (None, "A1")):
+                grid = loaded.reader.grid(title, scan.first_value)  # not from A1: again
+            if isinstance(grid, Exception):
+                raise grid
         except Exception as exc:  # calamine: XmlError, ZipError, CalamineError ...
             raise WorkbookUnreadable(
-                f'{path}: sheet "{title}" could not be read ({exc.__class__.__name__}: {exc}); '
-                "the file is damaged: open it in Excel or LibreOffice and save it again "
-                "as .xlsx") from exc
-        result[spec.name] = _read_sheet(spec, title, grid, sheet_notes, problems)
+                f'{path}: sheet "{title}" could not be read ({_why(exc)}); the file is damaged: '
+                "open it in Excel or LibreOffice and save it again as .xlsx") from exc
+        result[spec.name] = _read_sheet(spec, title, grid, scan, problems)
     return result, problems
+
+
+def _why(exc: Exception) -> str:
+    """An exception as "Kind: what" (the reader's own already says its kind)."""
+    from reports.workbook.grid import Unreadable
+
+    return str(exc) if isinstance(exc, Unreadable) else f"{exc.__class__.__name__}: {exc}"
 
 
 def _snapshot(path: Path) -> bytes:
@@ -252,64 +324,22 @@ def _match_sheets(names: list[str], problems: list[Problem],
 
 def _read_sheet(spec: schema.Sheet, title: str, grid: Grid, notes: SheetNotes,
                 problems: list[Problem]) -> SheetData:
+    from reports.workbook.columns import blank_rows, take_rows, with_links
+
     letters, extras, positions = match_header(spec, title, grid, notes, problems)
-    keep = _kept(grid.columns, grid.height)
+    keep = blank_rows(list(grid.columns.values()), grid.height)
     names = [c.name for c in spec.columns if c.name in positions] + extras
-    columns, tidy = {}, set()
+    cells: dict[str, Cells] = {}
     for name in names:
-        cells = grid.columns[positions[name]]
-        if keep is not None:
-            cells = [cells[i] for i in keep]
-        if grid.is_tidy(positions[name]):
-            columns[name] = cells
-            tidy.add(name)
-        else:
-            columns[name] = _cleaned(cells)
-    rows = [i + 2 for i in keep] if keep is not None else list(range(2, grid.height + 2))
+        column = grid.columns.get(positions[name])
+        cells[name] = take_rows(column, keep, grid.height)
+    first = grid.first_row
+    rows = [i + first for i in keep] if keep is not None else list(
+        range(first, grid.height + first))
     if notes.links:
-        tidy -= _use_link_addresses(spec, columns, letters, rows, notes.links)
-    return SheetData(spec.name, title, rows, columns, letters, extras, notes, tidy)
-
-
-def _cleaned(cells: list) -> list:
-    """Blank text ("" or only spaces) -> None; the list itself when there is none."""
-    kinds = set(map(type, cells))
-    if str not in kinds:
-        return cells
-    if kinds <= {str, type(None)} and "" not in cells and not any(
-            map(str.isspace, filter(None, cells))):
-        return cells
-    return [v if v.__class__ is not str or (v and not v.isspace()) else None for v in cells]
-
-
-def _kept(columns: list[list], height: int) -> list[int] | None:
-    """Indexes of the rows that are not blank (every cell "" or None); None: all of them."""
-    if not columns or not height:
-        return None
-    if any(None not in col and "" not in col for col in columns):
-        return None  # a column with no blank cell: no blank row (the usual case)
-    blanks = [col.count(None) + col.count("") for col in columns]
-    fullest = columns[blanks.index(min(blanks))]
-    if not min(blanks):
-        return None
-    candidates = [i for i, v in enumerate(fullest) if v is None or v == ""]
-    for col in columns:
-        candidates = [i for i in candidates if col[i] is None or col[i] == ""]
-    blank = set(candidates)
-    return [i for i in range(height) if i not in blank] if blank else None
-
-
-def _use_link_addresses(spec: schema.Sheet, columns: dict[str, list], letters: dict[str, str],
-                        rows: list[int], links: dict[str, str]) -> set[str]:
-    """A URL column's cell holding a hyperlink is read by its address, not its text; the
-    names of the columns that may have changed."""
-    changed = set()
-    for col in spec.columns:
-        if col.kind == schema.URL and col.name in columns:
-            changed.add(col.name)
-            letter, cells = letters[col.name], columns[col.name]
-            for i, row in enumerate(rows):
-                address = links.get(f"{letter}{row}")
-                if address is not None:
-                    cells[i] = address
-    return changed
+        for col in spec.columns:
+            if col.kind == schema.URL and col.name in cells:
+                cells[col.name] = with_links(cells[col.name], letters[col.name], rows,
+                                             notes.links)
+    header_only = grid.first_row == 2 and bool(positions) and not rows
+    return SheetData(spec.name, title, rows, cells, letters, extras, notes, header_only)

@@ -1,38 +1,81 @@
-"""A sheet's records held as columns: what the validator produces and the model reads.
+"""A sheet's validated records looked at as rows: what callers that want one row get.
 
-A :class:`Table` keeps one list per column (one value per record, in workbook order), the
-Excel row number of every record and each record's extra columns. Looked at as a
-sequence it is a list of records (dicts keyed by column name, plus ``"_row"`` and
-``"extra"``), so a caller that wants one row gets one; whole-column work reads
-:attr:`Table.columns` without ever building those dicts.
+A :class:`Table` wraps a sheet's validated frame
+(:attr:`reports.workbook.validate.Validated.frames`). Looked at as a sequence it is a
+list of records (dicts keyed by column name, plus ``"_row"`` and ``"extra"``), each
+value a Python object (``date``, a tuple of ids, an ``int`` rank under ``"marking"``);
+:attr:`Table.columns` gives whole columns as lists. Whole-column work reads
+:attr:`Table.frame` without ever building those dicts.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, overload
 
-Record = dict[str, object]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from reports.workbook.contract import Sheet
+
+Record = dict[str, Any]
 
 
-class Table(Sequence):
-    """Records as columns; ``table[i]`` is the i-th record as a dict."""
+class Table(Sequence[Record]):
+    """Records as rows; ``table[i]`` is the i-th record as a dict."""
 
-    __slots__ = ("rows", "columns", "extras")
+    def __init__(self, frame: pd.DataFrame, spec: Sheet, extras: list[str], *,
+                 present: bool = True, empty: bool = False):
+        self.frame = frame
+        self.spec = spec
+        self.extra_columns = extras
+        self.present = present  # the workbook has the sheet
+        self.empty = empty  # ... with its header row and no record
 
-    def __init__(self, rows: list[int], columns: dict[str, list],
-                 extras: list[dict[str, str]] | None = None):
-        self.rows = rows  # Excel row number of each record
-        self.columns = columns  # column name -> one value per record
-        self.extras = extras if extras is not None else [{} for _ in rows]
+    @cached_property
+    def rows(self) -> list[int]:
+        """The Excel row number of each record."""
+        rows: list[int] = self.frame.index.tolist()
+        return rows
+
+    @cached_property
+    def columns(self) -> Mapping[str, list[Any]]:
+        """Column name -> one Python value per record (``marking``: the rank)."""
+        from reports.workbook.columns import arrow, to_python
+
+        out = {}
+        for name in self.spec.column_names:
+            source = "marking_rank" if name == "marking" else name
+            out[name] = to_python(arrow(self.frame[source]))
+        return out
+
+    @cached_property
+    def extras(self) -> list[dict[str, str]]:
+        """Each record's extra columns (beyond the contract) that are not blank."""
+        from reports.workbook.columns import arrow
+
+        found: list[dict[str, str]] = [{} for _ in range(len(self.frame))]
+        for name in self.extra_columns:
+            for extra, value in zip(found, arrow(self.frame[name]).to_pylist(), strict=True):
+                if value is not None:
+                    extra[name] = value
+        return found
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.frame)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self.rows)))]
+            return [self[i] for i in range(*index.indices(len(self)))]
         record: Record = {"_row": self.rows[index]}
         for name, values in self.columns.items():
             record[name] = values[index]
@@ -40,7 +83,7 @@ class Table(Sequence):
         return record
 
     def __iter__(self) -> Iterator[Record]:
-        return (self[i] for i in range(len(self.rows)))
+        return (self[i] for i in range(len(self)))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):
@@ -51,11 +94,11 @@ class Table(Sequence):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"Table({len(self.rows)} records: {', '.join(self.columns)})"
+        return f"Table({len(self)} records: {', '.join(self.spec.column_names)})"
 
 
 @contextmanager
-def bulk(*, lasting: bool = False):
+def bulk(*, lasting: bool = False) -> Iterator[None]:
     """Pause the cyclic GC while columns and records are made in bulk: they are many,
     they all stay alive, and the GC would walk them again and again for nothing.
 

@@ -1,0 +1,297 @@
+"""The model's frames: one per record type, the numbers its queries work on, and the cut
+of a model to a marking.
+
+:class:`Rows` holds one record type's rows as a pandas DataFrame of Arrow-backed columns
+(one per record field, then the extra columns as text) and makes the records of the rows
+a query returns, each once, on demand. The as-of queries (:mod:`reports.model.model`)
+compute which rows they return from numpy columns of the frames: days as integers (days
+since 1970-01-01), the first day a row is known (from its sources' publication days),
+the rows of each actor and issue, and each (actor, issue) pair's stretch of positions.
+:func:`cut` makes the frames of a model cut to a marking: rows above it out, and the
+references to them out of every list of ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from reports.model.records import (
+    COLUMN_OF,
+    RECORD_OF_SHEET,
+    Record,
+    field_names,
+    make,
+)
+from reports.workbook import contract as schema
+from reports.workbook.columns import arrow, arrow_type, days, frame_of, to_python
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+R = TypeVar("R", bound=Record)
+
+NEVER = np.iinfo(np.int64).max  # a day later than any: known never
+ALWAYS = np.iinfo(np.int64).min  # a day earlier than any: known from the start
+SORTED_BY = {"Events": ("date", "event_id"), "Positions": ("actor_id", "issue_id", "as_of")}
+
+
+def field_type(sheet: str, name: str) -> pa.DataType:
+    """The Arrow type of a record field."""
+    if name == "marking_rank":
+        return pa.int64()
+    return arrow_type(schema.sheet(sheet).column(COLUMN_OF.get(name, name)))
+
+
+class Rows(Generic[R]):
+    """One record type's rows: their frame and the records made from it so far."""
+
+    def __init__(self, sheet: str, frame: pd.DataFrame, extras: Sequence[str],
+                 records: list[R] | None = None):
+        self.sheet = sheet
+        self.cls: type[R] = RECORD_OF_SHEET[sheet]  # type: ignore[assignment]
+        self.frame = frame
+        self.extras = list(extras)
+        self._made: list[R | None] = list(records) if records is not None else [None] * len(
+            frame)
+        self._columns: dict[str, pa.Array] = {}
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def column(self, name: str) -> pa.Array:
+        found = self._columns.get(name)
+        if found is None:
+            found = self._columns[name] = arrow(self.frame[name])
+        return found
+
+    def take(self, at: Iterable[int] | NDArray[np.int64]) -> list[R]:
+        """The records of the rows ``at`` (made now if not made yet)."""
+        wanted = at.tolist() if isinstance(at, np.ndarray) else list(at)
+        made = self._made
+        missing = [i for i in dict.fromkeys(wanted) if made[i] is None]
+        if missing:
+            where = pa.array(missing, type=pa.int64())
+            columns = [to_python(self.column(name).take(where))
+                       for name in field_names(self.cls)]
+            extras = self._extras(where)
+            for i, record in zip(missing, make(self.cls, columns, extras), strict=True):
+                made[i] = record
+        return [made[i] for i in wanted]  # type: ignore[misc]
+
+    def all(self) -> list[R]:
+        return self.take(range(len(self)))
+
+    def _extras(self, where: pa.Array) -> list[dict[str, str]]:
+        found: list[dict[str, str]] = [{} for _ in range(len(where))]
+        for name in self.extras:
+            for extra, value in zip(found, self.column(name).take(where).to_pylist(),
+                                    strict=True):
+                if value is not None:
+                    extra[name] = value
+        return found
+
+    def days(self, name: str, blank: int = ALWAYS) -> NDArray[np.int64]:
+        return days(self.column(name), blank)
+
+    def ints(self, name: str) -> NDArray[np.int64]:
+        values: NDArray[np.int64] = pc.fill_null(self.column(name), 0).to_numpy(
+            zero_copy_only=False).astype(np.int64)
+        return values
+
+    def select(self, keep: NDArray[np.bool_],
+               lists: dict[str, pa.Array] | None = None) -> Rows[R]:
+        """The rows at ``keep``, with some list columns replaced (``lists``, already
+        cut to those rows)."""
+        where = np.flatnonzero(keep)
+        frame = self.frame.take(where)
+        for name, values in (lists or {}).items():
+            frame[name] = pd.arrays.ArrowExtensionArray(values)
+        unchanged = not lists
+        made = [self._made[i] for i in where.tolist()] if unchanged else None
+        rows: Rows[R] = Rows(self.sheet, frame, self.extras)
+        if made is not None:
+            rows._made = made
+        return rows
+
+
+# -- frames ----------------------------------------------------------------------------------
+
+def of_frame(sheet: str, frame: pd.DataFrame, extras: Sequence[str]) -> Rows[Any]:
+    """A validated sheet's rows (:attr:`reports.workbook.validate.Validated.frames`)."""
+    cls = RECORD_OF_SHEET[sheet]
+    columns = {name: arrow(frame[name]) if name in frame.columns
+               else _blank(sheet, name, len(frame)) for name in field_names(cls)}
+    for name in extras:
+        columns[name] = arrow(frame[name])
+    return _sorted(Rows(sheet, frame_of(columns, frame.index.tolist()), extras))
+
+
+def of_records(sheet: str, records: Sequence[Record]) -> Rows[Any]:
+    """Rows of records made elsewhere (kept as they are: each is its row's record)."""
+    cls = RECORD_OF_SHEET[sheet]
+    columns = {}
+    for name in field_names(cls):
+        kind = field_type(sheet, name)
+        values = [getattr(r, name) for r in records]
+        if pa.types.is_list(kind):
+            values = [list(v) if v is not None else [] for v in values]
+        columns[name] = pa.array(values, type=kind)
+    extras = list(dict.fromkeys(k for r in records for k in r.extra))
+    for name in extras:
+        columns[name] = pa.array([r.extra.get(name) for r in records], type=pa.string())
+    rows: Rows[Any] = Rows(sheet, frame_of(columns, range(len(records))), extras,
+                           list(records))
+    return _sorted(rows)
+
+
+def of_dicts(sheet: str, records: Sequence[dict[str, Any]]) -> Rows[Any]:
+    """Rows of records given as dicts keyed by column (and ``"extra"``)."""
+    cls = RECORD_OF_SHEET[sheet]
+    made = []
+    defaults = {f.name: f.default for f in fields(cls)}
+    for r in records:
+        values = {}
+        for name in field_names(cls):
+            value = r.get(COLUMN_OF.get(name, name))
+            if value is None:
+                value = defaults[name] if name != "marking_rank" else 0
+            values[name] = tuple(value) if isinstance(value, list) else value
+        made.append(cls(**values, extra=dict(r.get("extra") or {})))
+    return of_records(sheet, made)
+
+
+def _blank(sheet: str, name: str, count: int) -> pa.Array:
+    kind = field_type(sheet, name)
+    if name == "marking_rank":
+        return pa.array([0] * count, type=kind)
+    return pa.nulls(count, kind)
+
+
+def _sorted(rows: Rows[R]) -> Rows[R]:
+    keys = SORTED_BY.get(rows.sheet)
+    if keys is None or len(rows) < 2:
+        return rows
+    table = pa.table({k: rows.column(k) for k in keys})
+    order = pc.sort_indices(table, sort_keys=[(k, "ascending") for k in keys]).to_numpy()
+    if (order == np.arange(len(order))).all():
+        return rows
+    out: Rows[R] = Rows(rows.sheet, rows.frame.take(order), rows.extras)
+    out._made = [rows._made[i] for i in order.tolist()]
+    return out
+
+
+# -- what the queries work on ----------------------------------------------------------------
+
+def known_days(lists: pa.Array, source_ids: pa.Array,
+               published: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Per row citing the sources ``lists``: the first day it is known. A row citing no
+    source is known from the start; one citing sources is known from the earliest
+    publication day among those the workbook has (an undated source: from the start);
+    citing only sources it does not have, never."""
+    count = len(lists)
+    known = np.full(count, NEVER, dtype=np.int64)
+    flat = pc.list_flatten(lists)
+    if len(flat):
+        parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+        where = pc.index_in(flat, value_set=source_ids)
+        found = pc.is_valid(where).to_numpy(zero_copy_only=False)
+        at = pc.fill_null(where, 0).to_numpy(zero_copy_only=False)
+        np.minimum.at(known, parents[found], published[at[found]])
+    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
+    known[lengths == 0] = ALWAYS
+    return known
+
+
+def members(lists: pa.Array, key: str) -> NDArray[np.int64]:
+    """The rows whose list of ids holds ``key`` (each once, in order)."""
+    flat = pc.list_flatten(lists)
+    if not len(flat):
+        return np.zeros(0, dtype=np.int64)
+    parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+    hit = pc.equal(flat, key).to_numpy(zero_copy_only=False)
+    return np.unique(parents[hit]).astype(np.int64)
+
+
+def holds(lists: pa.Array, at: NDArray[np.int64], key: str) -> NDArray[np.bool_]:
+    """Per row of ``at``: its list of ids holds ``key``."""
+    return np.isin(at, members(lists, key))
+
+
+def pairs(actor_ids: Sequence[str], issue_ids: Sequence[str]) -> tuple[
+        NDArray[np.int64], dict[tuple[str, str], tuple[int, int]]]:
+    """For rows sorted by (actor, issue): each row's pair number, and each pair's rows."""
+    code = np.zeros(len(actor_ids), dtype=np.int64)
+    spans: dict[tuple[str, str], tuple[int, int]] = {}
+    start, current = 0, None
+    for i, pair in enumerate(zip(actor_ids, issue_ids, strict=True)):
+        if pair != current:
+            if current is not None:
+                spans[current] = (start, i)
+            current, start = pair, i
+        code[i] = len(spans)
+    if current is not None:
+        spans[current] = (start, len(actor_ids))
+    return code, spans
+
+
+# -- the cut to a marking --------------------------------------------------------------------
+
+def drop_ids(lists: pa.Array, dropped: pa.Array) -> tuple[pa.Array, NDArray[np.bool_]]:
+    """Lists of ids without those in ``dropped``; and per row: it lost one."""
+    count = len(lists)
+    flat = pc.list_flatten(lists)
+    if not len(flat) or not len(dropped):
+        return lists, np.zeros(count, dtype=bool)
+    gone = pc.is_in(flat, value_set=dropped).to_numpy(zero_copy_only=False)
+    if not gone.any():
+        return lists, np.zeros(count, dtype=bool)
+    parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+    lost = np.zeros(count, dtype=bool)
+    lost[parents[gone]] = True
+    kept = np.bincount(parents[~gone], minlength=count)
+    offsets = np.zeros(count + 1, dtype=np.int32)
+    np.cumsum(kept, out=offsets[1:])
+    values = flat.filter(pa.array(~gone))
+    return pa.ListArray.from_arrays(pa.array(offsets), values), lost
+
+
+def cut(rows: Rows[Any], ceiling: int, dropped: dict[str, pa.Array],
+        keep_also: NDArray[np.bool_] | None = None, *,
+        about: tuple[str, ...] = ()) -> Rows[Any]:
+    """The rows a memo at ``ceiling`` may hold: none ranked above it; their lists of ids
+    without the dropped actors, issues and sources (``dropped``); none that rested on
+    sources all dropped; none about (``about``: lists naming) a dropped actor or issue;
+    and only those ``keep_also`` allows."""
+    keep = rows.ints("marking_rank") <= ceiling
+    if keep_also is not None:
+        keep &= keep_also
+    names = [n for n in ("actors", "issues", "sources") if n in rows.frame.columns]
+    lists: dict[str, pa.Array] = {}
+    for name in names:
+        values, lost = drop_ids(rows.column(name), dropped[name])
+        if name in about:
+            keep &= ~lost
+        elif lost.any():
+            lists[name] = values
+            if name == "sources":
+                emptied = pc.fill_null(pc.equal(pc.list_value_length(values), 0), False)
+                keep &= ~(lost & emptied.to_numpy(zero_copy_only=False))
+    where = pa.array(np.flatnonzero(keep), type=pa.int64())
+    return rows.select(keep, {n: v.take(where) for n, v in lists.items()})
+
+
+def rank_filter(ids: pa.Array, ranks: NDArray[np.int64], ceiling: int,
+                also: Callable[[int], bool] | None = None) -> tuple[NDArray[np.bool_], pa.Array]:
+    """Rows of a keyed sheet kept at ``ceiling`` (and by ``also``), and the dropped keys."""
+    keep = ranks <= ceiling
+    if also is not None:
+        keep &= np.array([also(i) for i in range(len(ranks))], dtype=bool)
+    dropped = pc.drop_null(ids.filter(pa.array(~keep)))
+    return keep, dropped

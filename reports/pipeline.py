@@ -165,6 +165,15 @@ def carried(config: Config, memo: MemoConfig, as_of: date, loaded: Loaded,
                                                 visible, memo, as_of)
 
 
+def since_last(config: Config, memo: MemoConfig, as_of: date, loaded: Loaded,
+               previous) -> dict | None:
+    """What changed since the previous edition (``carried()``'s second half); None at
+    once without a previous edition, without making the snapshot nobody keeps."""
+    if previous is None:
+        return None
+    return carried(config, memo, as_of, loaded, previous)[1]
+
+
 def render(context: dict, formats: list[str], templates: Path) -> dict[str, bytes]:
     """Render one context in each format (the PDF from the .docx); nothing is written."""
     out: dict[str, bytes] = {}
@@ -233,17 +242,45 @@ def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
                  context, mail)
 
 
+class Loading:
+    """``load()`` of a workbook in a thread, started now, while the caller does other work
+    (checks the templates); and the chart library imported beside it when the charts
+    will be drawn (none kept from an earlier build in the chart cache). The reader parses
+    outside the interpreter's lock, so what runs meanwhile costs little time."""
+
+    def __init__(self, workbook: Path, config: Config):
+        import threading
+
+        from reports.render.charts.draw import prefetch
+
+        self._drawing = prefetch(chart_cache_folder(config))
+        self._loaded: Loaded | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, args=(workbook, config),
+                                        name="workbook-load")
+        self._thread.start()
+
+    def _load(self, workbook: Path, config: Config) -> None:
+        try:
+            self._loaded = load(workbook, config)
+        except BaseException as exc:  # raised again by result(), in the caller's thread
+            self._error = exc
+
+    def result(self) -> Loaded:
+        """The loaded workbook (or what ``load()`` raised)."""
+        self._thread.join()
+        if self._drawing is not None:
+            self._drawing.join()  # before anything forks or draws
+        if self._error is not None:
+            raise self._error
+        assert self._loaded is not None
+        return self._loaded
+
+
 def load_drawing_meanwhile(workbook: Path, config: Config) -> Loaded:
     """``load()``, while the chart library is imported beside it when the charts will be
     drawn (none kept from an earlier build in the chart cache)."""
-    from reports.render.charts.draw import prefetch
-
-    drawing = prefetch(chart_cache_folder(config))
-    try:
-        return load(workbook, config)
-    finally:
-        if drawing is not None:
-            drawing.join()  # before anything forks or draws
+    return Loading(workbook, config).result()
 
 
 def chart_cache_folder(config: Config) -> Path:
@@ -271,10 +308,12 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     """
     from reports.template_check.check import check_templates
 
-    # Every template used is checked once, before the workbook is read or a file written.
+    # The workbook is read meanwhile; every template used is checked once, before the
+    # workbook's problems are told or a file written.
+    loading = Loading(workbook or config.workbook, config)
     check_templates(config.templates, formats or {f for memo in memos for f in memo.formats})
     out_dir = out_dir or config.output
-    loaded = load_drawing_meanwhile(workbook or config.workbook, config)
+    loaded = loading.result()
     problems = check_memos(loaded, memos, config.markings)
     if problems:
         raise ConfigError("\n".join(problems) + "\nnothing was built")
@@ -283,8 +322,8 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     from reports.schedule.record import RunRecord
 
     with RunRecord.open(config.run_record_path, create=False) as record:
-        since = {memo.id: carried(config, memo, as_of, loaded,
-                                  record.previous_edition(memo.id, as_of))[1]
+        since = {memo.id: since_last(config, memo, as_of, loaded,
+                                     record.previous_edition(memo.id, as_of))
                  for memo in memos}
     jobs = min(jobs or os.cpu_count() or 1, len(memos))
     if jobs > 1:

@@ -60,7 +60,7 @@ def build_context(model: Model, spec: MemoSpec) -> dict:
     sources = b.cites.listing()
     sections.append(section("sources", "Sources", {"type": "sources", "rows": sources}
                             if sources else note("This memo cites no sources."),
-                            [note(left_out)] if left_out else []))
+                            [note(line) for line in (left_out, model.empty_note) if line]))
     memo = memo_block(b, sections)
     context = {"memo": memo, "sections": sections, "sources": sources,
                "native_langs": dict(b.native_langs)}

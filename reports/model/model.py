@@ -17,7 +17,6 @@ only the records they return are made, each once.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -30,6 +29,7 @@ from reports.model.records import (
     OutlookItem,
     Position,
     Record,
+    Shift,
     Source,
 )
 
@@ -46,20 +46,8 @@ __all__ = ["Actor", "Assessment", "Event", "Issue", "Model", "OutlookItem", "Pos
 SHEETS = ("Actors", "Issues", "Events", "Positions", "Sources", "Outlook", "Assessments")
 
 
-@dataclass(frozen=True)
-class Shift:
-    """A change of stance: ``before`` -> ``after`` on ``after.as_of``."""
-
-    before: Position
-    after: Position
-
-    @property
-    def date(self) -> date:
-        return self.after.as_of
-
-
 def _day(day: date) -> int:
-    from reports.workbook.columns import day_number
+    from reports.workbook.typed import day_number
 
     return day_number(day)
 
@@ -158,6 +146,17 @@ class Model:
         """Workbook order; queries sort stably by date."""
         return self._rows["Assessments"].all()
 
+    @property
+    def empty_note(self) -> str:
+        """What a memo says of the sheets the workbook had no rows in ('' if none)."""
+        names = list(self.empty_sheets)
+        if not names:
+            return ""
+        listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        sheets, them = ("sheets", "them") if len(names) > 1 else ("sheet", "it")
+        return (f"The workbook's {listed} {sheets} had no rows when this memo was built: "
+                f"nothing from {them} is in this memo.")
+
     def frame(self, sheet: str) -> pd.DataFrame:
         """One record type's rows as a DataFrame (a column per record field, then the
         extra columns; events by date, positions by actor, issue and date)."""
@@ -239,44 +238,9 @@ class Model:
         return self._cut(ceiling, cite)
 
     def _cut(self, ceiling: int, cite: Callable[[Source], bool] | None) -> Model:
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
+        from reports.model.tables import cut_model
 
-        from reports.model.tables import cut, rank_filter
-
-        rows = self._rows
-        kept: dict[str, Any] = {}
-        dropped: dict[str, pa.Array] = {}
-        for sheet, name, key in (("Actors", "actors", "actor_id"),
-                                 ("Issues", "issues", "issue_id"),
-                                 ("Sources", "sources", "source_id")):
-            also = None
-            if sheet == "Sources" and cite is not None:
-                records = rows[sheet].all()
-                also = lambda i, records=records: bool(cite(records[i]))  # noqa: E731
-            keep, gone = rank_filter(rows[sheet].column(key), rows[sheet].ints("marking_rank"),
-                                     ceiling, also)
-            kept[sheet] = rows[sheet].select(keep)
-            dropped[name] = gone
-        actor_ids, issue_ids = kept["Actors"].column("actor_id"), kept["Issues"].column(
-            "issue_id")
-        positions = rows["Positions"]
-        on_kept = (pc.is_in(positions.column("actor_id"), value_set=actor_ids).to_numpy(
-            zero_copy_only=False) & pc.is_in(positions.column("issue_id"),
-                                             value_set=issue_ids).to_numpy(zero_copy_only=False))
-        assessments = rows["Assessments"]
-        issue = assessments.column("issue_id")
-        on_issue = pc.or_(pc.is_null(issue), pc.is_in(issue, value_set=issue_ids))
-        cuts = {
-            **kept,
-            "Events": cut(rows["Events"], ceiling, dropped),
-            "Positions": cut(positions, ceiling, dropped, np.asarray(on_kept, dtype=bool)),
-            "Outlook": cut(rows["Outlook"], ceiling, dropped, about=("actors", "issues")),
-            "Assessments": cut(assessments, ceiling, dropped,
-                               pc.fill_null(on_issue, True).to_numpy(zero_copy_only=False)),
-        }
-        return Model._of(cuts, self.empty_sheets)
+        return Model._of(cut_model(self._rows, ceiling, cite), self.empty_sheets)
 
     # -- what was known on a day --------------------------------------------------------
 

@@ -139,6 +139,18 @@ class Assessment:
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
+@dataclass(frozen=True)
+class Shift:
+    """A change of stance: ``before`` -> ``after`` on ``after.as_of``."""
+
+    before: Position
+    after: Position
+
+    @property
+    def date(self) -> date:
+        return self.after.as_of
+
+
 Record = Actor | Issue | Event | Position | Source | OutlookItem | Assessment
 R = TypeVar("R", Actor, Issue, Event, Position, Source, OutlookItem, Assessment)
 

@@ -26,11 +26,14 @@ from reports.model.records import (
     COLUMN_OF,
     RECORD_OF_SHEET,
     Record,
+    Source,
     field_names,
     make,
 )
 from reports.workbook import contract as schema
-from reports.workbook.columns import arrow, arrow_type, days, frame_of, to_python
+from reports.workbook.columns import arrow_type
+from reports.workbook.table import bulk
+from reports.workbook.typed import arrow, days, frame_of, to_python
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -76,23 +79,32 @@ class Rows(Generic[R]):
         wanted = at.tolist() if isinstance(at, np.ndarray) else list(at)
         made = self._made
         missing = [i for i in dict.fromkeys(wanted) if made[i] is None]
-        if missing:
-            where = pa.array(missing, type=pa.int64())
-            columns = [to_python(self.column(name).take(where))
-                       for name in field_names(self.cls)]
-            extras = self._extras(where)
-            for i, record in zip(missing, make(self.cls, columns, extras), strict=True):
-                made[i] = record
+        if not missing:
+            return [made[i] for i in wanted]  # type: ignore[misc]
+        with bulk(lasting=True):  # many small objects, all kept: no GC walks meanwhile
+            if len(missing) == len(made):  # all of them: no take
+                columns = [to_python(self.column(name)) for name in field_names(self.cls)]
+                made[:] = make(self.cls, columns, self._extras(None))
+            else:
+                where = pa.array(missing, type=pa.int64())
+                columns = [to_python(self.column(name).take(where))
+                           for name in field_names(self.cls)]
+                extras = self._extras(where)
+                for i, record in zip(missing, make(self.cls, columns, extras), strict=True):
+                    made[i] = record
         return [made[i] for i in wanted]  # type: ignore[misc]
 
     def all(self) -> list[R]:
         return self.take(range(len(self)))
 
-    def _extras(self, where: pa.Array) -> list[dict[str, str]]:
-        found: list[dict[str, str]] = [{} for _ in range(len(where))]
+    def _extras(self, where: pa.Array | None) -> list[dict[str, str]]:
+        """Each row's extra columns that are not blank (``where``: those rows; None: all)."""
+        found: list[dict[str, str]] = [{} for _ in range(len(self) if where is None
+                                                           else len(where))]
         for name in self.extras:
-            for extra, value in zip(found, self.column(name).take(where).to_pylist(),
-                                    strict=True):
+            values = self.column(name)
+            for extra, value in zip(found, (values if where is None else values.take(where)
+                                            ).to_pylist(), strict=True):
                 if value is not None:
                     extra[name] = value
         return found
@@ -295,3 +307,42 @@ def rank_filter(ids: pa.Array, ranks: NDArray[np.int64], ceiling: int,
         keep &= np.array([also(i) for i in range(len(ranks))], dtype=bool)
     dropped = pc.drop_null(ids.filter(pa.array(~keep)))
     return keep, dropped
+
+
+def cut_model(rows: dict[str, Rows[Any]], ceiling: int,
+              cite: Callable[[Source], bool] | None) -> dict[str, Rows[Any]]:
+    """A model's rows cut to ``ceiling`` (and to the sources ``cite`` accepts): see
+    :meth:`reports.model.model.Model.within`."""
+    kept: dict[str, Rows[Any]] = {}
+    dropped: dict[str, pa.Array] = {}
+    for sheet, name, key in (("Actors", "actors", "actor_id"),
+                             ("Issues", "issues", "issue_id"),
+                             ("Sources", "sources", "source_id")):
+        also = None
+        if sheet == "Sources" and cite is not None:
+            records = rows[sheet].all()
+            also = lambda i, records=records: bool(cite(records[i]))  # noqa: E731
+        keep, gone = rank_filter(rows[sheet].column(key), rows[sheet].ints("marking_rank"),
+                                 ceiling, also)
+        kept[sheet] = rows[sheet].select(keep)
+        dropped[name] = gone
+    actor_ids = kept["Actors"].column("actor_id")
+    issue_ids = kept["Issues"].column("issue_id")
+    positions = rows["Positions"]
+    on_kept = (_flags(pc.is_in(positions.column("actor_id"), value_set=actor_ids))
+               & _flags(pc.is_in(positions.column("issue_id"), value_set=issue_ids)))
+    assessments = rows["Assessments"]
+    issue = assessments.column("issue_id")
+    on_issue = pc.or_(pc.is_null(issue), pc.is_in(issue, value_set=issue_ids))
+    return {
+        **kept,
+        "Events": cut(rows["Events"], ceiling, dropped),
+        "Positions": cut(positions, ceiling, dropped, on_kept),
+        "Outlook": cut(rows["Outlook"], ceiling, dropped, about=("actors", "issues")),
+        "Assessments": cut(assessments, ceiling, dropped, _flags(on_issue, True)),
+    }
+
+
+def _flags(mask: pa.Array, blank: bool = False) -> NDArray[np.bool_]:
+    flags: NDArray[np.bool_] = pc.fill_null(mask, blank).to_numpy(zero_copy_only=False)
+    return flags

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -29,16 +28,18 @@ from reports.workbook.grid import Cells, python_values
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from reports.workbook.validate import Rules
+    from reports.workbook.rules import Rules
 
 # Every character Python's str.strip() removes (str.isspace), so that Arrow strips alike.
 SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
           "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 LIST_SPLIT = "[;,\n\r]+"  # contract.LIST_SPLIT_RE, in RE2
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# An address reports.text.is_http_url surely takes: http(s), a host of plain characters,
+# then a path, query or fragment of printable ASCII without spaces.
+PLAIN_URL = r"^(?i:https?)://[A-Za-z0-9._~%!$&'()*+,;=:@-]+(?:[/?#][!-~]*)?$"
 PATTERN = {schema.SLUG: schema.SLUG_RE.pattern, schema.ID: schema.ID_RE.pattern}
 STRIPPED_KINDS = (schema.TEXT, schema.LINE, schema.REF, schema.SLUG, schema.ID)
-EPOCH = date(1970, 1, 1)
 
 
 def arrow_type(col: schema.Column) -> pa.DataType:
@@ -95,16 +96,6 @@ def with_links(cells: Cells, letter: str, rows: list[int], links: dict[str, str]
     return values
 
 
-def raw_frame(cells: dict[str, Cells], rows: list[int]) -> pd.DataFrame:
-    """A sheet's cells as a DataFrame indexed by Excel row."""
-    data = {name: (pd.Series(values, dtype=object) if isinstance(values, list)
-                   else pd.Series(pd.arrays.ArrowExtensionArray(values)))
-            for name, values in cells.items()}
-    frame = pd.DataFrame(data)
-    frame.index = pd.Index(rows, name="row")
-    return frame
-
-
 def _nulls(cells: pa.Array) -> NDArray[np.bool_]:
     mask: NDArray[np.bool_] = pc.is_null(cells).to_numpy(zero_copy_only=False)
     return mask
@@ -149,6 +140,8 @@ def coerce(col: schema.Column, cells: Cells, rules: Rules) -> Coerced:
             values, invalid = _lists(trimmed), []
         elif col.kind == schema.DATE:
             values, invalid = _text_dates(col, cells, trimmed, rules)
+        elif col.kind == schema.URL:
+            values, invalid = _urls(col, cells, rules)
         else:
             values, invalid = _by_distinct(col, cells, rules)
     else:
@@ -221,6 +214,16 @@ def _lists(trimmed: pa.Array) -> pa.Array:
     np.cumsum(counts, out=offsets[1:])
     return pa.ListArray.from_arrays(pa.array(offsets), flat.filter(pa.array(keep)),
                                     mask=pc.is_null(trimmed))
+
+
+def _urls(col: schema.Column, cells: pa.Array,
+          rules: Rules) -> tuple[pa.Array, list[tuple[int, Invalid]]]:
+    """Web addresses: a plain one (printable ASCII, http or https, a host) at once; any
+    other by the per-cell rule (which may refuse it)."""
+    plain = pc.fill_null(pc.match_substring_regex(cells, PLAIN_URL), False)
+    return _fix(col, cells, pc.if_else(plain, cells, pa.scalar(None, pa.string())),
+                pc.and_(pc.is_valid(cells), pc.invert(plain)).to_numpy(zero_copy_only=False),
+                rules)
 
 
 def _text_dates(col: schema.Column, cells: pa.Array, trimmed: pa.Array,
@@ -333,49 +336,5 @@ def as_text(cells: Cells) -> pa.Array:
     return texts.take(encoded.indices)
 
 
-# -- Python values of typed columns -------------------------------------------------------------
-
-def to_python(values: pa.Array | pa.ChunkedArray) -> list[Any]:
-    """Typed values as Python objects: lists of ids as tuples."""
-    out: list[Any] = values.to_pylist()
-    if pa.types.is_list(values.type):
-        return [() if v is None else tuple(v) for v in out]
-    return out
-
-
-def arrow(series: pd.Series) -> pa.Array:  # type: ignore[type-arg]
-    """A frame's column as one Arrow array (no copy for Arrow-backed columns)."""
-    array = series.array
-    if isinstance(array, pd.arrays.ArrowExtensionArray):
-        chunked = array.__arrow_array__()
-        if isinstance(chunked, pa.ChunkedArray):
-            return chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
-        return chunked
-    return pa.array(series.to_numpy(dtype=object), from_pandas=True)
-
-
-def frame_of(columns: dict[str, pa.Array], rows: Sequence[int]) -> pd.DataFrame:
-    """Typed Arrow columns as a DataFrame of Arrow-backed columns, indexed by Excel row."""
-    frame = pd.DataFrame({name: pd.arrays.ArrowExtensionArray(values)
-                          for name, values in columns.items()})
-    frame.index = pd.Index(np.asarray(rows, dtype=np.int64), name="row")
-    return frame
-
-
-def days(values: pa.Array, blank: int) -> NDArray[np.int64]:
-    """A date32 column as days since 1970-01-01 (a blank: ``blank``)."""
-    ints: NDArray[np.int64] = pc.fill_null(pc.cast(pc.cast(values, pa.int32()), pa.int64()),
-                                           blank).to_numpy(zero_copy_only=False)
-    return ints
-
-
-def day_number(day: date | datetime) -> int:
-    """A date as days since 1970-01-01."""
-    if isinstance(day, datetime):
-        day = day.date()
-    return day.toordinal() - EPOCH.toordinal()
-
-
-__all__ = ["Coerced", "arrow", "arrow_type", "as_text", "blank_rows", "blank_value", "coerce",
-           "day_number", "days", "frame_of", "raw_frame", "take_rows", "to_python",
+__all__ = ["Coerced", "arrow_type", "as_text", "blank_rows", "blank_value", "coerce", "take_rows",
            "with_links"]

@@ -30,6 +30,7 @@ _CELL_START_RE = re.compile(rb"<(?:[\w.-]+:)?c[\s>/]")
 _FORMULA_RE = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 _ERROR_TYPE_RE = re.compile(rb"""\st\s*=\s*["']e["']""")
 _VALUE_RE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)[\s>]")
+_AFTER_NAME = (b" ", b">", b"/", b"\t", b"\n", b"\r")
 _EMPTY_VALUE_RE = re.compile(rb"<(?:[\w.-]+:)?v\s*(?:/>|>\s*</(?:[\w.-]+:)?v>)")
 _DIMENSION_RE = re.compile(
     rb"""<(?:[\w.-]+:)?dimension\s+ref\s*=\s*["'][A-Z]*[0-9]*:?[A-Z]*([0-9]+)["']""")
@@ -172,11 +173,25 @@ def _enclosing_cell(xml: bytes, at: int) -> tuple[int, int] | None:
     return (start, end + 2) if end >= 0 else None
 
 
+def _has_formula(xml: bytes) -> bool:
+    """Whether the part holds a formula element (``<f>``, ``<x:f ...>``). The letter f is
+    rare in sheet markup (text is in the shared strings), so each one is looked at."""
+    at, seen = xml.find(b"f"), 0
+    while at >= 0:
+        if xml[at - 1:at] in (b"<", b":") and xml[at + 1:at + 2] in _AFTER_NAME:
+            return True
+        seen += 1
+        if seen > 1000:  # text inside the part (inline strings): search for the markup
+            return b"<f" in xml or b":f" in xml
+        at = xml.find(b"f", at + 1)
+    return False
+
+
 def _scan_cells(xml: bytes, wrap: tuple[bytes, bytes], notes: SheetNotes) -> None:
     spans: dict[int, int] = {}
-    # needles ending in a letter cell markup lacks ("f", "e") are found at memchr speed
-    formulas = b"<f" in xml or b":f" in xml
-    errors = b't="e' in xml or b"t='e" in xml
+    formulas = _has_formula(xml)
+    # a cached error value starts with # (#REF!, #N/A ...): no # in the part, no error
+    errors = b"#" in xml and (b't="e' in xml or b"t='e" in xml)
     for pattern in [p for p, found in ((_FORMULA_RE, formulas), (_ERROR_TYPE_RE, errors))
                     if found]:
         for match in pattern.finditer(xml):

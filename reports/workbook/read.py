@@ -77,7 +77,7 @@ class SheetData:
     def frame(self) -> pd.DataFrame:
         """The cells as a DataFrame indexed by Excel row (Arrow-typed columns; a column
         of mixed types holds Python objects)."""
-        from reports.workbook.columns import raw_frame
+        from reports.workbook.typed import raw_frame
 
         return raw_frame(self.cells, self.rows)
 

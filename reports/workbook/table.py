@@ -44,7 +44,7 @@ class Table(Sequence[Record]):
     @cached_property
     def columns(self) -> Mapping[str, list[Any]]:
         """Column name -> one Python value per record (``marking``: the rank)."""
-        from reports.workbook.columns import arrow, to_python
+        from reports.workbook.typed import arrow, to_python
 
         out = {}
         for name in self.spec.column_names:
@@ -55,7 +55,7 @@ class Table(Sequence[Record]):
     @cached_property
     def extras(self) -> list[dict[str, str]]:
         """Each record's extra columns (beyond the contract) that are not blank."""
-        from reports.workbook.columns import arrow
+        from reports.workbook.typed import arrow
 
         found: list[dict[str, str]] = [{} for _ in range(len(self.frame))]
         for name in self.extra_columns:

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 from reports import tradecraft
 from reports.problems import ERROR, WARNING, Problem, column_letter, sort_key
 from reports.workbook import contract as schema
-from reports.workbook.cells import did_you_mean, shown, text_of
+from reports.workbook.cells import shown
+from reports.workbook.rules import DEFAULT_MARKING, Rules
 from reports.workbook.table import Table, bulk
 
 if TYPE_CHECKING:
@@ -33,23 +34,8 @@ if TYPE_CHECKING:
 
     from reports.workbook.read import SheetData, Workbook
 
-DEFAULT_MARKING = "UNCLASSIFIED"
 NO_VALUE_HELP = ("open the file in Excel or LibreOffice and save it: that computes every "
                  "formula and stores its value")
-# Dates of what has happened (an event, a position, a source's publication, a judgment):
-# none can be after today. Outlook dates look ahead.
-PAST_DATES = {("Events", "date"), ("Positions", "as_of"), ("Sources", "published"),
-              ("Assessments", "as_of")}
-FAR_YEARS = 10  # a date this many years beyond the workbook's other dates is far outside
-CORE_YEARS = 25  # the workbook's span: its dates within this many years of their median
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The desk's own rules a workbook is checked against (from ``reports.toml``)."""
-
-    markings: tradecraft.Markings = tradecraft.Markings.single(DEFAULT_MARKING)
-    yardstick: tradecraft.Yardstick = tradecraft.YARDSTICKS[tradecraft.DEFAULT_YARDSTICK]
 
 
 @dataclass
@@ -106,7 +92,7 @@ class _Check:
         self.typed: dict[str, dict[str, pa.Array]] = {}  # sheet -> column -> typed values
 
     def run(self) -> Validated:
-        from reports.workbook.columns import frame_of
+        from reports.workbook.typed import frame_of
 
         result = Validated(self.problems)
         for spec in schema.ALL_SHEETS:
@@ -121,11 +107,7 @@ class _Check:
             result.extra_columns[spec.name] = list(data.extra_columns) if data else []
             result.frames[spec.name] = frame_of(self._frame_columns(spec, data), rows)
         result.empty_sheets = self._emptied()
-        keys = self._check_keys()
-        named = self._named_ids()
-        self._check_refs(keys, named)
-        self._check_usage(named)
-        self._check_dates()
+        self._cross_checks()
         self.problems.sort(key=sort_key)
         return result
 
@@ -258,212 +240,29 @@ class _Check:
 
     def _check_language(self, data: SheetData, col: schema.Column, letter: str,
                         values: pa.Array) -> None:
-        """Warnings for estimative language outside the desk's yardstick (ICD 203 rules)."""
-        for row, text in zip(data.rows, values.to_pylist(), strict=True):
-            if text.__class__ is str:
-                for finding in tradecraft.language_problems(text, self.rules.yardstick):
-                    self.problems.append(Problem(
-                        WARNING, data.title, f"{letter}{row}", col.name,
-                        "estimative-language", f"the {col.name} {finding}"))
-
-    # -- keys and references -----------------------------------------------------------------
-
-    def _check_keys(self) -> dict[str, pa.Array]:
-        """Each keyed sheet's unique keys (duplicates and blanks named)."""
-        import pyarrow as pa
-
-        keys: dict[str, pa.Array] = {}
-        for spec in schema.ALL_SHEETS:
-            data = self.book.sheets.get(spec.name)
-            if data is None:
-                keys[spec.name] = pa.array([], pa.string())
-                continue
-            if spec.key:
-                keys[spec.name] = self._unique(data, (spec.key,))
-            if spec.unique_together:
-                self._unique(data, spec.unique_together)
-        return keys
-
-    def _unique(self, data: SheetData, cols: tuple[str, ...]) -> pa.Array:
-        import pyarrow as pa
+        """Warnings for estimative language outside the desk's yardstick (ICD 203 rules):
+        each text holding a probability word (any case, anywhere) is read."""
+        import numpy as np
         import pyarrow.compute as pc
 
-        letter = data.letters.get(cols[0])
-        typed = self.typed[data.name]
-        if letter is None:
-            return pa.array([], pa.string())
-        parts = [typed[c] for c in cols]
-        if not any(p.null_count for p in parts):
-            table = pa.table({c: p for c, p in zip(cols, parts, strict=True)})
-            if table.group_by(list(cols)).aggregate([]).num_rows == table.num_rows:
-                return pc.unique(parts[0])  # the usual case: all there, all unique
-        first: dict[tuple[object, ...], int] = {}
-        rows = [p.to_pylist() for p in parts]
-        for whole, row in zip(zip(*rows, strict=True), data.rows, strict=True):
-            if any(k is None for k in whole):
-                continue
-            if whole in first:
-                what = cols[0] if len(cols) == 1 else "/".join(cols)
+        words = tradecraft.ICD203.words() + tradecraft.UK_PHIA.words() + list(
+            tradecraft.VAGUE_WORDS)
+        pattern = "|".join(w.replace("-", "\\-") for w in sorted(set(words)))
+        maybe = pc.fill_null(pc.match_substring_regex(values, pattern, ignore_case=True),
+                             False).to_numpy(zero_copy_only=False)
+        for at in np.flatnonzero(maybe).tolist():
+            text = values[at].as_py()
+            for finding in tradecraft.language_problems(text, self.rules.yardstick):
                 self.problems.append(Problem(
-                    ERROR, data.title, f"{letter}{row}", cols[0], "duplicate-id",
-                    f'{what} "{", ".join(text_of(k) for k in whole)}" appears twice (first in '
-                    f"row {first[whole]}); each must be unique: change or delete one of the "
-                    "rows"))
-            else:
-                first[whole] = row
-        return pa.array([k[0] for k in first], pa.string()) if len(cols) == 1 else pa.array(
-            [], pa.string())
+                    WARNING, data.title, f"{letter}{data.rows[at]}", col.name,
+                    "estimative-language", f"the {col.name} {finding}"))
 
-    def _ids(self, sheet: str, col: schema.Column) -> pa.Array:
-        """Every id a REF or REFS column names, as one flat array (lists flattened)."""
-        import pyarrow.compute as pc
+    def _cross_checks(self) -> None:
+        from reports.workbook.dates import check_dates
+        from reports.workbook.refs import check_references
 
-        values = self.typed[sheet][col.name]
-        return pc.list_flatten(values) if col.kind == schema.REFS else values
-
-    def _named_ids(self) -> dict[tuple[str, str], pa.Array]:
-        """(sheet, column) -> every distinct id a REF or REFS column names."""
-        import pyarrow.compute as pc
-
-        return {(spec.name, col.name): pc.drop_null(pc.unique(self._ids(spec.name, col)))
-                for spec in schema.SHEETS for col in spec.columns
-                if col.kind in (schema.REF, schema.REFS)}
-
-    def _check_refs(self, keys: dict[str, pa.Array],
-                    named: dict[tuple[str, str], pa.Array]) -> None:
-        import pyarrow.compute as pc
-
-        for spec in schema.SHEETS:
-            data = self.book.sheets.get(spec.name)
-            if data is None:
-                continue
-            for col in spec.columns:
-                if col.kind not in (schema.REF, schema.REFS) or col.name not in data.letters:
-                    continue
-                target = schema.sheet(col.ref or "")
-                target_data = self.book.sheets.get(target.name)
-                if target_data is None or target.key not in target_data.letters:
-                    continue  # the missing sheet or key column is reported already
-                known = keys.get(target.name)
-                ids = named[(spec.name, col.name)]
-                unknown = ids.filter(pc.invert(pc.is_in(ids, value_set=known)))
-                if len(unknown):
-                    self._unknown_refs(data, col, target, set(unknown.to_pylist()),
-                                       known.to_pylist())
-
-    def _unknown_refs(self, data: SheetData, col: schema.Column, target: schema.Sheet,
-                      unknown: set[str], known: list[str]) -> None:
-        key = target.key or ""
-        article = "an" if key[:1] in tuple("aeiou") else "a"
-        values = self.typed[data.name][col.name].to_pylist()
-        for row, value in zip(data.rows, values, strict=True):
-            for ref in (value or () if col.kind == schema.REFS else (value,)):
-                if ref in unknown:
-                    self.problems.append(Problem(
-                        ERROR, data.title, f"{data.letters[col.name]}{row}", col.name,
-                        "unknown-ref", f'"{shown(ref)}" is not {article} {key} in '
-                        f"{target.name}{did_you_mean(ref, known)}"))
-
-    def _check_usage(self, named: dict[tuple[str, str], pa.Array]) -> None:
-        """Warnings: unused actors, issues and sources; events without sources; sources
-        cited without a publication day."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        used: dict[str, list[pa.Array]] = {"Actors": [], "Issues": [], "Sources": []}
-        for spec in schema.SHEETS:
-            for col in spec.columns:
-                if col.ref in used:
-                    used[col.ref].append(named[(spec.name, col.name)])
-        for name, arrays in used.items():
-            spec = schema.sheet(name)
-            data = self.book.sheets.get(name)
-            if data is None or spec.key not in data.letters:
-                continue
-            cited = pa.concat_arrays([a.cast(pa.string()) for a in arrays])
-            keys = self.typed[name][spec.key or ""]
-            unused = pc.and_(pc.is_valid(keys), pc.invert(pc.is_in(keys, value_set=cited)))
-            for at in _positions(unused):
-                key = keys[at].as_py()
-                self.problems.append(Problem(
-                    WARNING, data.title, f"{data.letters[spec.key or '']}{data.rows[at]}",
-                    spec.key, f"unused-{name.lower()[:-1]}",
-                    f'"{key}" is never referred to by any other sheet; cite it or delete '
-                    "the row"))
-            if name == "Sources" and "published" in data.letters:
-                undated = pc.and_(pc.is_in(keys, value_set=cited),
-                                  pc.is_null(self.typed[name]["published"]))
-                for at in _positions(undated):
-                    self.problems.append(Problem(
-                        WARNING, data.title, f"{data.letters['published']}{data.rows[at]}",
-                        "published", "undated-source",
-                        f'source "{keys[at].as_py()}" has no publication day, so every memo '
-                        "counts it as known from the start: what it reports can appear in a "
-                        "memo dated before it was published; type the day it was published"))
-        events = self.book.sheets.get("Events")
-        if events is not None and "sources" in events.letters:
-            typed = self.typed["Events"]
-            lonely = pc.and_(pc.equal(pc.list_value_length(typed["sources"]), 0),
-                             pc.is_valid(typed["event_id"]))
-            for at in _positions(lonely):
-                event_id = typed["event_id"][at].as_py()
-                if not event_id:
-                    continue
-                self.problems.append(Problem(
-                    WARNING, events.title, f"{events.letters['sources']}{events.rows[at]}",
-                    "sources", "event-without-source",
-                    f'event "{event_id}" cites no source; add the source_id it comes from'))
-
-    # -- dates ---------------------------------------------------------------------------------
-
-    def _check_dates(self) -> None:
-        """Warnings for a date after today (of something that happened) and for a date far
-        outside the workbook's other dates that a slip of one digit explains (2091 typed
-        for 2019): such a row quietly leaves every memo."""
-        from reports.workbook.dates import Span, likely_meant
-
-        found: list[tuple[SheetData, schema.Column, int, date]] = []
-        for spec in schema.SHEETS:
-            data = self.book.sheets.get(spec.name)
-            if data is None:
-                continue
-            for col in spec.columns:
-                if col.kind == schema.DATE and col.name in data.letters:
-                    values = self.typed[spec.name][col.name]
-                    if values.null_count < len(values):
-                        for at, day in enumerate(values.to_pylist()):
-                            if day is not None:
-                                found.append((data, col, at, day))
-        if not found:
-            return
-        span = Span.of([day for *_, day in found], FAR_YEARS, CORE_YEARS)
-        for data, col, at, day in found:
-            future = (data.name, col.name) in PAST_DATES and day > self.today
-            far = span.far(day)
-            if not (future or far):
-                continue
-            meant = likely_meant(day, span, self.today if future else None)
-            if not future and meant is None:
-                continue  # far, but no slip explains it: history, perhaps
-            cell = f"{data.letters[col.name]}{data.rows[at]}"
-            hint = f'; did you mean {meant.isoformat()}?' if meant else "; check the year"
-            if future:
-                message = (f"{day.isoformat()} is after today ({self.today.isoformat()}): "
-                           "nothing dated after a memo's day reaches it, so this row is left "
-                           f"out of every memo until then{hint}")
-                code = "future-date"
-            else:
-                message = (f"{day.isoformat()} is far outside the workbook's other dates "
-                           f"({span.low.isoformat()} to {span.high.isoformat()}), so this "
-                           f"row sits apart from every memo's period{hint}")
-                code = "outlier-date"
-            self.problems.append(Problem(WARNING, data.title, cell, col.name, code, message))
+        check_references(self.book, self.typed, self.problems)
+        check_dates(self.book, self.typed, self.today, self.problems)
 
 
-def _positions(mask: pa.Array) -> list[int]:
-    import numpy as np
-    import pyarrow.compute as pc
-
-    flags = pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
-    found: list[int] = np.flatnonzero(flags).tolist()
-    return found
+__all__ = ["DEFAULT_MARKING", "Rules", "Validated", "validate"]

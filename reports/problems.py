@@ -66,7 +66,7 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
-def sort_key(problem: Problem) -> tuple:
+def sort_key(problem: Problem) -> tuple[bool, str, int, str, str]:
     """Errors first, then by sheet, row and column as a reader scans them."""
     row, col = 0, ""
     if problem.cell:

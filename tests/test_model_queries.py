@@ -125,10 +125,10 @@ def test_the_queries_agree_with_the_rules(model, as_of, days, floor, ceiling):
 
 
 def test_a_query_makes_only_the_records_it_returns(tmp_path):
+    import wbfactory
+
     from reports.workbook.read import read_workbook
     from reports.workbook.validate import validate
-
-    import wbfactory
 
     data = wbfactory.sheets()
     first = data["Events"][1]

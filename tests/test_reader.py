@@ -42,7 +42,7 @@ def write(tmp_path: Path, rows: list[list], name: str = "cells.xlsx") -> Path:
     return wbfactory.write(tmp_path / name, {"Sheet": rows})
 
 
-# -- one type per column: typed Arrow columns ------------------------------------------------------
+# -- one type per column: typed Arrow columns --------------------------------------------------
 
 @pytest.mark.parametrize("values", [
     ["a", "문재인", "安倍晋三", "line\nbreak", " padded "],
@@ -58,7 +58,7 @@ def test_a_column_of_one_type_reads_as_typed(tmp_path, values):
     assert column(grid, 0) == values
 
 
-# -- mixed columns: cell by cell, exactly -----------------------------------------------------------
+# -- mixed columns: cell by cell, exactly ------------------------------------------------------
 
 @pytest.mark.parametrize("values", [
     [date(2019, 1, 1), "2019-01-02"],  # a real date and a date typed as text
@@ -86,7 +86,7 @@ def test_blank_cells_and_spaces_read_as_blank(tmp_path):
     assert column(grid, 1) == [1.0, None, 2.0, None]
 
 
-# -- where the sheet starts ----------------------------------------------------------------------------
+# -- where the sheet starts --------------------------------------------------------------------
 
 def test_a_sheet_starting_in_column_c_keeps_its_letters(tmp_path):
     path = write(tmp_path, [[None, None, "x", "y"], [None, None, "a", 1.0]])
@@ -109,7 +109,7 @@ def test_a_repeated_header_is_read_as_typed_not_renamed(tmp_path):
     assert grid_of(path).header == ["date", "date", "date_1"]
 
 
-# -- through read_workbook: rows and records --------------------------------------------------------
+# -- through read_workbook: rows and records ---------------------------------------------------
 
 def test_blank_rows_anywhere_are_skipped_even_a_lone_space_far_below(tmp_path):
     data = wbfactory.sheets()

@@ -111,7 +111,7 @@ def test_today_is_the_machines_by_default(tmp_path):
     assert found(result, "future-date") == [("Events", "B3", "warning")]
 
 
-# -- merged cells over records ----------------------------------------------------------------------
+# -- merged cells over records -----------------------------------------------------------------
 
 def write_merged(tmp_path: Path, sheet: str, *ranges: str, data: dict | None = None) -> Path:
     book = wbfactory.workbook(data or wbfactory.sheets())
@@ -156,7 +156,7 @@ def test_a_workbook_with_merged_records_builds_nothing(tmp_path):
     assert not out.exists() or not any(out.rglob("*.docx"))
 
 
-# -- a sheet emptied of its rows ---------------------------------------------------------------------
+# -- a sheet emptied of its rows ---------------------------------------------------------------
 
 def emptied(tmp_path: Path, sheet: str, keep: str = "style") -> Path:
     """The base workbook with ``sheet``'s rows cleared as Excel clears them: the cells
@@ -198,7 +198,7 @@ def test_a_sheet_never_filled_and_a_new_workbook_are_not_warned(tmp_path):
     assert validate(read_workbook(fresh)).problems == []
 
 
-# -- a lone space far below the data --------------------------------------------------------------
+# -- a lone space far below the data -----------------------------------------------------------
 
 @pytest.mark.parametrize("space", [" ", "\u3000", "\t", " \n ", "\xa0"])
 def test_a_lone_space_far_below_the_data_is_a_blank_row(tmp_path, space):
@@ -216,7 +216,7 @@ def test_a_space_in_a_required_cell_of_a_record_is_a_missing_value(tmp_path):
     assert found(result, "missing-value") == [("Events", "C3", "error")]
 
 
-# -- sources without a publication day ----------------------------------------------------------------
+# -- sources without a publication day ---------------------------------------------------------
 
 def test_a_cited_source_without_a_publication_day_is_warned_about(tmp_path):
     data = wbfactory.sheets()

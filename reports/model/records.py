@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from reports import tradecraft
 from reports.workbook.table import bulk
@@ -152,7 +152,7 @@ class Shift:
 
 
 Record = Actor | Issue | Event | Position | Source | OutlookItem | Assessment
-R = TypeVar("R", Actor, Issue, Event, Position, Source, OutlookItem, Assessment)
+T = TypeVar("T")
 
 RECORD_OF_SHEET: dict[str, type[Record]] = {
     "Actors": Actor, "Issues": Issue, "Events": Event, "Positions": Position,
@@ -160,13 +160,13 @@ RECORD_OF_SHEET: dict[str, type[Record]] = {
 }
 
 
-def field_names(cls: type[Record]) -> tuple[str, ...]:
+def field_names(cls: type[Any]) -> tuple[str, ...]:
     """The record's fields, ``extra`` left out, in order."""
     return tuple(f.name for f in fields(cls) if f.name != "extra")
 
 
-def make(cls: type[R], columns: Sequence[Sequence[object]],
-         extras: Iterable[dict[str, str]]) -> list[R]:
+def make(cls: type[T], columns: Sequence[Sequence[object]],
+         extras: Iterable[dict[str, str]]) -> list[T]:
     """Records of ``cls`` from one list of Python values per field (in
     :func:`field_names` order) and one ``extra`` dict per record.
 
@@ -175,7 +175,7 @@ def make(cls: type[R], columns: Sequence[Sequence[object]],
     """
     names = field_names(cls)
     new = object.__new__
-    out: list[R] = []
+    out: list[T] = []
     append = out.append
     with bulk(lasting=True):  # a model's records live as long as the process
         for extra, row in zip(extras, zip(*columns, strict=True), strict=True):

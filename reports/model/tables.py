@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -80,7 +80,7 @@ class Rows(Generic[R]):
         made = self._made
         missing = [i for i in dict.fromkeys(wanted) if made[i] is None]
         if not missing:
-            return [made[i] for i in wanted]  # type: ignore[misc]
+            return cast("list[R]", [made[i] for i in wanted])
         with bulk(lasting=True):  # many small objects, all kept: no GC walks meanwhile
             if len(missing) == len(made):  # all of them: no take
                 columns = [to_python(self.column(name)) for name in field_names(self.cls)]
@@ -92,7 +92,7 @@ class Rows(Generic[R]):
                 extras = self._extras(where)
                 for i, record in zip(missing, make(self.cls, columns, extras), strict=True):
                     made[i] = record
-        return [made[i] for i in wanted]  # type: ignore[misc]
+        return cast("list[R]", [made[i] for i in wanted])
 
     def all(self) -> list[R]:
         return self.take(range(len(self)))
@@ -169,13 +169,14 @@ def of_dicts(sheet: str, records: Sequence[dict[str, Any]]) -> Rows[Any]:
     made = []
     defaults = {f.name: f.default for f in fields(cls)}
     for r in records:
-        values = {}
+        values: dict[str, Any] = {}
         for name in field_names(cls):
             value = r.get(COLUMN_OF.get(name, name))
             if value is None:
                 value = defaults[name] if name != "marking_rank" else 0
             values[name] = tuple(value) if isinstance(value, list) else value
-        made.append(cls(**values, extra=dict(r.get("extra") or {})))
+        record: Any = cls(**values, extra=dict(r.get("extra") or {}))
+        made.append(record)
     return of_records(sheet, made)
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from reports.text import is_email, is_http_url
 from reports.workbook import contract as schema
+from reports.workbook.rules import Rules
 
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "active"}
@@ -52,7 +53,7 @@ def shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def did_you_mean(value: str, options) -> str:
+def did_you_mean(value: str, options: Iterable[object]) -> str:
     """' (did you mean "X"?)' for the option nearest ``value`` (case aside), else ''."""
     spelt = {str(o).lower(): str(o) for o in options}
     close = difflib.get_close_matches(str(value).lower(), list(spelt), n=1, cutoff=0.75)
@@ -80,7 +81,7 @@ def _not_an_id(value: object) -> None:
                       "digit; format the column as Text and type the id again")
 
 
-def to_date(value: object, col: schema.Column, rules=None) -> date:
+def to_date(value: object, col: schema.Column, rules: Rules | None = None) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -97,7 +98,7 @@ def to_date(value: object, col: schema.Column, rules=None) -> date:
     raise Invalid("bad-date", f'"{shown(value)}" is not a date; use a real date or YYYY-MM-DD')
 
 
-def to_int(value: object, col: schema.Column, rules=None) -> int:
+def to_int(value: object, col: schema.Column, rules: Rules | None = None) -> int:
     number: float | None = None
     if isinstance(value, bool):
         number = None
@@ -116,7 +117,7 @@ def to_int(value: object, col: schema.Column, rules=None) -> int:
     return result
 
 
-def to_enum(value: object, col: schema.Column, rules=None) -> str:
+def to_enum(value: object, col: schema.Column, rules: Rules | None = None) -> str:
     text = text_of(value).strip()
     for option in col.enum:
         if text.lower() == option.lower():
@@ -129,7 +130,7 @@ def to_enum(value: object, col: schema.Column, rules=None) -> str:
     raise Invalid("bad-enum", f'"{shown(value)}" is not one of: {", ".join(col.enum)}{hint}')
 
 
-def to_country(value: object, col: schema.Column, rules=None) -> str:
+def to_country(value: object, col: schema.Column, rules: Rules | None = None) -> str:
     text = text_of(value).strip().upper()
     if schema.COUNTRY_RE.match(text):
         return text
@@ -137,7 +138,7 @@ def to_country(value: object, col: schema.Column, rules=None) -> str:
                   "ISO code such as KOR, JPN, USA, or INT for international bodies")
 
 
-def to_slug(value: object, col: schema.Column, rules=None) -> str:
+def to_slug(value: object, col: schema.Column, rules: Rules | None = None) -> str:
     _not_an_id(value)
     text = text_of(value).strip()
     if schema.SLUG_RE.match(text):
@@ -147,7 +148,7 @@ def to_slug(value: object, col: schema.Column, rules=None) -> str:
                   f'digits and - (for example "{fixed or "my-id"}")')
 
 
-def to_id(value: object, col: schema.Column, rules=None) -> str:
+def to_id(value: object, col: schema.Column, rules: Rules | None = None) -> str:
     _not_an_id(value)
     text = text_of(value).strip()
     if schema.ID_RE.match(text):
@@ -157,7 +158,7 @@ def to_id(value: object, col: schema.Column, rules=None) -> str:
                   f'and _ (for example "{fixed or "my-id"}")')
 
 
-def to_line(value: object, col: schema.Column, rules=None) -> str:
+def to_line(value: object, col: schema.Column, rules: Rules | None = None) -> str:
     text = text_of(value).strip()
     if col.max_len and len(text) > col.max_len:
         raise Invalid("too-long", f"{col.name} is {len(text)} characters long; shorten it "
@@ -165,11 +166,11 @@ def to_line(value: object, col: schema.Column, rules=None) -> str:
     return text
 
 
-def to_text(value: object, col: schema.Column, rules=None) -> str:
+def to_text(value: object, col: schema.Column, rules: Rules | None = None) -> str:
     return text_of(value).strip()
 
 
-def to_url(value: object, col: schema.Column, rules=None) -> str:
+def to_url(value: object, col: schema.Column, rules: Rules | None = None) -> str:
     text = text_of(value).strip()
     if is_http_url(text):
         return text
@@ -177,14 +178,14 @@ def to_url(value: object, col: schema.Column, rules=None) -> str:
                   "address starting with https://")
 
 
-def to_email(value: object, col: schema.Column, rules=None) -> str:
+def to_email(value: object, col: schema.Column, rules: Rules | None = None) -> str:
     text = text_of(value).strip()
     if is_email(text):
         return text
     raise Invalid("bad-email", f'"{shown(value)}" is not an email address')
 
 
-def to_bool(value: object, col: schema.Column, rules=None) -> bool:
+def to_bool(value: object, col: schema.Column, rules: Rules | None = None) -> bool:
     if isinstance(value, bool):
         return value
     text = text_of(value).strip().lower()
@@ -195,15 +196,16 @@ def to_bool(value: object, col: schema.Column, rules=None) -> bool:
     raise Invalid("bad-flag", f'"{shown(value)}" is not yes or no')
 
 
-def to_refs(value: object, col: schema.Column, rules=None) -> tuple[str, ...]:
+def to_refs(value: object, col: schema.Column, rules: Rules | None = None) -> tuple[str, ...]:
     return split_list(value)
 
 
-def to_ref(value: object, col: schema.Column, rules=None) -> str:
+def to_ref(value: object, col: schema.Column, rules: Rules | None = None) -> str:
     return text_of(value).strip()
 
 
-def to_likelihood(value: object, col: schema.Column, rules) -> str:
+def to_likelihood(value: object, col: schema.Column, rules: Rules | None) -> str:
+    rules = rules or Rules()
     text = text_of(value).strip()
     term = rules.yardstick.find(text)
     if term is not None:
@@ -214,7 +216,8 @@ def to_likelihood(value: object, col: schema.Column, rules) -> str:
                   f"{rules.yardstick.name}{hint}; use one of: {', '.join(terms)}")
 
 
-def to_marking(value: object, col: schema.Column, rules) -> int:
+def to_marking(value: object, col: schema.Column, rules: Rules | None) -> int:
+    rules = rules or Rules()
     rank = rules.markings.rank(text_of(value))
     if rank is not None:
         return rank
@@ -224,7 +227,7 @@ def to_marking(value: object, col: schema.Column, rules) -> int:
                   f"use one of: {', '.join(levels)} (blank means {rules.markings.default})")
 
 
-Coerce = Callable[[object, schema.Column, object], object]
+Coerce = Callable[[object, schema.Column, Rules | None], object]
 COERCE: dict[str, Coerce] = {
     schema.TEXT: to_text, schema.LINE: to_line, schema.SLUG: to_slug, schema.ID: to_id,
     schema.REF: to_ref, schema.REFS: to_refs, schema.DATE: to_date, schema.INT: to_int,

@@ -281,8 +281,9 @@ def _by_distinct(col: schema.Column, cells: pa.Array,
         return values, []
     codes = pc.fill_null(indices, -1).to_numpy(zero_copy_only=False)
     positions = np.flatnonzero(np.isin(codes, bad_codes))
-    invalid = [(int(at), results[codes[at]]) for at in positions]
-    return values, invalid  # type: ignore[return-value]
+    invalid = [(int(at), result) for at in positions
+               if isinstance(result := results[codes[at]], Invalid)]
+    return values, invalid
 
 
 def _arrow_value(result: object) -> object:
@@ -302,7 +303,7 @@ def _coerce_python(col: schema.Column, cells: list[object], rules: Rules) -> Coe
     invalid: list[tuple[int, Invalid]] = []
     done: dict[tuple[type, object], object] = {}
     for i, value in enumerate(cells):
-        if value is None or (value.__class__ is str and (not value or value.isspace())):  # type: ignore[union-attr]
+        if value is None or (isinstance(value, str) and (not value or value.isspace())):
             blanks.append(i)
             out.append(blank)
             continue

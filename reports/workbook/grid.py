@@ -25,12 +25,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 import fastexcel
 import pyarrow as pa
 
-Cells = pa.Array | list[object]  # one column: typed Arrow cells, or mixed Python values
+# one column: typed Arrow cells, or (a column of mixed types) Python values
+Cells: TypeAlias = "pa.Array | list[object]"
 
 FIRST_REAL_DAY = date(1900, 1, 1)  # Excel's day 1; fastexcel puts a time alone on 1899-12-31
 EXCEL_EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's serial numbers from March 1900 on
@@ -126,10 +127,10 @@ class Reader:
 
     def _load(self, title: str, header_row: int | None, *, eager: bool,
               dtypes: dict[str, str] | None = None, use: list[str] | None = None) -> Any:
-        return self.book.load_sheet(
+        book: Any = self.book  # its overloads want literal dtypes and eager
+        return book.load_sheet(
             title, header_row=header_row, schema_sample_rows=None, dtype_coercion="strict",
-            whitespace_as_null=True, eager=eager, dtypes=dtypes or None,  # type: ignore[arg-type]
-            use_columns=use)
+            whitespace_as_null=True, eager=eager, dtypes=dtypes or None, use_columns=use)
 
     def _header_texts(self, title: str, names: list[str], positions: list[int]) -> list[str]:
         """Row 1 as typed: fastexcel's column names, unless it renamed a repeated header
@@ -161,17 +162,17 @@ class Reader:
         by_absolute = {c.absolute_index: c.name for c in sheet.selected_columns}
         out: dict[str, list[object]] = {}
         for name in names:
-            texts = text.column(name).to_pylist()
-            values: list[object] = [None] * len(texts)
+            values: list[object] = [None] * text.num_rows
             for i, span in enumerate(spans.column(name).to_pylist()):
                 if span is not None:
                     values[i] = from_serial(span)
             out[name] = values
         for error in (errors.errors if errors is not None else []):
             row, col = error.position
-            name = by_index.get(col) or by_absolute.get(col)
-            if name is None:
+            found_name = by_index.get(col) or by_absolute.get(col)
+            if found_name is None:
                 continue
+            name = found_name
             at = row - error.row_offset
             found = TAG_RE.search(error.detail)
             tag, body = (found.group(1), found.group(2)) if found else ("String", "")

@@ -110,8 +110,8 @@ def _find_header_row(spec: schema.Sheet, grid: Grid) -> int | None:
     wanted = {schema.normalise_name(c.name) for c in spec.columns if c.required}
     top = [first_values(cells, 9) for cells in grid.columns.values()]
     for offset in range(min(9, grid.height)):
-        found = {schema.normalise_name(col[offset]) for col in top
-                 if isinstance(col[offset], str) and col[offset].strip()}
+        found = {schema.normalise_name(text) for col in top
+                 if isinstance(text := col[offset], str) and text.strip()}
         if wanted <= found:
             return offset + grid.first_row
     return None

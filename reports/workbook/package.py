@@ -18,6 +18,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -74,11 +75,15 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     except KeyError:
         return {}
     targets = relationships(rels, "xl/workbook.xml")
-    return {node.get("name"): targets[_rel_id(node)][0] for node in _elements(book, "sheet")
-            if node.get("name") is not None and _rel_id(node) in targets}
+    found: dict[str, str] = {}
+    for node in _elements(book, "sheet"):
+        name, rid = node.get("name"), _rel_id(node)
+        if name is not None and rid is not None and rid in targets:
+            found[name] = targets[rid][0]
+    return found
 
 
-def _elements(root: ElementTree.Element, name: str):
+def _elements(root: ElementTree.Element, name: str) -> Iterator[ElementTree.Element]:
     """Every element called ``name`` (in any namespace) under ``root``."""
     return (node for node in root.iter() if _local(node.tag) == name)
 
@@ -267,8 +272,9 @@ def _scan_merged(xml: bytes, wrap: tuple[bytes, bytes], notes: SheetNotes) -> No
     if root is None:
         return
     for node in _elements(root, "mergeCell"):
-        corners = [CELL_REF_RE.match(r) for r in (node.get("ref") or "").upper().split(":")]
-        if len(corners) == 2 and all(corners):
+        corners = [m for r in (node.get("ref") or "").upper().split(":")
+                   if (m := CELL_REF_RE.match(r))]
+        if len(corners) == 2:
             (c0, r0), (c1, r1) = ((_column_index(m.group(1)), int(m.group(2)) - 1)
                                   for m in corners)
             notes.merged.append((r0, c0, r1, c1))

@@ -110,7 +110,7 @@ class _References:
                 target_data = self.book.sheets.get(target.name)
                 if target_data is None or target.key not in target_data.letters:
                     continue  # the missing sheet or key column is reported already
-                known = keys.get(target.name)
+                known = keys[target.name]
                 ids = named[(spec.name, col.name)]
                 unknown = ids.filter(pc.invert(pc.is_in(ids, value_set=known)))
                 if len(unknown):

@@ -62,7 +62,7 @@ def _shared(values: pa.Array) -> list[Any]:
     return list(map(distinct.__getitem__, codes))
 
 
-def arrow(series: pd.Series) -> pa.Array:  # type: ignore[type-arg]
+def arrow(series: pd.Series) -> pa.Array:
     """A frame's column as one Arrow array (no copy for Arrow-backed columns)."""
     array = series.array
     if isinstance(array, pd.arrays.ArrowExtensionArray):

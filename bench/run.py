@@ -9,8 +9,11 @@ with ``bench/generate.py`` and measures, side by side in one run:
 
 - the toolkit's load, ``reports.pipeline.load()`` (what every command calls), and apart,
   its three stages: ``read_workbook``, ``validate``, ``Model.from_records``;
-- the bare calamine read of the same file (every sheet to Python rows);
-- the naive read: ``pandas.read_excel(path, sheet_name=None, engine="openpyxl")``;
+- the bare read of the same file: fastexcel (calamine, in Rust) loading every sheet into
+  Arrow columns, nothing checked;
+- the naive read: ``pandas.read_excel(path, sheet_name=None, engine="openpyxl")``, and
+  the same in a process of its own beside ``run_reports.py validate`` (each a whole
+  process, interpreter start and imports included);
 - one weekly memo, one issue brief and the overview, each as .docx and as .html,
   after loading (``reports.pipeline.build_memo``: context, render, write). The first build
   in the process (imports, fonts, template compilation) is shown apart; the median is of
@@ -100,14 +103,16 @@ class Clock:
 
 
 def w_calamine(a: dict) -> dict:
-    import python_calamine
+    """The bare read: fastexcel (calamine, in Rust) opens the file and loads every sheet
+    into Arrow columns; no check, no frame. The toolkit's own reader starts from this."""
+    import fastexcel
 
     with Clock() as c:
-        book = python_calamine.CalamineWorkbook.from_path(a["workbook"])
+        book = fastexcel.read_excel(Path(a["workbook"]).read_bytes())
         cells = 0
         for name in book.sheet_names:
-            rows = book.get_sheet_by_name(name).to_python()
-            cells += sum(len(r) for r in rows)
+            batch = book.load_sheet(name, schema_sample_rows=None, eager=True)
+            cells += batch.num_rows * batch.num_columns
     return {"wall": c.wall, "cpu": c.cpu, "cells": cells}
 
 
@@ -311,6 +316,12 @@ def w_scaling(a: dict) -> dict:
         points.append({"rows": n, "wall": statistics.median(walls),
                        "cpu": statistics.median(cpus)})
     return {"points": points}
+
+
+def _validated(proc: Proc) -> None:
+    """``validate`` ran to its end: the summary line, no error in the workbook."""
+    if " 0 error(s)" not in proc.stdout:
+        raise RuntimeError(f"validate found errors: {proc.stdout[-500:]}")
 
 
 def _file_hashes(folder: Path) -> dict[str, str]:
@@ -553,6 +564,7 @@ class Bench:
             naive.ratio = "1.0x"
             self.add(naive)
             self.facts[("naive_read", n)] = naive
+            self.whole_processes(n, size, workbook)
             if naive.median:
                 parts = [rows[k] for k in ("read", "validate", "model")]
                 for row in [self.facts[("calamine", n)], *parts, total]:
@@ -567,6 +579,23 @@ class Bench:
             self.build_stages(n, size, config)
         if want("run"):
             self.run_stages(size, workbook)
+
+    def whole_processes(self, n: int, size: str, workbook: Path) -> None:
+        """``validate`` from the shell against the naive read in a process of its own:
+        each from the interpreter's start to its end (imports included)."""
+        naive = self.shell("naive: python -c 'pandas.read_excel(openpyxl)', whole process",
+                           size, ["-c", "import sys, pandas; pandas.read_excel(sys.argv[1], "
+                                  "sheet_name=None, engine='openpyxl')", str(workbook)],
+                           repeat=1 if n > 50_000 else None)
+        naive.ratio = "1.0x"
+        self.facts[("naive_process", n)] = naive
+        config = self.config(f"validate-{n}", workbook)
+        row = self.shell("toolkit: run_reports.py validate, whole process", size,
+                         ["run_reports.py", "-q", "validate", "--config", str(config)],
+                         check=_validated)
+        if row.median and naive.median:
+            row.ratio = f"{naive.median / row.median:.1f}x faster"
+        self.facts[("validate_process", n)] = row
 
     def memo_stages(self, n: int, size: str, config: Path) -> None:
         import tomllib
@@ -814,6 +843,15 @@ class Bench:
             out.append(("50k: load peak memory < 500 MB", f"{load50.peak_mb:.0f} MB",
                         verdict(load50.peak_mb < 500, "" if load50.peak_mb < 500 else
                                 f"{load50.peak_mb - 500:.0f} MB over")))
+        valid50, naive_p50 = f.get(("validate_process", 50_000)), f.get(("naive_process", 50_000))
+        if valid50 and valid50.median and naive_p50 and naive_p50.median:
+            speed = naive_p50.median / valid50.median
+            out.append(("50k: validate from the shell >= 8x faster than the naive read, each a "
+                        "whole process",
+                        f"{speed:.1f}x ({valid50.median:.2f} s, CPU {valid50.cpu:.2f} s, vs "
+                        f"{naive_p50.median:.2f} s)",
+                        verdict(speed >= 8, "" if speed >= 8 else
+                                f"needs {valid50.median - naive_p50.median / 8:.2f} s less")))
         load200 = f.get(("load", 200_000))
         if load50 and load50.median and load200 and load200.median:
             ratio = load200.median / load50.median

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import numpy as np
@@ -53,26 +54,54 @@ def field_type(sheet: str, name: str) -> pa.DataType:
 
 
 class Rows(Generic[R]):
-    """One record type's rows: their frame and the records made from it so far."""
+    """One record type's rows: their frame and the records made from it so far.
+
+    The frame stays in the order it came in (a validated sheet: workbook order); when
+    the rows are sorted (events by date and id, positions by actor, issue and date),
+    ``order`` maps each sorted position to its frame row, so that sorting copies only
+    the columns the queries read, never the text.
+    """
 
     def __init__(self, sheet: str, frame: pd.DataFrame, extras: Sequence[str],
-                 records: list[R] | None = None):
+                 records: list[R] | None = None, order: NDArray[np.int64] | None = None):
         self.sheet = sheet
         self.cls: type[R] = RECORD_OF_SHEET[sheet]  # type: ignore[assignment]
-        self.frame = frame
+        self._frame = frame
+        self.order = order
         self.extras = list(extras)
         self._made: list[R | None] = list(records) if records is not None else [None] * len(
             frame)
+        self._raw: dict[str, pa.Array] = {}
         self._columns: dict[str, pa.Array] = {}
 
     def __len__(self) -> int:
         return len(self._made)
 
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame, in their sorted order."""
+        return self._frame if self.order is None else self._frame.take(self.order)
+
+    def _column(self, name: str) -> pa.Array:
+        """A column in the frame's own order."""
+        found = self._raw.get(name)
+        if found is None:
+            found = self._raw[name] = arrow(self._frame[name])
+        return found
+
     def column(self, name: str) -> pa.Array:
+        """A column in the rows' sorted order."""
         found = self._columns.get(name)
         if found is None:
-            found = self._columns[name] = arrow(self.frame[name])
+            found = self._column(name)
+            if self.order is not None:
+                found = found.take(pa.array(self.order))
+            self._columns[name] = found
         return found
+
+    def _rows(self, at: list[int]) -> list[int]:
+        """Frame rows of sorted positions."""
+        return at if self.order is None else self.order[at].tolist()
 
     def take(self, at: Iterable[int] | NDArray[np.int64]) -> list[R]:
         """The records of the rows ``at`` (made now if not made yet)."""
@@ -82,14 +111,16 @@ class Rows(Generic[R]):
         if not missing:
             return cast("list[R]", [made[i] for i in wanted])
         with bulk(lasting=True):  # many small objects, all kept: no GC walks meanwhile
-            if len(missing) == len(made):  # all of them: no take
-                columns = [to_python(self.column(name)) for name in field_names(self.cls)]
-                made[:] = make(self.cls, columns, self._extras(None))
-            else:
-                where = pa.array(missing, type=pa.int64())
-                columns = [to_python(self.column(name).take(where))
-                           for name in field_names(self.cls)]
-                extras = self._extras(where)
+            if 2 * len(missing) >= len(made):  # most of them: all at once, then kept
+                columns = [self._sorted_python(name) for name in field_names(self.cls)]
+                every = make(self.cls, columns, self._extras(None))
+                for i in range(len(made)):
+                    if made[i] is None:
+                        made[i] = every[i]
+            else:  # the rows wanted, every column at once
+                taken = self._table.take(pa.array(self._rows(missing), type=pa.int64()))
+                columns = [to_python(taken.column(name)) for name in field_names(self.cls)]
+                extras = self._extras(taken)
                 for i, record in zip(missing, make(self.cls, columns, extras), strict=True):
                     made[i] = record
         return cast("list[R]", [made[i] for i in wanted])
@@ -97,14 +128,26 @@ class Rows(Generic[R]):
     def all(self) -> list[R]:
         return self.take(range(len(self)))
 
-    def _extras(self, where: pa.Array | None) -> list[dict[str, str]]:
-        """Each row's extra columns that are not blank (``where``: those rows; None: all)."""
-        found: list[dict[str, str]] = [{} for _ in range(len(self) if where is None
-                                                           else len(where))]
+    def _sorted_python(self, name: str) -> list[Any]:
+        values = to_python(self._column(name))
+        return values if self.order is None else [values[i] for i in self.order.tolist()]
+
+    @cached_property
+    def _table(self) -> pa.Table:
+        """The record fields and extra columns as one Arrow table, in the frame's order
+        (a take takes them all)."""
+        return pa.table({name: self._column(name)
+                         for name in (*field_names(self.cls), *self.extras)})
+
+    def _extras(self, taken: pa.Table | None) -> list[dict[str, str]]:
+        """Each row's extra columns that are not blank (``taken``: those rows; None: all,
+        in sorted order)."""
+        found: list[dict[str, str]] = [{} for _ in range(len(self) if taken is None
+                                                           else taken.num_rows)]
         for name in self.extras:
-            values = self.column(name)
-            for extra, value in zip(found, (values if where is None else values.take(where)
-                                            ).to_pylist(), strict=True):
+            values = (self._sorted_python(name) if taken is None
+                      else taken.column(name).to_pylist())
+            for extra, value in zip(found, values, strict=True):
                 if value is not None:
                     extra[name] = value
         return found
@@ -119,17 +162,15 @@ class Rows(Generic[R]):
 
     def select(self, keep: NDArray[np.bool_],
                lists: dict[str, pa.Array] | None = None) -> Rows[R]:
-        """The rows at ``keep``, with some list columns replaced (``lists``, already
-        cut to those rows)."""
+        """The rows at ``keep`` (sorted positions), in order, with some list columns
+        replaced (``lists``, already cut to those rows)."""
         where = np.flatnonzero(keep)
-        frame = self.frame.take(where)
+        frame = self._frame.take(self._rows(where.tolist()))
         for name, values in (lists or {}).items():
             frame[name] = pd.arrays.ArrowExtensionArray(values)
-        unchanged = not lists
-        made = [self._made[i] for i in where.tolist()] if unchanged else None
         rows: Rows[R] = Rows(self.sheet, frame, self.extras)
-        if made is not None:
-            rows._made = made
+        if not lists:
+            rows._made = [self._made[i] for i in where.tolist()]
         return rows
 
 
@@ -188,6 +229,7 @@ def _blank(sheet: str, name: str, count: int) -> pa.Array:
 
 
 def _sorted(rows: Rows[R]) -> Rows[R]:
+    """The rows in their sorted order (SORTED_BY): a permutation, no copy."""
     keys = SORTED_BY.get(rows.sheet)
     if keys is None or len(rows) < 2:
         return rows
@@ -195,7 +237,7 @@ def _sorted(rows: Rows[R]) -> Rows[R]:
     order = pc.sort_indices(table, sort_keys=[(k, "ascending") for k in keys]).to_numpy()
     if (order == np.arange(len(order))).all():
         return rows
-    out: Rows[R] = Rows(rows.sheet, rows.frame.take(order), rows.extras)
+    out: Rows[R] = Rows(rows.sheet, rows._frame, rows.extras, order=order.astype(np.int64))
     out._made = [rows._made[i] for i in order.tolist()]
     return out
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from reports.workbook.grid import Cells
 
 EPOCH = date(1970, 1, 1)
+FEW = 512  # fewer values than this are converted one by one
 
 
 def raw_frame(cells: dict[str, Cells], rows: list[int]) -> pd.DataFrame:
@@ -36,10 +37,15 @@ def raw_frame(cells: dict[str, Cells], rows: list[int]) -> pd.DataFrame:
     return frame
 
 
-def to_python(values: pa.Array) -> list[Any]:
+def to_python(values: pa.Array | pa.ChunkedArray) -> list[Any]:
     """Typed values as Python objects: lists of ids as tuples (blank: ``()``). Dates and
     ids repeat: each distinct one is made once and shared."""
     kind = values.type
+    if len(values) < FEW:  # a few: plainly (sharing pays off only for many)
+        few: list[Any] = values.to_pylist()
+        return [() if v is None else tuple(v) for v in few] if pa.types.is_list(kind) else few
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     if pa.types.is_list(kind):
         lengths = pc.fill_null(pc.list_value_length(values), 0).to_numpy(zero_copy_only=False)
         items = _shared(pc.list_flatten(values))

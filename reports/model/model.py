@@ -97,7 +97,8 @@ class Model:
         for name in SHEETS:
             table = records.get(name, [])
             if isinstance(table, Table):
-                rows[name] = tables.of_frame(name, table.frame, table.extra_columns)
+                rows[name] = tables.of_columns(name, table.typed, table.rows,
+                                               table.extra_columns)
                 if table.empty:
                     empty.append(name)
             else:

@@ -178,12 +178,19 @@ class Rows(Generic[R]):
 
 def of_frame(sheet: str, frame: pd.DataFrame, extras: Sequence[str]) -> Rows[Any]:
     """A validated sheet's rows (:attr:`reports.workbook.validate.Validated.frames`)."""
+    return of_columns(sheet, {name: arrow(frame[name]) for name in frame.columns},
+                      frame.index.tolist(), extras)
+
+
+def of_columns(sheet: str, typed: dict[str, pa.Array], rows: Sequence[int],
+               extras: Sequence[str]) -> Rows[Any]:
+    """A validated sheet's rows from its typed columns (each record's Excel row ``rows``)."""
     cls = RECORD_OF_SHEET[sheet]
-    columns = {name: arrow(frame[name]) if name in frame.columns
-               else _blank(sheet, name, len(frame)) for name in field_names(cls)}
+    columns = {name: typed[name] if name in typed else _blank(sheet, name, len(rows))
+               for name in field_names(cls)}
     for name in extras:
-        columns[name] = arrow(frame[name])
-    return _sorted(Rows(sheet, frame_of(columns, frame.index.tolist()), extras))
+        columns[name] = typed[name]
+    return _sorted(Rows(sheet, frame_of(columns, rows), extras))
 
 
 def of_records(sheet: str, records: Sequence[Record]) -> Rows[Any]:

@@ -123,7 +123,9 @@ def read_workbook(path: Path | str, sheets: tuple[str, ...] | None = None) -> Wo
         # The reader parses in its thread (without Python's lock) while this one imports
         # pandas, searches the sheets' XML and hashes the file.
         loading = pool.submit(_load, data, wanted)
-        import pandas  # noqa: F401 (the frames' library: imported now, while the reader runs)
+        # pandas: the frames' library, which pyarrow imports anyway at its first array
+        # made from Python values; imported now it costs no time.
+        import pandas  # noqa: F401
 
         try:
             parts = sheet_parts(archive)

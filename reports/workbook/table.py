@@ -1,8 +1,8 @@
 """A sheet's validated records looked at as rows: what callers that want one row get.
 
-A :class:`Table` wraps a sheet's validated frame
-(:attr:`reports.workbook.validate.Validated.frames`). Looked at as a sequence it is a
-list of records (dicts keyed by column name, plus ``"_row"`` and ``"extra"``), each
+A :class:`Table` wraps a sheet's validated columns (typed Arrow arrays; its
+DataFrame, :attr:`Table.frame`, is made from them on first use). Looked at as a sequence
+it is a list of records (dicts keyed by column name, plus ``"_row"`` and ``"extra"``), each
 value a Python object (``date``, a tuple of ids, an ``int`` rank under ``"marking"``);
 :attr:`Table.columns` gives whole columns as lists. Whole-column work reads
 :attr:`Table.frame` without ever building those dicts.
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from reports.workbook.contract import Sheet
 
@@ -27,45 +28,42 @@ Record = dict[str, Any]
 class Table(Sequence[Record]):
     """Records as rows; ``table[i]`` is the i-th record as a dict."""
 
-    def __init__(self, frame: pd.DataFrame, spec: Sheet, extras: list[str], *,
-                 present: bool = True, empty: bool = False):
-        self.frame = frame
+    def __init__(self, columns: dict[str, pa.Array], rows: list[int], spec: Sheet,
+                 extras: list[str], *, present: bool = True, empty: bool = False):
+        self.typed = columns  # column name -> typed Arrow values (``marking_rank`` too)
+        self.rows = rows  # the Excel row number of each record
         self.spec = spec
         self.extra_columns = extras
         self.present = present  # the workbook has the sheet
         self.empty = empty  # ... with its header row and no record
 
     @cached_property
-    def rows(self) -> list[int]:
-        """The Excel row number of each record."""
-        rows: list[int] = self.frame.index.tolist()
-        return rows
+    def frame(self) -> pd.DataFrame:
+        """The records as a DataFrame indexed by Excel row ("row"), Arrow-backed columns."""
+        from reports.workbook.typed import frame_of
+
+        return frame_of(self.typed, self.rows)
 
     @cached_property
     def columns(self) -> Mapping[str, list[Any]]:
         """Column name -> one Python value per record (``marking``: the rank)."""
-        from reports.workbook.typed import arrow, to_python
+        from reports.workbook.typed import to_python
 
-        out = {}
-        for name in self.spec.column_names:
-            source = "marking_rank" if name == "marking" else name
-            out[name] = to_python(arrow(self.frame[source]))
-        return out
+        return {name: to_python(self.typed["marking_rank" if name == "marking" else name])
+                for name in self.spec.column_names}
 
     @cached_property
     def extras(self) -> list[dict[str, str]]:
         """Each record's extra columns (beyond the contract) that are not blank."""
-        from reports.workbook.typed import arrow
-
-        found: list[dict[str, str]] = [{} for _ in range(len(self.frame))]
+        found: list[dict[str, str]] = [{} for _ in range(len(self.rows))]
         for name in self.extra_columns:
-            for extra, value in zip(found, arrow(self.frame[name]).to_pylist(), strict=True):
+            for extra, value in zip(found, self.typed[name].to_pylist(), strict=True):
                 if value is not None:
                     extra[name] = value
         return found
 
     def __len__(self) -> int:
-        return len(self.frame)
+        return len(self.rows)
 
     @overload
     def __getitem__(self, index: int) -> Record: ...

@@ -14,11 +14,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 if TYPE_CHECKING:
+    import pandas as pd
     from numpy.typing import NDArray
 
     from reports.workbook.grid import Cells
@@ -29,6 +29,8 @@ FEW = 512  # fewer values than this are converted one by one
 
 def raw_frame(cells: dict[str, Cells], rows: list[int]) -> pd.DataFrame:
     """A sheet's cells as a DataFrame indexed by Excel row."""
+    import pandas as pd
+
     data = {name: (pd.Series(values, dtype=object) if isinstance(values, list)
                    else pd.Series(pd.arrays.ArrowExtensionArray(values)))
             for name, values in cells.items()}
@@ -70,6 +72,8 @@ def _shared(values: pa.Array) -> list[Any]:
 
 def arrow(series: pd.Series) -> pa.Array:
     """A frame's column as one Arrow array (no copy for Arrow-backed columns)."""
+    import pandas as pd
+
     array = series.array
     if isinstance(array, pd.arrays.ArrowExtensionArray):
         chunked = array.__arrow_array__()
@@ -81,6 +85,8 @@ def arrow(series: pd.Series) -> pa.Array:
 
 def frame_of(columns: dict[str, pa.Array], rows: Sequence[int]) -> pd.DataFrame:
     """Typed Arrow columns as a DataFrame of Arrow-backed columns, indexed by Excel row."""
+    import pandas as pd
+
     frame = pd.DataFrame({name: pd.arrays.ArrowExtensionArray(values)
                           for name, values in columns.items()})
     frame.index = pd.Index(np.asarray(rows, dtype=np.int64), name="row")

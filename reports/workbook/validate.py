@@ -50,9 +50,17 @@ class Validated:
     """
 
     problems: list[Problem]
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    columns: dict[str, dict[str, pa.Array]] = field(default_factory=dict)  # typed, per sheet
+    rows: dict[str, list[int]] = field(default_factory=dict)  # each record's Excel row
     extra_columns: dict[str, list[str]] = field(default_factory=dict)
     empty_sheets: list[str] = field(default_factory=list)  # a header row and no record
+    missing: set[str] = field(default_factory=set)  # contract sheets the workbook lacks
+
+    @cached_property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Each sheet's records as a DataFrame (made on first use: ``validate`` alone
+        never needs them)."""
+        return {name: self.records[name].frame for name in self.columns}
 
     @property
     def errors(self) -> list[Problem]:
@@ -69,11 +77,10 @@ class Validated:
     @cached_property
     def records(self) -> dict[str, Table]:
         """Each sheet's records as rows of Python values (``table[i]`` is a dict)."""
-        return {name: Table(frame, schema.sheet(name), self.extra_columns.get(name, []),
-                            present=name not in self.missing, empty=name in self.empty_sheets)
-                for name, frame in self.frames.items()}
-
-    missing: set[str] = field(default_factory=set)  # contract sheets the workbook lacks
+        return {name: Table(columns, self.rows[name], schema.sheet(name),
+                            self.extra_columns.get(name, []), present=name not in self.missing,
+                            empty=name in self.empty_sheets)
+                for name, columns in self.columns.items()}
 
 
 def validate(book: Workbook, rules: Rules | None = None, *,
@@ -92,8 +99,6 @@ class _Check:
         self.typed: dict[str, dict[str, pa.Array]] = {}  # sheet -> column -> typed values
 
     def run(self) -> Validated:
-        from reports.workbook.typed import frame_of
-
         result = Validated(self.problems)
         for spec in schema.ALL_SHEETS:
             data = self.book.sheets.get(spec.name)
@@ -105,7 +110,8 @@ class _Check:
                 self.typed[spec.name] = self._sheet(spec, data)
                 rows = data.rows
             result.extra_columns[spec.name] = list(data.extra_columns) if data else []
-            result.frames[spec.name] = frame_of(self._frame_columns(spec, data), rows)
+            result.columns[spec.name] = self._frame_columns(spec, data)
+            result.rows[spec.name] = list(rows)
         result.empty_sheets = self._emptied()
         self._cross_checks()
         self.problems.sort(key=sort_key)

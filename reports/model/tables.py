@@ -245,7 +245,8 @@ def _sorted(rows: Rows[R]) -> Rows[R]:
     if (order == np.arange(len(order))).all():
         return rows
     out: Rows[R] = Rows(rows.sheet, rows._frame, rows.extras, order=order.astype(np.int64))
-    out._made = [rows._made[i] for i in order.tolist()]
+    if rows._made.count(None) != len(rows._made):  # records given: in their new places
+        out._made = [rows._made[i] for i in order.tolist()]
     return out
 
 

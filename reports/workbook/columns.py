@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 # Every character Python's str.strip() removes (str.isspace), so that Arrow strips alike.
 SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
           "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-# Text that str.strip() would change, or that is empty: in RE2, which needs them listed.
-UNTIDY = "^$|^[{0}]|[{0}]$".format("".join(f"\\x{{{ord(c):x}}}" for c in SPACES))
 LIST_SPLIT = "[;,\n\r]+"  # contract.LIST_SPLIT_RE, in RE2
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # An address reports.text.is_http_url surely takes: http(s), a host of plain characters,
@@ -130,13 +128,14 @@ def coerce(col: schema.Column, cells: Cells, rules: Rules) -> Coerced:
     kind = cells.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         cells = cells.cast(pa.string())
-        trimmed = cells
-        if pc.any(pc.match_substring_regex(cells, UNTIDY)).as_py():  # else no copy
-            trimmed = pc.utf8_trim(cells, characters=SPACES)
-            empty = pc.equal(trimmed, "")
-            if pc.any(empty).as_py():  # text that is blank for Python (e.g. '\x1c')
-                cells = pc.if_else(empty, pa.scalar(None, pa.string()), cells)
-                trimmed = pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+        trimmed = pc.utf8_trim(cells, characters=SPACES)
+        stripped = pc.any(pc.not_equal(pc.binary_length(trimmed), pc.binary_length(cells)))
+        empty = pc.equal(trimmed, "")
+        if pc.any(empty).as_py():  # text that is blank for Python ('', or '\x1c')
+            cells = pc.if_else(empty, pa.scalar(None, pa.string()), cells)
+            trimmed = pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+        if not stripped.as_py():
+            trimmed = cells  # nothing to strip: the cells themselves, not a copy
         blanks = _nulls(cells)
         if col.kind in STRIPPED_KINDS:
             values, invalid = _text(col, cells, trimmed, rules)

@@ -751,7 +751,7 @@ class Bench:
         after = state()
         if after != before:
             problems.append("files were rewritten or re-sent")
-        log = (output / "reports.log")
+        log = folder / "reports.log"  # beside reports.toml, never in the published folder
         text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
         skips = text.count("unchanged since build")
         if skips < len(same.walls):

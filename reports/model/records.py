@@ -177,7 +177,7 @@ def make(cls: type[T], columns: Sequence[Sequence[object]],
     new = object.__new__
     out: list[T] = []
     append = out.append
-    with bulk(lasting=True):  # a model's records live as long as the process
+    with bulk():  # many small objects, all kept: no GC walks meanwhile
         for extra, row in zip(extras, zip(*columns, strict=True), strict=True):
             record = new(cls)
             state = record.__dict__

@@ -110,7 +110,8 @@ class Rows(Generic[R]):
         missing = [i for i in dict.fromkeys(wanted) if made[i] is None]
         if not missing:
             return cast("list[R]", [made[i] for i in wanted])
-        with bulk(lasting=True):  # many small objects, all kept: no GC walks meanwhile
+        with bulk():  # many small objects, all kept: no GC walks meanwhile (and no freeze:
+            # a query runs among memos' short-lived objects, which must stay collectable)
             if 2 * len(missing) >= len(made):  # most of them: all at once, then kept
                 columns = [self._sorted_python(name) for name in field_names(self.cls)]
                 every = make(self.cls, columns, self._extras(None))

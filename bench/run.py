@@ -12,7 +12,7 @@ with ``bench/generate.py`` and measures, side by side in one run:
 - the bare calamine read of the same file (every sheet to Python rows);
 - the naive read: ``pandas.read_excel(path, sheet_name=None, engine="openpyxl")``;
 - one weekly memo, one issue brief and the overview, each as .docx and as .html,
-  after loading (``reports.pipeline.build_memo``: context, render, write). The first build
+  after loading (``reports.memo.make.make`` and the files written). The first build
   in the process (imports, fonts, template compilation) is shown apart; the median is of
   the builds after it, each with the renderer's in-process chart cache emptied, since a
   real build draws each of its charts once;
@@ -168,7 +168,9 @@ def _forget_charts() -> None:
 def w_memo(a: dict) -> dict:
     """Load once (timed apart), then one memo per format: a cold build, then warm ones."""
     from reports.memo.contents import build_context
-    from reports.pipeline import build_memo, load, memo_spec
+    from reports.memo.make import Edition, make, memo_spec
+    from reports.output.editions import edition_folder, write_edition
+    from reports.pipeline import load
 
     config = _bench_config(a)
     memo = config.memo(a["memo"])
@@ -181,14 +183,16 @@ def w_memo(a: dict) -> dict:
             for i in range(1 + a["repeat"]):
                 _forget_charts()
                 with Clock() as c:
-                    built = build_memo(loaded, config, memo, AS_OF, formats=[fmt],
-                                       out_dir=Path(tmp))
+                    made = make(loaded.model, config, Edition(memo, AS_OF), [fmt], None)
+                    day = AS_OF.isoformat()
+                    files = write_edition(edition_folder(Path(tmp), memo.id, day), memo, day,
+                                          made.files, made.mail)
                 walls.append(c.wall)
                 cpus.append(c.cpu)
                 if i == 0 and c.wall > a["slow"]:
                     break  # too slow to repeat: the cold run stands alone
             out[fmt] = {"cold": walls[0], "cold_cpu": cpus[0], "warm": walls[1:],
-                        "warm_cpu": cpus[1:], "bytes": built.files[fmt].stat().st_size}
+                        "warm_cpu": cpus[1:], "bytes": files[fmt].stat().st_size}
         spec = memo_spec(config, memo, AS_OF)
         walls, cpus = [], []
         for _ in range(max(1, a["repeat"])):
@@ -238,7 +242,8 @@ def _naive_fill(rows: list[list[str]], n_rows: int, width: int) -> float:
 def w_naive_docx(a: dict) -> dict:
     """The weekly memo's tables, as a user would fill them: ``table.cell(r, c).text``."""
     from reports.memo.contents import build_context
-    from reports.pipeline import load, memo_spec
+    from reports.memo.make import memo_spec
+    from reports.pipeline import load
     from reports.render.docx.document import render_docx
 
     config = _bench_config(a)
@@ -280,7 +285,8 @@ def w_scaling(a: dict) -> dict:
     """The Word renderer on one events table of N rows (no chart): time against N."""
     from reports.memo.contents import build_context
     from reports.memo.context import Builder, section
-    from reports.pipeline import load, memo_spec
+    from reports.memo.make import memo_spec
+    from reports.pipeline import load
     from reports.render.docx.document import render_docx
 
     config = _bench_config(a)
@@ -332,7 +338,7 @@ def w_build(a: dict) -> dict:
         built = build(config, config.memos, AS_OF, out_dir=out, jobs=a["jobs"])
     files = _file_hashes(out)
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
-    return {"wall": c.wall, "cpu": c.cpu, "memos": len(built), "files": len(files),
+    return {"wall": c.wall, "cpu": c.cpu, "memos": len(built.outcomes), "files": len(files),
             "digest": digest, "hashes": files}
 
 

@@ -78,6 +78,15 @@ class TemplateInvalid(TemplateError):
                          f"run_reports.py validate --templates`:{lines}")
 
 
+class StillBroken(ReportsError):
+    """A scheduled run found the workbook (exit 1) or the templates (exit 2) exactly as
+    broken as an earlier run did: nothing was tried or recorded again."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 class MemoFailed(ReportsError):
     """One memo could not be built (rendering, conversion, disk); the others go on."""
 
@@ -103,18 +112,6 @@ class MemoCrashed(MemoFailed):
     """An unexpected error (a bug) inside one memo; the others were built and sent."""
 
     exit_code = EXIT_INTERNAL
-
-
-class MemosFailed(MemoFailed):
-    """Some memos of a ``build`` could not be built; ``built`` are those that were,
-    ``failures`` the :class:`MemoFailed` of the others (each message names its memo)."""
-
-    def __init__(self, built: list[Any], failures: list[MemoFailed]):
-        self.built, self.failures = built, failures
-        names = ", ".join(getattr(f, "memo_id", "?") for f in failures)
-        super().__init__(f"{len(failures)} of {len(built) + len(failures)} memo(s) could not "
-                         f"be built ({names}); the others were")
-        self.exit_code = worst(*(f.exit_code for f in failures))
 
 
 PRECEDENCE = (EXIT_WORKBOOK, EXIT_USAGE, EXIT_INTERNAL, EXIT_MEMO_FAILED, EXIT_UNDELIVERED)

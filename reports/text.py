@@ -24,8 +24,9 @@ name's language, so "安倍晋三" in any sentence is Japanese once its actor is
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -54,6 +55,20 @@ def short_date(day: date | str | None) -> str:
         return ""
     day = _day(day)
     return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def local_time(moment: datetime | str | None, zone: str | None) -> str:
+    """A moment (aware, or the run record's ISO UTC text) as the desk reads it, in its time
+    zone with the zone's name: ``2019-11-25 07:00 KST`` (``UTC`` without a zone)."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.strptime(moment, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    local = moment.astimezone(ZoneInfo(zone) if zone else UTC)
+    name = local.tzname() or ""
+    if not name or name[0] in "+-":  # a zone with no abbreviation: its offset
+        name = "UTC" + local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:]
+    return f"{local:%Y-%m-%d %H:%M} {name}"
 
 
 def printable(value):

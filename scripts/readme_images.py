@@ -32,7 +32,7 @@ def main() -> None:
     config = load_config(ROOT / "reports.toml")
     with tempfile.TemporaryDirectory() as tmp:
         [memo] = build(config, [config.memo("weekly")], date(2019, 11, 25), out_dir=Path(tmp),
-                       formats=["docx", "html", "pdf"])
+                       formats=["docx", "html", "pdf"]).outcomes
         pdf = memo.files["pdf"]
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
                         str(pdf), str(ROOT / "docs" / "weekly-docx-page1")], check=True)

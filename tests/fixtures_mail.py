@@ -157,6 +157,14 @@ def smtp_server_fixture(monkeypatch):
     server.stop()
 
 
+def run_due(config, now=None) -> int:
+    """``run`` in this process, as the command line reports it: its exit code."""
+    from reports.cli.commands import run_exit_code
+    from reports.schedule.run import run_due as run
+
+    return run_exit_code(run(config, now))
+
+
 # -- a desk to test with -----------------------------------------------------------------
 
 def copy_workbook(folder: Path) -> Path:

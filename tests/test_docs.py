@@ -88,7 +88,7 @@ def test_every_configuration_key_is_documented_with_its_type_and_default():
 
 
 def test_every_command_and_exit_code_is_documented():
-    from reports.cli.commands import parser
+    from reports.cli.parser import parser
     from reports.errors import PRECEDENCE
 
     text = (DOCS / "operations.md").read_text(encoding="utf-8")

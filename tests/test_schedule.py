@@ -17,6 +17,7 @@ from fixtures_mail import (
     add_distribution,
     add_event,
     copy_workbook,
+    run_due,
     set_stance,
     smtp_server_fixture,  # noqa: F401  (the smtp_server fixture)
     write_config,
@@ -27,7 +28,7 @@ from reports.config.tables import Schedule
 from reports.errors import EXIT_OK, EXIT_WORKBOOK
 from reports.schedule.record import RunRecord
 from reports.schedule.record.store import run_lock
-from reports.schedule.run import latest_fire_time, run_due
+from reports.schedule.run import latest_fire_time
 
 ADDRESSES = sorted(e for _, e in RECIPIENTS)
 

@@ -89,6 +89,7 @@ class Config:
     run_record: Path = Path("run-record.sqlite")
     log_file: Path = Path("reports.log")
     cache: Path = Path(".cache")
+    archive: Path = Path("archive")
     desk: Desk = field(default_factory=Desk)
     smtp: Smtp = field(default_factory=Smtp)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
@@ -149,7 +150,7 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
         repo = Path.cwd()
         return Config(None, repo / DEFAULT_WORKBOOK, repo / "output", repo / "templates",
                       run_record=repo / "run-record.sqlite", log_file=repo / "reports.log",
-                      cache=repo / ".cache",
+                      cache=repo / ".cache", archive=repo / "archive",
                       delivery=DeliverySettings(outbox=repo / "outbox"))
     path = Path(path)
     try:
@@ -169,7 +170,7 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
     config = Config(
         path=path, workbook=paths.workbook, output=paths.output, templates=paths.templates,
         run_record=_run_record(paths, data.get("paths", {}), checked),
-        log_file=paths.log_file, cache=paths.cache, desk=desk,
+        log_file=paths.log_file, cache=paths.cache, archive=paths.archive, desk=desk,
         smtp=_table(Smtp, data, "smtp", checked),
         delivery=_table(DeliverySettings, data, "delivery", checked),
         memos=memos, markings=markings, budgets=budgets, site=load_site(data, checked))
@@ -209,11 +210,13 @@ def _run_record(paths: PathSettings, given: Any, checked: Checked) -> Path:
 
 
 def _unpublished(config: Config, checked: Checked) -> None:
-    """What holds the whole workbook's text (the run record, the log, the chart cache,
-    the outbox) may not lie inside the published folder."""
+    """What holds text of every level or not yet issued (the run record, the log, the
+    chart cache, the archive of editions and drafts, the outbox) may not lie inside the
+    published folder."""
     output = config.output.resolve()
     for key, path in (("paths.run_record", config.run_record),
                       ("paths.log_file", config.log_file), ("paths.cache", config.cache),
+                      ("paths.archive", config.archive),
                       ("delivery.outbox", config.delivery.outbox)):
         if path.resolve().is_relative_to(output):
             checked.add(key, f"{path} is inside the published folder {config.output}, which "

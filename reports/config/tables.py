@@ -170,4 +170,5 @@ class PathSettings:
     run_record: Path = Path("run-record.sqlite")  # beside the config, not published
     ledger: Path | None = None  # the old name of run_record, still read
     cache: Path = Path(".cache")  # charts kept between runs, beside the config
+    archive: Path = Path("archive")  # every issued revision as sent, and drafts
     log_file: Path = Path("reports.log")  # the log of run, send and ack

@@ -75,7 +75,7 @@ def test_html_problems_name_file_and_line_all_at_once(tmp_path):
         for item in items:
             assert tf.found(mine, *item), f"{name}: {item} not in {json.dumps(mine, indent=1)}"
     assert len(problems) == sum(map(len, expected.values())), json.dumps(problems, indent=1)
-    assert "did you mean cites?" in next(p["message"] for p in problems
+    assert 'did you mean "cites"?' in next(p["message"] for p in problems
                                         if p["tag"] == "{{ cite(row) }}")
 
 

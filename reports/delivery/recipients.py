@@ -13,16 +13,18 @@ person gets the row's memo, ``editor`` whether they hear about the workbook's pr
 :func:`check_distribution` finds what the sheet gets wrong against the config, as
 problems naming the cell: a memo id the config does not have (with "did you mean"), the
 same address twice for one memo, an ``editor`` cell that is not yes or no, and a
-scheduled memo that would go to nobody.
+scheduled memo that would go to nobody. An address itself is read when the sheet is
+(``bad-email``), by :func:`reports.addresses.mail_address`, the parser mail is sent with:
+the rows here hold each address as it will be sent.
 """
 
 from __future__ import annotations
 
-import difflib
-
+from reports.addresses import display_name
 from reports.config.load import Config, MemoConfig
 from reports.config.tables import Recipient
 from reports.problems import ERROR, WARNING, Problem
+from reports.text import did_you_mean
 
 SHEET = "Distribution"
 EDITOR_COLUMN = "editor"
@@ -77,8 +79,7 @@ def check_distribution(config: Config, sheet, rows: list[dict]) -> list[Problem]
     for row in rows:
         memo_id, email = _memo_id(row), str(row.get("email") or "").strip().lower()
         if known and memo_id and memo_id not in known:
-            close = difflib.get_close_matches(memo_id, known, n=1, cutoff=0.6)
-            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            hint = did_you_mean(memo_id, known)
             problems.append(Problem(
                 ERROR, title, _cell(letters, "memo_id", row), "memo_id", "unknown-memo",
                 f'"{memo_id}" is not a memo id in {_config_name(config)}{hint}; use one of: '
@@ -115,7 +116,7 @@ def _memo_id(row: dict) -> str:
 
 def _person(row: dict) -> Recipient:
     email = str(row["email"]).strip()
-    return Recipient(email=email, name=str(row.get("name") or email))
+    return Recipient(email=email, name=display_name(row.get("name")) or email)
 
 
 def _unique(people: list[Recipient]) -> list[Recipient]:

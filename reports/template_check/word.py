@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -35,17 +36,35 @@ class NotWord(Exception):
     """The file is not a Word document that can be read."""
 
 
-def word_units(path: Path) -> list[Unit]:
-    """Every paragraph (and document property) of the template at ``path``, in order;
-    :class:`NotWord` if it cannot be read as a Word document."""
+def open_word(path: Path) -> Any:
+    """The Word document at ``path`` (python-docx); :class:`NotWord` if it cannot be read."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        return _units(docx.Document(str(path)))
+        document = docx.Document(str(path))
+        document.styles  # noqa: B018  (read now: a damaged styles part fails here)
+        return document
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
             etree.XMLSyntaxError) as exc:
         raise NotWord(str(exc)) from exc
+
+
+def word_units(document: Any) -> list[Unit]:
+    """Every paragraph (and document property) of the Word ``document``, in order."""
+    try:
+        return _units(document)
+    except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise NotWord(str(exc)) from exc
+
+
+STYLE_KINDS = {1: "paragraph", 2: "character", 3: "table", 4: "numbering"}
+
+
+def word_styles(document: Any) -> dict[str, str]:
+    """The styles of the Word ``document``: name (as python-docx names it) -> kind."""
+    return {style.name: STYLE_KINDS.get(int(style.type), "other")
+            for style in document.styles if style.name}
 
 
 def _units(document) -> list[Unit]:
@@ -177,4 +196,4 @@ def _text_boxes(paragraph: etree._Element) -> list[etree._Element]:
     return main or boxes
 
 
-__all__ = ["word_units", "NotWord", "UNFILLED"]
+__all__ = ["open_word", "word_units", "word_styles", "NotWord", "UNFILLED"]

@@ -115,8 +115,9 @@ def _check_memo(memo: dict) -> None:
 def _open_template(template: Path) -> DocxTemplate:
     if not template.is_file():
         raise TemplateError(f"the Word template {template} does not exist; run "
-                            "`python scripts/make_templates.py` to make the default one or "
-                            "point paths.templates in reports.toml at the folder holding it")
+                            f"`python scripts/make_templates.py --out {template}` to make the "
+                            "default one there, or point paths.templates in reports.toml at "
+                            "the folder holding it")
     tpl = DocxTemplate(template)
     try:
         tpl.init_docx()

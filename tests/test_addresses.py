@@ -20,6 +20,8 @@ from fixtures_mail import (
     smtp_server_fixture,  # noqa: F401  (the smtp_server fixture)
     write_config,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reports.addresses import AddressError, display_name, mail_address
 from reports.config.load import load_config
@@ -88,6 +90,31 @@ def test_every_variant_is_accepted_as_sent_or_refused_saying_why():
             mail_address(typed)
         assert said in str(caught.value), typed
     assert display_name("Kim\nLee\t (Desk)\x07") == "Kim Lee (Desk)"
+
+
+@given(st.from_regex(r"[A-Za-z0-9_%+'-]{1,12}(\.[A-Za-z0-9_%+'-]{1,8}){0,3}", fullmatch=True),
+       st.sampled_from(["example.org", "localhost", "mail.example.co.kr", "xn--r8jz45g.jp"]))
+def test_a_plain_address_is_one_the_email_parser_reads_unchanged(local, domain):
+    """Plain addresses skip the parser import (an idle run stays light): each is one the
+    parser would read unchanged, as the message writer will."""
+    from email.headerregistry import Address
+
+    address = f"{local}@{domain}"
+    assert mail_address(address) == address
+    assert Address(addr_spec=address).addr_spec == address
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+       | st.from_regex(r"[a-z.\"(), <>@;]{1,12}@[a-zü.\-\[\]0-9]{1,12}", fullmatch=True))
+def test_whatever_is_typed_is_refused_or_sent_as_the_parser_reads_it(text):
+    from email.headerregistry import Address
+
+    try:
+        sent = mail_address(text)
+    except AddressError as exc:
+        assert str(exc)
+        return
+    assert sent.isascii() and Address(addr_spec=sent).addr_spec == sent
 
 
 def config_text(address: str) -> str:

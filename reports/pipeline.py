@@ -103,7 +103,7 @@ def check_memos(loaded: Loaded, memos: list[MemoConfig],
     """What is wrong with each memo's parameters against the workbook, naming the memo:
     an issue or actor it does not hold, or (with the desk's ``markings``) one marked
     above the memo's own marking, which the memo could never show."""
-    from reports.workbook.cells import did_you_mean
+    from reports.text import did_you_mean
 
     model = loaded.model
     found = []

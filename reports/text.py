@@ -29,7 +29,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
+
+T = TypeVar("T")
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -60,15 +63,16 @@ def short_date(day: date | str | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
-def printable(value):
+def printable(value: T) -> T:
     """``value`` with control characters replaced, in every string of nested lists/dicts."""
-    if isinstance(value, str):
-        return CONTROL_RE.sub(REPLACEMENT, value) if CONTROL_RE.search(value) else value
-    if isinstance(value, list):
-        return [printable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: printable(v) for k, v in value.items()}
-    return value
+    found: Any = value
+    if isinstance(found, str):
+        found = CONTROL_RE.sub(REPLACEMENT, found) if CONTROL_RE.search(found) else found
+    elif isinstance(found, list):
+        found = [printable(v) for v in found]
+    elif isinstance(found, dict):
+        found = {k: printable(v) for k, v in found.items()}
+    return cast(T, found)
 
 
 def is_http_url(text: object) -> bool:

@@ -52,8 +52,12 @@ TOP_LEVEL = ("paths", "desk", "smtp", "delivery", "markings", "budgets", "memos"
 KIND_KEYS = {"issue": "issue", "actor": "actor", "outlook_days": "weekly",
              "significance_floor": "overview"}
 
-MemoKind = Literal[MEMO_KINDS]
-Format = Literal[FORMATS]
+if TYPE_CHECKING:  # choices made from data: a Literal to the loader, text to mypy
+    MemoKind = str
+    Format = str
+else:
+    MemoKind = Literal[MEMO_KINDS]
+    Format = Literal[FORMATS]
 
 
 @dataclass
@@ -293,7 +297,8 @@ def _memos(tables: Any, desk: Desk, markings: tradecraft.Markings,
     if not isinstance(tables, list):
         checked.add("memos", "must be a list of [[memos]] tables", "wrong-type")
         return []
-    memos, seen = [], {}
+    memos: list[MemoConfig] = []
+    seen: dict[str, int] = {}
     for i, table in enumerate(tables):
         key = f"memos[{i}]"
         memo = _memo(table, key, desk, markings, budgets, checked)
@@ -314,9 +319,10 @@ def _memo(table: Any, key: str, desk: Desk, markings: tradecraft.Markings,
         return None
     overrides = fill(BudgetSettings, {k: v for k, v in table.items() if k in BUDGET_KEYS},
                      key, checked)
-    memo = fill(MemoConfig, table, key, checked, elsewhere=BUDGET_KEYS)
-    if memo is BAD:
+    filled = fill(MemoConfig, table, key, checked, elsewhere=BUDGET_KEYS)
+    if filled is BAD:
         return None
+    memo: MemoConfig = filled
     for name, kind in KIND_KEYS.items():
         if name in table and memo.kind != kind:
             checked.add(f"{key}.{name}", f"only {_a(kind)} {kind} memo reads {name}; this is "

@@ -13,6 +13,7 @@ in body paragraph 4", "first-page header", "footnote 2".
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def word_styles(document: Any) -> dict[str, str]:
             for style in document.styles if style.name}
 
 
-def _units(document) -> list[Unit]:
+def _units(document: Any) -> list[Unit]:
     main = document.part
     units: list[Unit] = []
     _container(main.element.body, "body", "body", "body", units)
@@ -118,7 +119,7 @@ def _notes(root: etree._Element, kind: str, units: list[Unit]) -> None:
         _container(note, f"{kind} {number}", kind, kind + "s", units)
 
 
-def _blocks(container: etree._Element):
+def _blocks(container: etree._Element) -> Iterator[etree._Element]:
     """Paragraphs and tables of a container, looking through content controls."""
     for child in container:
         if child.tag in (W + "p", W + "tbl"):
@@ -158,15 +159,15 @@ def _container(element: etree._Element, place: str, placement: str, part: str,
                                units)
 
 
-def _rows(table: etree._Element):
+def _rows(table: etree._Element) -> list[etree._Element]:
     return [e for e in table.iter(W + "tr") if _nearest(e, W + "tbl") is table]
 
 
-def _cells(row: etree._Element):
+def _cells(row: etree._Element) -> list[etree._Element]:
     return [e for e in row.iter(W + "tc") if _nearest(e, W + "tr") is row]
 
 
-def _nearest(element: etree._Element, tag: str):
+def _nearest(element: etree._Element, tag: str) -> etree._Element | None:
     return next(element.iterancestors(tag), None)
 
 

@@ -54,9 +54,15 @@ class WorkbookInvalid(ReportsError):
 
 
 class ConfigError(ReportsError):
-    """The config file or the command line is wrong; the message names the key or flag."""
+    """The config file or the command line is wrong; the message names the key or flag.
+    A wrong config file carries each of its problems (``problems``:
+    :class:`reports.problems.Problem`, one per key)."""
 
     exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, problems: list[Any] | None = None):
+        super().__init__(message)
+        self.problems: list[Any] = list(problems or [])
 
 
 class TemplateError(ReportsError):
@@ -67,7 +73,7 @@ class TemplateError(ReportsError):
 
 class TemplateInvalid(TemplateError):
     """Templates with problems; ``problems`` holds every one (template, where, tag, code,
-    message: reports.template_check.problems.TemplateProblem)."""
+    message: :class:`reports.problems.Problem`)."""
 
     def __init__(self, problems: list[Any]):
         self.problems = problems

@@ -128,14 +128,21 @@ def test_config_errors_name_the_key_and_exit_2(tmp_path, toml, key):
     assert key in result.stderr
 
 
-def test_unknown_config_keys_warn(tmp_path):
+def test_unknown_config_keys_stop_every_command_naming_each(tmp_path):
+    """A typo in the config never silently does nothing: a memo's misspelt schedule would
+    leave it unscheduled, so build and run refuse the config (exit 2), writing nothing."""
     config = tmp_path / "reports.toml"
     config.write_text('[desk]\nofice = "typo"\n[[memos]]\nid = "w"\nkind = "weekly"\n'
-                      'colour = "blue"\n')
-    result = cli("build", "nope", "--config", str(config))
-    assert "unknown key desk.ofice" in result.stderr
-    assert "unknown key memos[0].colour" in result.stderr
-    assert result.returncode == 2 and 'no memo "nope"' in result.stderr
+                      'colour = "blue"\nshedule = { cron = "0 7 * * MON", timezone = "UTC" }\n'
+                      f'[paths]\noutput = "{tmp_path / "out"}"\n')
+    for command in (["build"], ["run", "--now", "2019-11-25T07:05+00:00"]):
+        result = cli(*command, "--config", str(config))
+        assert result.returncode == 2, result.stderr
+        assert 'desk.ofice: unknown key (did you mean "office"?)' in result.stderr
+        assert "memos[0].colour: unknown key; the keys here are: id, kind" in result.stderr
+        assert 'memos[0].shedule: unknown key (did you mean "schedule"?)' in result.stderr
+        assert "has 3 problems" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_build_with_workbook_errors_writes_nothing_and_exits_1(tmp_path):

@@ -74,7 +74,7 @@ def test_run_with_a_failing_pdf_builds_and_sends_the_other_memos(tmp_path, smtp_
         outcomes = {b.memo_id: (b.outcome, b.error) for b in ledger.builds()}
     assert outcomes["overview"] == ("done", None)
     assert outcomes["weekly"][0] == "failed" and "LibreOffice" in outcomes["weekly"][1]
-    history = cli("history", "weekly", "--config", str(config))
+    history = cli("history", "weekly", "--wide", "--config", str(config))
     assert "failed" in history.stdout and "LibreOffice was not found" in history.stdout
 
 

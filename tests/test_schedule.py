@@ -25,7 +25,7 @@ from fixtures_mail import (
 
 from reports.config.load import MemoConfig, load_config
 from reports.config.tables import Schedule
-from reports.errors import EXIT_OK, EXIT_WORKBOOK
+from reports.errors import EXIT_OK, EXIT_USAGE, EXIT_WORKBOOK
 from reports.schedule.record import RunRecord
 from reports.schedule.record.store import run_lock
 from reports.schedule.run import latest_fire_time
@@ -181,10 +181,12 @@ def test_history_command(tmp_path, smtp_server, capsys, restore_logging):
     capsys.readouterr()
     assert main(["history", "weekly", "--config", str(config)]) == EXIT_OK
     out = capsys.readouterr().out
-    assert "weekly_2019-11-25.docx" in out and "2019-11-24T22:00:00Z" in out
+    assert "weekly 2019-11-25 r1" in out and "weekly_2019-11-25.docx" in out
     assert out.count(" sent ") == 2 and "director.asia@example.org" in out
-    assert main(["history", "overview", "--config", str(config)]) == EXIT_OK
-    assert 'no builds or deliveries of "overview"' in capsys.readouterr().out
+    assert main(["history", "weekly", "--wide", "--config", str(config)]) == EXIT_OK
+    assert "2019-11-24 22:00 UTC" in capsys.readouterr().out  # the fire time, the desk's zone
+    assert main(["history", "overview", "--config", str(config)]) == EXIT_USAGE
+    assert 'no memo "overview"' in capsys.readouterr().err
 
 
 # -- what the idle path loads ------------------------------------------------------------

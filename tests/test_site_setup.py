@@ -23,7 +23,7 @@ def run(config, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize(("lines", "expected"), [
-    ("adress = \"0.0.0.0\"", "site.adress: unknown key; [site] takes only: address, port"),
+    ("adress = \"0.0.0.0\"", 'site.adress: unknown key (did you mean "address"?)'),
     ("port = 70000", "site.port: must be a port number"),
     ("port = \"8080\"", "site.port: expected a whole number"),
     ("proxy_header = \"X-Remote-User\"", "site.trusted_proxies: give the addresses"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import tplfactory as tf
+from tplfactory import break_html
 
 
 @pytest.fixture(scope="module")
@@ -51,19 +52,6 @@ HTML_EDITS = {  # file: [(text, broken text, code, tag shown)]
 }
 
 
-def break_html(folder: Path, name: str, edits: list[tuple]) -> list[tuple[str, str, str]]:
-    """Apply ``edits`` to ``folder/name``; (code, "line N", tag) expected for each."""
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    for old, new, *_ in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    lines = text.splitlines()
-    return [(code, f"line {next(i for i, ln in enumerate(lines, 1) if new in ln)}", tag)
-            for _, new, code, tag in edits]
-
-
 def test_html_problems_name_file_and_line_all_at_once(tmp_path):
     folder = tf.copy_templates(tmp_path / "templates")
     config = tf.write_config(tmp_path, folder)
@@ -75,7 +63,7 @@ def test_html_problems_name_file_and_line_all_at_once(tmp_path):
         for item in items:
             assert tf.found(mine, *item), f"{name}: {item} not in {json.dumps(mine, indent=1)}"
     assert len(problems) == sum(map(len, expected.values())), json.dumps(problems, indent=1)
-    assert "did you mean cites?" in next(p["message"] for p in problems
+    assert 'did you mean "cites"?' in next(p["message"] for p in problems
                                         if p["tag"] == "{{ cite(row) }}")
 
 

@@ -265,7 +265,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     with RunRecord.open(config.run_record_path, create=False) as record:
         if args.memo_id and args.memo_id not in {m.id for m in config.memos} and \
                 not record.builds(args.memo_id, 1):
-            from reports.workbook.cells import did_you_mean
+            from reports.text import did_you_mean
 
             known = {m.id for m in config.memos} | {b.memo_id for b in record.builds()}
             raise ConfigError(f'no memo "{args.memo_id}" in {config.path or "the config"} or '

@@ -23,6 +23,7 @@ from email.policy import SMTP
 from email.utils import format_datetime
 from pathlib import Path
 
+from reports.addresses import AddressError, display_name, mail_address
 from reports.config.load import Config
 from reports.delivery.channels import SendFailed
 from reports.schedule.record.builds import BuildRecord
@@ -142,14 +143,14 @@ def _envelope(config: Config, name: str | None, address: str, title: str, msg_id
               sent_at: datetime) -> EmailMessage:
     desk = config.desk
     msg = EmailMessage(policy=SMTP)
-    try:
-        msg["From"] = Address(display_name=desk.sender or desk.office,
-                              addr_spec=config.smtp.sender)
-        msg["To"] = Address(display_name=name or "", addr_spec=address)
-    except (ValueError, IndexError) as exc:
+    try:  # the addresses were read by mail_address already; one from an old run record
+        msg["From"] = Address(display_name=display_name(desk.sender or desk.office),
+                              addr_spec=mail_address(config.smtp.sender))
+        msg["To"] = Address(display_name=display_name(name), addr_spec=mail_address(address))
+    except (AddressError, ValueError, IndexError) as exc:
         raise SendFailed(
-            f'"{address}" is not a usable email address ({exc}); correct it in the '
-            "Distribution sheet or the config", permanent=True) from None
+            f"{exc}; correct it in the Distribution sheet or the config", permanent=True) \
+            from None
     msg["Subject"] = title
     msg["Date"] = format_datetime(sent_at)
     msg["Message-ID"] = msg_id

@@ -59,7 +59,7 @@ def check_memos(model: Any, memos: list[MemoConfig],
     """What is wrong with each memo's parameters against the workbook (memo id -> the
     message naming it): an issue or actor it does not hold, or (with the desk's
     ``markings``) one marked above the memo's own marking, which it could never show."""
-    from reports.workbook.cells import did_you_mean
+    from reports.text import did_you_mean
 
     found: dict[str, str] = {}
     for memo in memos:

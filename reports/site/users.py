@@ -168,7 +168,7 @@ class Users:
             raise UserError(self._unknown(name))
 
     def _unknown(self, name: str) -> str:
-        from reports.workbook.cells import did_you_mean
+        from reports.text import did_you_mean
 
         known = [u.name for u in self.all()]
         return f'there is no user "{name}"{did_you_mean(name, known)}'

@@ -51,6 +51,7 @@ from reports.render.docx.blocks import BodyWriter
 from reports.render.docx.pictures import number_pictures
 from reports.render.docx.wordml import REQUIRED_STYLES
 from reports.template_check.check import MEMO_KEYS, check_word_template, word_environment
+from reports.text import clip
 
 __all__ = ["render_docx", "REQUIRED_STYLES", "MEMO_KEYS"]
 
@@ -115,8 +116,9 @@ def _check_memo(memo: dict) -> None:
 def _open_template(template: Path) -> DocxTemplate:
     if not template.is_file():
         raise TemplateError(f"the Word template {template} does not exist; run "
-                            "`python scripts/make_templates.py` to make the default one or "
-                            "point paths.templates in reports.toml at the folder holding it")
+                            f"`python scripts/make_templates.py --out {template}` to make the "
+                            "default one there, or point paths.templates in reports.toml at "
+                            "the folder holding it")
     tpl = DocxTemplate(template)
     try:
         tpl.init_docx()
@@ -158,7 +160,7 @@ def _prop(text: str, sep: str | None = None, limit: int = 255) -> str:
         return text
     if sep and sep in text[:limit]:
         return text[:limit].rsplit(sep, 1)[0]
-    return text[:limit - 1] + "\u2026"
+    return clip(text, limit)
 
 
 # --------------------------------------------------------------------------- body

@@ -25,16 +25,9 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from reports.errors import TemplateError
+from reports.render.docx.styles import REQUIRED_STYLES  # every style used: styles.STYLES
 from reports.render.style import MUTED_TEXT, WORD_EAST_ASIAN_FONTS, WORD_LANGUAGE_STYLES
 from reports.text import KOREAN, runs, word_tag
-
-# Styles the body uses, by the name staff see in Word. All are made by make_templates.py.
-PARAGRAPH_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Caption", "Quote",
-                    "Memo Note", "Memo Period", "Memo Table Text", "Memo Table Heading",
-                    "Memo Source")
-CHARACTER_STYLES = ("Memo Citation", "Hyperlink")
-TABLE_STYLES = ("Memo Table",)
-REQUIRED_STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 
 _q = lru_cache(maxsize=None)(qn)  # qn() splits the name on every call; the body calls it a lot
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -70,8 +63,9 @@ class OoxmlWriter:
             raise TemplateError(
                 f"{self.template}: the template lacks the style(s) "
                 f"{', '.join(repr(m) for m in missing)} the memo body uses; open it in Word "
-                "and add them (Styles pane), or run `python scripts/make_templates.py` for "
-                "a fresh template to copy them from")
+                "and add them (Styles pane), or copy them from a fresh default template "
+                "(`python scripts/make_templates.py --out default-memo.docx` writes one "
+                "beside it, leaving yours as it is)")
         return ids
 
     def _language_fonts(self) -> tuple[dict[str, str], dict[str, str]]:

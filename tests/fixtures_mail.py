@@ -11,11 +11,9 @@ same port.
 from __future__ import annotations
 
 import email
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -246,13 +244,10 @@ recipients = [{people}]
 
 def cli(*args: str, env: dict | None = None, runner: list[str] | None = None,
         timeout: float = 300) -> subprocess.CompletedProcess:
-    """``python run_reports.py ARGS`` as a user runs it (or through ``runner``, e.g.
-    ``[tests/hooked_cli.py, "crash", "weekly", "--"]``); no SMTP login in the environment."""
-    base = {k: v for k, v in os.environ.items()
-            if k not in ("REPORTS_SMTP_USER", "REPORTS_SMTP_PASSWORD")}
-    program = runner or [str(REPO / "run_reports.py")]
-    return subprocess.run([sys.executable, *program, *args], cwd=REPO, capture_output=True,
-                          text=True, timeout=timeout, env={**base, **(env or {})})
+    """``python run_reports.py ARGS`` as a user runs it (see tests/clitools.py)."""
+    from clitools import cli as run
+
+    return run(*args, env=env, runner=runner, timeout=timeout)
 
 
 def _first_empty_row(ws) -> int:

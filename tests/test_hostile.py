@@ -34,6 +34,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
+import clitools
 import docx
 import openpyxl
 import pytest
@@ -115,9 +116,7 @@ def expected_texts() -> dict[str, str]:
 
 
 def _cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "run_reports.py", *args], cwd=ROOT, timeout=timeout,
-                          capture_output=True, text=True,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return clitools.cli(*args, timeout=timeout)
 
 
 def _build(workbook: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:

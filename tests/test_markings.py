@@ -19,7 +19,6 @@ import html
 import io
 import re
 import subprocess
-import sys
 import zipfile
 from datetime import date
 from email import policy
@@ -28,6 +27,7 @@ from pathlib import Path
 import pytest
 import realtools
 import wbfactory
+from clitools import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2019-11-29"
@@ -109,8 +109,7 @@ def config_text(folder: Path, workbook: Path, scheduled: bool = False) -> str:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run_reports.py"), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    return cli(*args)
 
 
 @pytest.fixture(scope="module")

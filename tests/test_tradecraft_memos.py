@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
 
 import wbfactory
+from clitools import call
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,8 +22,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run_reports.py"), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    return call(*args)
 
 
 def _config(folder: Path, book: Path, desk: str = "", memo: str = "",

@@ -21,7 +21,6 @@ as well for spreadsheets).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -248,23 +247,13 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: float = DEFAULT_TIMEOU
 
 # --------------------------------------------------------------------------- memos
 
-_STAMPS = (re.compile(rb"(<xmp:(?:Create|Modify|Metadata)Date>)[^<]{20}(</xmp:)"),
-           re.compile(rb"(/(?:CreationDate|ModDate)\s*\(D:)\d{14}(Z'?\))"))
-_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]")
-
-
 def fix_stamps(pdf: bytes, as_of: str) -> bytes:
-    """The PDF with LibreOffice's time stamps set to the memo's as-of day (midnight UTC)
-    and its file identifier derived from the content, so the same memo gives the same
-    bytes. Each replacement keeps its length: the cross-reference offsets stay valid."""
-    day = as_of.replace("-", "")
-    pdf = _STAMPS[0].sub(lambda m: m.group(1) + f"{as_of}T00:00:00Z".encode() + m.group(2),
-                         pdf)
-    pdf = _STAMPS[1].sub(lambda m: m.group(1) + f"{day}000000".encode() + m.group(2), pdf)
-    digest = hashlib.md5(_ID.sub(b"/ID[]", pdf), usedforsecurity=False).hexdigest().upper()
-    return _ID.sub(lambda m: m.group(0).replace(m.group(1), digest.encode())
-                   .replace(m.group(2), digest.encode()), pdf)
+    """The PDF as the same bytes for the same memo: LibreOffice's time stamps set to the
+    memo's as-of day (midnight UTC), its fonts and links in a fixed order and its
+    identifier derived from the content (``reports.render.pdf_stable``)."""
+    from reports.render.pdf_stable import stable_pdf
 
+    return stable_pdf(pdf, as_of)
 
 
 def bookmark_pages(pdf_path: Path, names: list[str]) -> dict[str, int]:

@@ -231,8 +231,17 @@ def build(config: Config, memos: list[MemoConfig], as_of: date, *,
     Every memo's parameters are checked against the workbook before any is built. The
     memos are built in ``jobs`` forked processes (default: one per core), which share the
     loaded workbook; the files are the same bytes as a serial build's (``jobs=1``). When
-    some memos fail, the others are built and :class:`MemosFailed` is raised.
+    some memos fail, the others are built and :class:`MemosFailed` is raised. LibreOffice,
+    if a PDF started it, is stopped before this returns or raises.
     """
+    from reports.render.office import office_session
+
+    with office_session():
+        return _build(config, memos, as_of, formats, out_dir, workbook, jobs)
+
+
+def _build(config: Config, memos: list[MemoConfig], as_of: date, formats: list[str] | None,
+           out_dir: Path | None, workbook: Path | None, jobs: int | None) -> list[Built]:
     from reports.render.template_check import check_templates
 
     # Every template used is checked once, before the workbook is read or a file written.

@@ -134,7 +134,9 @@ def run_due(config: Config, now: datetime | None = None) -> int:
             log.info("another run is in progress (%s.lock is locked); this one exits",
                      config.ledger_path)
             return EXIT_OK
-        with Ledger.open(config.ledger_path) as ledger:
+        from reports.render.office import office_session  # LibreOffice lives for one run
+
+        with Ledger.open(config.ledger_path) as ledger, office_session():
             return _Run(config, ledger, now).go()
 
 

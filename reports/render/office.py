@@ -50,8 +50,24 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SETUP_HINT = ("run `bash scripts/setup.sh` (as root it installs Debian's python3-uno and "
               "python3-venv, then unoserver into .venv-office), or set REPORTS_OFFICE_PYTHON "
               "to a Python that can import uno and unoserver")
+# LibreOffice colours a tracked change by its author's place in a list that the process
+# keeps across documents, so one kept running would colour a memo's changes by what it
+# converted before; every change gets the colour a fresh LibreOffice gives a document's
+# first author (198, 146, 0), as each conversion had when each started its own.
+_CHANGE_COLOUR = (198 << 16) + (146 << 8)
+PROFILE_SETTINGS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
+    'xmlns:oor="http://openoffice.org/2001/registry" '
+    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n' + "".join(
+        f'<item oor:path="/org.openoffice.Office.Writer/Revision/TextDisplay/{part}">'
+        f'<prop oor:name="Color" oor:op="fuse"><value>{_CHANGE_COLOUR}</value></prop></item>\n'
+        for part in ("Insert", "Delete", "ChangedAttribute")) + "</oor:items>\n")
 _DIED = "Looks like LibreOffice died"  # what unoserver logs when LibreOffice stops at once
 _BUSY = "Address already in use"
+# unoserver's own refusals of a file (LibreOffice runs on): not a sign that it died
+_REFUSALS = ("Could not load document", "Unknown export file type", "There is no",
+             "Could not find an export filter", "Path ")
 _OWN_LINE = re.compile(r"^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):unoserver:.*$|"
                        r"^\S+ - - \[.*\] \"POST .*$|"
                        r"^Warning: failed to launch javaldx.*$", re.MULTILINE)
@@ -113,6 +129,9 @@ class Office:
     def start(self) -> None:
         """Start unoserver and wait until it answers; raise a clear error if it cannot."""
         (self.folder / "tmp").mkdir()
+        settings = self.folder / "profile" / "user" / "registrymodifications.xcu"
+        settings.parent.mkdir(parents=True)
+        settings.write_text(PROFILE_SETTINGS, encoding="utf-8")
         env = {k: v for k, v in os.environ.items()
                if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
         env.update(SAL_USE_VCLPLUGIN="svp", TMPDIR=str(self.folder / "tmp"))
@@ -185,6 +204,16 @@ class Office:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None and _DIED not in self.said()
 
+    def _dies_within(self, limit: float) -> bool:
+        """Whether LibreOffice is found dead within ``limit`` seconds (a call that failed
+        with something other than unoserver's own refusal may have killed it)."""
+        end = time.monotonic() + limit
+        while self.alive():
+            if time.monotonic() > end:
+                return False
+            time.sleep(0.05)
+        return True
+
     def convert(self, src: Path, out: Path, ext: str, export_filter: str | None,
                 options: list[str], infilter: str | None, timeout: float) -> None:
         """Convert ``src`` to ``out``; raise :class:`OfficeFailure` or :class:`OfficeGone`."""
@@ -196,9 +225,9 @@ class Office:
                 proxy.convert(str(src), None, str(out), ext, export_filter, options, False,
                               infilter, None)
         except xmlrpc.client.Fault as fault:
-            if not self.alive():
-                raise OfficeGone("stopped") from None
             text = re.sub(r"^<class '[\w.]+'>:", "", fault.faultString).strip()
+            if not text.startswith(_REFUSALS) and self._dies_within(3.0):
+                raise OfficeGone("stopped") from None  # LibreOffice died under the call
             raise OfficeFailure(text) from None
         except TimeoutError:
             raise OfficeGone("timeout") from None

@@ -23,6 +23,7 @@ import signal
 import sys
 import threading
 import time
+from typing import Any
 
 GRACE = 10.0
 
@@ -45,27 +46,28 @@ def open_hidden() -> None:
     abort = uno.getTypeByName("com.sun.star.task.XInteractionAbort")
 
     class Cancel(unohelper.Base, XInteractionHandler):
-        def handle(self, request):  # noqa: ANN001, ANN201 (a UNO callback)
+        def handle(self, request: Any) -> None:  # a UNO callback
             for choice in request.getContinuations():
                 if choice.queryInterface(abort) is not None:
                     choice.select()
                     return
 
     class HiddenDesktop:
-        def __init__(self, desktop):  # noqa: ANN001
+        def __init__(self, desktop: Any) -> None:
             self._desktop = desktop
 
-        def loadComponentFromURL(self, url, target, flags, props):  # noqa: ANN001, ANN201, N802
+        def loadComponentFromURL(self, url: str, target: str, flags: int,  # noqa: N802 (UNO's)
+                                 props: tuple) -> Any:
             extra = (PropertyValue(Name="Hidden", Value=True),
                      PropertyValue(Name="InteractionHandler", Value=Cancel()))
             return self._desktop.loadComponentFromURL(url, target, flags, tuple(props) + extra)
 
-        def __getattr__(self, name: str):  # noqa: ANN204
+        def __getattr__(self, name: str) -> Any:
             return getattr(self._desktop, name)
 
     made = converter.UnoConverter.__init__
 
-    def init(self, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
         made(self, *args, **kwargs)
         self.desktop = HiddenDesktop(self.desktop)
 

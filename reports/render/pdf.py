@@ -108,12 +108,21 @@ def run_libreoffice(
 
     soffice = find_soffice()
     ext, export_filter, options = _parse_convert_to(convert_to)
-    try:
-        converter = office(soffice)
-    except PdfConversionError as exc:
-        raise PdfConversionError(f"cannot convert {src.name} to {ext}: {exc}") from None
+    for _ in range(3):
+        try:
+            converter = office(soffice)
+        except PdfConversionError as exc:
+            raise PdfConversionError(f"cannot convert {src.name} to {ext}: {exc}") from None
+        converter.lock.acquire()
+        if converter.alive():
+            break
+        converter.lock.release()  # killed by another thread's conversion meanwhile
+    else:
+        raise PdfConversionError(
+            f"cannot convert {src.name} to {ext}: LibreOffice stopped as soon as it started, "
+            f"three times; check that `soffice --headless --version` works")
     started = time.monotonic()
-    with converter.lock:
+    try:
         try:
             converter.convert(Path(src), Path(workdir) / f"{Path(src).stem}.{ext}", ext,
                               export_filter, options, infilter, timeout)
@@ -136,6 +145,8 @@ def run_libreoffice(
                 f"LibreOffice wrote no output converting {src.name} to {ext} (it said: "
                 f"{said or 'nothing'}); check that the file is a valid document of its type "
                 f"and opens in LibreOffice") from None
+    finally:
+        converter.lock.release()
     elapsed = time.monotonic() - started
     outputs = sorted(p for p in Path(workdir).iterdir() if p.is_file())
     if not outputs:

@@ -2,10 +2,12 @@
 
 Starting LibreOffice costs more than converting a memo, so a process (a ``build``, a
 ``run``, a test worker) starts one converter at its first conversion and sends it every
-later one. The converter is unoserver (a maintained LibreOffice conversion server, from
-PyPI), run by a Python that has LibreOffice's ``uno`` module: ``.venv-office``, which
-``scripts/setup.sh`` makes with Debian's ``python3`` and ``python3-uno`` (or the Python
-named by the environment variable ``REPORTS_OFFICE_PYTHON``). It starts one headless
+later one. The converter is unoserver's (a maintained LibreOffice conversion server, from
+PyPI: its XML-RPC interface and converter, started by ``office_child.py`` without
+unoserver's fixed 7 s wait), run by a Python that has LibreOffice's ``uno`` module:
+``.venv-office``, which ``scripts/setup.sh`` makes with Debian's ``python3`` and
+``python3-uno`` (or the Python named by the environment variable
+``REPORTS_OFFICE_PYTHON``). It starts one headless
 LibreOffice with a private profile in a private temporary folder, and takes conversions
 over XML-RPC on the loopback interface, on ports chosen when it starts; files are passed
 by path (the same machine, the same user).
@@ -63,7 +65,7 @@ PROFILE_SETTINGS = (
         f'<item oor:path="/org.openoffice.Office.Writer/Revision/TextDisplay/{part}">'
         f'<prop oor:name="Color" oor:op="fuse"><value>{_CHANGE_COLOUR}</value></prop></item>\n'
         for part in ("Insert", "Delete", "ChangedAttribute")) + "</oor:items>\n")
-_DIED = "Looks like LibreOffice died"  # what unoserver logs when LibreOffice stops at once
+_DIED = "Looks like LibreOffice died"  # office_child.DIED: LibreOffice exited unasked
 _BUSY = "Address already in use"
 # unoserver's own refusals of a file (LibreOffice runs on): not a sign that it died
 _REFUSALS = ("Could not load document", "Unknown export file type", "There is no",
@@ -165,7 +167,7 @@ class Office:
         while True:
             said = self.said()
             code = self.proc.poll() if self.proc else None
-            if code is not None or _DIED in said:
+            if code is not None or _DIED in said or _BUSY in said:
                 raise self._start_failed(said, code)
             try:
                 info = _proxy(self.port, 1.0).info()  # short: a dead start is seen soon
@@ -185,6 +187,8 @@ class Office:
             return
 
     def _start_failed(self, said: str, code: int | None) -> PdfConversionError:
+        died = re.search(_DIED + r" \(exit status (-?\d+)\)", said)
+        code = int(died.group(1)) if died else None  # LibreOffice's own, not the child's
         own = _OWN_LINE.sub("", said)
         lines = [line for line in own.splitlines() if line.strip()]
         if "No module named" in said or "Could not find the 'uno' library" in said:

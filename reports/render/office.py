@@ -165,9 +165,11 @@ class Office:
         import http.client
 
         while True:
-            said = self.said()
             code = self.proc.poll() if self.proc else None
+            said = self.said()  # read after: all it wrote before it exited
             if code is not None or _DIED in said or _BUSY in said:
+                if code is None and _DIED in said:  # on its way out: let it finish writing
+                    code, said = self._exit_within(5.0), self.said()
                 raise self._start_failed(said, code)
             try:
                 info = _proxy(self.port, 1.0).info()  # short: a dead start is seen soon
@@ -186,10 +188,15 @@ class Office:
                     f"({API}); {SETUP_HINT}")
             return
 
+    def _exit_within(self, limit: float) -> int | None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            return self.proc.wait(limit) if self.proc else None
+        return None
+
     def _start_failed(self, said: str, code: int | None) -> PdfConversionError:
         died = re.search(_DIED + r" \(exit status (-?\d+)\)", said)
         code = int(died.group(1)) if died else None  # LibreOffice's own, not the child's
-        own = _OWN_LINE.sub("", said)
+        own = _OWN_LINE.sub("", said.split(_DIED)[0])  # what came before it died
         lines = [line for line in own.splitlines() if line.strip()]
         if "No module named" in said or "Could not find the 'uno' library" in said:
             return PdfConversionError(
@@ -256,10 +263,8 @@ class Office:
     def kill(self) -> None:
         """Stop at once: a hung or broken LibreOffice has nothing to save."""
         if self.proc is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
 
     def close(self) -> None:
         """Stop unoserver and LibreOffice (asked, then killed) and remove the folder."""

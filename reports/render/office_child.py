@@ -146,4 +146,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    logging.shutdown()
+    # Not sys.exit: the watch on standard input and a converter still connecting to a dead
+    # LibreOffice are threads that Python's shutdown would complain about, or hang on.
+    os._exit(status)

@@ -26,8 +26,10 @@ with ``bench/generate.py`` and measures, side by side in one run:
   unchanged since its last issue (checked: no file rewritten, nothing re-sent).
 
 Once per run: ``run_reports.py --help``, the full ``build`` of the bundled workbook's
-configured memos from the shell (jobs 1 and 2), ``run`` on the bundled workbook, and
-the growth of the Word renderer's table filling with the number of rows.
+configured memos from the shell (jobs 1 and 2), ``run`` on the bundled workbook, the
+growth of the Word renderer's table filling with the number of rows, and the bundled
+memos' PDFs made in one process (``bench/pdf_bench.py``: the first, LibreOffice
+starting, and each following one).
 
 Every measurement runs in a fresh subprocess, so stages do not share caches or memory;
 peak MB is the child's maximum resident set (``wait4`` ``ru_maxrss``, the largest
@@ -62,6 +64,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 import briefs  # noqa: E402
 import chart_bench  # noqa: E402
+import pdf_bench  # noqa: E402
 
 AS_OF = date(2019, 11, 29)
 DEFAULT_SIZES = (5_000, 50_000, 200_000)
@@ -345,7 +348,7 @@ def w_build(a: dict) -> dict:
 WORKERS = {"calamine": w_calamine, "load": w_load, "load_api": w_load_api,
            "naive_read": w_naive_read,
            "memo": w_memo, "naive_docx": w_naive_docx, "scaling": w_scaling, "build": w_build,
-           **chart_bench.WORKERS}
+           **chart_bench.WORKERS, **pdf_bench.WORKERS}
 
 
 def worker_main(spec: str) -> int:
@@ -767,6 +770,8 @@ class Bench:
             row.note = "byte-identical to jobs 1" if same else "DIFFERS from jobs 1"
         if want("run"):
             self.run_stages("bundled", ROOT / "workbook" / "gsomia_relations.xlsx")
+        if want("pdf"):
+            pdf_bench.stages(self, Row)
         if want("scaling") and smallest is not None:
             config = self.config("scaling", smallest, events=self.smallest)
             rows = QUICK_SCALING_ROWS if self.args.quick else SCALING_ROWS
@@ -868,6 +873,7 @@ class Bench:
                             + ("identical" if same else "NOT identical"), verdict(ok, "")))
         out += chart_bench.targets(f, verdict)
         out += briefs.targets(f, verdict)
+        out += pdf_bench.targets(f, verdict)
         if "bundled_identical" in f:
             one, two = f.get(("bundled_build", 1)), f.get(("bundled_build", 2))
             speed = f"{one.median / two.median:.2f}x; " if one.median and two.median else ""
@@ -976,7 +982,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where generated workbooks are kept (default bench/.cache)")
     parser.add_argument("--stages", nargs="+", choices=("read", "memo", "naive_docx", "build",
                                                          "run", "shell", "scaling", "charts",
-                                                         "briefs"),
+                                                         "briefs", "pdf"),
                         help="only these stages (default all)")
     parser.add_argument("--slow", type=float, default=60.0,
                         help="a stage slower than this many seconds is run once")

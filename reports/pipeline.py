@@ -182,6 +182,12 @@ class Pipeline:
             loaded: Loaded | None = None) -> Report:
         """Every step in order; the report says what happened (nothing is raised for a
         problem the report can hold)."""
+        from reports.render.office import office_session
+
+        with office_session():  # LibreOffice, if a PDF starts it, lives for this run only
+            return self._run(editions, desk, loaded)
+
+    def _run(self, editions: list[Edition], desk: Desk, loaded: Loaded | None) -> Report:
         from reports.errors import TemplateError, WorkbookUnreadable
 
         report = Report()

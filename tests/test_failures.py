@@ -79,13 +79,15 @@ def test_run_with_a_failing_pdf_builds_and_sends_the_other_memos(tmp_path, smtp_
 
 
 def failing_soffice(tmp_path: Path) -> dict:
-    """A PATH whose ``soffice`` fails as a damaged LibreOffice does: it names the file it
-    was given (in a new temporary folder each run) and exits 1."""
+    """A PATH whose ``soffice`` fails as a damaged LibreOffice does: it says why, naming
+    the last thing it was given (the converter's connection, on a new port each run), and
+    exits 127."""
     folder = tmp_path / "broken-bin"
     folder.mkdir(exist_ok=True)
     script = folder / "soffice"
     script.write_text('#!/bin/sh\nfor a; do last="$a"; done\n'
-                      'echo "Error: source file could not be loaded: $last" >&2\nexit 1\n')
+                      'echo "soffice.bin: error while loading shared libraries: libuno_sal.so.3:'
+                      ' cannot open shared object file (given $last)" >&2\nexit 127\n')
     script.chmod(0o755)
     return {"PATH": str(folder)}
 
@@ -98,12 +100,12 @@ def test_the_same_pdf_failure_run_after_run_is_told_to_the_operator_once(tmp_pat
         result = cli("run", "--config", str(config), "--now", now,
                      env=failing_soffice(tmp_path))
         assert result.returncode == 4, result.stderr
-        assert "LibreOffice exited with status 1 converting weekly_2019-11-25.docx" \
-            in result.stderr
-    (notice,) = smtp_server.received
+        assert "could not build weekly as of 2019-11-25: cannot convert weekly_2019-11-25.docx" \
+            " to pdf: LibreOffice stopped as it started" in result.stderr
+    (notice,) = smtp_server.received  # the same message each run: told once
     assert notice.rcpt_tos == ["ops@example.org"]
     text = notice.message.get_body(("plain",)).get_content()
-    assert "source file could not be loaded: weekly_2019-11-25.docx" in text, text
+    assert "error while loading shared libraries: libuno_sal.so.3" in text, text
     assert tempfile.gettempdir() not in text
 
 

@@ -34,7 +34,7 @@ from reports.output.files import (
     sha256_bytes,
     write_all,
 )
-from reports.output.manifest import manifest_bytes, manifest_path, write_index
+from reports.output.manifest import manifest_bytes, manifest_path, page_links, write_index
 from reports.tradecraft import Markings
 
 log = logging.getLogger(__name__)
@@ -165,8 +165,10 @@ def carried(config: Config, memo: MemoConfig, as_of: date, loaded: Loaded,
                                                 visible, memo, as_of)
 
 
-def render(context: dict, formats: list[str], templates: Path) -> dict[str, bytes]:
-    """Render one context in each format (the PDF from the .docx); nothing is written."""
+def render(context: dict, formats: list[str], templates: Path,
+           links: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Render one context in each format (the PDF from the .docx); nothing is written.
+    ``links``: where the HTML page links (``reports.output.manifest.page_links``)."""
     out: dict[str, bytes] = {}
     if "pdf" in formats:  # the .docx too: a long memo's contents get the PDF's page numbers
         from reports.render.pdf import render_pdf
@@ -179,7 +181,7 @@ def render(context: dict, formats: list[str], templates: Path) -> dict[str, byte
     if "html" in formats:
         from reports.render.html import render_html
 
-        out["html"] = render_html(context, templates).encode("utf-8")
+        out["html"] = render_html(context, templates, links).encode("utf-8")
     return out
 
 
@@ -218,9 +220,11 @@ def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
 
     spec = memo_spec(config, memo, as_of, since_last_edition)
     context = build_context(loaded.model, spec)
-    rendered = render(context, formats, config.templates)
     iso = as_of.isoformat()
     out_dir = config.published(memo, out_dir)
+    links = page_links(out_dir, memo.id, iso, formats,
+                       (since_last_edition or {}).get("previous_as_of"))
+    rendered = render(context, formats, config.templates, links)
     paths = {fmt: memo_path(out_dir, memo.id, iso, fmt)
              for fmt in ("docx", "html", "pdf") if fmt in formats}
     mail = mail_info(context)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -56,7 +57,7 @@ def short_date(day: date | str | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
-def printable(value):
+def printable(value: Any) -> Any:
     """``value`` with control characters replaced, in every string of nested lists/dicts."""
     if isinstance(value, str):
         return CONTROL_RE.sub(REPLACEMENT, value) if CONTROL_RE.search(value) else value

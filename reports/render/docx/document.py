@@ -22,7 +22,9 @@ quadratic): 2,000 event rows take well under a second.
 
 The same context and template give the same bytes: document properties come from the
 memo (created = modified = the as-of date), ``docProps/app.xml`` is rewritten and the zip
-is normalised. A broken template raises :class:`TemplateError` naming the file and the tag.
+is normalised. The document declares current Word compatibility (``compatibilityMode``
+15), so Word shows no "[Compatibility Mode]". A broken template raises
+:class:`TemplateError` naming the file and the tag.
 
 This module loads and checks the template, renders it and sets the properties (the
 title is the memo's edition label: LibreOffice's PDF takes it as its title); the body
@@ -49,7 +51,7 @@ from reports.errors import TemplateError
 from reports.output.files import normalise_zip
 from reports.render.docx.blocks import BodyWriter
 from reports.render.docx.pictures import number_pictures
-from reports.render.docx.wordml import REQUIRED_STYLES
+from reports.render.docx.wordml import REQUIRED_STYLES, current_compatibility
 from reports.template_check.check import MEMO_KEYS, check_word_template, word_environment
 
 __all__ = ["render_docx", "REQUIRED_STYLES", "MEMO_KEYS"]
@@ -96,6 +98,7 @@ def render_docx(context: dict, template: Path,
     marker = _find_marker(tpl, template)
     writer.build(context, marker)
     number_pictures(tpl)
+    current_compatibility(tpl.docx.settings.element)
     _set_properties(tpl, memo)
     buffer = BytesIO()
     tpl.save(buffer)

@@ -1,53 +1,40 @@
 """The blocks of a memo context, made from model records (see ``reports.memo.context``).
 
 :class:`BlockMaker` is the half of the context builder that turns records into blocks:
-judgments (the desk's, numbered, with their changes since the last edition; outside
-commentary, labelled), events and their timeline, stances, shifts, the positions matrix
-and the outlook. Every row notes the records it prints (``self.shown``), so the memo's
-banner is the highest marking among them and each row can carry its portion mark.
+events and their timeline, stances, shifts, the positions matrix and the outlook
+(judgments are made by ``reports.memo.judgments``). Every row notes the records it prints
+(``self.shown``), so the memo's banner is the highest marking among them and each row can
+carry its portion mark.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date, timedelta
-from functools import cached_property
+from collections.abc import Sequence
+from datetime import date
 
-from reports.memo.changes import JudgmentChanges, in_force, is_desk, judgment_changes
-from reports.memo.kinds import Budget
+from reports.memo.judgments import JudgmentMaker
+from reports.memo.records import EventRecord, OutlookRecord, PositionRecord, ShiftRecord
 from reports.memo.selection import choose, plural
 from reports.memo.shapes import (
-    AnnexRef,
-    AssessmentRecord,
     Block,
     ChartBlock,
-    Cited,
     EarlierStance,
-    EventRecord,
     EventRow,
     EventsBlock,
-    JudgmentRow,
-    JudgmentsBlock,
-    LegendBlock,
-    Marked,
     MatrixBlock,
+    MatrixCell,
     MatrixGroup,
     MatrixIssue,
     MatrixRow,
-    NoteBlock,
     OutlookBlock,
-    OutlookRecord,
     OutlookRow,
-    PositionRecord,
-    Section,
-    ShiftRecord,
     ShiftRow,
     ShiftsBlock,
     StanceRow,
     StancesBlock,
+    add,
+    note,
 )
-from reports.memo.spec import MemoSpec
-from reports.model.model import Model
 from reports.text import clip, long_date, short_date
 
 # A body row stays a few lines long: longer texts are cut at a word, ending "…" (the
@@ -58,25 +45,8 @@ EARLIER_SHOWN = 4  # an annex's earlier stances of one actor on one issue: the l
 TIMELINE_LABELS = 12  # events a timeline's alt text names in full, at most
 LABEL_ALL_UP_TO = 8  # a timeline of this few events labels each (charts.timeline)
 OTHER_LANE = "Other"
-COMMENTARY = "Outside commentary, not the desk's judgment."
 
 Pair = tuple[str, str]  # (actor_id, issue_id)
-
-
-def note(text: str) -> NoteBlock:
-    return {"type": "note", "text": text}
-
-
-def section(key: str, heading: str, *blocks: Block | list[Block], level: int = 1,
-            annex: bool = False, collapsed: bool = False) -> Section:
-    flat: list[Block] = []
-    for block in blocks:
-        if isinstance(block, list):
-            flat.extend(block)
-        else:
-            flat.append(block)
-    return {"id": key, "heading": heading, "level": level, "blocks": flat, "annex": annex,
-            "collapsed": collapsed}
 
 
 def stance_since(history: Sequence[PositionRecord]) -> PositionRecord:
@@ -95,174 +65,10 @@ def stance_runs(history: Sequence[PositionRecord]) -> list[PositionRecord]:
     return [p for i, p in enumerate(history) if i == 0 or p.stance != history[i - 1].stance]
 
 
-class BlockMaker:
-    """Block-making methods of :class:`reports.memo.context.Builder`, which provides the
-    model, the spec, names, citations and what the memo shows (stubs here)."""
-
-    model: Model
-    spec: MemoSpec
-
-    # -- provided by the builder -------------------------------------------------------
-
-    @property
-    def budget(self) -> Budget:
-        raise NotImplementedError
-
-    @property
-    def native_langs(self) -> dict[str, str]:
-        raise NotImplementedError
-
-    def shown(self, *records: Marked | None) -> Cited:
-        raise NotImplementedError
-
-    def marked(self, rank: int) -> Cited:
-        raise NotImplementedError
-
-    def actor_name(self, actor_id: str, printed: bool = True) -> str:
-        raise NotImplementedError
-
-    def issue_name(self, issue_id: str | None, printed: bool = True) -> str:
-        raise NotImplementedError
-
-    def cite_fields(self, source_ids: tuple[str, ...]) -> Cited:
-        raise NotImplementedError
-
-    # -- judgments and their changes ---------------------------------------------------
-
-    @cached_property
-    def judgment_changes(self) -> dict[str, JudgmentChanges]:
-        """How the desk's judgments in force differ from those the previous issued edition
-        showed (none without one: a first edition, or a memo built with no edition before
-        it)."""
-        since = self.spec.since_last_edition
-        if since is None:
-            return {}
-        return judgment_changes(since, self.model, self.spec.as_of)
-
-    @cached_property
-    def judgments_in_force(self) -> dict[str, list[AssessmentRecord]]:
-        """The desk's judgments in force per issue ('' overall): those of its latest day."""
-        return in_force(self.model, self.spec.as_of)
-
-    def _edition(self) -> str:
-        since = self.spec.since_last_edition or {}
-        return short_date(since.get("previous_as_of", ""))
-
-    def judgment_change(self, a: AssessmentRecord) -> JudgmentRow:
-        """``{"change": ...}`` for a desk judgment in force that differs from what the
-        previous edition showed: its ``kind`` (replaced, revised, new), a ``caption`` saying
-        so and, for a replaced one, the ``previous`` text and day; {} when unchanged."""
-        key = a.issue_id or ""
-        found = self.judgment_changes.get(key)
-        if found is None:
-            return {}
-        index = next((n for n, b in enumerate(self.judgments_in_force.get(key, ()))
-                      if b is a), None)
-        change = found.changed.get(index) if index is not None else None
-        if change is None:
-            return {}
-        edition = self._edition()
-        if change.kind == "replaced":
-            caption = (f"Replaces the judgment of {short_date(change.previous_as_of)} in the "
-                       f"edition of {edition}")
-        elif change.kind == "revised":
-            caption = f"Revised since the edition of {edition}"
-        else:
-            caption = f"New since the edition of {edition}"
-        return {"change": {"kind": change.kind, "caption": caption,
-                           "previous": change.previous_text,
-                           "previous_as_of": change.previous_as_of}}
-
-    def withdrawn_rows(self, keys: Iterable[str]) -> list[JudgmentRow]:
-        """A line for each desk judgment on ``keys`` that the previous edition showed and
-        the desk no longer holds, by its day alone (its words are not repeated)."""
-        rows: list[JudgmentRow] = []
-        for key in keys:
-            found = self.judgment_changes.get(key or "")
-            for day in found.withdrawn if found else ():
-                on = f" on {self.issue_name(key)}" if key else ""
-                rows.append({"withdrawn": True, "issue": self.issue_name(key or None),
-                             "whose": "desk",
-                             "text": f"The judgment of {short_date(day)}{on} shown in the "
-                                     f"edition of {self._edition()} is withdrawn.",
-                             "cites": [], "cite_text": ""})
-        return rows
-
-    def said(self, a: AssessmentRecord) -> str:
-        """'Likelihood: likely (55-80%). Confidence: medium.' for a desk judgment (and the
-        day it was made, when not the memo's)."""
-        likely = self.likelihood(a)
-        text = (f"Likelihood: {likely}. " if likely else "") + f"Confidence: {a.confidence}."
-        if a.as_of != self.spec.as_of:
-            text += f" Judged on {short_date(a.as_of)}."
-        return text
-
-    def judgment_row(self, a: AssessmentRecord, number: int | None = None,
-                     label: str = "") -> JudgmentRow:
-        """One judgment: the desk's with its likelihood, confidence and change since the last
-        edition; a source's labelled as outside commentary, by its author and day."""
-        row: JudgmentRow = {"text": a.judgment, "issue": self.issue_name(a.issue_id),
-                            "confidence": a.confidence, "day": short_date(a.as_of),
-                            "extra": a.extra}
-        if number is not None:
-            row["number"] = number
-        if a.likelihood:
-            row["likelihood"] = a.likelihood
-            row["likelihood_text"] = self.likelihood(a)
-        if is_desk(a):
-            row.update({"whose": "desk", "attribution": self.said(a)})
-            if label:
-                row["label"] = label
-            row.update(self.judgment_change(a))
-        else:
-            likely = self.likelihood(a)
-            row.update({"whose": "source",
-                         "label": f"{a.author or 'A source'}, {short_date(a.as_of)}",
-                         "attribution": COMMENTARY + (f" Likelihood (the source's): "
-                                                      f"{likely}." if likely else "")})
-        row.update(self.shown(a))
-        row.update(self.cite_fields(a.sources))
-        return row
-
-    def judgments_block(self, items: Sequence[AssessmentRecord], keys: Sequence[str] = (),
-                        empty: str = "", labelled: bool = False) -> list[Block]:
-        """The desk's judgments numbered 1, 2 ... (each labelled with its issue when
-        ``labelled``), then the withdrawn ones on ``keys``; or ``empty`` as a note."""
-        rows = [self.judgment_row(a, n, self.issue_name(a.issue_id) if labelled else "")
-                for n, a in enumerate(items, start=1)]
-        rows += self.withdrawn_rows(keys)
-        if not rows:
-            return [note(empty)] if empty else []
-        block: JudgmentsBlock = {"type": "judgments", "whose": "desk", "numbered": True,
-                                 "rows": rows}
-        return [block]
-
-    def commentary_block(self, items: Sequence[AssessmentRecord], empty: str) -> Block:
-        """Outside commentary, each row labelled with its author and day, never numbered."""
-        if not items:
-            return note(empty)
-        return {"type": "judgments", "whose": "source", "numbered": False,
-                "rows": [self.judgment_row(a) for a in items]}
-
-    def likelihood(self, record: AssessmentRecord | OutlookRecord) -> str:
-        """'likely (55-80%)' for a record with a likelihood, else ''."""
-        term = record.likelihood
-        if not term or self.spec.yardstick is None:
-            return term or ""
-        found = self.spec.yardstick.find(term)
-        return f"{found.term} ({found.band})" if found else term
-
-    def legend(self, blocks: list[Block]) -> list[LegendBlock]:
-        """The yardstick's one-line legend, when any row of ``blocks`` has a likelihood."""
-        if self.spec.yardstick is None:
-            return []
-        for block in blocks:
-            if (block["type"] == "judgments" and any(r.get("likelihood") for r in
-                                                     block["rows"])) or (
-                    block["type"] == "outlook" and any(r.get("likelihood") for r in
-                                                       block["rows"])):
-                return [{"type": "legend", "text": self.spec.yardstick.legend()}]
-        return []
+class BlockMaker(JudgmentMaker):
+    """Block-making methods of :class:`reports.memo.context.Builder` (events, stances,
+    shifts, the positions matrix, the outlook); judgments are made by
+    :class:`~reports.memo.judgments.JudgmentMaker`."""
 
     # -- events ------------------------------------------------------------------------
 
@@ -279,9 +85,9 @@ class BlockMaker:
                 row.update({"summary": clip(e.summary, SUMMARY_CHARS),
                             "location": e.location or "",
                             "actors": [self.actor_name(a) for a in e.actors]})
-            row.update(self.shown(e))
+            add(row, self.shown(e))
             if cited:
-                row.update(self.cite_fields(e.sources))
+                add(row, self.cite_fields(e.sources))
             rows.append(row)
         return rows
 
@@ -357,8 +163,8 @@ class BlockMaker:
                 for p in runs[:-1]:
                     old: EarlierStance = {"stance": p.stance, "date_display": short_date(p.as_of),
                                           "summary": clip(p.summary, SUMMARY_CHARS)}
-                    old.update(self.shown(p))
-                    old.update(self.cite_fields(p.sources))
+                    add(old, self.shown(p))
+                    add(old, self.cite_fields(p.sources))
                     earlier.append(old)
             row: StanceRow = {
                 "actor": self.actor_name(actor_id), "issue": self.issue_name(issue_id),
@@ -368,8 +174,8 @@ class BlockMaker:
                 "quote": clip(pos.quote, QUOTE_CHARS) if quotes else "",
                 "confidence": pos.confidence, "history": earlier, "extra": pos.extra}
             row.update(self._since(past, pos))
-            row.update(self.shown(pos))
-            row.update(self.cite_fields(pos.sources))
+            add(row, self.shown(pos))
+            add(row, self.cite_fields(pos.sources))
             rows.append(row)
         return rows
 
@@ -388,7 +194,7 @@ class BlockMaker:
                                            "date_display": short_date(p.as_of)} for p in shown],
                               "earlier_more": len(runs) - len(shown)}
             row.update(self._since(past, pos))
-            row.update(self.shown(pos, *shown))
+            add(row, self.shown(pos, *shown))
             rows.append(row)
         heading = "Actor" if by == "actor" else "Issue"
         block: StancesBlock = {"type": "stances", "compact": True, "label_heading": heading,
@@ -418,8 +224,8 @@ class BlockMaker:
                              "from": s.before.stance, "to": s.after.stance,
                              "date_display": short_date(s.date), "date": s.date.isoformat(),
                              "why": clip(s.after.summary, SUMMARY_CHARS)}
-            row.update(self.shown(s.before, s.after))
-            row.update(self.cite_fields(s.before.sources + s.after.sources))
+            add(row, self.shown(s.before, s.after))
+            add(row, self.cite_fields(s.before.sources + s.after.sources))
             rows.append(row)
         block: ShiftsBlock = {"type": "shifts", "columns": list(columns), "rows": rows}
         return block
@@ -468,11 +274,14 @@ class BlockMaker:
             country = self.model.actors[actor_id].country
             if not groups or groups[-1]["country"] != country:
                 groups.append({"country": country, "rows": []})
-            cells = [{"stance": current[(actor_id, i)].stance if (actor_id, i) in current
-                      else "", "shifted": (actor_id, i) in shifted} for i in issue_ids]
+            cells: list[MatrixCell] = [
+                {"stance": current[(actor_id, i)].stance if (actor_id, i) in current else "",
+                 "shifted": (actor_id, i) in shifted} for i in issue_ids]
             row: MatrixRow = {"actor": self.actor_name(actor_id), "cells": cells}
-            row.update(self.shown(self.model.actors[actor_id], *(
-                current[(actor_id, i)] for i in issue_ids if (actor_id, i) in current)))
+            mark = self.shown(self.model.actors[actor_id], *(
+                current[(actor_id, i)] for i in issue_ids if (actor_id, i) in current))
+            if "portion" in mark:
+                row["portion"] = mark["portion"]
             groups[-1]["rows"].append(row)
         columns: list[MatrixIssue] = [{"id": i, "name": self.issue_name(i)} for i in issue_ids]
         moved_shown = bool(moved & chosen)
@@ -519,17 +328,8 @@ class BlockMaker:
                                "extra": o.extra}
             if o.likelihood:
                 row["likelihood"] = self.likelihood(o)
-            row.update(self.shown(o))
-            row.update(self.cite_fields(o.sources))
+            add(row, self.shown(o))
+            add(row, self.cite_fields(o.sources))
             rows.append(row)
         block: OutlookBlock = {"type": "outlook", "rows": rows}
         return block
-
-
-def window_start(as_of: date, days: int) -> date:
-    """The last day before a window of ``days`` days ending on ``as_of``."""
-    return as_of - timedelta(days=days)
-
-
-__all__ = ["AnnexRef", "BlockMaker", "Callable", "note", "section", "stance_since",
-           "window_start"]

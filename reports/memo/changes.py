@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from reports.memo.shapes import AssessmentRecord, ChangeRow, SinceLast
+from reports.memo.records import AssessmentRecord
+from reports.memo.shapes import ChangeRow, SinceLast
 from reports.model.model import Model
 from reports.text import short_date
 

@@ -32,11 +32,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
-from reports.memo.blocks import BlockMaker, note, section
+from reports.memo.blocks import BlockMaker
 from reports.memo.kinds import Budget
+from reports.memo.records import Marked
 from reports.memo.selection import Chosen
-from reports.memo.shapes import AnnexRef, Block, Cited, Marked, Section, SourceRow
+from reports.memo.shapes import AnnexRef, Block, Cited, Section, SourceRow, note, section
 from reports.memo.spec import MemoSpec
 from reports.model.model import Model
 from reports.text import lang_of, short_date
@@ -184,7 +186,7 @@ class Builder(BlockMaker):
             return []
         return [{"type": "selection", "text": text, "ref": ref}]
 
-    def annex_note(self, chosen: Chosen[object] | None = None, noun: str = "",
+    def annex_note(self, chosen: Chosen[Any] | None = None, noun: str = "",
                    how: str = "") -> list[Block]:
         """What an annex holds: its cap, stated; entries without their sources."""
         held = (f"This annex lists the {len(chosen.rows):,} {how} of {chosen.total:,} {noun}. "

@@ -15,16 +15,18 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from reports.memo.context import Builder, note, section
+from reports.memo.context import Builder
+from reports.memo.records import EventRecord, ShiftRecord
 from reports.memo.selection import choose, most_significant, phrase, plural
 from reports.memo.shapes import (
+    Block,
     ChangeRow,
-    EventRecord,
     JudgmentRow,
     Section,
-    ShiftRecord,
     SinceLast,
     Summary,
+    note,
+    section,
 )
 from reports.text import short_date
 
@@ -132,16 +134,17 @@ def since_last_edition(b: Builder, changes: SinceLast) -> Section:
     heading = "New since the last edition"
     judged = judgment_rows(b)
     left = changes.get("left", 0)
-    gone = [note(f"{plural(left, 'entry', 'entries')} shown in the edition of {shown} "
+    gone: list[Block] = [note(f"{plural(left, 'entry', 'entries')} shown in the edition of {shown} "
                  f"{'is' if left == 1 else 'are'} no longer in this memo (removed from the "
                  "workbook, or withdrawn).")] if left else []
     if not rows and not judged:
-        return section("since-last", heading, gone or note(
-            f"Nothing new since the edition of {shown}."))
+        return section("since-last", heading, gone or [note(
+            f"Nothing new since the edition of {shown}.")])
     chosen = choose(rows, b.budget.max_events, lambda r: 0)
     printed: list[ChangeRow] = list(judged)
     for r in chosen.rows:  # only the rows printed count for the banner
-        row: ChangeRow = {k: v for k, v in r.items() if k != "rank"}  # type: ignore[assignment]
+        row: ChangeRow = {"change": r.get("change", ""), "what": r.get("what", ""),
+                          "detail": r.get("detail", "")}
         mark = b.marked(r.get("rank", 0)).get("portion")
         if mark:
             row["portion"] = mark

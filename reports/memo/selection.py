@@ -26,7 +26,7 @@ from datetime import date
 from heapq import nsmallest
 from typing import Any, Generic, TypeVar
 
-from reports.memo.shapes import EventRecord, PositionRecord, ShiftRecord
+from reports.memo.records import EventRecord, PositionRecord, ShiftRecord
 
 T = TypeVar("T")
 

@@ -2,148 +2,14 @@
 
 A context (``reports.memo.contents.build_context``) is plain JSON-able data: the
 renderers, the golden files and the mail read it as dicts. These TypedDicts say what each
-holds; :data:`Block` is the union of every block, told apart by its ``type``. The model's
-records are made from the workbook contract at import time, so the fields the memo reads
-from them are stated here as protocols (:class:`AssessmentRecord` ...).
+holds; :data:`Block` is the union of every block, told apart by its ``type``;
+:func:`note` and :func:`section` make the two most common. The model's records, as the
+memo reads them, are in ``reports.memo.records``.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal, NotRequired, Protocol, TypedDict
-
-# -- the model's records, as the memo reads them ----------------------------------------------
-
-
-class Marked(Protocol):
-    @property
-    def marking_rank(self) -> int: ...
-
-
-class ActorRecord(Marked, Protocol):
-    @property
-    def actor_id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def native_name(self) -> str | None: ...
-    @property
-    def country(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def title(self) -> str | None: ...
-    @property
-    def affiliation(self) -> str | None: ...
-    @property
-    def notes(self) -> str | None: ...
-
-
-class IssueRecord(Marked, Protocol):
-    @property
-    def issue_id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def question(self) -> str: ...
-    @property
-    def description(self) -> str | None: ...
-    @property
-    def status(self) -> str: ...
-
-
-class EventRecord(Marked, Protocol):
-    @property
-    def event_id(self) -> str: ...
-    @property
-    def date(self) -> date: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def summary(self) -> str | None: ...
-    @property
-    def category(self) -> str: ...
-    @property
-    def location(self) -> str | None: ...
-    @property
-    def significance(self) -> int: ...
-    @property
-    def actors(self) -> tuple[str, ...]: ...
-    @property
-    def issues(self) -> tuple[str, ...]: ...
-    @property
-    def sources(self) -> tuple[str, ...]: ...
-    @property
-    def extra(self) -> dict[str, Any]: ...
-
-
-class PositionRecord(Marked, Protocol):
-    @property
-    def actor_id(self) -> str: ...
-    @property
-    def issue_id(self) -> str: ...
-    @property
-    def as_of(self) -> date: ...
-    @property
-    def stance(self) -> str: ...
-    @property
-    def summary(self) -> str: ...
-    @property
-    def quote(self) -> str | None: ...
-    @property
-    def confidence(self) -> str: ...
-    @property
-    def sources(self) -> tuple[str, ...]: ...
-    @property
-    def extra(self) -> dict[str, Any]: ...
-
-
-class ShiftRecord(Protocol):
-    @property
-    def before(self) -> PositionRecord: ...
-    @property
-    def after(self) -> PositionRecord: ...
-    @property
-    def date(self) -> date: ...
-
-
-class OutlookRecord(Marked, Protocol):
-    @property
-    def date(self) -> date | None: ...
-    @property
-    def item(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def likelihood(self) -> str | None: ...
-    @property
-    def issues(self) -> tuple[str, ...]: ...
-    @property
-    def actors(self) -> tuple[str, ...]: ...
-    @property
-    def sources(self) -> tuple[str, ...]: ...
-    @property
-    def extra(self) -> dict[str, Any]: ...
-
-
-class AssessmentRecord(Marked, Protocol):
-    @property
-    def as_of(self) -> date: ...
-    @property
-    def issue_id(self) -> str | None: ...
-    @property
-    def judgment(self) -> str: ...
-    @property
-    def confidence(self) -> str: ...
-    @property
-    def author(self) -> str | None: ...
-    @property
-    def sources(self) -> tuple[str, ...]: ...
-    @property
-    def likelihood(self) -> str | None: ...
-    @property
-    def extra(self) -> dict[str, Any]: ...
-
+from typing import Any, Literal, NotRequired, TypedDict, TypeVar
 
 # -- rows ----------------------------------------------------------------------------------------
 
@@ -449,3 +315,35 @@ class Context(TypedDict):
     sections: list[Section]
     sources: list[SourceRow]
     native_langs: dict[str, str]
+
+
+def note(text: str) -> NoteBlock:
+    return {"type": "note", "text": text}
+
+
+def section(key: str, heading: str, *blocks: Block | list[Block], level: int = 1,
+            annex: bool = False, collapsed: bool = False) -> Section:
+    flat: list[Block] = []
+    for block in blocks:
+        if isinstance(block, list):
+            flat.extend(block)
+        else:
+            flat.append(block)
+    return {"id": key, "heading": heading, "level": level, "blocks": flat, "annex": annex,
+            "collapsed": collapsed}
+
+
+CitedRow = TypeVar("CitedRow", bound=Cited)
+
+
+def add(row: CitedRow, *parts: Cited) -> CitedRow:
+    """``row`` with the portion mark and citations of ``parts`` (``Builder.shown``,
+    ``Builder.cite_fields``) set on it; returns ``row``."""
+    for part in parts:
+        if "portion" in part:
+            row["portion"] = part["portion"]
+        if "cites" in part:
+            row["cites"] = part["cites"]
+        if "cite_text" in part:
+            row["cite_text"] = part["cite_text"]
+    return row

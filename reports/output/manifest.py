@@ -85,9 +85,10 @@ def read_manifest(out_dir: Path, memo_id: str, as_of: str) -> dict[str, Any] | N
     """The manifest of an edition in ``out_dir``; None if there is none or it is unreadable."""
     path = manifest_path(out_dir, memo_id, as_of)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return found if isinstance(found, dict) else None
 
 
 def write_index(out_dir: Path, templates: Path, markings: Any) -> Path:

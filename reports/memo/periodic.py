@@ -195,8 +195,8 @@ def weekly(b: Builder) -> list[Section]:
         section("judgments", "New judgments on the issues",
                 b.judgments_block(new_chosen.rows, (), "The desk made no new judgment on an "
                                                      "issue in this period.", labelled=True),
-                b.selection(phrase(new_chosen, "new judgments",
-                                   "newest, on the issues with the most events,"))),
+                b.selection(phrase(new_chosen, "new judgments", "").replace(
+                    ".", ": those on the issues with the most events of the period."))),
         section("commentary", "Outside commentary this week", commentary(
             b, said, "No outside commentary recorded in this period.")),
         section("matrix", "Positions matrix", matrix, b.selection(left)),

@@ -239,8 +239,8 @@ def _bodies(msg: EmailMessage, config: Config, heading: str, marking: str,
     desk = config.desk
     signature = f"-- {desk.sender or desk.office}"
     text = [marking, ""] if marking else []
-    page = [f'<p class="marking">{html.escape(marking)}</p>'] if marking else []
-    page.append('<div class="page">')
+    page = [f'<header><p class="marking">{html.escape(marking)}</p></header>'] if marking else []
+    page.append('<main class="page">')
     text += [heading, ""]
     page.append(f"<h1>{html.escape(heading)}</h1>")
     if link:
@@ -256,10 +256,10 @@ def _bodies(msg: EmailMessage, config: Config, heading: str, marking: str,
             text += [*lines, ""]
             page += [f"<p>{html.escape(line)}</p>" for line in lines]
     text.append(signature)
-    page.append(f'<p class="signature">{html.escape(signature)}</p></div>')
+    page.append(f'<p class="signature">{html.escape(signature)}</p></main>')
     if marking:
         text += ["", marking]
-        page.append(f'<p class="marking">{html.escape(marking)}</p>')
+        page.append(f'<footer><p class="marking">{html.escape(marking)}</p></footer>')
     msg.set_content("\n".join(text) + "\n")
     msg.add_alternative(
         f'<!DOCTYPE html><html lang="{html.escape(desk.lang)}"><head><meta charset="utf-8">'

@@ -18,7 +18,6 @@ import getpass
 import logging
 import re
 from datetime import UTC, date, datetime
-from email.policy import SMTP
 from pathlib import Path
 
 from reports.config.load import Config, MemoConfig
@@ -158,7 +157,7 @@ def _dry_run(config: Config, memo: MemoConfig, as_of: date) -> int:
             raise DeliveryError(str(exc)) from None
         safe = re.sub(r"[^A-Za-z0-9@._-]+", "_", person.email)
         path = atomic_write(folder / f"{memo.id}_{as_of.isoformat()}_r{build.revision}_{safe}"
-                                     ".eml", msg.as_bytes(policy=SMTP))
+                                     ".eml", msg.as_bytes())  # the policy it is sent with
         log.info("dry run: wrote the message for %s to %s", person.email, path)
     if config.delivery.drop_folder:
         log.info("dry run: would copy %s to the drop folder %s", ", ".join(

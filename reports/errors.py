@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reports.text import plural
+
 EXIT_OK = 0
 EXIT_WORKBOOK = 1
 EXIT_USAGE = 2
@@ -50,7 +52,7 @@ class WorkbookInvalid(ReportsError):
     def __init__(self, problems: list[Any]):
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
-        super().__init__(f"the workbook has {len(errors)} error(s); nothing was built")
+        super().__init__(f"the workbook has {plural(len(errors), 'error')}; nothing was built")
 
 
 class ConfigError(ReportsError):
@@ -78,7 +80,7 @@ class TemplateInvalid(TemplateError):
     def __init__(self, problems: list[Any]):
         self.problems = problems
         lines = "".join(f"\n  {p}" for p in problems)
-        super().__init__(f"{len(problems)} template problem(s); no memo was written; open "
+        super().__init__(f"{plural(len(problems), 'template problem')}; no memo was written; open "
                          "each template named (memo.docx in Word, an .html file in a text "
                          "editor), correct each tag as said, save, and check with `python "
                          f"run_reports.py validate --templates`:{lines}")

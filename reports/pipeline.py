@@ -100,6 +100,8 @@ class Desk(Protocol):
 
     def previous(self, edition: Edition) -> Any: ...
 
+    def folder(self, edition: Edition) -> Path: ...
+
     def take(self, made: Made, loaded: Loaded) -> Outcome: ...
 
     def failed(self, edition: Edition, error: ReportsError) -> Outcome: ...
@@ -206,13 +208,13 @@ class Pipeline:
 
         use_cache(chart_cache_folder(self.config))
         clean_stale_parts(self.config.output, older_than=STALE_PART_SECONDS)
-        todo: list[tuple[Edition, Any]] = []
+        todo: list[tuple[Edition, Any, Path]] = []
         for edition in editions:
             if edition.memo.id in wrong:
                 report.outcomes.append(desk.failed(edition, ConfigError(
                     f"{edition.label}: {wrong[edition.memo.id]}")))
             else:
-                todo.append((edition, desk.previous(edition)))
+                todo.append((edition, desk.previous(edition), desk.folder(edition)))
         for edition, made in self.make_all(loaded, todo):
             if isinstance(made, MemoFailed):
                 report.outcomes.append(desk.failed(edition, made))
@@ -232,22 +234,23 @@ class Pipeline:
         check_templates(self.config.templates,
                         set(self.formats or {f for e in editions for f in e.memo.formats}))
 
-    def make_all(self, loaded: Loaded, todo: list[tuple[Edition, Any]]
+    def make_all(self, loaded: Loaded, todo: list[tuple[Edition, Any, Path]]
                  ) -> Iterator[tuple[Edition, Made | MemoFailed]]:
         """Each edition made, in order (in ``jobs`` forked processes when more than one)."""
         jobs = min(self.jobs or os.cpu_count() or 1, len(todo))
         if jobs > 1:
             yield from _make_parallel(self, loaded, todo, jobs)
             return
-        for edition, previous in todo:
-            yield edition, self.attempt(loaded, edition, previous)
+        for edition, previous, folder in todo:
+            yield edition, self.attempt(loaded, edition, previous, folder)
 
-    def attempt(self, loaded: Loaded, edition: Edition, previous: Any) -> Made | MemoFailed:
+    def attempt(self, loaded: Loaded, edition: Edition, previous: Any,
+                folder: Path) -> Made | MemoFailed:
         formats = self.formats or edition.memo.formats
         log.debug("making %s (%s), compared with %s", edition.label, ", ".join(formats),
                   f"the edition of {previous.as_of.isoformat()}" if previous else "nothing")
         try:
-            return make(loaded.model, self.config, edition, formats, previous)
+            return make(loaded.model, self.config, edition, formats, previous, folder)
         except MemoFailed as exc:
             return exc
 
@@ -266,13 +269,13 @@ class Pipeline:
 _SHARED: tuple[Pipeline, Loaded] | None = None  # in forked workers
 
 
-def _make_one(edition: Edition, previous: Any) -> Made | MemoFailed:
+def _make_one(edition: Edition, previous: Any, folder: Path) -> Made | MemoFailed:
     assert _SHARED is not None
     pipeline, loaded = _SHARED
-    return pipeline.attempt(loaded, edition, previous)
+    return pipeline.attempt(loaded, edition, previous, folder)
 
 
-def _make_parallel(pipeline: Pipeline, loaded: Loaded, todo: list[tuple[Edition, Any]],
+def _make_parallel(pipeline: Pipeline, loaded: Loaded, todo: list[tuple[Edition, Any, Path]],
                    jobs: int) -> Iterator[tuple[Edition, Made | MemoFailed]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -284,13 +287,14 @@ def _make_parallel(pipeline: Pipeline, loaded: Loaded, todo: list[tuple[Edition,
     _SHARED = (pipeline, loaded)
     warm_up()  # load matplotlib and the fonts once, before forking, not in every worker
     loaded.model.events, loaded.model.positions  # noqa: B018 (made on first use: once, here)
-    for rank in sorted({pipeline.config.markings.rank(e.memo.marking) or 0 for e, _ in todo}):
+    for rank in sorted({pipeline.config.markings.rank(e.memo.marking) or 0
+                        for e, _, _ in todo}):
         loaded.model.within(rank)  # each marking's cut, once, here (workers share it)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = [pool.submit(_make_one, edition, previous) for edition, previous in todo]
-            for (edition, _), future in zip(todo, futures, strict=True):
+            futures = [pool.submit(_make_one, *job) for job in todo]
+            for (edition, _, _), future in zip(todo, futures, strict=True):
                 try:
                     yield edition, future.result()
                 except BrokenProcessPool as exc:
@@ -321,6 +325,9 @@ class ByHand:
 
     def previous(self, edition: Edition) -> Any:
         return self.record.previous_edition(edition.memo.id, edition.as_of)
+
+    def folder(self, edition: Edition) -> Path:
+        return self.config.published(edition.memo, self.out_dir)
 
     def take(self, made: Made, loaded: Loaded) -> Outcome:
         from reports.output.editions import draft_folder, edition_folder, write_edition

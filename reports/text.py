@@ -120,6 +120,12 @@ def full_stop(text: str) -> str:
     return text if not text or ends_sentence(text) else text + "."
 
 
+def plural(count: int, noun: str, many: str = "") -> str:
+    """``1 event``, ``2 events``, ``3 entries`` (``many``: the plural when not noun + s):
+    never "event(s)"."""
+    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
+
+
 def clip(text: str | None, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters at a word boundary, ending "…" when
     cut (a memo's body keeps its rows to a few lines; the workbook has the whole text).

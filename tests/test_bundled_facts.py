@@ -60,6 +60,7 @@ ENUMS = {
     ("Sources", "kind"): {"news", "analysis", "official", "other"},
     ("Outlook", "status"): {"scheduled", "expected", "possible", "deadline"},
     ("Assessments", "confidence"): {"high", "medium", "low"},
+    ("Assessments", "whose"): {"desk", "source"},
 }
 REQUIRED = {
     "Actors": ("actor_id", "name", "country", "kind"),

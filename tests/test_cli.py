@@ -38,7 +38,7 @@ def test_validate_bundled_workbook_is_clean():
     before = sha(BUNDLED)
     result = cli("validate", "--workbook", str(BUNDLED))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 error(s)" in result.stdout
+    assert "0 errors" in result.stdout
     assert sha(BUNDLED) == before
 
 
@@ -205,7 +205,7 @@ def test_validate_checks_the_distribution_sheet_against_the_config(tmp_path):
     assert any("Distribution!C5 (email)" in line and "bad-email" in line for line in lines)
     assert any("Distribution!E6 (editor)" in line and '"maybe" is not yes or no' in line
                for line in lines)
-    assert out.splitlines()[-1].endswith("4 error(s), 1 warning(s)")
+    assert out.splitlines()[-1].endswith("4 errors, 1 warning")
     json_out = json.loads(cli("validate", "--config", str(config), "--json").stdout)
     codes = {(p["cell"], p["code"]) for p in json_out}
     assert {("A2", "unknown-memo"), ("C4", "duplicate-recipient"), ("E6", "bad-flag")} <= codes

@@ -62,7 +62,7 @@ def test_run_with_a_failing_pdf_builds_and_sends_the_other_memos(tmp_path, smtp_
     assert memo_files(out, "overview") == [".memo.json", "overview_2019-11-25.html"]
     mail, notice = smtp_server.received
     assert mail.rcpt_tos == ["director.asia@example.org"]
-    assert "overview_2019-11-25.html" in mail.attachments()
+    assert "Overview, 25 November 2019.html" in mail.attachments()  # named by what it is
     # The operator is told (staff never see cron's log), once for this failure.
     assert notice.rcpt_tos == ["ops@example.org"]
     assert notice.message["Subject"] == "[UNCLASSIFIED] Not built: weekly as of 25 November 2019"
@@ -120,7 +120,8 @@ def test_a_failed_memo_is_built_by_the_next_run_once_the_cause_is_fixed(tmp_path
     result = cli("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
     assert result.returncode == 0, result.stderr
     (mail,) = smtp_server.received
-    assert sorted(mail.attachments()) == ["weekly_2019-11-25.docx", "weekly_2019-11-25.pdf"]
+    assert sorted(mail.attachments()) == ["Japan-South Korea weekly update, 25 November 2019.docx",
+                                          "Japan-South Korea weekly update, 25 November 2019.pdf"]
 
 
 def test_build_with_a_failing_pdf_leaves_the_earlier_files_untouched(tmp_path):
@@ -135,7 +136,7 @@ def test_build_with_a_failing_pdf_leaves_the_earlier_files_untouched(tmp_path):
     assert result.returncode == 4
     assert "error: could not build weekly as of 2019-11-25: LibreOffice was not found" in \
         result.stderr
-    assert "1 of 1 memo(s) could not be built (weekly)" in result.stderr
+    assert "1 of 1 memo could not be built (weekly)" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert snapshot(out) == before and parts(out) == []
 

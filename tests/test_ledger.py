@@ -366,7 +366,7 @@ def test_since_last_edition_lists_added_and_corrected_records():
                    "date was 10 Nov 2019"},
         {"change": "corrected", "what": "position",
          "detail": "Position corrected: Moon Jae-in on GSOMIA renewal (19 Nov 2019): "
-                   "opposes -> conditional"},
+                   "opposes to conditional"},
         {"change": "added", "what": "position",
          "detail": "Position added: Moon Jae-in on GSOMIA renewal: neutral (24 Nov 2019)"},
     ]

@@ -56,7 +56,7 @@ def test_workbook_errors_reach_the_editors_once_per_revision(tmp_path, smtp_serv
         EDITOR, "sheet.editor@example.org"]
     (mail,) = notices_to(smtp_server, EDITOR)
     msg = mail.message
-    assert msg["Subject"] == ("[UNCLASSIFIED] The workbook workbook.xlsx has 1 error(s): the "
+    assert msg["Subject"] == ("[UNCLASSIFIED] The workbook workbook.xlsx has 1 error: the "
                               "memos due were not built")
     text = msg.get_body(("plain",)).get_content()
     assert 'Events!B3 (date): "22/11/2019" is not a date' in text
@@ -73,7 +73,7 @@ def test_workbook_errors_reach_the_editors_once_per_revision(tmp_path, smtp_serv
     assert run_due(cfg, at("2019-11-25T07:40+09:00")) == EXIT_WORKBOOK
     assert run_due(cfg, at("2019-11-25T07:45+09:00")) == EXIT_WORKBOOK
     first, second = notices_to(smtp_server, EDITOR)
-    assert "has 2 error(s)" in second.message["Subject"]
+    assert "has 2 errors" in second.message["Subject"]
     assert "Events!I4 (significance)" in second.message.get_body(("plain",)).get_content()
 
     # Fixed: the memo is built and goes to its reader (the editor row is not active).

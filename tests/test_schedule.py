@@ -265,7 +265,7 @@ def test_a_simulated_week_sends_the_weekly_once_with_new_since_last_edition(tmp_
     assert 'Event added: "Seoul and Tokyo hold an unannounced working-level call" ' \
            "(20 Nov 2019)" in text
     assert "Position corrected: Government of South Korea on GSOMIA renewal (10 Nov 2019): " \
-           "conditional -> opposes" in text
+           "conditional to opposes" in text
     # The record keeps what the issue held, for the next one.
     assert third["snapshot"]["positions"]["rok-government|gsomia|2019-11-10"] == "opposes"
     assert "2019-11-20-backdated-call" in third["snapshot"]["events"]

@@ -125,7 +125,7 @@ def test_a_clearer_previews_a_memo_and_downloads_its_word_file(desk):
 
         text = "\n".join(p.text for p in Document(io.BytesIO(Path(path).read_bytes()))
                          .paragraphs)
-        assert "The question" in text and "Kyodo News, Seoul reverses course" in text
+        assert "The question" in text and "Kyodo News, “Seoul reverses course”" in text
         assert axe(page) == []
         assert page.goto(f"{base}/workbook").status == 403
 

@@ -114,7 +114,8 @@ def test_every_delimiter_problem_is_listed_at_once_with_place_and_tag(tmp_path):
     for p in problems:  # the plain listing: one line each, naming file, place and tag
         line = next(ln for ln in plain.stdout.splitlines() if f"{p['where']} [{p['code']}]" in ln)
         assert str(t.path) in line and p["tag"] in line
-    assert f"{len(problems)} template problem(s)" in plain.stdout
+    said = f"{len(problems)} template problem" + ("s" if len(problems) != 1 else "")
+    assert said in plain.stdout
 
 
 # --------------------------------------------------------------------------- Word: tags

@@ -33,7 +33,7 @@ HTML_EDITS = {  # file: [(text, broken text, code, tag shown)]
     "blocks.html": [
         ('<p class="note">{{ block.text | text }}', '<p class="note">{{ block.text | shout }}',
          "unknown-filter", "{{ block.text | shout }}"),
-        ("{% endif %}{{ cites(row) }}", "{% endif %}{{ cite(row) }}", "unknown-name",
+        ("</span>{{ cites(row) }}", "</span>{{ cite(row) }}", "unknown-name",
          "{{ cite(row) }}"),
         ("{{ stance_label(word) }}", "{{ stance_label(word) }}}", "extra-brace",
          "{{ stance_label(word) }}}"),
@@ -45,7 +45,7 @@ HTML_EDITS = {  # file: [(text, broken text, code, tag shown)]
          "{% block colophon %}"),
     ],
     "index.html": [
-        ("{% if entries %}", "{% if entries }}", "mismatched-delimiters", "{% if entries }}"),
+        ("{% if href %}", "{% if href }}", "mismatched-delimiters", "{% if href }}"),
         ("{{ e.as_of | display_date }}", "{{ e.as_of | display_date }", "single-brace",
          "{{ e.as_of | display_date }"),
     ],

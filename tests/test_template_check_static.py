@@ -85,7 +85,7 @@ def test_build_stops_on_a_missing_style_before_writing_anything(tmp_path):
     result = tf.cli("build", "--kind", "weekly", "--as-of", tf.AS_OF, "--config", str(config),
                     "--format", "docx")
     assert result.returncode == 2, result.stderr
-    assert "7 template problem(s)" in result.stderr
+    assert "7 template problems" in result.stderr
     for _, code, style in STYLE_EDITS:
         assert f'"{style}"' in result.stderr and code in ("missing-style", "wrong-style-type")
     assert not (tmp_path / "output").exists()
@@ -156,9 +156,9 @@ SCOPE_EDITS = {  # file: [(text, new text, code, tag shown)]
         ('{% if row.get("portion") %}<span class="portion">{{ row.portion }}',
          '{% if row.get("portion") %}<span class="portion">{{ word }}',
          "unknown-name", "{{ word }}"),  # another macro's argument
-        ('<td class="sig">{{ row.significance }}</td>',
-         '<td class="sig">{{ row.significance | sig }}</td>', "unknown-filter",
-         "{{ row.significance | sig }}"),
+        ('<td class="sig" data-label="Significance">{{ row.significance }}</td>',
+         '<td class="sig" data-label="Significance">{{ row.significance | sig }}</td>',
+         "unknown-filter", "{{ row.significance | sig }}"),
         ('<td class="event"><span class="text">{{ row.title | text }}</span>{{ cites(row) }}'
          '</td>', '<td class="event"><span class="text">{{ row.title | text }}</span>'
          '{{ cites(row, sec) }}</td>', "macro-arguments", "{{ cites(row, sec) }}"),
@@ -168,10 +168,11 @@ SCOPE_EDITS = {  # file: [(text, new text, code, tag shown)]
          '{{ stance(h.stance, extra_clas="stance-small") }}'),
         ("<dt>{{ portion(row) }}{{ row.label }}</dt>", "<dt>{{ portion() }}{{ row.label }}</dt>",
          "macro-arguments", "{{ portion() }}"),
-        ('<td>{{ portion(row) }}<span class="status status-{{ row.change | html_id }}">',
-         '{% if row.get("new") %}{% set mark = "*" %}{% endif %}<td>{{ mark }}{{ portion(row) }}'
-         '<span class="status status-{{ row.change | html_id }}">', "maybe-undefined",
-         "{{ mark }}"),  # a block only an edition after the first has
+        ('<td data-label="Change">{{ portion(row) }}<span class="status status-'
+         '{{ row.change | html_id }}">',
+         '{% if row.get("new") %}{% set mark = "*" %}{% endif %}<td data-label="Change">'
+         '{{ mark }}{{ portion(row) }}<span class="status status-{{ row.change | html_id }}">',
+         "maybe-undefined", "{{ mark }}"),  # a block only an edition after the first has
     ],
     "index.html": [
         ("{% endfor %}\n</td>", "{% endfor %}{{ href }}\n</td>", "unknown-name", "{{ href }}"),
@@ -219,9 +220,10 @@ def test_a_block_macro_missing_or_taking_other_arguments_is_named(tmp_path):
 
 VALID_EDITS = {  # Jinja that renders: the check must not refuse it
     "blocks.html": [
-        ('<td class="sig">{{ row.significance }}</td>',
+        ('<td class="sig" data-label="Significance">{{ row.significance }}</td>',
          '{% if row.significance > 3 %}{% set big = "!" %}{% else %}{% set big = "" %}'
-         '{% endif %}<td class="sig">{{ row.significance }}{{ big }}</td>'),
+         '{% endif %}<td class="sig" data-label="Significance">'
+         '{{ row.significance }}{{ big }}</td>'),
         ('{% macro wrap_open(uid) -%}', '{% macro wrap_open(uid, label="") -%}'),
         ("<dl class=\"facts\">\n{% for row in block.rows %}",
          "{% set ns = namespace(n=0) %}<dl class=\"facts\">\n{% for row in block.rows %}"
@@ -233,7 +235,7 @@ VALID_EDITS = {  # Jinja that renders: the check must not refuse it
          '{% with shown = block.text | text %}<p class="note">{{ shown }}</p>{% endwith %}'),
     ],
     "index.html": [
-        ("<p>Newest first", "{% set order2 = order %}<p>{{ order2 | length }} Newest first"),
+        ('<p class="lede">', '{% set order2 = order %}<p class="lede">{{ order2 | length }} '),
     ],
 }
 

@@ -29,6 +29,7 @@ from reports.errors import (
     WorkbookUnreadable,
     worst,
 )
+from reports.text import plural
 
 if TYPE_CHECKING:
     from reports.schedule.run import RunReport
@@ -152,7 +153,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         from reports.cli.listing import problems
 
         _print(problems(checked.problems))
-        print(f"{path}: {len(checked.errors)} error(s), {len(checked.warnings)} warning(s)")
+        print(f"{path}: {plural(len(checked.errors), 'error')}, "
+              f"{plural(len(checked.warnings), 'warning')}")
     return EXIT_WORKBOOK if checked.errors else EXIT_OK
 
 
@@ -168,7 +170,7 @@ def _validate_templates(folder: Path, as_json: bool) -> int:
     else:
         for problem in problems:
             print(f"{problem.template}, {problem.where} [{problem.code}]: {problem.message}")
-        print(f"{folder}: {len(problems)} template problem(s)" if problems else
+        print(f"{folder}: {plural(len(problems), 'template problem')}" if problems else
               f"{folder}: the templates have no problems")
     return EXIT_USAGE if problems else EXIT_OK
 
@@ -205,7 +207,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"error: could not build {outcome.error}", file=sys.stderr)
     failures = report.failures
     if failures:
-        print(f"error: {len(failures)} of {len(report.outcomes)} memo(s) could not be built "
+        print(f"error: {len(failures)} of {plural(len(report.outcomes), 'memo')} could not be "
+              "built "
               f"({', '.join(o.edition.memo.id for o in failures)})"
               + ("; the others were" if len(failures) < len(report.outcomes) else ""),
               file=sys.stderr)

@@ -74,6 +74,14 @@ def wrong_grade(value: str) -> str | None:
     return None
 
 
+def wrong_url(value: str) -> str | None:
+    from reports.text import is_http_url
+
+    if is_http_url(value):
+        return None
+    return f'"{value}" is not an http or https address (e.g. "https://intranet.example.org/briefings/")'
+
+
 def wrong_memo_id(value: str) -> str | None:
     if MEMO_ID_RE.match(value):
         return None
@@ -176,6 +184,8 @@ class DeliverySettings:
     drop_folder: Path | None = None  # a folder per level below it when there are several
     outbox: Path = Path("outbox")  # --dry-run messages, beside the config
     operator: str | None = field(default=None, metadata=ADDRESS)
+    # the intranet address of the published output folder: the mail links to the HTML copy
+    published_url: str | None = field(default=None, metadata=check(wrong_url))
 
 
 @dataclass

@@ -31,7 +31,7 @@ from reports.schedule.record.builds import BuildRecord
 from reports.schedule.record.deliveries import Delivery
 from reports.schedule.record.notices import BUILD_FAILED, DELIVERY_GAVE_UP, NOBODY, WORKBOOK_ERRORS
 from reports.schedule.record.store import PENDING, iso
-from reports.text import local_time, long_date
+from reports.text import local_time, long_date, plural
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def queue_workbook_errors(config: Config, ledger: RunRecord, sha256: str, error:
             "`python run_reports.py validate` lists every problem again",
             "The next scheduled run builds and sends what is due once the workbook is "
             "clean; you are told again only if a new revision still has errors"]]]
-    subject = (f"[{marking}] The workbook {workbook.name} has {len(problems)} error(s): "
+    subject = (f"[{marking}] The workbook {workbook.name} has {plural(len(problems), 'error')}: "
                "the memos due were not built") if problems else \
         f"[{marking}] The workbook {workbook.name} cannot be read: the memos due were not built"
     body = {"heading": subject.split("] ", 1)[1], "marking": marking, "sections": sections,
@@ -104,7 +104,7 @@ def queue_gave_up(config: Config, ledger: RunRecord, build: BuildRecord, deliver
     body = {"heading": subject.split("] ", 1)[-1], "marking": mail.get("marking", ""),
             "attachment": None, "sections": [
                 ["", [f"{build.edition} was not delivered to {delivery.target} after "
-                      f"{delivery.attempts} attempt(s).", f"The last error: {error}"]],
+                      f"{plural(delivery.attempts, 'attempt')}.", f"The last error: {error}"]],
                 ["What to do", [
                     f"Fix the cause, then send it: python run_reports.py send {build.memo_id} "
                     f"--as-of {as_of}",

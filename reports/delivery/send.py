@@ -18,7 +18,6 @@ import getpass
 import logging
 import re
 from datetime import UTC, date, datetime
-from email.policy import SMTP
 from pathlib import Path
 
 from reports.config.load import Config, MemoConfig
@@ -35,6 +34,7 @@ from reports.output.manifest import read_manifest
 from reports.schedule.record import RunRecord
 from reports.schedule.record.builds import BuildRecord
 from reports.schedule.record.store import iso, run_lock
+from reports.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +162,8 @@ def _send(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: date, read
     ledger.retry_now([d.id for d in mine if d.outcome in ("failed", "gave-up")], now)
     done = [d for d in mine if d.outcome == "sent"]
     if done:
-        log.info("%s was already delivered to %d recipient(s); not sent to them again",
-                 build.edition, len(done))
+        log.info("%s was already delivered to %s; not sent to them again",
+                 build.edition, plural(len(done), "recipient"))
     todo = [d for d in ledger.deliveries(memo.id, as_of, build.revision)
             if d.outcome in ("pending", "failed")]
     deliver(config, ledger, todo, now)
@@ -189,7 +189,7 @@ def _dry_run(config: Config, memo: MemoConfig, as_of: date) -> int:
             raise DeliveryError(str(exc)) from None
         safe = re.sub(r"[^A-Za-z0-9@._-]+", "_", person.email)
         path = atomic_write(folder / f"{memo.id}_{as_of.isoformat()}_r{build.revision}_{safe}"
-                                     ".eml", msg.as_bytes(policy=SMTP))
+                                     ".eml", msg.as_bytes())  # the policy it is sent with
         log.info("dry run: wrote the message for %s to %s", person.email, path)
     if config.delivery.drop_folder:
         log.info("dry run: would copy %s to the drop folder %s", ", ".join(

@@ -17,6 +17,7 @@ from typing import Any
 from reports.config.load import Config, MemoConfig
 from reports.errors import MemoCrashed, MemoFailed, ReportsError
 from reports.memo.context import MemoSpec
+from reports.memo.shapes import Context, SinceLast
 from reports.output.files import sha256_bytes
 from reports.tradecraft import Markings
 
@@ -43,11 +44,11 @@ class Made:
     issued one (``since``: None for a first edition). Nothing of it is written yet."""
 
     edition: Edition
-    context: dict[str, Any]
+    context: Context
     files: dict[str, bytes]
     mail: dict[str, Any]
     snapshot: dict[str, Any]
-    since: dict[str, Any] | None
+    since: SinceLast | None
 
     @property
     def hashes(self) -> dict[str, str]:
@@ -82,7 +83,7 @@ def check_memos(model: Any, memos: list[MemoConfig],
 
 
 def memo_spec(config: Config, memo: MemoConfig, as_of: date,
-              since_last_edition: dict[str, Any] | None = None) -> MemoSpec:
+              since_last_edition: SinceLast | None = None) -> MemoSpec:
     desk = config.desk
     return MemoSpec(
         memo_id=memo.id, kind=memo.kind, title=memo.title, as_of=as_of, issue=memo.issue,
@@ -95,7 +96,7 @@ def memo_spec(config: Config, memo: MemoConfig, as_of: date,
 
 
 def carried(config: Config, memo: MemoConfig, as_of: date, model: Any,
-            previous: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
+            previous: Any) -> tuple[dict[str, Any], SinceLast | None]:
     """What an edition of ``memo`` carries to the next (its snapshot), and what changed
     since the previous edition issued to its readers (None without one made alike), from
     ``model`` (the whole workbook's :class:`reports.model.model.Model`).
@@ -122,8 +123,10 @@ def carried(config: Config, memo: MemoConfig, as_of: date, model: Any,
                                                 visible, memo, as_of)
 
 
-def render(context: dict[str, Any], formats: list[str], templates: Path) -> dict[str, bytes]:
-    """Render one context in each format (the PDF from the .docx); nothing is written."""
+def render(context: Context, formats: list[str], templates: Path,
+           links: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Render one context in each format (the PDF from the .docx); nothing is written.
+    ``links``: where the HTML page links (``reports.output.manifest.page_links``)."""
     out: dict[str, bytes] = {}
     if "pdf" in formats:  # the .docx too: a long memo's contents get the PDF's page numbers
         from reports.render.pdf import render_pdf
@@ -136,24 +139,28 @@ def render(context: dict[str, Any], formats: list[str], templates: Path) -> dict
     if "html" in formats:
         from reports.render.html import render_html
 
-        out["html"] = render_html(context, templates).encode("utf-8")
+        out["html"] = render_html(context, templates, links).encode("utf-8")
     return {fmt: out[fmt] for fmt in formats if fmt in out}
 
 
 def make(model: Any, config: Config, edition: Edition, formats: list[str],
-         previous: Any) -> Made:
-    """Make one edition in memory: what it carries, its context, each format rendered.
+         previous: Any, folder: Path | None = None) -> Made:
+    """Make one edition in memory: what it carries, its context, each format rendered
+    (the HTML page linking, in ``folder``, to the index, its .docx and the previous
+    edition: ``reports.output.manifest.page_links``).
 
     Any failure is a :class:`MemoFailed` whose message names the memo (a
     :class:`MemoCrashed` for an unexpected one)."""
     from reports.memo.contents import build_context
-    from reports.output.manifest import mail_info
+    from reports.output.manifest import mail_info, page_links
 
     memo, as_of = edition.memo, edition.as_of
     try:
         snapshot, since = carried(config, memo, as_of, model, previous)
         context = build_context(model, memo_spec(config, memo, as_of, since))
-        files = render(context, formats, config.templates)
+        links = page_links(folder, memo.id, as_of.isoformat(), formats,
+                           (since or {}).get("previous_as_of")) if folder else None
+        files = render(context, formats, config.templates, links)
         return Made(edition, context, files, mail_info(context), snapshot, since)
     except ReportsError as exc:
         log.debug("%s failed", edition.label, exc_info=True)

@@ -28,6 +28,7 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -257,7 +258,7 @@ def bookmark_pages(pdf_path: Path, names: list[str]) -> dict[str, int]:
     return pages
 
 
-def render_pdf(context: dict, template: Path,
+def render_pdf(context: Mapping[str, Any], template: Path,
                timeout: float = DEFAULT_TIMEOUT) -> tuple[bytes, bytes]:
     """The memo as (.docx, PDF) bytes, the PDF laid out by LibreOffice in a private folder.
 

@@ -19,6 +19,7 @@ from reports.errors import ReportsError
 from reports.pipeline import Edition, Loaded, Made, Outcome
 from reports.schedule.record import RunRecord
 from reports.schedule.record.builds import BuildRecord
+from reports.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,9 @@ class Scheduled:
 
     def previous(self, edition: Edition) -> BuildRecord | None:
         return self.record.previous_edition(edition.memo.id, edition.as_of)
+
+    def folder(self, edition: Edition) -> Path:
+        return self.config.published(edition.memo)
 
     def take(self, made: Made, loaded: Loaded) -> Outcome:
         from reports.output.editions import archived_folder, edition_folder, write_edition
@@ -82,10 +86,11 @@ class Scheduled:
         label, since = made.edition.label, made.since
         if outcome == "same":
             log.info("%s rebuilt: the same files as revision %d, not sent again%s", label,
-                     revision, f" (only to {added} new recipient(s))" if added else "")
+                     revision, f" (only to {plural(added, 'new recipient')})" if added else "")
             return
         news = "" if since is None else (
-            f", {len(since['rows'])} change(s) since the edition of {since['previous_as_of']}")
+            f", {plural(len(since['rows']), 'change')} since the edition of "
+            f"{since['previous_as_of']}")
         log.info("%s is revision %d%s; %d deliver%s to make", label, revision, news, added,
                  "y" if added == 1 else "ies")
 

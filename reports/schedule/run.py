@@ -51,6 +51,7 @@ from reports.output.files import STALE_PART_SECONDS, clean_stale_parts, sha256_f
 from reports.pipeline import Edition, Report
 from reports.schedule.record import RunRecord
 from reports.schedule.record.store import iso, run_lock
+from reports.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +172,9 @@ class _Run:
     def go(self) -> RunReport:
         cut = self.record.interrupt_running()
         if cut:
-            log.warning("%d build(s) of an earlier run were cut short (killed or crashed); "
-                        "whatever is still due is built now", cut)
+            log.warning("%s of an earlier run %s cut short (killed or crashed); whatever is "
+                        "still due is built now", plural(cut, "build"),
+                        "was" if cut == 1 else "were")
         self.report.due = due = due_memos(self.config, self.record, self.now)
         if due:
             self.build_due(due)
@@ -209,11 +211,11 @@ class _Run:
         for row in lost:
             as_of = row.as_of.isoformat()
             log.error("%s as of %s (revision %d) was never delivered to %s: given up after "
-                      "%d attempt(s) (%s). Deliver it with `python run_reports.py send %s "
+                      "%s (%s). Deliver it with `python run_reports.py send %s "
                       "--as-of %s` or accept that with `python run_reports.py ack %s --as-of "
                       "%s --recipient %s`", row.memo_id, as_of, row.revision, row.target,
-                      row.attempts, row.error, row.memo_id, as_of, row.memo_id, as_of,
-                      row.recipient)
+                      plural(row.attempts, "attempt"), row.error, row.memo_id, as_of,
+                      row.memo_id, as_of, row.recipient)
 
     # -- building -------------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ __all__ = ["MEMO_KEYS", "check_templates", "check_word_template", "template_prob
 # The memo block's fields (reports/memo/contents.py): what templates may use as memo.<key>.
 MEMO_KEYS = ("id", "kind", "title", "subject", "as_of", "date", "window", "office", "author",
              "marking", "to", "from", "lang", "keywords", "edition_label", "east_asian_lang",
-             "summary")
+             "summary", "short_marking")
 WORD_TEMPLATE = "memo.docx"
 WORD_VARIABLES = ("memo", "body")  # what render_docx gives the Word template
 BODY_TAG = "{{p body }}"

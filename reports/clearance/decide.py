@@ -86,7 +86,9 @@ def approve(config: Config, memo_id: str, as_of: date | None = None, *, by: str,
             decision = record.decide(draft, APPROVED, by=by, via=via, note=note, at=now)
             if decision is None:  # cannot happen under the lock; said rather than assumed
                 raise NoDraft(f"{draft.edition} was decided by someone else meanwhile")
-            record.mark_issued(draft.id, now)
+            sent_before = record.issued_revision(memo.id, draft.as_of) is not None
+            mail = {**draft.mail, "corrects": sent_before} if draft.mail else None
+            record.mark_issued(draft.id, now, mail)  # its mail says if it is a correction
             if draft.revision > 1:
                 record.supersede(memo.id, draft.as_of, draft.revision)
             from reports.delivery.distribute import plan_deliveries

@@ -66,12 +66,20 @@ def mail_of(build: BuildRecord) -> dict:
             "marking": "", "summary": {"bottom_line": [], "changes": []}}
 
 
+def corrects(build: BuildRecord) -> bool:
+    """Whether this revision corrects one sent earlier: any revision after the first,
+    unless its record says none was sent before it (a draft approved after an earlier
+    revision of the same edition was returned, not sent)."""
+    mail = build.mail or {}
+    return bool(mail.get("corrects", bool(build.revision and build.revision > 1)))
+
+
 def subject(build: BuildRecord) -> str:
     mail = mail_of(build)
     text = mail["edition_label"]
     if mail.get("marking"):
         text = f"[{mail['marking']}] {text}"
-    if build.revision and build.revision > 1:
+    if corrects(build):
         text += f" (corrected, revision {build.revision})"
     return text
 
@@ -107,7 +115,7 @@ def compose(config: Config, build: BuildRecord, name: str | None, address: str, 
     msg["X-Reports-Memo"] = f"{build.memo_id} {build.as_of.isoformat()} r{build.revision}"
     files = attachments(build)
     sections = []
-    if build.revision and build.revision > 1:
+    if corrects(build):
         sections.append(("", [f"This corrected edition (revision {build.revision}) replaces "
                               "the one sent earlier for the same date."]))
     summary = mail.get("summary") or {}

@@ -11,6 +11,7 @@ revision of the same edition was built; only the newest revision can be decided.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -68,11 +69,16 @@ class ClearancesMixin(Store):
             conn.execute("UPDATE builds SET clear_by = ? WHERE id = ?",
                          (iso(clear_by), build_id))
 
-    def mark_issued(self, build_id: int, at: datetime) -> None:
-        """The build's revision goes to its readers now (a draft approved)."""
+    def mark_issued(self, build_id: int, at: datetime,
+                    mail: dict[str, object] | None = None) -> None:
+        """The build's revision goes to its readers now (a draft approved); ``mail``: what
+        its messages say, when that changes as it is issued."""
         with self.transaction() as conn:
             conn.execute("UPDATE builds SET issued = ? WHERE id = ? AND issued IS NULL",
                          (iso(at), build_id))
+            if mail is not None:
+                conn.execute("UPDATE builds SET mail_json = ? WHERE id = ?",
+                             (json.dumps(mail, sort_keys=True, ensure_ascii=False), build_id))
 
     def draft(self, memo_id: str, as_of: date) -> BuildRecord | None:
         """The newest revision of the edition if it was built as a draft (whatever became

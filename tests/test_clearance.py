@@ -190,6 +190,12 @@ def test_approve_issues_the_draft_once_one_message_per_reader(waiting):
     history = cli("history", "weekly", "--config", str(config))
     assert "approved  head  command line" in history.stdout
     assert "read on the phone" in history.stdout
+    import json
+
+    (decision,) = json.loads(cli("history", "weekly", "--json", "--config",
+                                 str(config)).stdout)["clearances"]
+    assert (decision["action"], decision["by"], decision["note"], decision["revision"]) == (
+        "approved", "head", "read on the phone", 1)
     # Approving again sends nothing twice; returning it now is refused.
     again = cli("approve", "weekly", "--as-of", "2019-11-25", "--config", str(config))
     assert again.returncode == EXIT_OK and "nothing was sent twice" in again.stdout
@@ -420,3 +426,54 @@ def test_clearers_on_a_memo_run_never_builds_are_refused(tmp_path):
     with pytest.raises(ConfigError, match=r"memos\[0\].clearers: only a scheduled memo is "
                                           "cleared"):
         load_config(config)
+
+
+def test_a_rebuild_with_the_same_files_stays_the_draft_and_issues_once_uncleared(tmp_path,
+                                                                                 smtp_server):
+    config = cleared_config(tmp_path, smtp_server.port, cron="0 7,10,13 * * MON")
+    add_user(config, "head", "clearer", email=HEAD)
+    cfg = load_config(config)
+    assert run_due(cfg, at(MONDAY)) == EXIT_OK
+    from reports.config.tables import Recipient
+
+    cfg.memos[0].recipients.append(Recipient(email="new.reader@example.org"))  # not in files
+    assert run_due(cfg, at("2019-11-25T10:05+09:00")) == EXIT_OK
+    first, again = builds(config)
+    assert (again.outcome, again.revision, again.issued) == ("same", 1, None)
+    assert len(smtp_server.received) == 1  # the clearer is not mailed again; nobody else
+    # The memo no longer has clearers: its waiting draft is issued as it stands, once.
+    cfg.memos[0].clearers = []
+    assert run_due(cfg, at("2019-11-25T13:05+09:00")) == EXIT_OK
+    assert builds(config)[0].issued is not None
+    readers = sorted(a for r in smtp_server.received[1:] for a in r.rcpt_tos)
+    assert readers == sorted([*READERS, "new.reader@example.org"])
+
+
+def test_user_addresses_are_checked_listed_and_changed(tmp_path):
+    config = cleared_config(tmp_path, 25)
+    pw = PASSWORD + "\n"
+    add = ["user", "add", "head", "--role", "clearer", "--level", "UNCLASSIFIED"]
+    bad = cli(*add, "--email", "head at example.org", "--config", str(config))  # no password
+    assert bad.returncode == EXIT_USAGE and "--email: " in bad.stderr  # asked: said first
+    import subprocess
+    import sys
+
+    def user(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "run_reports.py", "user", *args, "--config",
+                               str(config)], input=pw, capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parents[1], timeout=120)
+
+    added = user("add", "head", "--role", "clearer", "--level", "UNCLASSIFIED", "--email",
+                 "Head@Example.org")
+    assert added.returncode == 0, added.stderr
+    assert "email Head@Example.org" in added.stdout
+    assert "Head@Example.org" in user("list").stdout
+    changed = user("email", "head", "--email", "chief@example.org")
+    assert changed.returncode == 0 and "head: email chief@example.org" in changed.stdout
+    assert user("email", "head").returncode == EXIT_USAGE
+    assert "needs --email" in user("email", "head").stderr
+    assert "did you mean" in user("email", "haed", "--email", "x@example.org").stderr
+    assert "--email goes with" in user("remove", "head", "--email", "x@example.org").stderr
+    cfg = load_config(config)
+    (found,) = Users(cfg.run_record_path, cfg.markings).all()
+    assert found.email == "chief@example.org" and found.named_in(["CHIEF@example.org"])

@@ -12,7 +12,7 @@ import sys
 
 from reports.config.load import Config
 from reports.site.access import ROLE_HELP
-from reports.site.users import UserError, Users
+from reports.site.users import UserError, Users, wrong_email
 
 
 def read_password() -> str:
@@ -46,6 +46,8 @@ def user_command(config: Config, action: str, name: str | None, role: str | None
             raise UserError("'user add' needs --role (one of: " + ", ".join(ROLE_HELP)
                             + ") and --level (one of: " + ", ".join(config.markings.levels)
                             + ")")
+        if email is not None and (problem := wrong_email(email)):
+            raise UserError(problem)  # before the password is asked for
         user = users.add(name, role, level, None if no_password else read_password(),
                          email=email)
         how = "a password" if user.has_password else "the single sign-on only"

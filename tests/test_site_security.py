@@ -16,7 +16,7 @@ import zipfile
 import openpyxl
 import pytest
 import sitetools
-from fixtures_mail import MailServer
+from fixtures_mail import MailServer, add_distribution
 from sitetools import EDITORS, PASSWORD, READERS, SECRET_ID, SECRET_WORDS, Client
 
 from reports.config.load import load_config
@@ -494,6 +494,12 @@ def test_approve_and_return_need_the_token_a_named_clearer_and_the_newest_revisi
     assert post("clearer-u", approve, {"revision": "one"})[0] == 400
     status, _, body = post("clearer-u", back, {"revision": "1", "note": "   "})
     assert status == 400 and b"the comment is required" in body
+    # The Distribution sheet has an error: who receives it is not known, nothing is done.
+    book = config.parent / "wb" / "book.xlsx"
+    add_distribution(book, [("weekly", "Reader", "reader at example.org", "yes")])
+    status, _, body = post("clearer-u", approve, {"revision": "1"})
+    assert status == 409 and b"Distribution sheet has errors" in body
+    sitetools.marked(book)
     assert still_waiting() and not any(set(r.rcpt_tos) & set(READERS["weekly"])
                                        for r in mail.received)
     # Returned by a named clearer: the editors are told, nobody else; then not approvable.

@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from reports.config.load import MemoConfig
-from reports.errors import ReportsError
+from reports.errors import ReportsError, WorkbookInvalid
 from reports.schedule.record import RunRecord
 from reports.schedule.record.builds import BuildRecord
 from reports.schedule.record.clearances import Clearance
@@ -200,6 +200,12 @@ async def decide(site: Site, request: Request, session: Session, action: str) ->
             await anyio.to_thread.run_sync(lambda: return_draft(
                 site.config, memo.id, day, by=user.name, via="site", note=note,
                 revision=revision))
+    except WorkbookInvalid as exc:  # the Distribution sheet: who would receive it
+        log.warning("%s could not %s %s as of %s: %s", user.name, action, memo.id, day, exc)
+        return await draft_page(site, request, session, status=409, error=(
+            "The workbook's Distribution sheet has errors (the Workbook page and `validate` "
+            "list them), so who receives this memo is not known: nothing was approved or "
+            "sent. Once they are fixed, approve it again."))
     except ReportsError as exc:
         log.warning("%s could not %s %s as of %s: %s", user.name, action, memo.id, day, exc)
         return await draft_page(site, request, session, error=str(exc), status=409)

@@ -311,7 +311,9 @@ class ByHand:
     """``build``: each edition written to its published folder (under ``out_dir`` if
     given), unless that edition was issued to readers already (the run record says so):
     then its issued files are never touched. The same bytes again: nothing to write;
-    otherwise it is refused, or with ``force`` written as a draft beside the archive."""
+    otherwise it is refused, or with ``force`` written as a draft beside the archive. A
+    memo with clearers is written only as such a draft (unless ``out_dir`` is given): it
+    is published when a clearer approves what ``run`` built."""
 
     def __init__(self, config: Config, out_dir: Path | None = None, force: bool = False):
         from reports.schedule.record import RunRecord
@@ -352,6 +354,13 @@ class ByHand:
                                   made.files, made.mail)
             log.info("%s was issued already; a draft was written beside it: %s",
                      edition.label, ", ".join(str(p) for p in paths.values()))
+            return Outcome(edition, "draft", paths)
+        if memo.clearers and self.out_dir is None:  # never published without clearance
+            paths = write_edition(draft_folder(self.config.archive, memo.id, day), memo, day,
+                                  made.files, made.mail)
+            log.info("%s is cleared before it is published: this build by hand is a draft, "
+                     "never published or sent: %s", edition.label,
+                     ", ".join(str(p) for p in paths.values()))
             return Outcome(edition, "draft", paths)
         folder = self.config.published(memo, self.out_dir)
         paths = write_edition(edition_folder(folder, memo.id, day), memo, day, made.files,

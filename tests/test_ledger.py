@@ -91,7 +91,7 @@ def test_a_version_1_record_is_migrated_and_keeps_everything(tmp_path):
                                  subject="s", body={"heading": "h", "sections": []},
                                  attachment=None, now=NOW)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     row = conn.execute("SELECT outcome, acked_by, ack_note FROM deliveries").fetchone()
     assert row == ("acknowledged", "ops", "sent by hand")
     conn.close()

@@ -259,6 +259,47 @@ def cmd_ack(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@handles("approve")
+def cmd_approve(args: argparse.Namespace) -> int:
+    config = _config(args)
+    _log_to_file(config.log_path)
+    from reports.clearance.decide import approve
+    from reports.delivery.send import _user
+
+    done = approve(config, args.memo_id, args.as_of, by=args.by or _user(),
+                   via="command line", note=args.note)
+    what = done.decision.edition
+    if done.already:
+        print(f"{what} was approved already by {done.decision.by}; nothing was sent twice"
+              + (f" (sent now: {done.sent})" if done.sent else ""))
+    else:
+        print(f"approved: {what}, by {done.decision.by}; published and sent to "
+              f"{done.sent} recipient(s)")
+    if done.undelivered:
+        print(f"{done.undelivered} deliver{'y is' if done.undelivered == 1 else 'ies are'} "
+              "not done yet; later runs retry (see `history`)", file=sys.stderr)
+    return EXIT_UNDELIVERED if done.undelivered else EXIT_OK
+
+
+@handles("return")
+def cmd_return(args: argparse.Namespace) -> int:
+    config = _config(args)
+    _log_to_file(config.log_path)
+    from reports.clearance.decide import return_draft
+    from reports.delivery.send import _user
+
+    done = return_draft(config, args.memo_id, args.as_of, by=args.by or _user(),
+                        via="command line", note=args.note)
+    what = done.decision.edition
+    if done.already:
+        print(f"{what} was returned already by {done.decision.by}; the editors were not "
+              "told again")
+    else:
+        print(f"returned: {what}, by {done.decision.by}; nothing was sent; told: "
+              + (", ".join(done.told or []) or "nobody (no editors or operator configured)"))
+    return EXIT_OK
+
+
 @handles("history")
 def cmd_history(args: argparse.Namespace) -> int:
     from reports.cli.listing import history, history_json
@@ -295,7 +336,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     if args.action != "list" and not args.name:
         raise ConfigError(f"'user {args.action}' needs the user's NAME")
     _print(user_command(_config(args), args.action, args.name, args.role, args.level,
-                        args.no_password))
+                        args.no_password, args.email))
     return EXIT_OK
 
 

@@ -87,6 +87,13 @@ def history(record: RunRecord, memo_id: str | None = None, limit: int = 50, *,
                       for d in deliveries], width)
     if not deliveries:
         out.append("none")
+    clearances = record.clearances(memo_id, limit)
+    if clearances:
+        out += ["", f"Clearance{what}: drafts approved or returned, newest first"]
+        out += table(("#", "EDITION", "DECISION", "BY", "VIA", "AT", "NOTE"),
+                     [(str(c.id), _edition(c), c.action, c.by, c.via,
+                       local_time(c.at, zone) if wide else _short(c.at, zone), c.note or "")
+                      for c in clearances], width)
     if notices:
         out += ["", "Notices to editors and the operator, newest first"]
         out += table(("#", "NOTICE", "TO", "TRIES", "OUTCOME", "UPDATED", "SUBJECT / ERROR"),
@@ -124,14 +131,16 @@ def history_json(record: RunRecord, memo_id: str | None = None, limit: int = 50)
                        "deliveries": [plain(d) for d in record.deliveries(memo_id,
                                                                           limit=limit)],
                        "notices": [] if memo_id else [plain(n) for n in
-                                                      record.notices(limit)]},
+                                                      record.notices(limit)],
+                       "clearances": [plain(c) for c in record.clearances(memo_id, limit)]},
                       ensure_ascii=False, indent=1)
 
 
 def _build_note(b) -> str:
     if b.outcome in ("failed", "interrupted"):
         return _s(b.error)
-    return ", ".join(Path(p).name for p in b.files.values()) or _s(b.error)
+    files = ", ".join(Path(p).name for p in b.files.values()) or _s(b.error)
+    return f"draft, not issued: {files}" if b.clear_by and b.issued is None else files
 
 
 def _delivery_note(d, zone: str | None) -> str:

@@ -15,6 +15,7 @@ EPILOG = """examples:
   python run_reports.py build --kind issue --issue ISSUE_ID --as-of 2019-11-29 --format html
   python run_reports.py run            # from cron, every few minutes
   python run_reports.py ack weekly --as-of 2019-11-25 --all --note "sent by hand"
+  python run_reports.py approve weekly --as-of 2019-11-25   # a draft waiting for clearance
   python run_reports.py user add kim --role staff --level UNCLASSIFIED   # then: serve
 
 exit codes: 0 done, 1 workbook errors (nothing built), 2 usage, config or template error,
@@ -120,7 +121,31 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--note", help="why, for the record (shown by history)")
     p.add_argument("--by", help="who acknowledges (default: your user name)")
 
-    p = command("history", "list past builds, sends and notices from the run record",
+    p = command("approve", "approve a memo's draft waiting for clearance: it is published "
+                "and sent to its readers at once",
+                "python run_reports.py approve weekly --as-of 2019-11-25 --note 'cleared by "
+                "phone'")
+    p.add_argument("memo_id", metavar="MEMO_ID")
+    _common(p, config=True, workbook=False)
+    p.add_argument("--as-of", type=as_date,
+                   help="which edition (default: the memo's newest draft waiting)")
+    p.add_argument("--note", help="why, for the record (shown by history)")
+    p.add_argument("--by", help="who approves (default: your user name)")
+
+    p = command("return", "return a memo's draft to the workbook's editors with a comment: "
+                "nothing is sent, and the next run after a correction builds a new draft",
+                "python run_reports.py return weekly --as-of 2019-11-25 --note 'The "
+                "summit date is wrong'")
+    p.add_argument("memo_id", metavar="MEMO_ID")
+    _common(p, config=True, workbook=False)
+    p.add_argument("--as-of", type=as_date,
+                   help="which edition (default: the memo's newest draft waiting)")
+    p.add_argument("--note", required=True, help="what the editors should correct (mailed "
+                   "to them, and kept in the record)")
+    p.add_argument("--by", help="who returns it (default: your user name)")
+
+    p = command("history", "list past builds, sends, notices and clearances from the run "
+                "record",
                 "python run_reports.py history weekly")
     p.add_argument("memo_id", nargs="?", metavar="MEMO_ID")
     _common(p, config=True, workbook=False)
@@ -134,9 +159,9 @@ def parser() -> argparse.ArgumentParser:
     _common(p, config=True, workbook=False)
 
     p = command("user", "add, list or remove the site's users, or set a password (read "
-                "from the terminal or standard input)",
+                "from the terminal or standard input) or an address",
                 "python run_reports.py user add kim --role staff --level UNCLASSIFIED")
-    p.add_argument("action", choices=("add", "list", "remove", "password"))
+    p.add_argument("action", choices=("add", "list", "remove", "password", "email"))
     p.add_argument("name", nargs="?", metavar="NAME", help="the user (not for list)")
     _common(p, config=True, workbook=False)
     p.add_argument("--role", choices=("staff", "clearer", "reader", "admin"),
@@ -144,6 +169,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--level", help="add: their handling level, one of [markings] levels")
     p.add_argument("--no-password", action="store_true",
                    help="add, password: signs in only through the proxy's single sign-on")
+    p.add_argument("--email", metavar="ADDR",
+                   help="add, email: their address; a memo's clearers name users by it")
     return top
 
 

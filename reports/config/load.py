@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from reports import tradecraft
 from reports.config.tables import (
+    ADDRESSES,
     BUDGET_KEYS,
     DEFAULT_WORKBOOK,
     POSITIVE,
@@ -77,6 +78,10 @@ class MemoConfig:
         lambda v: None if 1 <= v <= 5 else "must be 1 to 5", "out-of-range"))
     schedule: Schedule | None = None
     recipients: list[Recipient] = field(default_factory=list)
+    # clearance (docs/operations.md): scheduled editions wait as drafts until one approves
+    clearers: list[str] = field(default_factory=list, metadata=ADDRESSES)
+    clearance_hours: float = field(default=24.0, metadata=check(
+        lambda v: None if v > 0 else "must be more than 0", "out-of-range"))
     marking: str = ""  # the memo's ceiling; default the desk's default level
     min_grade: str = field(default="", metadata=check(wrong_grade))  # default the desk's
     budget: Budget = field(default=None, metadata={"toml": False})  # type: ignore[assignment]
@@ -205,6 +210,10 @@ def _config(path: Path, data: dict[str, Any], checked: Checked) -> Config:
         delivery=_table(DeliverySettings, data, "delivery", checked),
         memos=memos, markings=markings, budgets=budgets, site=load_site(data, checked))
     _unpublished(config, checked)
+    if any(m.clearers for m in memos) and not config.site.url:
+        checked.add("site.url", "is required when a memo has clearers: the address of the "
+                    'site (serve) their mail links to, e.g. "https://briefings.example.org"',
+                    "missing-key")
     return config
 
 
@@ -332,6 +341,13 @@ def _memo(table: Any, key: str, desk: Desk, markings: tradecraft.Markings,
                         f"{_a(memo.kind)} {memo.kind} memo: delete the key", "misplaced-key")
     memo.budget = (overrides if overrides is not BAD else BudgetSettings()).over(
         budgets[memo.kind])
+    if "clearance_hours" in table and not memo.clearers:
+        checked.add(f"{key}.clearance_hours", "only a memo with clearers reads "
+                    "clearance_hours: add clearers, or delete the key", "misplaced-key")
+    if memo.clearers and memo.schedule is None:
+        checked.add(f"{key}.clearers", "only a scheduled memo is cleared (run builds it as a "
+                    "draft for its clearers): add a schedule, or delete clearers",
+                    "misplaced-key")
     if memo.kind == "issue" and not memo.issue:
         checked.add(f"{key}.issue", 'an issue memo needs issue = "<issue_id>"', "missing-key")
     if memo.kind == "actor" and not memo.actor:

@@ -125,6 +125,7 @@ BUDGET_KEYS: tuple[str, ...] = tuple(f.name for f in fields(BudgetSettings))
 # -- the tables -----------------------------------------------------------------------------
 
 ADDRESS = check(wrong_address, "bad-address", normal=mail_address)
+ADDRESSES = check(wrong_address, "bad-address", normal=mail_address, each=True)
 
 
 @dataclass
@@ -150,8 +151,7 @@ class Desk:
     to: str = ""
     sender: str = ""
     lang: str = "en"
-    editors: list[str] = field(default_factory=list, metadata=check(
-        wrong_address, "bad-address", normal=mail_address, each=True))
+    editors: list[str] = field(default_factory=list, metadata=ADDRESSES)
     timezone: str | None = field(default=None, metadata=check(wrong_zone))
     yardstick: YardstickKey = tradecraft.DEFAULT_YARDSTICK
     min_grade: str = field(default="", metadata=check(wrong_grade))

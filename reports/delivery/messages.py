@@ -81,6 +81,14 @@ def mail_of(build: BuildRecord) -> dict[str, Any]:
             "marking": "", "summary": {"bottom_line": [], "changes": []}}
 
 
+def corrects(build: BuildRecord) -> bool:
+    """Whether this revision corrects one sent earlier: any revision after the first,
+    unless its record says none was sent before it (a draft approved after an earlier
+    revision of the same edition was returned, not sent)."""
+    mail = build.mail or {}
+    return bool(mail.get("corrects", bool(build.revision and build.revision > 1)))
+
+
 def subject(build: BuildRecord, config: Config | None = None) -> str:
     """``[U//FOUO] <title>, <date>``: the banner's short form first (the memo's own, else
     made from the desk's marking scheme), then the edition's label."""
@@ -91,7 +99,7 @@ def subject(build: BuildRecord, config: Config | None = None) -> str:
         mail.get("marking") else mail.get("marking", ""))
     if short:
         text = f"[{short}] {text}"
-    if build.revision and build.revision > 1:
+    if corrects(build):
         text += f" (corrected, revision {build.revision})"
     return text
 
@@ -154,7 +162,7 @@ def compose(config: Config, build: BuildRecord, name: str | None, address: str, 
     msg["X-Reports-Memo"] = f"{build.memo_id} {build.as_of.isoformat()} r{build.revision}"
     files = attachments(build)
     sections: list[tuple[str, list[str]]] = []
-    if build.revision and build.revision > 1:
+    if corrects(build):
         sections.append(("", [f"This corrected edition (revision {build.revision}) replaces "
                               "the one sent earlier for the same date."]))
     summary = mail.get("summary") or {}

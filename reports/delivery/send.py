@@ -7,6 +7,9 @@ manifest). Deliveries that failed or were given up are tried again at once. With
 ``--dry-run`` the messages are written as ``.eml`` files to the outbox and nothing is
 recorded. Only the workbook's Distribution sheet is read, not validated with the rest.
 
+A memo with clearers is sent only as a clearer approved it: ``send`` delivers its latest
+issued revision and refuses a draft (``approve`` issues it).
+
 ``ack MEMO_ID --as-of DATE [--recipient ADDR]`` records that an operator accepts that
 given-up deliveries of the edition will not be made (who and when, shown by
 ``history``), so later runs stop reporting them.
@@ -69,11 +72,22 @@ def current_build(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: da
     """The edition to send: the newest recorded revision if its files are as built; else
     the files on disk (from ``build``) as a new revision, recorded when ``record``."""
     latest = ledger.latest_revision(memo.id, as_of)
+    day = as_of.isoformat()
+    if memo.clearers and (latest is None or latest.issued is None):
+        what = f"{latest.edition} is a draft" if latest is not None else \
+            f"{memo.id} as of {day} has no edition"
+        raise ConfigError(f"{what} not cleared: {memo.id} is sent only once one of its "
+                          "clearers approves its draft (on the site, or `python run_reports.py "
+                          f"approve {memo.id} --as-of {day}`)")
     if latest is not None and all(
             Path(p).exists() and sha256_file(Path(p)) == latest.hashes.get(fmt)
             for fmt, p in latest.files.items()):
         return latest
-    day = as_of.isoformat()
+    if memo.clearers:
+        assert latest is not None
+        raise ConfigError(f"the archived files of {latest.edition} are missing or changed "
+                          f"({', '.join(latest.files.values())}); a cleared memo is sent only "
+                          "as it was approved: restore them from the backup")
     disk = _on_disk(config, memo, as_of)
     rebuild = f"`python run_reports.py build {memo.id} --as-of {day}`"
     if not disk:

@@ -6,12 +6,17 @@ issued with its deliveries planned, in one transaction of the run record. A rebu
 files are byte-identical to the latest revision is recorded as that same revision (sent
 again only to recipients added since). A run killed between any two steps leaves the
 edition due, and the next run makes and records it again.
+
+A memo with clearers is not issued as built: its new revision is archived and recorded as
+a *draft* (not published, no deliveries) with its deadline, and its clearers are mailed a
+link to it in the same transaction (:mod:`reports.clearance`); approving it issues it. A
+rebuild with the same files as a draft stays that draft (waiting, or returned).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from reports.config.load import Config
@@ -54,12 +59,62 @@ class Scheduled:
             same, revision = False, (latest.revision or 0 if latest else 0) + 1
             kept = write_edition(archived_folder(self.config.archive, memo.id, day, revision),
                                  memo, day, made.files, made.mail)
+        if not same and memo.clearers:
+            return self.draft(made, loaded, revision, kept)
+        if same and memo.clearers and latest is not None and latest.issued is None:
+            return self.same_draft(made, loaded, latest, kept)
         folder = self.config.published(memo)
         write_edition(edition_folder(folder, memo.id, day), memo, day, made.files, made.mail)
         self._folders.append(folder)
         added = self.issue(made, loaded, revision, kept, same)
         self.report(made, "same" if same else "done", revision, added)
         return Outcome(edition, "same" if same else "issued", kept)
+
+    def draft(self, made: Made, loaded: Loaded, revision: int,
+              kept: dict[str, Path]) -> Outcome:
+        """A new revision of a memo with clearers: recorded as a draft (not issued, not
+        published, nothing sent) and its clearers mailed, in one transaction."""
+        from reports.clearance.notices import queue_for_clearance
+        from reports.text import local_time
+
+        edition, record = made.edition, self.record
+        memo, build_id = edition.memo, self.build_ids[edition.memo.id]
+        clear_by = self.now + timedelta(hours=memo.clearance_hours)
+        with record.transaction():
+            self._finish(made, loaded, build_id, "done", revision, kept, issued=False)
+            record.mark_draft(build_id, clear_by)
+            queue_for_clearance(self.config, record, memo, record.build(build_id), clear_by,
+                                self.now)
+        log.info("%s is revision %d, a draft: not published or sent until one of its "
+                 "clearers (%s) approves it; due by %s", edition.label, revision,
+                 ", ".join(memo.clearers), local_time(clear_by, self.config.desk.timezone))
+        return Outcome(edition, "draft", kept)
+
+    def same_draft(self, made: Made, loaded: Loaded, latest: BuildRecord,
+                   kept: dict[str, Path]) -> Outcome:
+        """A rebuild with the same files as a draft: that draft still (waiting for its
+        clearers, who are not mailed again, or returned to the editors)."""
+        edition = made.edition
+        assert latest.revision is not None
+        self._finish(made, loaded, self.build_ids[edition.memo.id], "same", latest.revision,
+                     kept, issued=False)
+        decision = self.record.clearance(edition.memo.id, edition.as_of, latest.revision)
+        if decision is not None and decision.action == "returned":
+            log.warning("%s was rebuilt after %s returned revision %d, with the same files: it "
+                        "still waits for the editors' correction", edition.label, decision.by,
+                        latest.revision)
+        else:
+            log.info("%s rebuilt: the same files as draft revision %d, which waits for "
+                     "clearance; its clearers are not mailed again", edition.label,
+                     latest.revision)
+        return Outcome(edition, "same", kept)
+
+    def _finish(self, made: Made, loaded: Loaded, build_id: int, outcome: str, revision: int,
+                kept: dict[str, Path], *, issued: bool) -> None:
+        self.record.finish_build(build_id, outcome=outcome, revision=revision,
+                                 files={fmt: str(p) for fmt, p in kept.items()},
+                                 hashes=made.hashes, snapshot=made.snapshot, mail=made.mail,
+                                 workbook_sha256=loaded.sha256, issued=issued)
 
     def issue(self, made: Made, loaded: Loaded, revision: int, kept: dict[str, Path],
               same: bool) -> int:
@@ -72,11 +127,11 @@ class Scheduled:
         build_id = self.build_ids[edition.memo.id]
         readers = recipients_for(edition.memo, loaded.distribution)
         with record.transaction():
-            record.finish_build(build_id, outcome="same" if same else "done",
-                                revision=revision,
-                                files={fmt: str(p) for fmt, p in kept.items()},
-                                hashes=made.hashes, snapshot=made.snapshot, mail=made.mail,
-                                workbook_sha256=loaded.sha256, issued=True)
+            self._finish(made, loaded, build_id, "same" if same else "done", revision, kept,
+                         issued=True)
+            latest = record.latest_revision(edition.memo.id, edition.as_of)
+            if same and latest is not None and latest.issued is None:
+                record.mark_issued(latest.id, self.now)  # a draft of a memo now uncleared
             if not same and revision > 1:
                 record.supersede(edition.memo.id, edition.as_of, revision)
             return plan_deliveries(self.config, record, record.build(build_id), readers,

@@ -45,10 +45,20 @@ def plan(config: Config, now: datetime) -> RunReport:
             previous = record.latest_completed(memo.id, day)
             inputs = (workbook, templates, memo_config_hash(config, memo))
             if previous is not None and previous.inputs == inputs:
-                lines.append(f"{head}: unchanged since build #{previous.id}; nothing would "
+                returned = record.clearance(memo.id, day, previous.revision or 0)
+                if returned is not None and returned.action != "returned":
+                    returned = None
+                lines.append(f"{head}: returned by {returned.by}; it waits for the editors' "
+                             "correction, and nothing would be built." if returned else
+                             f"{head}: unchanged since build #{previous.id}; nothing would "
                              "be built or sent.")
                 continue
             if workbook is None:
+                continue
+            if memo.clearers:
+                lines.append(f"{head}: would be built ({', '.join(memo.formats)}) as a draft "
+                             f"and its clearers mailed ({', '.join(memo.clearers)}); nothing "
+                             "is published or sent until one of them approves it.")
                 continue
             issued = record.issued_revision(memo.id, day)
             lines.append(f"{head}: would be built ({', '.join(memo.formats)}) and published "
@@ -60,6 +70,13 @@ def plan(config: Config, now: datetime) -> RunReport:
             lines.append(f"Would retry: {row.memo_id} as of {row.as_of.isoformat()} "
                          f"(revision {row.revision}) to {row.target}, attempt "
                          f"{row.attempts + 1} of {config.delivery.max_attempts}.")
+        for draft in record.overdue(now):
+            from reports.clearance.notices import OVERDUE, about
+
+            told = record.notice_exists(OVERDUE, about(draft))
+            lines.append(f"{draft.edition} waits for clearance past its deadline "
+                         f"({draft.clear_by})" + ("." if told else
+                                                  "; the operator would be told."))
         for notice in record.due_notices(now):
             lines.append(f"Would send the notice \"{notice.subject}\" to {notice.recipient}.")
     lines.append("Dry run: nothing was written, recorded or sent.")

@@ -18,6 +18,13 @@ builds nothing; the editors are mailed the problems once per workbook revision (
 :mod:`reports.delivery.notices`), and while the same workbook, templates and config stay
 broken, later runs record nothing more and log one line.
 
+A memo with clearers is built as a draft for them instead of being issued (see
+:mod:`reports.schedule.issue`); a draft counts as done for the schedule. One a clearer
+returned is due again, and is built again once the workbook, templates or config
+change; until then each run says in one line that it waits for the editors' correction,
+and records nothing. A draft still undecided past its deadline is logged by every run,
+and the operator is told once.
+
 Only one run works at a time: a run that finds the lock held (cron overlap) logs it and
 stops. ``run --dry-run`` says what is due and what would be built and sent to whom, and
 writes, records and sends nothing.
@@ -51,7 +58,7 @@ from reports.output.files import STALE_PART_SECONDS, clean_stale_parts, sha256_f
 from reports.pipeline import Edition, Report
 from reports.schedule.record import RunRecord
 from reports.schedule.record.store import iso, run_lock
-from reports.text import plural
+from reports.text import local_time, plural
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +187,7 @@ class _Run:
             self.build_due(due)
         else:
             log.debug("run at %s: nothing due", iso(self.now))
+        self.overdue()
         self.deliver()
         self.notify()
         self.report_open()
@@ -198,6 +206,20 @@ class _Run:
             from reports.delivery.notices import send_notices
 
             send_notices(self.config, self.record, self.now)
+
+    def overdue(self) -> None:
+        """Drafts past their deadline: logged every run, the operator told once each."""
+        late = self.record.overdue(self.now)
+        if not late:
+            return
+        from reports.clearance.notices import OVERDUE, about, queue_overdue
+
+        for draft in late:
+            log.warning("%s waits for clearance: it was due to be approved or returned by %s "
+                        "(`python run_reports.py approve` or `return`, or on the site)",
+                        draft.edition, local_time(draft.clear_by, self.config.desk.timezone))
+            if not self.record.notice_exists(OVERDUE, about(draft)):
+                queue_overdue(self.config, self.record, draft, self.now)
 
     def report_open(self) -> None:
         """Log what is undelivered or given up (the run's exit code says so: 3)."""
@@ -240,7 +262,8 @@ class _Run:
         inputs = {memo.id: (workbook_sha, templates_sha, memo_config_hash(config, memo))
                   for memo, _ in due}
         todo = [(memo, fire) for memo, fire in due
-                if not self.unchanged(memo, fire, inputs[memo.id])]
+                if not self.returned(memo, fire, inputs[memo.id])
+                and not self.unchanged(memo, fire, inputs[memo.id])]
         if not todo:
             return
         broken = self.still_broken(todo, inputs)
@@ -269,6 +292,21 @@ class _Run:
             log.error("could not build %s", outcome.error)
             self.tell_operator([outcome.edition.memo], outcome.edition.as_of,
                                str(outcome.error))
+
+    def returned(self, memo: MemoConfig, fire: datetime, inputs: Inputs) -> bool:
+        """An edition a clearer returned, whose inputs are as they were then: it waits for
+        the editors' correction (one line, nothing recorded)."""
+        previous = self.record.latest_completed(memo.id, fire.date())
+        if previous is None or previous.revision is None or previous.inputs != inputs:
+            return False
+        decision = self.record.clearance(memo.id, fire.date(), previous.revision)
+        if decision is None or decision.action != "returned":
+            return False
+        log.warning("%s was returned by %s at %s and waits for the editors' correction: the "
+                    "next run after the workbook, templates or config change builds a new "
+                    "draft", decision.edition, decision.by,
+                    local_time(decision.at, self.config.desk.timezone))
+        return True
 
     def unchanged(self, memo: MemoConfig, fire: datetime, inputs: Inputs) -> bool:
         """A due edition whose inputs are as at its last build: recorded, not rebuilt."""

@@ -39,6 +39,25 @@ def wrong_header(value: str) -> str | None:
     return None
 
 
+def wrong_url(value: str) -> str | None:
+    """The site's public address (for links in mail): http(s), a host, nothing after the
+    path."""
+    from urllib.parse import urlsplit
+
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises on a port that is no number)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or \
+            parts.query or parts.fragment or any(c.isspace() for c in value):
+        return (f'"{value}" is not the address of a web site; give it as the browser shows '
+                'it, e.g. "https://briefings.example.org" (http or https, no ? or #)')
+    return None
+
+
 def wrong_address(value: str) -> str | None:
     if value in ("localhost", ""):
         return None if value else "is empty"
@@ -59,6 +78,7 @@ class SiteSettings:
     tls_key: Path | None = None
     max_failures: int = field(default=5, metadata=check(at_least(1), "out-of-range"))
     throttle_minutes: float = field(default=15.0, metadata=check(at_least(1), "out-of-range"))
+    url: str = field(default="", metadata=check(wrong_url, normal=lambda v: v.rstrip("/")))
 
     @property
     def tls(self) -> bool:

@@ -3,8 +3,9 @@
 It is the only state the scheduler needs. Every change of state is one transaction, so a
 run killed at any point leaves the record as it was before or after that change, never
 between. Its parts: :mod:`reports.schedule.record.builds` (builds of each memo edition),
-:mod:`reports.schedule.record.deliveries` (each message to each reader, exactly once) and
-:mod:`reports.schedule.record.notices` (mail to editors and the operator when something failed);
+:mod:`reports.schedule.record.deliveries` (each message to each reader, exactly once),
+:mod:`reports.schedule.record.notices` (mail to editors and the operator when something failed),
+:mod:`reports.schedule.record.clearances` (drafts, and who approved or returned them);
 :mod:`reports.schedule.record.store` holds what they share.
 
 The file's schema version is SQLite's ``user_version``. Opening an older file migrates
@@ -19,6 +20,10 @@ it in one transaction (each step below takes version N-1 to N); a newer file is 
 - 5: when each build was issued to its readers (``issued``); a revision built but not
   issued (a draft awaiting clearance) is never an earlier edition. What stopped a failed
   build before any memo was made (``cause``: ``workbook`` or ``templates``).
+- 6: clearance: a scheduled revision of a memo with clearers is a draft until one of them
+  approves it (``builds.clear_by``: when it is overdue); who approved or returned which
+  revision, when and why (``clearances``, :mod:`reports.schedule.record.clearances`); the
+  site users' addresses (``site_users.email``), which make them clearers of a memo.
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ from pathlib import Path
 
 from reports.errors import ReportsError
 from reports.schedule.record.builds import BuildsMixin
+from reports.schedule.record.clearances import ClearancesMixin
 from reports.schedule.record.deliveries import DeliveriesMixin
 from reports.schedule.record.notices import NoticesMixin
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # What every row tried more than once (deliveries, notices) records of its attempts.
 # Part of the schema scripts below: never change it (a new version adds a migration).
@@ -148,13 +154,33 @@ UPDATE builds SET issued = finished
     WHERE outcome IN ('done', 'same', 'skipped') AND revision IS NOT NULL;
 """
 
+# Clearance: a draft's deadline; one decision per revision (approved or returned: who,
+# through what, when, why); a site user's address, which names them a memo's clearer.
+_SCHEMA_V6 = """
+ALTER TABLE builds ADD COLUMN clear_by TEXT;
+ALTER TABLE site_users ADD COLUMN email TEXT;
+CREATE TABLE clearances (
+    id INTEGER PRIMARY KEY,
+    build_id INTEGER NOT NULL REFERENCES builds (id),
+    memo_id TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    by TEXT NOT NULL,
+    via TEXT NOT NULL,
+    note TEXT,
+    at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX clearances_revision ON clearances (memo_id, as_of, revision);
+"""
+
 # version -> the script taking version - 1 to it
 MIGRATIONS = {version: script.replace("{attempt_columns}", _ATTEMPT_COLUMNS)
               for version, script in ((1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3),
-                                      (4, _SCHEMA_V4), (5, _SCHEMA_V5))}
+                                      (4, _SCHEMA_V4), (5, _SCHEMA_V5), (6, _SCHEMA_V6))}
 
 
-class RunRecord(BuildsMixin, DeliveriesMixin, NoticesMixin):
+class RunRecord(BuildsMixin, DeliveriesMixin, NoticesMixin, ClearancesMixin):
     """The run record. Open with :meth:`open`; use as a context manager to close it."""
 
     @classmethod

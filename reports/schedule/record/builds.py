@@ -47,6 +47,7 @@ class BuildRecord:
     mail: dict | None = None
     issued: str | None = None  # when this revision went to its readers; None: not (yet)
     cause: str | None = None  # what stopped a failed build: "workbook", "templates"
+    clear_by: str | None = None  # a draft for clearance (schema 6): when it is overdue
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> BuildRecord:
@@ -58,7 +59,8 @@ class BuildRecord:
             files=_load(row["files_json"]) or {}, hashes=_load(row["hashes_json"]) or {},
             snapshot=_load(row["snapshot_json"]), started=row["started"],
             finished=row["finished"], outcome=row["outcome"], error=row["error"],
-            mail=_load(row["mail_json"]), issued=row["issued"], cause=row["cause"])
+            mail=_load(row["mail_json"]), issued=row["issued"], cause=row["cause"],
+            clear_by=row["clear_by"])
 
     @property
     def inputs(self) -> tuple[str | None, str | None, str | None]:
@@ -96,10 +98,13 @@ class BuildsMixin(Store):
                             *args, -1 if limit is None else limit)
 
     def last_done_fire_time(self, memo_id: str) -> str | None:
-        """The latest fire time whose build completed (done, same or skipped)."""
+        """The latest fire time whose build completed (done, same or skipped), unless its
+        revision was returned by a clearer: that edition is due again."""
         row = self.conn.execute(
-            "SELECT MAX(fire_time) FROM builds WHERE memo_id = ? AND fire_time IS NOT NULL "
-            f"AND outcome IN {DONE!r}", (memo_id,)).fetchone()
+            "SELECT MAX(fire_time) FROM builds b WHERE memo_id = ? AND fire_time IS NOT NULL "
+            f"AND outcome IN {DONE!r} AND NOT EXISTS (SELECT 1 FROM clearances c WHERE "
+            "c.memo_id = b.memo_id AND c.as_of = b.as_of AND c.revision = b.revision "
+            "AND c.action = 'returned')", (memo_id,)).fetchone()
         return row[0]
 
     def latest_completed(self, memo_id: str, as_of: date) -> BuildRecord | None:

@@ -109,15 +109,14 @@ def w_chart_hits(a: dict) -> dict:
 def w_overview_page(a: dict) -> dict:
     """The bundled workbook's overview as HTML (as ``build overview --format html``)."""
     from reports.config.load import load_config
-    from reports.pipeline import build_memo, load
+    from reports.memo.make import Edition, make
+    from reports.pipeline import load
 
     config = load_config(ROOT / "reports.toml", required=True)
     memo = config.memo("overview")
     loaded = load(ROOT / "workbook" / "gsomia_relations.xlsx")
-    with tempfile.TemporaryDirectory(prefix="bench-page-") as tmp:
-        built = build_memo(loaded, config, memo, date(2019, 11, 25), formats=["html"],
-                           out_dir=Path(tmp))
-        return {"bytes": built.files["html"].stat().st_size}
+    made = make(loaded.model, config, Edition(memo, date(2019, 11, 25)), ["html"], None)
+    return {"bytes": len(made.files["html"])}
 
 
 WORKERS = {"charts": w_charts, "chart_hits": w_chart_hits, "overview_page": w_overview_page}

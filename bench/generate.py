@@ -470,14 +470,9 @@ GUIDE = [["About this workbook"],
 
 
 def _letters(n: int) -> list[str]:
-    out = []
-    for i in range(n):
-        s, k = "", i + 1
-        while k:
-            k, r = divmod(k - 1, 26)
-            s = chr(65 + r) + s
-        out.append(s)
-    return out
+    from openpyxl.utils import get_column_letter
+
+    return [get_column_letter(i + 1) for i in range(n)]
 
 
 class SharedStrings:

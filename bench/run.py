@@ -15,7 +15,7 @@ with ``bench/generate.py`` and measures, side by side in one run:
   the same in a process of its own beside ``run_reports.py validate`` (each a whole
   process, interpreter start and imports included);
 - one weekly memo, one issue brief and the overview, each as .docx and as .html,
-  after loading (``reports.pipeline.build_memo``: context, render, write). The first build
+  after loading (``reports.memo.make.make`` and the files written). The first build
   in the process (imports, fonts, template compilation) is shown apart; the median is of
   the builds after it, each with the renderer's in-process chart cache emptied, since a
   real build draws each of its charts once;
@@ -29,8 +29,10 @@ with ``bench/generate.py`` and measures, side by side in one run:
   unchanged since its last issue (checked: no file rewritten, nothing re-sent).
 
 Once per run: ``run_reports.py --help``, the full ``build`` of the bundled workbook's
-configured memos from the shell (jobs 1 and 2), ``run`` on the bundled workbook, and
-the growth of the Word renderer's table filling with the number of rows.
+configured memos from the shell (jobs 1 and 2), ``run`` on the bundled workbook, the
+growth of the Word renderer's table filling with the number of rows, and the bundled
+memos' PDFs made in one process (``bench/pdf_bench.py``: the first, LibreOffice
+starting, and each following one).
 
 Every measurement runs in a fresh subprocess, so stages do not share caches or memory;
 peak MB is the child's maximum resident set (``wait4`` ``ru_maxrss``, the largest
@@ -65,6 +67,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 import briefs  # noqa: E402
 import chart_bench  # noqa: E402
+import pdf_bench  # noqa: E402
 
 AS_OF = date(2019, 11, 29)
 DEFAULT_SIZES = (5_000, 50_000, 200_000)
@@ -173,7 +176,9 @@ def _forget_charts() -> None:
 def w_memo(a: dict) -> dict:
     """Load once (timed apart), then one memo per format: a cold build, then warm ones."""
     from reports.memo.contents import build_context
-    from reports.pipeline import build_memo, load, memo_spec
+    from reports.memo.make import Edition, make, memo_spec
+    from reports.output.editions import edition_folder, write_edition
+    from reports.pipeline import load
 
     config = _bench_config(a)
     memo = config.memo(a["memo"])
@@ -186,14 +191,16 @@ def w_memo(a: dict) -> dict:
             for i in range(1 + a["repeat"]):
                 _forget_charts()
                 with Clock() as c:
-                    built = build_memo(loaded, config, memo, AS_OF, formats=[fmt],
-                                       out_dir=Path(tmp))
+                    made = make(loaded.model, config, Edition(memo, AS_OF), [fmt], None)
+                    day = AS_OF.isoformat()
+                    files = write_edition(edition_folder(Path(tmp), memo.id, day), memo, day,
+                                          made.files, made.mail)
                 walls.append(c.wall)
                 cpus.append(c.cpu)
                 if i == 0 and c.wall > a["slow"]:
                     break  # too slow to repeat: the cold run stands alone
             out[fmt] = {"cold": walls[0], "cold_cpu": cpus[0], "warm": walls[1:],
-                        "warm_cpu": cpus[1:], "bytes": built.files[fmt].stat().st_size}
+                        "warm_cpu": cpus[1:], "bytes": files[fmt].stat().st_size}
         spec = memo_spec(config, memo, AS_OF)
         walls, cpus = [], []
         for _ in range(max(1, a["repeat"])):
@@ -243,7 +250,8 @@ def _naive_fill(rows: list[list[str]], n_rows: int, width: int) -> float:
 def w_naive_docx(a: dict) -> dict:
     """The weekly memo's tables, as a user would fill them: ``table.cell(r, c).text``."""
     from reports.memo.contents import build_context
-    from reports.pipeline import load, memo_spec
+    from reports.memo.make import memo_spec
+    from reports.pipeline import load
     from reports.render.docx.document import render_docx
 
     config = _bench_config(a)
@@ -285,7 +293,8 @@ def w_scaling(a: dict) -> dict:
     """The Word renderer on one events table of N rows (no chart): time against N."""
     from reports.memo.contents import build_context
     from reports.memo.context import Builder, section
-    from reports.pipeline import load, memo_spec
+    from reports.memo.make import memo_spec
+    from reports.pipeline import load
     from reports.render.docx.document import render_docx
 
     config = _bench_config(a)
@@ -343,14 +352,14 @@ def w_build(a: dict) -> dict:
         built = build(config, config.memos, AS_OF, out_dir=out, jobs=a["jobs"])
     files = _file_hashes(out)
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
-    return {"wall": c.wall, "cpu": c.cpu, "memos": len(built), "files": len(files),
+    return {"wall": c.wall, "cpu": c.cpu, "memos": len(built.outcomes), "files": len(files),
             "digest": digest, "hashes": files}
 
 
 WORKERS = {"calamine": w_calamine, "load": w_load, "load_api": w_load_api,
            "naive_read": w_naive_read,
            "memo": w_memo, "naive_docx": w_naive_docx, "scaling": w_scaling, "build": w_build,
-           **chart_bench.WORKERS}
+           **chart_bench.WORKERS, **pdf_bench.WORKERS}
 
 
 def worker_main(spec: str) -> int:
@@ -790,6 +799,8 @@ class Bench:
             row.note = "byte-identical to jobs 1" if same else "DIFFERS from jobs 1"
         if want("run"):
             self.run_stages("bundled", ROOT / "workbook" / "gsomia_relations.xlsx")
+        if want("pdf"):
+            pdf_bench.stages(self, Row)
         if want("scaling") and smallest is not None:
             config = self.config("scaling", smallest, events=self.smallest)
             rows = QUICK_SCALING_ROWS if self.args.quick else SCALING_ROWS
@@ -900,6 +911,7 @@ class Bench:
                             + ("identical" if same else "NOT identical"), verdict(ok, "")))
         out += chart_bench.targets(f, verdict)
         out += briefs.targets(f, verdict)
+        out += pdf_bench.targets(f, verdict)
         if "bundled_identical" in f:
             one, two = f.get(("bundled_build", 1)), f.get(("bundled_build", 2))
             speed = f"{one.median / two.median:.2f}x; " if one.median and two.median else ""
@@ -1008,7 +1020,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where generated workbooks are kept (default bench/.cache)")
     parser.add_argument("--stages", nargs="+", choices=("read", "memo", "naive_docx", "build",
                                                          "run", "shell", "scaling", "charts",
-                                                         "briefs"),
+                                                         "briefs", "pdf"),
                         help="only these stages (default all)")
     parser.add_argument("--slow", type=float, default=60.0,
                         help="a stage slower than this many seconds is run once")

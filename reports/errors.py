@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reports.text import plural
+
 EXIT_OK = 0
 EXIT_WORKBOOK = 1
 EXIT_USAGE = 2
@@ -50,13 +52,19 @@ class WorkbookInvalid(ReportsError):
     def __init__(self, problems: list[Any]):
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
-        super().__init__(f"the workbook has {len(errors)} error(s); nothing was built")
+        super().__init__(f"the workbook has {plural(len(errors), 'error')}; nothing was built")
 
 
 class ConfigError(ReportsError):
-    """The config file or the command line is wrong; the message names the key or flag."""
+    """The config file or the command line is wrong; the message names the key or flag.
+    A wrong config file carries each of its problems (``problems``:
+    :class:`reports.problems.Problem`, one per key)."""
 
     exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, problems: list[Any] | None = None):
+        super().__init__(message)
+        self.problems: list[Any] = list(problems or [])
 
 
 class TemplateError(ReportsError):
@@ -67,15 +75,24 @@ class TemplateError(ReportsError):
 
 class TemplateInvalid(TemplateError):
     """Templates with problems; ``problems`` holds every one (template, where, tag, code,
-    message: reports.template_check.problems.TemplateProblem)."""
+    message: :class:`reports.problems.Problem`)."""
 
     def __init__(self, problems: list[Any]):
         self.problems = problems
         lines = "".join(f"\n  {p}" for p in problems)
-        super().__init__(f"{len(problems)} template problem(s); no memo was written; open "
+        super().__init__(f"{plural(len(problems), 'template problem')}; no memo was written; open "
                          "each template named (memo.docx in Word, an .html file in a text "
                          "editor), correct each tag as said, save, and check with `python "
                          f"run_reports.py validate --templates`:{lines}")
+
+
+class StillBroken(ReportsError):
+    """A scheduled run found the workbook (exit 1) or the templates (exit 2) exactly as
+    broken as an earlier run did: nothing was tried or recorded again."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class MemoFailed(ReportsError):
@@ -103,18 +120,6 @@ class MemoCrashed(MemoFailed):
     """An unexpected error (a bug) inside one memo; the others were built and sent."""
 
     exit_code = EXIT_INTERNAL
-
-
-class MemosFailed(MemoFailed):
-    """Some memos of a ``build`` could not be built; ``built`` are those that were,
-    ``failures`` the :class:`MemoFailed` of the others (each message names its memo)."""
-
-    def __init__(self, built: list[Any], failures: list[MemoFailed]):
-        self.built, self.failures = built, failures
-        names = ", ".join(getattr(f, "memo_id", "?") for f in failures)
-        super().__init__(f"{len(failures)} of {len(built) + len(failures)} memo(s) could not "
-                         f"be built ({names}); the others were")
-        self.exit_code = worst(*(f.exit_code for f in failures))
 
 
 PRECEDENCE = (EXIT_WORKBOOK, EXIT_USAGE, EXIT_INTERNAL, EXIT_MEMO_FAILED, EXIT_UNDELIVERED)

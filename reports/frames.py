@@ -43,7 +43,7 @@ def load(path: str | Path, config: str | Path | None = None, *,
     if config is not None:
         from reports.config.load import load_config
 
-        rules = load_config(Path(config), required=True).rules()  # type: ignore[no-untyped-call]
+        rules = load_config(Path(config), required=True).rules()
     checked = validate(read_workbook(path), rules)
     for problem in checked.warnings:
         log.warning("%s", problem)

@@ -1,44 +1,48 @@
-"""The pipeline, top to bottom: workbook -> validate -> model -> context -> render -> output.
+"""The pipeline, top to bottom, for ``build`` and ``run`` alike:
 
-``load()`` reads and checks a workbook once; ``build()`` turns a loaded workbook into
-memo files. Each memo is built whole or not at all: rendered in every format in memory
-(the PDF in a private temporary folder), then its files and its manifest are written
-together, so a memo that fails leaves the files of its earlier build as they were. One
-memo failing never stops the others: ``build()`` builds the rest and then raises
-:class:`MemosFailed` naming each failed memo. Renderers are imported lazily so that
-commands which build nothing stay quick to start.
+    check the templates -> load the workbook (read, validate, model) -> check each memo's
+    parameters -> for each edition: what the last issued edition carries to it, its
+    context, each format rendered in memory -> hand it to the caller's *desk* (which
+    writes and records it) -> the index of every published folder written to
+
+``Pipeline.run()`` does this and returns a :class:`Report`; it never decides an exit code
+(the command line does, from the report). What differs between a build by hand and a
+scheduled run is the :class:`Desk` it hands each made edition to: :class:`ByHand` writes
+it to the published folder (or refuses to overwrite an edition already issued),
+``reports.schedule.run`` archives, publishes, records and plans its deliveries.
+
+A memo is made whole in memory (the PDF in a private temporary folder) before anything
+of it is written, so a memo that fails leaves its earlier files as they were; one memo
+failing never stops the others. Memos may be made in forked processes that share the
+loaded workbook (``jobs``): the bytes are the same as a serial build's. Renderers are
+imported lazily so that commands which build nothing stay quick to start.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, Protocol
 
 from reports.config.load import Config, MemoConfig
 from reports.errors import (
     ConfigError,
     MemoCrashed,
     MemoFailed,
-    MemosFailed,
     ReportsError,
     WorkbookInvalid,
 )
-from reports.memo.context import MemoSpec
-from reports.output.files import (
-    STALE_PART_SECONDS,
-    clean_stale_parts,
-    memo_path,
-    sha256_bytes,
-    write_all,
-)
-from reports.output.manifest import manifest_bytes, manifest_path, write_index
-from reports.tradecraft import Markings
+from reports.memo.make import Edition, Made, check_memos, failed, make
+from reports.output.files import STALE_PART_SECONDS, clean_stale_parts
 
 log = logging.getLogger(__name__)
 
+
+# -- what flows through the pipeline ---------------------------------------------------------
 
 @dataclass
 class Loaded:
@@ -46,21 +50,66 @@ class Loaded:
 
     path: Path
     sha256: str
-    model: object  # reports.model.model.Model
-    problems: list
+    model: Any  # reports.model.model.Model
+    problems: list[Any]
     notes: list[str] = field(default_factory=list)
-    distribution: list[dict] = field(default_factory=list)  # the optional Distribution sheet
+    distribution: list[dict[str, Any]] = field(default_factory=list)  # Distribution sheet
 
 
 @dataclass
-class Built:
-    memo_id: str
-    as_of: date
-    files: dict[str, Path]  # format -> path
-    hashes: dict[str, str]  # format -> sha256 of the file's bytes
-    context: dict
-    mail: dict = field(default_factory=dict)  # what the message needs (see manifest.py)
+class Outcome:
+    """What became of one edition: ``status`` is what the desk did with it (``written``,
+    ``issued``, ``same``, ``draft``, ``unchanged``, ``refused``) or ``failed`` with the
+    ``error``; ``files`` are the paths its files were written to (format -> path)."""
 
+    edition: Edition
+    status: str
+    files: dict[str, Path] = field(default_factory=dict)
+    error: ReportsError | None = None
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class Report:
+    """What a run of the pipeline did: ``stopped`` is the error that stopped it before any
+    memo was made (templates, workbook, memo parameters), else each edition's outcome."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    stopped: ReportsError | None = None
+    loaded: Loaded | None = None
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    def errors(self) -> list[ReportsError]:
+        """Every error met, the stopping one first."""
+        found = [self.stopped] if self.stopped is not None else []
+        return found + [o.error for o in self.outcomes if o.error is not None]
+
+
+class Desk(Protocol):
+    """Where made editions go: ``previous`` finds the last issued edition before one (for
+    what it carries), ``take`` writes (and records) a made edition from the ``loaded``
+    workbook and says what became of it, ``failed`` records a failure, ``folders`` names
+    the published folders written to (for their indexes)."""
+
+    def previous(self, edition: Edition) -> Any: ...
+
+    def folder(self, edition: Edition) -> Path: ...
+
+    def take(self, made: Made, loaded: Loaded) -> Outcome: ...
+
+    def failed(self, edition: Edition, error: ReportsError) -> Outcome: ...
+
+    def folders(self) -> list[Path]: ...
+
+
+# -- the steps -------------------------------------------------------------------------------
 
 def load(workbook: Path, config: Config | None = None) -> Loaded:
     """Read, validate and model ``workbook``; raise :class:`WorkbookInvalid` on any error.
@@ -91,155 +140,11 @@ def load(workbook: Path, config: Config | None = None) -> Loaded:
                   checked.problems, book.notes, list(checked.records.get("Distribution", [])))
 
 
-def distribution_problems(config: Config, book, records: dict) -> list:
-    """The Distribution sheet's problems against ``config`` (see reports.delivery.recipients)."""
+def distribution_problems(config: Config, book: Any, records: dict[str, Any]) -> list[Any]:
+    """The Distribution sheet's problems against ``config`` (reports.delivery.recipients)."""
     from reports.delivery.recipients import SHEET, check_distribution
 
     return check_distribution(config, book.sheets.get(SHEET), records.get(SHEET, []))
-
-
-def check_memos(loaded: Loaded, memos: list[MemoConfig],
-                markings: Markings | None = None) -> list[str]:
-    """What is wrong with each memo's parameters against the workbook, naming the memo:
-    an issue or actor it does not hold, or (with the desk's ``markings``) one marked
-    above the memo's own marking, which the memo could never show."""
-    from reports.workbook.cells import did_you_mean
-
-    model = loaded.model
-    found = []
-    for memo in memos:
-        for what, key, known in (("issue", memo.issue, model.issues),
-                                 ("actor", memo.actor, model.actors)):
-            if not key:
-                continue
-            if key not in known:
-                found.append(f'memo "{memo.id}": {what} "{key}" is not an {what}_id in the '
-                             f"workbook{did_you_mean(key, known)}")
-                continue
-            ceiling = markings.rank(memo.marking) if markings is not None else None
-            if ceiling is not None and known[key].marking_rank > ceiling:
-                found.append(f'memo "{memo.id}": {what} "{key}" is marked '
-                             f"{markings.levels[known[key].marking_rank]}, above the memo's "
-                             f"marking {markings.levels[ceiling]}: raise the memo's marking "
-                             f"or choose another {what}")
-    return found
-
-
-def memo_spec(config: Config, memo: MemoConfig, as_of: date,
-              since_last_edition: dict | None = None) -> MemoSpec:
-    desk = config.desk
-    return MemoSpec(
-        memo_id=memo.id, kind=memo.kind, title=memo.title, as_of=as_of, issue=memo.issue,
-        actor=memo.actor, window_days=memo.window_days, outlook_days=memo.outlook_days,
-        significance_floor=memo.significance_floor, office=desk.office, author=desk.author,
-        marking=desk.marking, to=desk.to, sender=desk.sender or desk.office, lang=desk.lang,
-        since_last_edition=since_last_edition, budget=memo.budget,
-        east_asian_lang=desk.east_asian_lang, markings=config.markings, ceiling=memo.marking,
-        yardstick=config.yardstick, min_grade=memo.min_grade or desk.min_grade)
-
-
-def carried(config: Config, memo: MemoConfig, as_of: date, loaded: Loaded,
-            previous) -> tuple[dict, dict | None]:
-    """What an edition of ``memo`` carries to the next (its snapshot), and what changed
-    since the previous edition issued to its readers (None without one made alike).
-
-    ``previous`` is the latest edition issued before it (a run record's
-    :class:`~reports.schedule.record.builds.BuildRecord`, from ``previous_edition``), or
-    None. Both come from the memo's own cut of the workbook (``visible_model``), and the
-    previous snapshot is used only if it was cut alike: nothing above the memo's marking
-    is kept for it, or can come back from an earlier edition."""
-    from reports.memo import changes
-    from reports.memo.contents import visible_model
-
-    spec = memo_spec(config, memo, as_of)
-    visible, _ = visible_model(loaded.model, spec)
-    snapshot = changes.snapshot(visible, memo.marking, spec.min_grade, as_of)
-    if previous is None:
-        return snapshot, None
-    if not changes.comparable(previous.snapshot, memo.marking, spec.min_grade):
-        log.info("%s: the edition of %s was made at another marking or minimum grade (or by "
-                 "an older version); this edition is not compared with it", memo.id,
-                 previous.as_of.isoformat())
-        return snapshot, None
-    return snapshot, changes.since_last_edition(previous.snapshot, previous.as_of.isoformat(),
-                                                visible, memo, as_of)
-
-
-def since_last(config: Config, memo: MemoConfig, as_of: date, loaded: Loaded,
-               previous) -> dict | None:
-    """What changed since the previous edition (``carried()``'s second half); None at
-    once without a previous edition, without making the snapshot nobody keeps."""
-    if previous is None:
-        return None
-    return carried(config, memo, as_of, loaded, previous)[1]
-
-
-def render(context: dict, formats: list[str], templates: Path) -> dict[str, bytes]:
-    """Render one context in each format (the PDF from the .docx); nothing is written."""
-    out: dict[str, bytes] = {}
-    if "pdf" in formats:  # the .docx too: a long memo's contents get the PDF's page numbers
-        from reports.render.pdf import render_pdf
-
-        out["docx"], out["pdf"] = render_pdf(context, templates / "memo.docx")
-    elif "docx" in formats:
-        from reports.render.docx.document import render_docx
-
-        out["docx"] = render_docx(context, templates / "memo.docx")
-    if "html" in formats:
-        from reports.render.html import render_html
-
-        out["html"] = render_html(context, templates).encode("utf-8")
-    return out
-
-
-def build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
-               formats: list[str] | None = None, out_dir: Path | None = None,
-               since_last_edition: dict | None = None) -> Built:
-    """Build one memo: context once, each format rendered, its files written together.
-
-    Any failure is a :class:`MemoFailed` whose message names the memo (a
-    :class:`MemoCrashed` for an unexpected one); nothing of this memo is written then.
-    """
-    iso = as_of.isoformat()
-    try:
-        return _build_memo(loaded, config, memo, as_of, formats or memo.formats,
-                           out_dir or config.output, since_last_edition)
-    except ReportsError as exc:
-        log.debug("%s as of %s failed", memo.id, iso, exc_info=True)
-        raise _failed(MemoFailed, memo.id, f"{memo.id} as of {iso}: {exc}") from exc
-    except Exception as exc:
-        log.debug("%s as of %s failed unexpectedly", memo.id, iso, exc_info=True)
-        raise _failed(MemoCrashed, memo.id, f"{memo.id} as of {iso}: an unexpected error "
-                      f"({type(exc).__name__}: {exc}); the other memos were built; rerun with "
-                      "--debug for the details and report it") from exc
-
-
-def _failed(cls: type[MemoFailed], memo_id: str, message: str) -> MemoFailed:
-    error = cls(message)
-    error.memo_id = memo_id
-    return error
-
-
-def _build_memo(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
-                formats: list[str], out_dir: Path, since_last_edition: dict | None) -> Built:
-    from reports.memo.contents import build_context
-    from reports.output.manifest import mail_info
-
-    spec = memo_spec(config, memo, as_of, since_last_edition)
-    context = build_context(loaded.model, spec)
-    rendered = render(context, formats, config.templates)
-    iso = as_of.isoformat()
-    out_dir = config.published(memo, out_dir)
-    paths = {fmt: memo_path(out_dir, memo.id, iso, fmt)
-             for fmt in ("docx", "html", "pdf") if fmt in formats}
-    mail = mail_info(context)
-    files = {paths[fmt]: rendered[fmt] for fmt in paths}
-    files[manifest_path(out_dir, memo.id, iso)] = manifest_bytes(memo, iso, paths, mail)
-    write_all(files)
-    for path in paths.values():
-        log.info("built %s as of %s: %s", memo.id, iso, path)
-    return Built(memo.id, as_of, paths, {fmt: sha256_bytes(rendered[fmt]) for fmt in paths},
-                 context, mail)
 
 
 class Loading:
@@ -266,6 +171,12 @@ class Loading:
         except BaseException as exc:  # raised again by result(), in the caller's thread
             self._error = exc
 
+    def wait(self) -> None:
+        """Until the thread has ended (what it read or raised is dropped)."""
+        self._thread.join()
+        if self._drawing is not None:
+            self._drawing.join()
+
     def result(self) -> Loaded:
         """The loaded workbook (or what ``load()`` raised)."""
         self._thread.join()
@@ -277,89 +188,130 @@ class Loading:
         return self._loaded
 
 
-def load_drawing_meanwhile(workbook: Path, config: Config) -> Loaded:
-    """``load()``, while the chart library is imported beside it when the charts will be
-    drawn (none kept from an earlier build in the chart cache)."""
-    return Loading(workbook, config).result()
-
-
 def chart_cache_folder(config: Config) -> Path:
     """``[paths] cache``/charts: outside the published folders, since it holds the charts
     of memos of every level."""
     return Path(config.cache) / "charts"
 
 
-def use_chart_cache(config: Config) -> None:
-    """Keep drawn charts in the chart cache between runs (same block, same bytes)."""
-    from reports.render.charts.draw import use_cache
+# -- the one orchestration -------------------------------------------------------------------
 
-    use_cache(chart_cache_folder(config))
+class Pipeline:
+    """Build ``editions`` from the workbook and hand each to ``desk``; see the module."""
+
+    def __init__(self, config: Config, *, formats: list[str] | None = None,
+                 workbook: Path | None = None, jobs: int | None = None,
+                 all_or_nothing: bool = True):
+        """``formats``: instead of each memo's own; ``all_or_nothing``: a memo whose
+        parameters are wrong stops every memo (``build``), else only itself (``run``)."""
+        self.config, self.formats, self.jobs = config, formats, jobs
+        self.workbook = workbook or config.workbook
+        self.all_or_nothing = all_or_nothing
+
+    def run(self, editions: list[Edition], desk: Desk,
+            loaded: Loaded | None = None) -> Report:
+        """Every step in order; the report says what happened (nothing is raised for a
+        problem the report can hold)."""
+        from reports.render.office import office_session
+
+        with office_session():  # LibreOffice, if a PDF starts it, lives for this run only
+            return self._run(editions, desk, loaded)
+
+    def _run(self, editions: list[Edition], desk: Desk, loaded: Loaded | None) -> Report:
+        from reports.errors import TemplateError, WorkbookUnreadable
+
+        report = Report()
+        # The workbook is read meanwhile; every template used is checked once, before the
+        # workbook's problems are told or a file written.
+        loading = Loading(self.workbook, self.config) if loaded is None else None
+        try:
+            try:
+                self.check_templates(editions)
+            except BaseException:
+                if loading is not None:
+                    loading.wait()  # a template's problem is told first; no thread left
+                raise
+            report.loaded = loaded = loading.result() if loading else loaded
+        except (TemplateError, WorkbookInvalid, WorkbookUnreadable) as exc:
+            report.stopped = exc
+            return report
+        wrong = check_memos(loaded.model, [e.memo for e in editions], self.config.markings)
+        if wrong and self.all_or_nothing:
+            report.stopped = ConfigError("\n".join(wrong.values()) + "\nnothing was built")
+            return report
+        from reports.render.charts.draw import use_cache
+
+        use_cache(chart_cache_folder(self.config))
+        clean_stale_parts(self.config.output, older_than=STALE_PART_SECONDS)
+        todo: list[tuple[Edition, Any, Path]] = []
+        for edition in editions:
+            if edition.memo.id in wrong:
+                report.outcomes.append(desk.failed(edition, ConfigError(
+                    f"{edition.label}: {wrong[edition.memo.id]}")))
+            else:
+                todo.append((edition, desk.previous(edition), desk.folder(edition)))
+        for edition, made in self.make_all(loaded, todo):
+            if isinstance(made, MemoFailed):
+                report.outcomes.append(desk.failed(edition, made))
+                continue
+            try:
+                report.outcomes.append(desk.take(made, loaded))
+            except MemoFailed as exc:  # it could not be written (disk, folder)
+                report.outcomes.append(desk.failed(edition, failed(
+                    type(exc), edition.memo.id, f"{edition.label}: {exc}")))
+        self.write_indexes(desk.folders())
+        return report
+
+    def check_templates(self, editions: list[Edition]) -> None:
+        """Every template used, checked once, before the workbook is read or a file written."""
+        from reports.template_check.check import check_templates
+
+        check_templates(self.config.templates,
+                        set(self.formats or {f for e in editions for f in e.memo.formats}))
+
+    def make_all(self, loaded: Loaded, todo: list[tuple[Edition, Any, Path]]
+                 ) -> Iterator[tuple[Edition, Made | MemoFailed]]:
+        """Each edition made, in order (in ``jobs`` forked processes when more than one)."""
+        jobs = min(self.jobs or os.cpu_count() or 1, len(todo))
+        if jobs > 1:
+            yield from _make_parallel(self, loaded, todo, jobs)
+            return
+        for edition, previous, folder in todo:
+            yield edition, self.attempt(loaded, edition, previous, folder)
+
+    def attempt(self, loaded: Loaded, edition: Edition, previous: Any,
+                folder: Path) -> Made | MemoFailed:
+        formats = self.formats or edition.memo.formats
+        log.debug("making %s (%s), compared with %s", edition.label, ", ".join(formats),
+                  f"the edition of {previous.as_of.isoformat()}" if previous else "nothing")
+        try:
+            return make(loaded.model, self.config, edition, formats, previous, folder)
+        except MemoFailed as exc:
+            return exc
+
+    def write_indexes(self, folders: list[Path]) -> None:
+        """The index of each published folder written to (a failure is logged: the memos
+        are written and recorded; the next build writes it)."""
+        from reports.output.manifest import write_index
+
+        for folder in dict.fromkeys(folders):
+            try:
+                write_index(folder, self.config.templates, self.config.markings)
+            except Exception as exc:
+                log.warning("could not update %s: %s", Path(folder) / "index.html", exc)
 
 
-def build(config: Config, memos: list[MemoConfig], as_of: date, *,
-          formats: list[str] | None = None, out_dir: Path | None = None,
-          workbook: Path | None = None, jobs: int | None = None) -> list[Built]:
-    """Build ``memos`` as of ``as_of`` from the workbook; write the index; return what was built.
-
-    Every memo's parameters are checked against the workbook before any is built. The
-    memos are built in ``jobs`` forked processes (default: one per core), which share the
-    loaded workbook; the files are the same bytes as a serial build's (``jobs=1``). When
-    some memos fail, the others are built and :class:`MemosFailed` is raised.
-    """
-    from reports.template_check.check import check_templates
-
-    # The workbook is read meanwhile; every template used is checked once, before the
-    # workbook's problems are told or a file written.
-    loading = Loading(workbook or config.workbook, config)
-    check_templates(config.templates, formats or {f for memo in memos for f in memo.formats})
-    out_dir = out_dir or config.output
-    loaded = loading.result()
-    problems = check_memos(loaded, memos, config.markings)
-    if problems:
-        raise ConfigError("\n".join(problems) + "\nnothing was built")
-    use_chart_cache(config)
-    clean_stale_parts(out_dir, older_than=STALE_PART_SECONDS)
-    from reports.schedule.record import RunRecord
-
-    with RunRecord.open(config.run_record_path, create=False) as record:
-        since = {memo.id: since_last(config, memo, as_of, loaded,
-                                     record.previous_edition(memo.id, as_of))
-                 for memo in memos}
-    jobs = min(jobs or os.cpu_count() or 1, len(memos))
-    if jobs > 1:
-        outcomes = _build_parallel(loaded, config, memos, as_of, formats, out_dir, jobs, since)
-    else:
-        outcomes = [_attempt(loaded, config, memo, as_of, formats, out_dir, since[memo.id])
-                    for memo in memos]
-    built = [o for o in outcomes if isinstance(o, Built)]
-    failures = [o for o in outcomes if isinstance(o, MemoFailed)]
-    for folder in dict.fromkeys(config.published(m, out_dir) for m in memos
-                                if any(b.memo_id == m.id for b in built)):
-        write_index(folder, config.templates, config.markings)
-    if failures:
-        raise MemosFailed(built, failures)
-    return built
+_SHARED: tuple[Pipeline, Loaded] | None = None  # in forked workers
 
 
-def _attempt(loaded: Loaded, config: Config, memo: MemoConfig, as_of: date,
-             formats: list[str] | None, out_dir: Path, since: dict | None) -> Built | MemoFailed:
-    try:
-        return build_memo(loaded, config, memo, as_of, formats, out_dir, since)
-    except MemoFailed as exc:
-        return exc
+def _make_one(edition: Edition, previous: Any, folder: Path) -> Made | MemoFailed:
+    assert _SHARED is not None
+    pipeline, loaded = _SHARED
+    return pipeline.attempt(loaded, edition, previous, folder)
 
 
-_SHARED: tuple | None = None  # (loaded, config, as_of, formats, out_dir, since) in workers
-
-
-def _build_one(memo: MemoConfig) -> Built | MemoFailed:
-    loaded, config, as_of, formats, out_dir, since = _SHARED
-    return _attempt(loaded, config, memo, as_of, formats, out_dir, since[memo.id])
-
-
-def _build_parallel(loaded: Loaded, config: Config, memos: list[MemoConfig], as_of: date,
-                    formats: list[str] | None, out_dir: Path, jobs: int,
-                    since: dict[str, dict | None]) -> list[Built | MemoFailed]:
+def _make_parallel(pipeline: Pipeline, loaded: Loaded, todo: list[tuple[Edition, Any, Path]],
+                   jobs: int) -> Iterator[tuple[Edition, Made | MemoFailed]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -367,23 +319,108 @@ def _build_parallel(loaded: Loaded, config: Config, memos: list[MemoConfig], as_
     from reports.render.charts.draw import warm_up
 
     global _SHARED
-    _SHARED = (loaded, config, as_of, formats, out_dir, since)
+    _SHARED = (pipeline, loaded)
     warm_up()  # load matplotlib and the fonts once, before forking, not in every worker
     loaded.model.events, loaded.model.positions  # noqa: B018 (made on first use: once, here)
-    for rank in sorted({config.markings.rank(memo.marking) for memo in memos}):
+    for rank in sorted({pipeline.config.markings.rank(e.memo.marking) or 0
+                        for e, _, _ in todo}):
         loaded.model.within(rank)  # each marking's cut, once, here (workers share it)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = [pool.submit(_build_one, memo) for memo in memos]
-            outcomes: list[Built | MemoFailed] = []
-            for memo, future in zip(memos, futures, strict=True):
+            futures = [pool.submit(_make_one, *job) for job in todo]
+            for (edition, _, _), future in zip(todo, futures, strict=True):
                 try:
-                    outcomes.append(future.result())
+                    yield edition, future.result()
                 except BrokenProcessPool as exc:
-                    outcomes.append(_failed(
-                        MemoCrashed, memo.id, f"{memo.id} as of {as_of.isoformat()}: the "
-                        f"process building it died ({exc}); build it again with --jobs 1"))
-            return outcomes
+                    yield edition, failed(MemoCrashed, edition.memo.id,
+                                          f"{edition.label}: the process building it died "
+                                          f"({exc}); build it again with --jobs 1")
     finally:
         _SHARED = None
+
+
+# -- a build by hand -------------------------------------------------------------------------
+
+class ByHand:
+    """``build``: each edition written to its published folder (under ``out_dir`` if
+    given), unless that edition was issued to readers already (the run record says so):
+    then its issued files are never touched. The same bytes again: nothing to write;
+    otherwise it is refused, or with ``force`` written as a draft beside the archive. A
+    memo with clearers is written only as such a draft (unless ``out_dir`` is given): it
+    is published when a clearer approves what ``run`` built."""
+
+    def __init__(self, config: Config, out_dir: Path | None = None, force: bool = False):
+        from reports.schedule.record import RunRecord
+
+        self.config, self.out_dir, self.force = config, out_dir, force
+        self.record = RunRecord.open(config.run_record_path, create=False)
+        self._folders: list[Path] = []
+
+    def close(self) -> None:
+        self.record.close()
+
+    def previous(self, edition: Edition) -> Any:
+        return self.record.previous_edition(edition.memo.id, edition.as_of)
+
+    def folder(self, edition: Edition) -> Path:
+        return self.config.published(edition.memo, self.out_dir)
+
+    def take(self, made: Made, loaded: Loaded) -> Outcome:
+        from reports.output.editions import draft_folder, edition_folder, write_edition
+
+        edition = made.edition
+        memo, day = edition.memo, edition.as_of.isoformat()
+        issued = self.record.issued_revision(memo.id, edition.as_of)
+        if issued is not None:
+            where = ", ".join(str(p) for p in issued.files.values())
+            if all(issued.hashes.get(fmt) == digest for fmt, digest in made.hashes.items()):
+                log.info("%s was issued already (revision %d) with the same files; nothing "
+                         "written: %s", edition.label, issued.revision, where)
+                return Outcome(edition, "same", {f: Path(p) for f, p in issued.files.items()})
+            if not self.force:
+                return Outcome(edition, "refused", error=ConfigError(
+                    f"{edition.label} was issued to its readers (revision {issued.revision}) "
+                    f"and its files are kept as sent: {where}. Nothing was written. To see "
+                    f"what the memo would say now, add --force: a draft is written to "
+                    f"{draft_folder(self.config.archive, memo.id, day)}, and the issued "
+                    "files stay as they are"))
+            paths = write_edition(draft_folder(self.config.archive, memo.id, day), memo, day,
+                                  made.files, made.mail)
+            log.info("%s was issued already; a draft was written beside it: %s",
+                     edition.label, ", ".join(str(p) for p in paths.values()))
+            return Outcome(edition, "draft", paths)
+        if memo.clearers and self.out_dir is None:  # never published without clearance
+            paths = write_edition(draft_folder(self.config.archive, memo.id, day), memo, day,
+                                  made.files, made.mail)
+            log.info("%s is cleared before it is published: this build by hand is a draft, "
+                     "never published or sent: %s", edition.label,
+                     ", ".join(str(p) for p in paths.values()))
+            return Outcome(edition, "draft", paths)
+        folder = self.config.published(memo, self.out_dir)
+        paths = write_edition(edition_folder(folder, memo.id, day), memo, day, made.files,
+                              made.mail)
+        self._folders.append(folder)
+        for path in paths.values():
+            log.info("built %s: %s", edition.label, path)
+        return Outcome(edition, "written", paths)
+
+    def failed(self, edition: Edition, error: ReportsError) -> Outcome:
+        return Outcome(edition, "failed", error=error)
+
+    def folders(self) -> list[Path]:
+        return self._folders
+
+
+def build(config: Config, memos: list[MemoConfig], as_of: date, *,
+          formats: list[str] | None = None, out_dir: Path | None = None,
+          workbook: Path | None = None, jobs: int | None = None,
+          force: bool = False) -> Report:
+    """``build``: make ``memos`` as of ``as_of`` and write them (see :class:`ByHand`)."""
+    desk = ByHand(config, out_dir, force)
+    try:
+        return Pipeline(config, formats=formats, workbook=workbook, jobs=jobs).run(
+            [Edition(memo, as_of) for memo in memos], desk)
+    finally:
+        desk.close()
+

@@ -1,10 +1,13 @@
 """Text rules every part of the toolkit shares: how dates read, which characters a
-document may hold, which addresses may become links, and which language a piece of East
-Asian text is in.
+document may hold, which addresses may become links, how a long text is shortened, which
+known word a mistyped one most likely meant, and which language a piece of East Asian
+text is in.
 
 One place for each, so a memo, its mail and its "new since" lines all say "25 November
 2019" the same way, the validator, the Word writer and the HTML writer agree on what
-an http(s) address is, and both formats tag a name's language alike.
+an http(s) address is, every message offers the same "did you mean" for the same slip
+(:func:`did_you_mean`), every shortened text ends the same way (:func:`clip`), and both
+formats tag a name's language alike. (Email addresses: :mod:`reports.addresses`.)
 
 Languages: Word picks glyphs by a run's East Asian language (``w:lang w:eastAsia``) and a
 browser by ``lang``: Kanji tagged Korean get Korean glyph forms. The rule, by script:
@@ -24,8 +27,13 @@ name's language, so "安倍晋三" in any sentence is Japanese once its actor is
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+T = TypeVar("T")
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -56,24 +64,30 @@ def short_date(day: date | str | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
-def printable(value):
+def local_time(moment: datetime | str | None, zone: str | None) -> str:
+    """A moment (aware, or the run record's ISO UTC text) as the desk reads it, in its time
+    zone with the zone's name: ``2019-11-25 07:00 KST`` (``UTC`` without a zone)."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.strptime(moment, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    local = moment.astimezone(ZoneInfo(zone) if zone else UTC)
+    name = local.tzname() or ""
+    if not name or name[0] in "+-":  # a zone with no abbreviation: its offset
+        name = "UTC" + local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:]
+    return f"{local:%Y-%m-%d %H:%M} {name}"
+
+
+def printable(value: T) -> T:
     """``value`` with control characters replaced, in every string of nested lists/dicts."""
-    if isinstance(value, str):
-        return CONTROL_RE.sub(REPLACEMENT, value) if CONTROL_RE.search(value) else value
-    if isinstance(value, list):
-        return [printable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: printable(v) for k, v in value.items()}
-    return value
-
-
-EMAIL_RE = re.compile(r'^[^@\s<>,;"]+@[^@\s<>,;"]+$')
-
-
-def is_email(text: object) -> bool:
-    """One mailbox address (name@host: ``desk@localhost`` too, for a mail server on the
-    same machine), with nothing a mail header splits on."""
-    return isinstance(text, str) and EMAIL_RE.match(text) is not None
+    found: Any = value
+    if isinstance(found, str):
+        found = CONTROL_RE.sub(REPLACEMENT, found) if CONTROL_RE.search(found) else found
+    elif isinstance(found, list):
+        found = [printable(v) for v in found]
+    elif isinstance(found, dict):
+        found = {k: printable(v) for k, v in found.items()}
+    return cast(T, found)
 
 
 def is_http_url(text: object) -> bool:
@@ -106,16 +120,52 @@ def full_stop(text: str) -> str:
     return text if not text or ends_sentence(text) else text + "."
 
 
+def plural(count: int, noun: str, many: str = "") -> str:
+    """``1 event``, ``2 events``, ``3 entries`` (``many``: the plural when not noun + s):
+    never "event(s)"."""
+    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
+
+
 def clip(text: str | None, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters at a word boundary, ending "…" when
-    cut (a memo's body keeps its rows to a few lines; the workbook has the whole text)."""
+    cut (a memo's body keeps its rows to a few lines; the workbook has the whole text).
+    The one shortener: memo rows, chart labels, document properties, Excel's prompts,
+    the tags and values a message quotes."""
     text = text or ""
     if len(text) <= limit:
         return text
+    if limit < 2:
+        return "\u2026"[:limit]
     cut = text[:limit - 1]
     if " " in cut[limit // 2:]:
         cut = cut[:cut.rindex(" ")]
     return cut.rstrip(" ,;:-\u2013\u2014") + "\u2026"
+
+
+# -- did you mean ---------------------------------------------------------------------------
+
+# How alike (difflib's ratio, letter case aside) a known word must be to a mistyped one
+# to be offered: "weekyl" for "weekly", "shedule" for "schedule", "moon-jaein" for
+# "moon-jae-in"; not "monthly" for "weekly".
+CLOSE_ENOUGH = 0.6
+
+
+def closest(word: object, choices: Iterable[object]) -> str | None:
+    """The choice ``word`` most likely meant (as the choice is spelt), or None."""
+    import difflib
+
+    spelt: dict[str, str] = {}
+    for choice in choices:
+        spelt.setdefault(str(choice).casefold(), str(choice))
+    close = difflib.get_close_matches(str(word).casefold(), sorted(spelt), n=1,
+                                      cutoff=CLOSE_ENOUGH)
+    return spelt[close[0]] if close else None
+
+
+def did_you_mean(word: object, choices: Iterable[object]) -> str:
+    """``' (did you mean "weekly"?)'`` for the choice ``word`` most likely meant, else ''."""
+    close = closest(word, choices)
+    return f' (did you mean "{close}"?)' if close else ""
 
 
 # -- languages ------------------------------------------------------------------------------

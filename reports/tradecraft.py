@@ -266,3 +266,30 @@ class Markings:
     def choices(self) -> list[str]:
         """What a cell may hold: every level (dropdowns list these)."""
         return list(self.levels)
+
+
+CLASSIFICATION_ABBREVIATIONS = {"UNCLASSIFIED": "U", "RESTRICTED": "R", "CONFIDENTIAL": "C",
+                                "SECRET": "S", "TOP SECRET": "TS"}
+
+
+def short_marking(markings: Markings, banner: str) -> str:
+    """A banner's short form for a mail subject: the level's portion mark when the scheme
+    has portion marks ("U"); else each "//" part abbreviated, a classification to its
+    letter and a caveat of several words to their initials ("UNCLASSIFIED // FOR OFFICIAL
+    USE ONLY" -> "U//FOUO", "SECRET // NOFORN" -> "S//NOFORN")."""
+    rank = markings.rank(banner)
+    if rank is not None and markings.portions:
+        return markings.portions[rank].strip("() ")
+    out = []
+    for part in str(banner).split("//"):
+        words = part.split()
+        if not words:
+            continue
+        joined = " ".join(words).upper()
+        if joined in CLASSIFICATION_ABBREVIATIONS:
+            out.append(CLASSIFICATION_ABBREVIATIONS[joined])
+        elif len(words) > 1:
+            out.append("".join(w[0] for w in words).upper())
+        else:
+            out.append(words[0])
+    return "//".join(out)

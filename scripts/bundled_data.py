@@ -2094,6 +2094,139 @@ OUTLOOK: list[dict] = [
 # Assessments
 # ============================================================================
 ASSESSMENTS: list[dict] = [
+    # --- the desk's own judgments (whose = desk): what the memos lead with. Each rests on
+    # the articles it cites; a likelihood only where the article's own words are estimative
+    # ("expected to", "not planning to", "probably", "will remain").
+    {
+        "as_of": date(2019, 11, 25), "issue_id": None,
+        "judgment": (
+            "GSOMIA is likely to stay in force for now, but only conditionally: Seoul says it can "
+            "still end the pact at any time if Japan does not compromise on export controls."
+        ),
+        "likelihood": "likely", "confidence": "medium", "whose": "desk",
+        "author": "Northeast Asia Desk", "sources": ["nhk-explainer", "japantimes-about-face"],
+        "evidence": (
+            "South Korea says it could still end GSOMIA at any time if Japan does not compromise "
+            "on its export controls."
+        ),
+    },
+    {
+        "as_of": date(2019, 11, 25), "issue_id": None,
+        "judgment": (
+            "The export-control talks the two governments agreed to resume are likely to be "
+            "difficult: Tokyo keeps the controls in place and treats them as separate from GSOMIA."
+        ),
+        "likelihood": "likely", "confidence": "medium", "whose": "desk",
+        "author": "Northeast Asia Desk", "sources": ["nhk-explainer", "kyodo-reversal"],
+        "evidence": (
+            "But the upcoming high-level talks among trade officials are expected to be difficult."
+        ),
+    },
+    {
+        "as_of": date(2019, 11, 25), "issue_id": None,
+        "judgment": (
+            "The wartime labour dispute, which Tokyo ranks first, is unresolved and was left out "
+            "of the 22 Nov announcements; the sale of seized Japanese assets would set ties back "
+            "further."
+        ),
+        "confidence": "high", "whose": "desk", "author": "Northeast Asia Desk",
+        "sources": ["nhk-explainer", "japantimes-about-face"],
+        "evidence": (
+            "Japanese Foreign Minister Toshimitsu Motegi said on Saturday that bilateral ties will "
+            "suffer even further if those assets are sold."
+        ),
+    },
+    {
+        "as_of": date(2019, 11, 25), "issue_id": "gsomia",
+        "judgment": (
+            "GSOMIA is likely to survive for now: Seoul has only suspended its notice to end the "
+            "pact, on condition that it can end it at any moment."
+        ),
+        "likelihood": "likely", "confidence": "medium", "whose": "desk",
+        "author": "Northeast Asia Desk", "sources": ["nhk-explainer", "kyodo-reversal"],
+        "evidence": (
+            "Our government has decided to suspend the expiration under the condition that the "
+            "GSOMIA could be terminated at any moment"
+        ),
+    },
+    {
+        "as_of": date(2019, 11, 25), "issue_id": "export-controls",
+        "judgment": (
+            "Japan is unlikely to ease its export controls on the three materials soon: its trade "
+            "ministry says it will keep them intact and screen each application."
+        ),
+        "likelihood": "unlikely", "confidence": "medium", "whose": "desk",
+        "author": "Northeast Asia Desk", "sources": ["japantimes-about-face", "kyodo-reversal"],
+        "evidence": (
+            "Iida said Japan is not planning to ease its tightened export control measures "
+            "anytime soon."
+        ),
+    },
+    {
+        "as_of": date(2019, 11, 25), "issue_id": "whitelist",
+        "judgment": (
+            "South Korea is likely to stay off Japan's list of preferred trade partners for now; "
+            "Tokyo says it has no plans to change its export controls."
+        ),
+        "likelihood": "likely", "confidence": "medium", "whose": "desk",
+        "author": "Northeast Asia Desk", "sources": ["kyodo-reversal", "nhk-explainer"],
+        "evidence": "South Korea will remain off Japan’s list of preferred trade partners.",
+    },
+    {
+        "as_of": date(2019, 11, 25), "issue_id": "wartime-labor",
+        "judgment": (
+            "The wartime labour dispute remains the main obstacle to better ties: Tokyo says Seoul "
+            "must address it first, and the sale of seized assets would hurt ties further."
+        ),
+        "confidence": "high", "whose": "desk", "author": "Northeast Asia Desk",
+        "sources": ["japantimes-about-face", "nhk-explainer"],
+        "evidence": (
+            "Tokyo, however, has consistently argued the two are separate issues and Seoul must "
+            "first address the wartime labor issues if it ever wants to improve bilateral ties."
+        ),
+    },
+    {
+        "as_of": date(2019, 11, 25), "issue_id": "consolation-fund",
+        "judgment": (
+            "The Speaker's fund plan is untested: Tokyo has not commented on it, but says it will "
+            "listen if Seoul makes concrete proposals."
+        ),
+        "confidence": "medium", "whose": "desk", "author": "Northeast Asia Desk",
+        "sources": ["nhk-explainer"],
+        "evidence": (
+            "Motegi has not commented on that plan, but he has said the government is willing to "
+            "listen if Seoul makes concrete proposals"
+        ),
+    },
+    {
+        "as_of": date(2019, 11, 25), "issue_id": "trilateral-security",
+        "judgment": (
+            "Seoul likely kept GSOMIA because of US pressure and the weight it gives to "
+            "cooperation with Japan and the US against North Korea."
+        ),
+        "likelihood": "likely", "confidence": "medium", "whose": "desk",
+        "author": "Northeast Asia Desk", "sources": ["japantimes-about-face", "nhk-explainer"],
+        "evidence": (
+            "Seoul probably reached the decision because it attaches much importance to "
+            "cooperation between South Korea, Japan and the United States to cope with the North "
+            "Korean military threat"
+        ),
+    },
+    {
+        "as_of": date(2019, 11, 25), "issue_id": "export-dialogue",
+        "judgment": (
+            "The resumed export-control dialogue is likely to be difficult: within hours of its "
+            "announcement the two sides disputed the trade ministry's account of what Seoul had "
+            "offered."
+        ),
+        "likelihood": "likely", "confidence": "medium", "whose": "desk",
+        "author": "Northeast Asia Desk", "sources": ["nhk-explainer"],
+        "evidence": (
+            "Such comments make it appear as if there is still a long way to go for both sides to "
+            "find common ground on the issue."
+        ),
+    },
+    # --- outside commentary (whose = source): cited, labelled as commentary in every memo
     # --- PacNet #68 (Uchimura and Kim)
     {
         "as_of": date(2019, 11, 25), "issue_id": None,
@@ -2102,7 +2235,8 @@ ASSESSMENTS: list[dict] = [
             "but the relationship needs mending quickly and the suspension will not make that "
             "smoother; both need a face-saving compromise."
         ),
-        "confidence": "medium", "author": "Daichi Uchimura and Saeme Kim, PacNet #68",
+        "confidence": "medium", "whose": "source",
+        "author": "Daichi Uchimura and Saeme Kim, PacNet #68",
         "sources": ["pacnet-68"],
         "evidence": (
             "The conditional suspension of GSOMIA termination does not mean this process will be "
@@ -2116,7 +2250,8 @@ ASSESSMENTS: list[dict] = [
             "administration's downplaying of GSOMIA overlooks that it is a pillar of trilateral "
             "security cooperation."
         ),
-        "confidence": "medium", "author": "Daichi Uchimura and Saeme Kim, PacNet #68",
+        "confidence": "medium", "whose": "source",
+        "author": "Daichi Uchimura and Saeme Kim, PacNet #68",
         "sources": ["pacnet-68"],
         "evidence": (
             "However, TISA is not a suitable substitute for GSOMIA. It is slow, as information is "
@@ -2130,7 +2265,8 @@ ASSESSMENTS: list[dict] = [
             "mechanism; Seoul should raise its credibility and Tokyo should set criteria and a "
             "timeline for ending case-by-case screening of the three materials."
         ),
-        "confidence": "medium", "author": "Daichi Uchimura and Saeme Kim, PacNet #68",
+        "confidence": "medium", "whose": "source",
+        "author": "Daichi Uchimura and Saeme Kim, PacNet #68",
         "sources": ["pacnet-68"],
         "evidence": (
             "Both countries need to develop and transform a policy dialogue from a troubleshooting "
@@ -2143,7 +2279,8 @@ ASSESSMENTS: list[dict] = [
             "Settling the GSOMIA and trade disputes is temporary damage control; lasting stability "
             "requires addressing wartime reparations, historical and territorial conflicts."
         ),
-        "confidence": "medium", "author": "Daichi Uchimura and Saeme Kim, PacNet #68",
+        "confidence": "medium", "whose": "source",
+        "author": "Daichi Uchimura and Saeme Kim, PacNet #68",
         "sources": ["pacnet-68"],
         "evidence": (
             "resolving disputes over GSOMIA and trade are temporary damage-control measures."
@@ -2156,7 +2293,8 @@ ASSESSMENTS: list[dict] = [
             "quick to exploit a Tokyo-Seoul split, security cooperation among US allies should be "
             "strengthened, not weakened."
         ),
-        "confidence": "medium", "author": "Daichi Uchimura and Saeme Kim, PacNet #68",
+        "confidence": "medium", "whose": "source",
+        "author": "Daichi Uchimura and Saeme Kim, PacNet #68",
         "sources": ["pacnet-68"],
         "evidence": (
             "suggest that security cooperation among US allies should be strengthened, not "
@@ -2170,7 +2308,8 @@ ASSESSMENTS: list[dict] = [
             "Seoul's last-minute reversal may reflect strong US pressure, and concessions Tokyo "
             "may have offered in the form of the export-control dialogue."
         ),
-        "confidence": "medium", "author": "NHK World", "sources": ["nhk-explainer"],
+        "confidence": "medium", "whose": "source",
+        "author": "NHK World", "sources": ["nhk-explainer"],
         "evidence": (
             "One of the reasons Seoul changed its stance at the last minute may have been strong "
             "pressure from Washington."
@@ -2185,7 +2324,8 @@ ASSESSMENTS: list[dict] = [
         ),
         # NHK's own word ("is likely to have feared"), on the ICD 203 yardstick
         "likelihood": "likely",
-        "confidence": "medium", "author": "NHK World", "sources": ["nhk-explainer"],
+        "confidence": "medium", "whose": "source",
+        "author": "NHK World", "sources": ["nhk-explainer"],
         "evidence": (
             "The Japanese government is likely to have feared that the ending of the pact could "
             "appear to the international community as if trust had been lost among Japan, the US "
@@ -2199,7 +2339,8 @@ ASSESSMENTS: list[dict] = [
             "suggests a long way to common ground, and Seoul may have questioned it to avoid "
             "criticism of conceding too much."
         ),
-        "confidence": "medium", "author": "NHK World", "sources": ["nhk-explainer"],
+        "confidence": "medium", "whose": "source",
+        "author": "NHK World", "sources": ["nhk-explainer"],
         "evidence": (
             "Such comments make it appear as if there is still a long way to go for both sides to "
             "find common ground on the issue."
@@ -2211,7 +2352,8 @@ ASSESSMENTS: list[dict] = [
             "Neither government's 22 Nov announcement mentioned the wartime labour issue, one of "
             "the root causes of the deteriorating ties."
         ),
-        "confidence": "high", "author": "NHK World", "sources": ["nhk-explainer"],
+        "confidence": "high", "whose": "source",
+        "author": "NHK World", "sources": ["nhk-explainer"],
         "evidence": (
             "It is important to be aware that Friday's announcements from both governments had no "
             "mention of the wartime labor issue"
@@ -2224,7 +2366,7 @@ ASSESSMENTS: list[dict] = [
             "The Blue House expected Washington to press Japan for concessions if Seoul quit "
             "GSOMIA; instead the US pressed Seoul."
         ),
-        "confidence": "medium",
+        "confidence": "medium", "whose": "source",
         "author": "Yuki Asaba (Doshisha University), quoted by The Japan Times",
         "sources": ["japantimes-about-face"],
         "evidence": (
@@ -2239,7 +2381,8 @@ ASSESSMENTS: list[dict] = [
             "Had the GSOMIA talks broken down, the two countries would have lost a precious chance "
             "to improve ties; the wartime labour issue, Tokyo's top priority, remains unresolved."
         ),
-        "confidence": "medium", "author": "The Japan Times", "sources": ["japantimes-about-face"],
+        "confidence": "medium", "whose": "source",
+        "author": "The Japan Times", "sources": ["japantimes-about-face"],
         "evidence": (
             "If talks had broken down over GSOMIA, the two Asian countries would have lost a "
             "precious opportunity to improve their strained bilateral ties."
@@ -2251,7 +2394,8 @@ ASSESSMENTS: list[dict] = [
             "Averting GSOMIA's expiry may have stopped further deterioration for now, but "
             "questions remain over whether the relationship will improve dramatically."
         ),
-        "confidence": "medium", "author": "Kyodo News", "sources": ["kyodo-reversal"],
+        "confidence": "medium", "whose": "source",
+        "author": "Kyodo News", "sources": ["kyodo-reversal"],
         "evidence": (
             "But questions remain over whether the relationship that had hit its lowest point in "
             "years will dramatically improve."
@@ -2264,7 +2408,7 @@ ASSESSMENTS: list[dict] = [
             "to trade GSOMIA renewal for withdrawal of Japan's trade curbs, while Japan wants the "
             "forced-labour issue resolved."
         ),
-        "confidence": "medium",
+        "confidence": "medium", "whose": "source",
         "author": "Lee Won-deog (Kookmin University), quoted by The Korea Herald",
         "sources": ["korea-herald-chung"],
         "evidence": (
@@ -2278,7 +2422,8 @@ ASSESSMENTS: list[dict] = [
             "Neither side has budged on GSOMIA's renewal, each seeking the upper hand in their "
             "diplomatic and historical disputes."
         ),
-        "confidence": "medium", "author": "The Korea Herald", "sources": ["korea-herald-chung"],
+        "confidence": "medium", "whose": "source",
+        "author": "The Korea Herald", "sources": ["korea-herald-chung"],
         "evidence": (
             "The two Asian countries have not budged an inch on their respective positions "
             "regarding the renewal of the agreement"

@@ -53,6 +53,7 @@ from reports.render.docx.notes import (  # noqa: E402
     new_footnotes,
     serialise,
 )
+from reports.render.docx.wordml import current_compatibility  # noqa: E402
 from reports.render.style import (  # noqa: E402
     MUTED_TEXT,
     WORD_EAST_ASIAN_FONTS,
@@ -413,6 +414,7 @@ def strip_extras(doc) -> None:
     if theme_lang is not None:
         theme_lang.set(qn("w:val"), "en-GB")
         theme_lang.set(qn("w:eastAsia"), "ko-KR")
+    current_compatibility(settings)  # Word 2013+ layout: no "[Compatibility Mode]"
 
 
 def add_footnotes(doc) -> None:

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install everything the toolkit and its tests need, without running the tests:
-#   1. Debian packages (LibreOffice, poppler, Chromium, CJK fonts, Java for vnu),
-#      skipped when already installed; when not root, prints what to install;
+#   1. Debian packages (LibreOffice and its Python bridge, poppler, Chromium, CJK fonts,
+#      Java for vnu), skipped when already installed; when not root, prints what to install;
 #   2. the virtualenv .venv with `pip install -e ".[test]"`;
-#   3. npm tools under .ci/node: vnu-jar (Nu HTML Checker) and axe-core.
+#   3. the virtualenv .venv-office: Debian's python3 (which has LibreOffice's uno module)
+#      with unoserver, the converter that keeps one LibreOffice running for a whole run;
+#   4. npm tools under .ci/node: vnu-jar (Nu HTML Checker) and axe-core.
 # Safe to rerun. .ci/run calls this, then runs the tests.
 # Use the tools' paths with:
 #   export VNU_JAR=.ci/node/node_modules/vnu-jar/build/dist/vnu.jar
@@ -16,6 +18,8 @@ ROOT=$(pwd)
 APT_PACKAGES=(
   libreoffice-writer-nogui # .docx -> PDF (--format pdf) and reading .docx in tests
   libreoffice-calc-nogui   # opening .xlsx workbooks in tests
+  python3-uno              # LibreOffice's uno module for Debian's python3: runs unoserver
+  python3-venv             # to make .venv-office with Debian's python3
   poppler-utils            # pdftotext, pdftoppm
   chromium                 # HTML checks through Playwright (never `playwright install`)
   fonts-noto-cjk           # Hangul and Kanji in PDFs and pages
@@ -26,6 +30,9 @@ APT_PACKAGES=(
   openssl                  # tests: a certificate for the site served over TLS
 )
 NPM_PACKAGES=(vnu-jar@26.9.27 axe-core@4.14.1)
+OFFICE_VENV=.venv-office
+UNOSERVER_VERSION=3.7   # the XML-RPC interface reports/render/office.py speaks (API 3)
+SYSTEM_PYTHON=/usr/bin/python3   # Debian's: the one python3-uno is built for
 NODE_DIR=.ci/node
 VNU_JAR=$NODE_DIR/node_modules/vnu-jar/build/dist/vnu.jar
 AXE_JS=$NODE_DIR/node_modules/axe-core/axe.min.js
@@ -86,6 +93,28 @@ else
   echo "$want_stamp" >"$STAMP"
 fi
 
+# --------------------------------------------------------------------------- office venv
+# unoserver must run under the Python LibreOffice's uno module belongs to (Debian's
+# python3, not .venv's); --system-site-packages lets the venv see python3-uno.
+office_ok() {
+  [ -x "$OFFICE_VENV/bin/python" ] && "$OFFICE_VENV/bin/python" -c \
+    "import uno, importlib.metadata as m; assert m.version('unoserver') == '$UNOSERVER_VERSION'" \
+    2>/dev/null
+}
+if office_ok; then
+  say "$OFFICE_VENV already has unoserver $UNOSERVER_VERSION"
+elif ! "$SYSTEM_PYTHON" -c 'import uno, venv' 2>/dev/null; then
+  say "$SYSTEM_PYTHON cannot import uno and venv (Debian packages python3-uno and" \
+    "python3-venv): skipping $OFFICE_VENV; PDFs cannot be made until it exists" >&2
+else
+  say "creating $OFFICE_VENV with unoserver $UNOSERVER_VERSION"
+  rm -rf "$OFFICE_VENV"
+  "$SYSTEM_PYTHON" -m venv --system-site-packages "$OFFICE_VENV"
+  "$OFFICE_VENV/bin/python" -m pip install -q --disable-pip-version-check \
+    "unoserver==$UNOSERVER_VERSION"
+  office_ok || { echo "setup.sh: $OFFICE_VENV cannot import uno and unoserver" >&2; exit 1; }
+fi
+
 # --------------------------------------------------------------------------- npm
 if [ -f "$VNU_JAR" ] && [ -f "$AXE_JS" ]; then
   say "npm tools already in $NODE_DIR"
@@ -112,6 +141,7 @@ version() {
 say "tool versions"
 version .venv/bin/python --version
 version soffice --version
+version "$OFFICE_VENV/bin/python" -m unoserver.server --version
 version chromium --version
 version java -version
 version pdftotext -v

@@ -11,11 +11,9 @@ same port.
 from __future__ import annotations
 
 import email
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -157,6 +155,14 @@ def smtp_server_fixture(monkeypatch):
     server.stop()
 
 
+def run_due(config, now=None) -> int:
+    """``run`` in this process, as the command line reports it: its exit code."""
+    from reports.cli.commands import run_exit_code
+    from reports.schedule.run import run_due as run
+
+    return run_exit_code(run(config, now))
+
+
 # -- a desk to test with -----------------------------------------------------------------
 
 def copy_workbook(folder: Path) -> Path:
@@ -238,13 +244,10 @@ recipients = [{people}]
 
 def cli(*args: str, env: dict | None = None, runner: list[str] | None = None,
         timeout: float = 300) -> subprocess.CompletedProcess:
-    """``python run_reports.py ARGS`` as a user runs it (or through ``runner``, e.g.
-    ``[tests/hooked_cli.py, "crash", "weekly", "--"]``); no SMTP login in the environment."""
-    base = {k: v for k, v in os.environ.items()
-            if k not in ("REPORTS_SMTP_USER", "REPORTS_SMTP_PASSWORD")}
-    program = runner or [str(REPO / "run_reports.py")]
-    return subprocess.run([sys.executable, *program, *args], cwd=REPO, capture_output=True,
-                          text=True, timeout=timeout, env={**base, **(env or {})})
+    """``python run_reports.py ARGS`` as a user runs it (see tests/clitools.py)."""
+    from clitools import cli as run
+
+    return run(*args, env=env, runner=runner, timeout=timeout)
 
 
 def _first_empty_row(ws) -> int:

@@ -10,9 +10,10 @@ Wraps the package's own functions (nothing in the package knows about it) and th
 ``pause``: when the run reaches POINT it writes MARKER ("<pid> <point>") and sleeps
 SECONDS (then goes on), so a test can SIGKILL it there. Points:
 
-- ``before-render``: the build is recorded as started, nothing rendered yet;
-- ``after-render``: the memo's files are written, not yet recorded;
-- ``after-record``: recorded with its deliveries planned, nothing sent yet;
+- ``before-render``: the build is recorded as started, nothing made yet;
+- ``after-render``: the memo's files are written (archive and published), not yet
+  recorded;
+- ``after-record``: recorded as issued with its deliveries planned, nothing sent yet;
 - ``before-send``: the first message is claimed (``sending``) but not handed to SMTP;
 - ``after-send``: the SMTP server accepted it, not yet recorded as sent.
 
@@ -58,13 +59,13 @@ def around(owner, name: str, *, before=None, after=None) -> None:
 def install_pause(point: str, marker: Path, seconds: float) -> None:
     from reports import pipeline as build
     from reports.delivery import channels
-    from reports.schedule import run as scheduler
+    from reports.schedule import issue
 
     pause = pause_hook(point, marker, seconds)
     targets = {
-        "before-render": (build, "build_memo", "before"),
-        "after-render": (build, "build_memo", "after"),
-        "after-record": (scheduler._Run, "record", "after"),
+        "before-render": (build, "make", "before"),
+        "after-render": (issue.Scheduled, "issue", "before"),
+        "after-record": (issue.Scheduled, "issue", "after"),
         "before-send": (channels, "send_email", "before"),
         "after-send": (channels, "send_email", "after"),
     }

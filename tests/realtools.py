@@ -5,9 +5,14 @@ calls :func:`require` for the tools it needs, so a test that uses one is
 skipped on a machine without the tool, and fails in CI (env ``CI`` set),
 where everything must be installed (``scripts/setup.sh`` does that).
 
+LibreOffice runs once per test process (pytest-xdist worker), kept running between
+conversions and stopped when the process ends (``reports.render.office``): the helpers
+below convert through it, each worker with its own LibreOffice and profile.
+
 Tools and where they come from (all installed by ``scripts/setup.sh``):
 
-- ``libreoffice``: Debian libreoffice-writer-nogui / libreoffice-calc-nogui
+- ``libreoffice``: Debian libreoffice-writer-nogui / libreoffice-calc-nogui, and the
+  converter that keeps it running: unoserver in ``.venv-office`` (Debian python3-uno)
 - ``pdftotext``, ``pdftoppm``: Debian poppler-utils
 - ``java``: Debian default-jre-headless; ``vnu``: npm vnu-jar (env ``VNU_JAR``)
 - ``chromium``: Debian chromium (env ``CHROMIUM``, default /usr/bin/chromium)
@@ -36,6 +41,7 @@ from xml.etree import ElementTree
 import pytest
 
 from reports.errors import PdfConversionError
+from reports.render.office import office_python
 from reports.render.pdf import docx_to_pdf, find_soffice, run_libreoffice
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -93,6 +99,7 @@ def _missing(name: str) -> str | None:
     if name == "libreoffice":
         try:
             find_soffice()
+            office_python()  # the converter that keeps LibreOffice running (unoserver)
         except PdfConversionError as exc:
             return str(exc)
         return None
@@ -222,30 +229,18 @@ def convert_with_libreoffice(
 
 
 def libreoffice_pdfs(docx_paths: list[Path], outdir: Path) -> dict[Path, Path]:
-    """Convert many .docx files to PDF in one LibreOffice run (one start-up, not one per
-    file); ``{docx: pdf}``. Files may share a name: each is copied under a unique one."""
+    """Convert many .docx files to PDF (LibreOffice's default PDF options), one after the
+    other in the test process's LibreOffice; ``{docx: pdf}``. Files may share a name: each
+    is converted under a unique one."""
     require("libreoffice")
     outdir = Path(outdir)
     staging = outdir / "in"
     staging.mkdir(parents=True, exist_ok=True)
-    names = {}
+    result = {}
     for number, path in enumerate(docx_paths):
         copy = staging / f"{number:03d}-{Path(path).name}"
         shutil.copyfile(path, copy)
-        names[Path(path)] = copy
-    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
-    try:
-        subprocess.run([find_soffice(), f"-env:UserInstallation={profile.as_uri()}",
-                        "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
-                        str(outdir), *map(str, names.values())], check=True,
-                       capture_output=True, timeout=600)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    result = {}
-    for original, copy in names.items():
-        pdf = outdir / (copy.stem + ".pdf")
-        assert pdf.is_file() and pdf.stat().st_size, f"LibreOffice made no PDF of {original}"
-        result[original] = pdf
+        result[Path(path)] = convert_with_libreoffice(copy, "pdf", outdir)
     return result
 
 

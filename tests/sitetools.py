@@ -66,9 +66,32 @@ def marked(path: Path, *, open_error: bool = False, secret_error: bool = False,
     return path
 
 
-def desk(folder: Path, *, site: str = "", port: int | None = None) -> Path:
-    """A desk folder: reports.toml (``site`` lines added to [site]) and the workbook."""
+READERS = {"weekly": ("director@example.org", "japan.desk@example.org"),
+           "secret-weekly": ("secret.reader@example.org",)}
+EDITORS = ("editor@example.org",)
+OPERATOR = "operator@example.org"
+MONDAY = "2019-11-25T07:05+09:00"  # the scheduled memos' fire time (as of 25 November)
+
+
+def _cleared(memo_id: str, clearers: dict[str, list[str]] | None) -> str:
+    """A memo's schedule, readers and clearers, when ``clearers`` names it."""
+    if not clearers or memo_id not in clearers:
+        return ""
+    people = ", ".join(f'{{ name = "{a.split("@")[0]}", email = "{a}" }}'
+                       for a in READERS[memo_id])
+    return (f'schedule = {{ cron = "0 7 * * MON", timezone = "Asia/Seoul" }}\n'
+            f"recipients = [{people}]\nclearers = {list(clearers[memo_id])!r}\n")
+
+
+def desk(folder: Path, *, site: str = "", port: int | None = None,
+         clearers: dict[str, list[str]] | None = None, smtp_port: int | None = None) -> Path:
+    """A desk folder: reports.toml (``site`` lines added to [site]) and the workbook.
+
+    ``clearers`` (memo id -> addresses) schedules those memos ("weekly",
+    "secret-weekly") every Monday at 07:00 in Seoul, cleared by those addresses and sent to
+    :data:`READERS`; ``smtp_port``: the mail server (a real one on loopback in tests)."""
     folder.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
     (folder / "wb").mkdir(exist_ok=True)
     marked(folder / "wb" / "book.xlsx")
     config = folder / "reports.toml"
@@ -79,15 +102,26 @@ output = "out"
 templates = "{(REPO / 'templates').as_posix()}"
 [desk]
 office = "Test desk"
+{f"editors = {list(EDITORS)!r}" if clearers else ""}
+{'timezone = "Asia/Seoul"' if clearers else ""}
 [markings]
 levels = {list(LEVELS)!r}
+[smtp]
+host = "127.0.0.1"
+port = {smtp_port or 25}
+sender = "desk@example.org"
+timeout = 10
+[delivery]
+{f'operator = "{OPERATOR}"' if clearers else ""}
 [site]
-{"" if "port =" in site else f"port = {port or free_port()}"}
+{"" if "port =" in site else f"port = {port}"}
+{f'url = "http://127.0.0.1:{port}"' if clearers else ""}
 {site}
 [[memos]]
 id = "weekly"
 kind = "weekly"
 title = "Weekly update"
+{_cleared("weekly", clearers)}
 [[memos]]
 id = "issue-gsomia"
 kind = "issue"
@@ -98,16 +132,27 @@ id = "secret-weekly"
 kind = "weekly"
 title = "Secret weekly"
 marking = "SECRET"
+{_cleared("secret-weekly", clearers)}
 """.replace("'", '"'), encoding="utf-8")
     return config
 
 
-def add_users(config: Path, users: dict[str, tuple[str, str]]) -> None:
-    """name -> (role, level), each with :data:`PASSWORD`."""
+def add_users(config: Path, users: dict[str, tuple[str, ...]]) -> None:
+    """name -> (role, level) or (role, level, email), each with :data:`PASSWORD`."""
     loaded = load_config(config)
     store = Users(loaded.run_record_path, loaded.markings)
-    for name, (role, level) in users.items():
-        store.add(name, role, level, PASSWORD)
+    for name, (role, level, *email) in users.items():
+        store.add(name, role, level, PASSWORD, email=email[0] if email else None)
+
+
+def run_at(config: Path, moment: str = MONDAY) -> int:
+    """``run`` at ``moment``, in this process: its exit code."""
+    from datetime import datetime
+
+    from reports.cli.commands import run_exit_code
+    from reports.schedule.run import run_due
+
+    return run_exit_code(run_due(load_config(config), datetime.fromisoformat(moment)))
 
 
 def remove_user(config: Path, name: str) -> None:

@@ -37,15 +37,16 @@ def test_generator_is_deterministic_and_valid(tmp_path: Path) -> None:
 
 
 def test_benchmark_runs_on_a_tiny_workbook(tmp_path: Path) -> None:
-    """The stages that compare the toolkit with the naive pipeline, and the briefs' stage
-    (every memo kind from the shell, laid out by LibreOffice), end to end. The other
-    stages (build, run, shell, scaling, charts) drive code the other tests run."""
+    """The stages that compare the toolkit with the naive pipeline, the briefs' stage
+    (every memo kind from the shell, laid out by LibreOffice) and the PDF stage (memo PDFs
+    of a batch, one LibreOffice), end to end. The other stages (build, run, shell,
+    scaling, charts) drive code the other tests run."""
     report = ROOT / "bench" / "results.md"
     before = report.stat().st_mtime_ns if report.exists() else None
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "300", "--repeat", "1",
          "--quick", "--cache", str(tmp_path / "cache"), "--timeout", "600",
-         "--stages", "read", "memo", "naive_docx", "briefs"],
+         "--stages", "read", "memo", "naive_docx", "briefs", "pdf"],
         cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     out = proc.stdout
@@ -55,7 +56,9 @@ def test_benchmark_runs_on_a_tiny_workbook(tmp_path: Path) -> None:
                   "toolkit: weekly memo .html",
                   "naive: weekly memo tables, python-docx cell(r, c)",
                   "briefs: overview memo from the shell (load, .docx, .html)",
-                  "briefs: weekly memo from the shell (load, .docx, .html)"):
+                  "briefs: weekly memo from the shell (load, .docx, .html)",
+                  "pdf: first memo PDF of the batch (LibreOffice starts)",
+                  "pdf: each following memo PDF (median)"):
         assert f"| {stage} |" in out, stage
     assert "| toolkit: load + validate + model | 300 |" in out
     assert "weekly memo within budget [300]" in out and "body " in out

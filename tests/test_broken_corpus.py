@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from clitools import call, cli
 
 from reports.errors import WorkbookUnreadable
 from reports.workbook.read import read_workbook
@@ -101,34 +101,7 @@ def _cli(args: list[str], real: bool) -> tuple[subprocess.CompletedProcess, floa
     ~170 interpreter starts. ``CORPUS_REAL_PROCESSES=1`` makes every run a real process.
     """
     start = time.monotonic()
-    if real:
-        proc = subprocess.run([sys.executable, "run_reports.py", *args], cwd=ROOT,
-                              capture_output=True, text=True, timeout=300,
-                              env={**os.environ, "PYTHONIOENCODING": "utf-8"})
-        return proc, time.monotonic() - start
-    import contextlib
-    import io
-    import traceback
-
-    from reports.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = main(args)
-            except SystemExit as exc:  # argparse
-                code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-            except BaseException:  # what the interpreter would print, and its exit code
-                traceback.print_exc()
-                code = 1
-    finally:
-        os.chdir(cwd)
-        logging.getLogger().handlers[:] = []  # main() pointed them at the captured stderr
-    proc = subprocess.CompletedProcess(["run_reports.py", *args], code, out.getvalue(),
-                                       err.getvalue())
+    proc = cli(*args) if real else call(*args)
     return proc, time.monotonic() - start
 
 

@@ -1,4 +1,5 @@
-"""Checks that scripts/bundled_data.py holds only what the seed articles say.
+"""Checks that the bundled workbook (workbook/gsomia_relations.xlsx, the one staff edit)
+holds only what the seed articles say.
 
 Every row's ``evidence`` and every ``quote`` must be found verbatim (whitespace runs
 normalised to one space) in an article the row's ``sources`` names; ids, references,
@@ -12,7 +13,6 @@ set (.ci/run sets it).
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-DATA_FILE = REPO / "scripts" / "bundled_data.py"
+WORKBOOK = REPO / "workbook" / "gsomia_relations.xlsx"
+LIST_COLUMNS = ("sources", "actors", "issues")
 
 # source_id -> seed file prefix (NNN_<hash>.txt)
 SOURCE_FILES = {
@@ -59,6 +60,7 @@ ENUMS = {
     ("Sources", "kind"): {"news", "analysis", "official", "other"},
     ("Outlook", "status"): {"scheduled", "expected", "possible", "deadline"},
     ("Assessments", "confidence"): {"high", "medium", "low"},
+    ("Assessments", "whose"): {"desk", "source"},
 }
 REQUIRED = {
     "Actors": ("actor_id", "name", "country", "kind"),
@@ -93,14 +95,32 @@ def report(errors: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def sheets() -> dict[str, list[dict]]:
-    spec = importlib.util.spec_from_file_location("bundled_data", DATA_FILE)
-    assert spec and spec.loader, f"cannot import {DATA_FILE}"
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    data = module.SHEETS
-    missing = [name for name in SHEET_NAMES if name not in data]
-    assert not missing, f"SHEETS lacks {missing}"
+    """Each sheet's rows as the workbook holds them (header names as keys, blank rows left
+    out, list cells split, dates as dates, whole numbers as int), read with openpyxl."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(WORKBOOK, read_only=True, data_only=True)
+    data: dict[str, list[dict]] = {}
+    for name in SHEET_NAMES:
+        assert name in book.sheetnames, f"{WORKBOOK.name} lacks the sheet {name}"
+        rows = book[name].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows)]
+        data[name] = [
+            {column: _cell(column, value) for column, value in zip(header, row, strict=False)
+             if column and value not in (None, "")}
+            for row in rows if any(value not in (None, "") for value in row)]
+    book.close()
     return data
+
+
+def _cell(column: str, value: object) -> object:
+    if column in LIST_COLUMNS and isinstance(value, str):
+        return [part.strip() for part in re.split(r"[;,\n]", value) if part.strip()]
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 @pytest.fixture(scope="module")

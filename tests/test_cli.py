@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import wbfactory
+from clitools import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "workbook" / "gsomia_relations.xlsx"
-
-
-def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run_reports.py"), *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
 
 
 def sha(path: Path) -> str:
@@ -44,7 +38,7 @@ def test_validate_bundled_workbook_is_clean():
     before = sha(BUNDLED)
     result = cli("validate", "--workbook", str(BUNDLED))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 error(s)" in result.stdout
+    assert "0 errors" in result.stdout
     assert sha(BUNDLED) == before
 
 
@@ -128,14 +122,21 @@ def test_config_errors_name_the_key_and_exit_2(tmp_path, toml, key):
     assert key in result.stderr
 
 
-def test_unknown_config_keys_warn(tmp_path):
+def test_unknown_config_keys_stop_every_command_naming_each(tmp_path):
+    """A typo in the config never silently does nothing: a memo's misspelt schedule would
+    leave it unscheduled, so build and run refuse the config (exit 2), writing nothing."""
     config = tmp_path / "reports.toml"
     config.write_text('[desk]\nofice = "typo"\n[[memos]]\nid = "w"\nkind = "weekly"\n'
-                      'colour = "blue"\n')
-    result = cli("build", "nope", "--config", str(config))
-    assert "unknown key desk.ofice" in result.stderr
-    assert "unknown key memos[0].colour" in result.stderr
-    assert result.returncode == 2 and 'no memo "nope"' in result.stderr
+                      'colour = "blue"\nshedule = { cron = "0 7 * * MON", timezone = "UTC" }\n'
+                      f'[paths]\noutput = "{tmp_path / "out"}"\n')
+    for command in (["build"], ["run", "--now", "2019-11-25T07:05+00:00"]):
+        result = cli(*command, "--config", str(config))
+        assert result.returncode == 2, result.stderr
+        assert 'desk.ofice: unknown key (did you mean "office"?)' in result.stderr
+        assert "memos[0].colour: unknown key; the keys here are: id, kind" in result.stderr
+        assert 'memos[0].shedule: unknown key (did you mean "schedule"?)' in result.stderr
+        assert "has 3 problems" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_build_with_workbook_errors_writes_nothing_and_exits_1(tmp_path):
@@ -204,7 +205,7 @@ def test_validate_checks_the_distribution_sheet_against_the_config(tmp_path):
     assert any("Distribution!C5 (email)" in line and "bad-email" in line for line in lines)
     assert any("Distribution!E6 (editor)" in line and '"maybe" is not yes or no' in line
                for line in lines)
-    assert out.splitlines()[-1].endswith("4 error(s), 1 warning(s)")
+    assert out.splitlines()[-1].endswith("4 errors, 1 warning")
     json_out = json.loads(cli("validate", "--config", str(config), "--json").stdout)
     codes = {(p["cell"], p["code"]) for p in json_out}
     assert {("A2", "unknown-memo"), ("C4", "duplicate-recipient"), ("E6", "bad-flag")} <= codes

@@ -11,7 +11,8 @@ import pytest
 from fixtures_mail import cli, write_config
 
 from reports import tradecraft
-from reports.config.load import adhoc_memo, config_keys, load_config
+from reports.config.keys import config_keys
+from reports.config.load import adhoc_memo, load_config
 from reports.errors import ConfigError
 from reports.memo.kinds import DEFAULT_BUDGETS
 from reports.schedule.run import resolve_now
@@ -69,7 +70,7 @@ kind = "issue"
 """)
     expected = [
         "desk.office: expected text, got 5", 'desk.timezone: unknown time zone "Mars/Olympus"',
-        "desk.editors: not email addresses: not an address",
+        'desk.editors[1]: "not an address" has a space in it',
         'desk.yardstick: "nato" is not one of: icd203, uk',
         'desk.min_grade: "Z9" is not a source grade', 'smtp.security: "ssl" is not one of',
         "smtp.port: must be a port number", 'delivery.operator: "ops" is not an email address',
@@ -90,6 +91,22 @@ kind = "issue"
     assert f"has {len(expected)} problems" in text
 
 
+def test_each_problem_is_data_naming_file_key_and_code(tmp_path):
+    """The ConfigError carries every problem as a Problem: file, key, code, message."""
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, '[smtp]\nport = 0\nsecurity = "ssl"\nhost = 5\n[desk]\ntimezone = "X"\n'
+             '[[memos]]\nid = "weekly"\nkind = "weekyl"\n')
+    assert [(p.key, p.code) for p in caught.value.problems] == [  # in the loader's order
+        ("desk.timezone", "bad-value"), ("memos[0].kind", "bad-choice"),
+        ("smtp.port", "out-of-range"), ("smtp.security", "bad-choice"),
+        ("smtp.host", "wrong-type")]
+    first = caught.value.problems[0]
+    assert first.source == "config" and first.file == str(tmp_path / "reports.toml")
+    assert first.as_dict()["key"] == first.key and str(first).startswith(first.key + ": ")
+    assert 'is not one of: overview, weekly, issue, actor (did you mean "weekly"?)' in \
+        str(caught.value)
+
+
 @pytest.mark.parametrize(("toml", "message"), [
     (MEMO + MEMO, 'memos[1].id: memo id "weekly" is used twice (first in memos[0])'),
     (MEMO + 'schedule = { cron = "0 7 * * MON" }\n',
@@ -108,13 +125,74 @@ def test_one_problem_names_its_key(tmp_path, toml, message):
     assert message in problems(tmp_path, toml)
 
 
-def test_unknown_keys_are_warned_with_a_likely_meaning(tmp_path, caplog):
-    caplog.set_level(logging.WARNING)
-    load(tmp_path, '[desk]\nofice = "x"\n[budget]\nx = 1\n' + MEMO + 'windw_days = 3\n')
-    assert 'unknown key desk.ofice is ignored (did you mean "office"?)' in caplog.text
-    assert 'unknown key budget is ignored (did you mean "budgets"?)' in caplog.text
-    assert 'unknown key memos[0].windw_days is ignored (did you mean "window_days"?)' in \
-        caplog.text
+SCHEDULE = 'schedule = { cron = "0 7 * * MON", timezone = "Asia/Seoul" }\n'
+
+
+@pytest.mark.parametrize(("toml", "key", "meant"), [
+    ('[desk]\nofice = "x"\n', "desk.ofice", "office"),
+    ("[budget]\nx = 1\n", "budget", "budgets"),
+    ('[[memo]]\nid = "weekly"\nkind = "weekly"\n' + SCHEDULE, "memo", "memos"),
+    (MEMO + "windw_days = 3\n", "memos[0].windw_days", "window_days"),
+    (MEMO + SCHEDULE.replace("schedule", "shedule"), "memos[0].shedule", "schedule"),
+    (MEMO + "max_event = 3\n", "memos[0].max_event", "max_events"),
+    (MEMO + 'schedule = { cron = "0 7 * * MON", timezon = "UTC" }\n',
+     "memos[0].schedule.timezon", "timezone"),
+    (MEMO + 'recipients = [{ email = "a@example.org", nmae = "A" }]\n',
+     "memos[0].recipients[0].nmae", "name"),
+    ("[budgets.weekly]\nmax_shift = 3\n", "budgets.weekly.max_shift", "max_shifts"),
+    ("[budgets.weekley]\nmax_events = 3\n", "budgets.weekley", "weekly"),
+    ('[smtp]\nhots = "mail.example.org"\n', "smtp.hots", "host"),
+    ('[paths]\nworkbok = "x.xlsx"\n', "paths.workbok", "workbook"),
+    ('[markings]\nlevel = ["U"]\nlevels = ["U"]\n', "markings.level", "levels"),
+    ('[delivery]\noperater = "ops@example.org"\n', "delivery.operater", "operator"),
+    ('[site]\nadress = "0.0.0.0"\n', "site.adress", "address"),
+])
+def test_an_unknown_key_or_table_is_refused_with_what_was_meant(tmp_path, toml, key, meant):
+    """A typo never silently does nothing (a scheduled memo left unscheduled): exit 2."""
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, toml)
+    [problem] = [p for p in caught.value.problems if p.code == "unknown-key"]
+    assert problem.key == key
+    assert f'(did you mean "{meant}"?)' in problem.message
+
+
+def test_an_unknown_key_far_from_any_lists_the_keys_there(tmp_path):
+    text = problems(tmp_path, MEMO + 'schedule = { cron = "0 7 * * MON", tz = "UTC" }\n')
+    assert "memos[0].schedule.tz: unknown key; the keys here are: cron, timezone" in text
+    text = problems(tmp_path, "[colours]\nx = 1\n")
+    assert "colours: unknown table; the tables here are: paths, desk, smtp" in text
+
+
+@pytest.mark.parametrize(("toml", "key"), [
+    ("[budgets.weekly]\npage_budget = 3\n", "budgets.weekly.page_budget"),
+    ("[budgets.actor]\npage_budget = 2\nmax_events = 3\n", "budgets.actor.page_budget"),
+    (MEMO + "page_budget = 2\n", "memos[0].page_budget"),
+])
+def test_page_budget_is_refused_saying_why_and_what_to_use(tmp_path, toml, key):
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, toml)
+    [problem] = caught.value.problems
+    assert (problem.key, problem.code) == (key, "removed-key")
+    assert "no longer a setting" in problem.message and "max_events" in problem.message
+
+
+@pytest.mark.parametrize(("toml", "key", "kind"), [
+    (MEMO + 'issue = "gsomia"\n', "memos[0].issue", "issue"),
+    ('[[memos]]\nid = "o"\nkind = "overview"\nactor = "moon-jae-in"\n', "memos[0].actor",
+     "actor"),
+    ('[[memos]]\nid = "i"\nkind = "issue"\nissue = "gsomia"\noutlook_days = 9\n',
+     "memos[0].outlook_days", "weekly"),
+    (MEMO + "significance_floor = 3\n", "memos[0].significance_floor", "overview"),
+    ('[[memos]]\nid = "a"\nkind = "actor"\nactor = "x"\nissue = "gsomia"\n', "memos[0].issue",
+     "issue"),
+])
+def test_a_key_the_memo_kind_does_not_read_is_refused(tmp_path, toml, key, kind):
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, toml)
+    [problem] = caught.value.problems
+    assert (problem.key, problem.code) == (key, "misplaced-key")
+    assert f"only an {kind} memo" in problem.message or f"only a {kind} memo" in \
+        problem.message
 
 
 def test_budgets_per_kind_and_per_memo(tmp_path):
@@ -123,7 +201,7 @@ def test_budgets_per_kind_and_per_memo(tmp_path):
 max_events = 20
 annex_rows = 50
 """ + MEMO + """
-page_budget = 2
+max_shifts = 2
 [[memos]]
 id = "other-weekly"
 kind = "weekly"
@@ -132,9 +210,9 @@ id = "overview"
 kind = "overview"
 """)
     weekly, other, overview = config.memos
-    assert weekly.budget.page_budget == 2 and weekly.budget.max_events == 20
+    assert weekly.budget.max_shifts == 2 and weekly.budget.max_events == 20
     assert weekly.budget.annex_rows == 50
-    assert other.budget.page_budget == DEFAULT_BUDGETS["weekly"].page_budget
+    assert other.budget.max_shifts == DEFAULT_BUDGETS["weekly"].max_shifts
     assert other.budget.max_events == 20
     assert overview.budget == DEFAULT_BUDGETS["overview"]
     assert adhoc_memo("weekly", None, None, None, config).budget.max_events == 20
@@ -173,7 +251,8 @@ def test_every_key_is_listed_with_its_type_and_default():
     assert keys["desk.yardstick"] == ("one of: icd203, uk", '"icd203"')
     assert keys["delivery.operator"] == ("text", "(none)")
     assert keys["markings.portion_marks"] == ("true or false", "false")
-    assert keys["memos[].page_budget"][0] == "a whole number"
+    assert keys["memos[].max_events"][0] == "a whole number"
+    assert not any(key.endswith("page_budget") for key in keys)  # refused: see above
     assert keys["memos[].kind"] == ("one of: overview, weekly, issue, actor", "(required)")
     assert len(keys) == len(config_keys())  # each key once
 
@@ -223,7 +302,8 @@ def test_reports_toml_states_every_kind_budget_as_the_code_defaults_it():
 
     toml = (Path(__file__).resolve().parents[1] / "reports.toml").read_text()
     stated = tomllib.loads(toml)["budgets"]
-    assert stated == {kind: asdict(budget) for kind, budget in DEFAULT_BUDGETS.items()}
+    assert stated == {kind: {k: v for k, v in asdict(budget).items() if k != "page_budget"}
+                      for kind, budget in DEFAULT_BUDGETS.items()}
 
 
 @pytest.mark.parametrize("address,valid", [
@@ -231,7 +311,8 @@ def test_reports_toml_states_every_kind_budget_as_the_code_defaults_it():
     ("ops@localhost", True), ("ops", False), ("a,b@example.org", False),
     ("<ops@example.org>", False), ("ops@example.org; boss@example.org", False)])
 def test_an_address_is_judged_alike_in_the_config_and_the_workbook(tmp_path, address, valid):
-    """The config and the Distribution sheet accept the same addresses: one mailbox each."""
+    """The config and the Distribution sheet accept the same addresses, by one check
+    (tests/test_addresses.py has every variant, delivered or refused)."""
     import wbfactory
 
     from reports.workbook.read import read_workbook
@@ -247,6 +328,9 @@ def test_an_address_is_judged_alike_in_the_config_and_the_workbook(tmp_path, add
     data["Distribution"] = [["memo_id", "name", "email"], ["weekly", "X", address]]
     checked = validate(read_workbook(wbfactory.write(tmp_path / "book.xlsx", data)))
     assert ("bad-email" not in {p.code for p in checked.errors}) == valid
+    if not valid:
+        [cell] = [p for p in checked.errors if p.code == "bad-email"]
+        assert cell.message in said  # the same words in both
 
 
 # -- what holds text of every level stays out of the published folder ---------------------

@@ -45,3 +45,27 @@ def test_rebuilds_are_byte_identical_whatever_the_hash_seed(tmp_path):
     second = build(workbook, tmp_path / "b", "2", "2")
     assert any(name.endswith(".docx") for name in first)
     assert first == second
+
+
+def pdfs(out: Path, memos: list[str], seed: str, jobs: str) -> dict[str, str]:
+    """The PDFs of ``build MEMOS --format pdf`` of the bundled workbook: name -> sha256."""
+    done = subprocess.run([sys.executable, "run_reports.py", "-q", "build", *memos, "--as-of",
+                           "2019-11-25", "--format", "pdf", "--out", str(out), "--jobs", jobs],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONHASHSEED": seed})
+    assert done.returncode == 0, done.stderr
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*.pdf")}
+
+
+def test_a_memo_pdf_is_the_same_bytes_whatever_libreoffice_converted_before(tmp_path):
+    """One LibreOffice converts a build's PDFs one after the other, and what it converted
+    first changes how it writes the next file (fonts, links); the PDFs must not show it.
+    The overview (a table of contents: laid out twice) alone, then after two other memos
+    (and another hash seed), then beside them in two workers."""
+    alone = pdfs(tmp_path / "alone", ["overview"], "1", "1")
+    after = pdfs(tmp_path / "after", ["actor-moon-jae-in", "weekly", "overview"], "2", "1")
+    beside = pdfs(tmp_path / "beside", ["weekly", "actor-moon-jae-in", "overview"], "3", "2")
+    name = "overview_2019-11-25.pdf"
+    assert b"pdfaid:part" in (tmp_path / "alone" / "overview" / "2019-11-25" / name).read_bytes()
+    assert alone[name] == after[name] == beside[name]
+    assert after == beside

@@ -16,6 +16,7 @@ from fixtures_mail import (
     add_distribution,
     copy_workbook,
     parts,
+    run_due,
     smtp_server_fixture,  # noqa: F401  (the smtp_server fixture)
     write_config,
 )
@@ -28,7 +29,6 @@ from reports.delivery.recipients import recipients_for
 from reports.delivery.send import send_memo
 from reports.errors import EXIT_OK, EXIT_UNDELIVERED, ConfigError
 from reports.schedule.record import RunRecord
-from reports.schedule.run import run_due
 
 MONDAY = datetime.fromisoformat("2019-11-25T07:05+09:00")  # fires 0 7 * * MON Asia/Seoul
 NOV25 = date(2019, 11, 25)
@@ -63,18 +63,18 @@ def test_run_sends_each_recipient_the_built_docx(tmp_path, smtp_server):
     for message in got:
         assert message.mail_from == "desk@example.org"
         msg = message.message
-        assert msg["Subject"] == \
-            "[UNCLASSIFIED] Japan-South Korea weekly update, 25 November 2019"
+        assert msg["Subject"] == "[U] Japan-South Korea weekly update, 25 November 2019"
         (rcpt,) = message.rcpt_tos
         assert rcpt in msg["To"] and "," not in msg["To"].addresses[0].addr_spec
         assert msg["Message-ID"] == message_id("weekly", NOV25, 1, rcpt)
         assert before <= msg["Date"].datetime <= after  # the time of sending
         files = message.attachments()
-        assert list(files) == ["weekly_2019-11-25.docx"]
-        mime, data = files["weekly_2019-11-25.docx"]
+        name = "Japan-South Korea weekly update, 25 November 2019.docx"  # title and date
+        assert list(files) == [name]
+        mime, data = files[name]
         assert mime == DOCX_MIME and data == built
         body = msg.get_body(("plain",)).get_content()
-        assert "25 November 2019" in body and "weekly_2019-11-25.docx" in body
+        assert "25 November 2019" in body and name in body
         assert msg.get_body(("html",)).get_content().startswith("<!DOCTYPE html>")
     assert {d["outcome"] for d in deliveries(cfg)} == {"sent"}
     # Later runs the same day send nothing again.
@@ -172,20 +172,30 @@ def test_send_of_a_memo_built_by_the_build_command(tmp_path, smtp_server):
     assert smtp_server.count_by_recipient() == {a: 1 for a in ADDRESSES}
     assert send_memo(cfg, "weekly", date(2019, 11, 29)) == EXIT_OK
     assert len(smtp_server.received) == 2
-    # Rebuilt with different content: a new revision, sent again with a new Message-ID.
+    # Sent: the edition is issued, and kept in the archive as sent. A build by hand of the
+    # same day with other content never changes it: refused, or with force a draft.
     built = docx_path(cfg, "2019-11-29")
+    issued_bytes = built.read_bytes()
+    from reports.schedule.record import RunRecord
+
+    with RunRecord.open(cfg.run_record_path) as record:
+        kept = Path(record.issued_revision("weekly", date(2019, 11, 29)).files["docx"])
+    assert kept.is_relative_to(cfg.archive) and kept.read_bytes() == issued_bytes
     from reports.tradecraft import Markings
 
     cfg.desk.marking, cfg.markings = "SECRET", Markings.single("SECRET")
     cfg.memo("weekly").marking = "SECRET"
-    build(cfg, [cfg.memo("weekly")], date(2019, 11, 29))
-    assert built.exists()
+    report = build(cfg, [cfg.memo("weekly")], date(2019, 11, 29))
+    (refused,) = report.outcomes
+    assert refused.status == "refused" and str(kept) in str(refused.error)
+    assert built.read_bytes() == issued_bytes and kept.read_bytes() == issued_bytes
+    report = build(cfg, [cfg.memo("weekly")], date(2019, 11, 29), force=True)
+    (draft,) = report.outcomes
+    assert draft.status == "draft" and draft.files["docx"].parent.name == "draft"
+    assert draft.files["docx"].read_bytes() != issued_bytes
+    assert built.read_bytes() == issued_bytes and kept.read_bytes() == issued_bytes
     assert send_memo(cfg, "weekly", date(2019, 11, 29)) == EXIT_OK
-    assert len(smtp_server.received) == 4
-    latest = smtp_server.received[-1].message
-    assert ".r2." in latest["Message-ID"] and "revision 2" in latest["Subject"]
-    assert latest["Subject"].startswith("[SECRET] Japan-South Korea weekly update, ")
-    assert latest.get_body(("plain",)).get_content().startswith("SECRET")
+    assert len(smtp_server.received) == 2  # the draft is not sent
 
 
 def test_dry_run_writes_deterministic_eml_files_and_sends_nothing(tmp_path, smtp_server):
@@ -336,7 +346,7 @@ def test_mail_names_the_edition_and_briefs_the_reader_without_the_attachment(tmp
     assert send_memo(cfg, "issue-gsomia", date(2019, 11, 29)) == EXIT_OK
     (mail,) = smtp_server.received
     msg = mail.message
-    assert msg["Subject"] == "[UNCLASSIFIED] Issue brief: GSOMIA renewal, 29 November 2019"
+    assert msg["Subject"] == "[U] Issue brief: GSOMIA renewal, 29 November 2019"
     assert sent_from <= msg["Date"].datetime <= datetime.now(UTC)
     assert msg.get_content_type() == "multipart/mixed"
     body = next(msg.iter_parts())
@@ -349,5 +359,4 @@ def test_mail_names_the_edition_and_briefs_the_reader_without_the_attachment(tmp
     for line in summary["bottom_line"] + summary["changes"]:
         assert f"  - {line}\n" in text
         assert f"<li>{html_module.escape(line)}</li>" in page
-    assert "문재인" in text  # native names survive the mail encoding
-    assert list(mail.attachments()) == ["issue-gsomia_2019-11-29.docx"]
+    assert list(mail.attachments()) == ["Issue brief - GSOMIA renewal, 29 November 2019.docx"]

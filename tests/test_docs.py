@@ -33,11 +33,34 @@ def documented_codes(doc: Path, heading: str = "") -> set[str]:
 
 
 def test_every_template_problem_code_is_documented_and_no_other():
-    from reports.template_check.problems import CODES
+    from reports.problems import TEMPLATE_CODES
 
     documented = documented_codes(DOCS / "templates.md", "## The template check")
-    assert set(CODES) - documented == set(), "codes missing from docs/templates.md"
-    assert documented - set(CODES) == set(), "docs/templates.md documents unknown codes"
+    assert set(TEMPLATE_CODES) - documented == set(), "codes missing from docs/templates.md"
+    assert documented - set(TEMPLATE_CODES) == set(), "docs/templates.md documents unknown codes"
+
+
+def test_every_config_problem_code_is_documented_and_no_other():
+    from reports.problems import CONFIG_CODES
+
+    documented = documented_codes(DOCS / "operations.md", "### Problems in the configuration")
+    assert set(CONFIG_CODES) - documented == set(), "codes missing from docs/operations.md"
+    assert documented - set(CONFIG_CODES) == set(), "docs/operations.md documents unknown codes"
+
+
+def test_every_problem_code_is_registered_where_it_is_raised():
+    """Each code a checker names in the source is in the registry of what it checks."""
+    from reports.problems import CODES, CONFIG_CODES, TEMPLATE_CODES
+
+    def named(folder: str, pattern: str) -> set[str]:
+        found = set()
+        for path in (ROOT / "reports" / folder).rglob("*.py"):
+            found |= set(re.findall(pattern, path.read_text(encoding="utf-8")))
+        return found
+
+    assert named("config", r'"([a-z]+(?:-[a-z]+)+)"\)') <= set(CONFIG_CODES)
+    assert named("template_check", r'(?:add|on_tag)\("([a-z-]+)"') <= set(TEMPLATE_CODES)
+    assert named("workbook", r'Invalid\("([a-z-]+)"') <= set(CODES)
 
 
 def test_the_readme_links_every_doc_and_each_exists():
@@ -73,7 +96,7 @@ def _key_rows(doc: Path) -> dict[str, tuple[str, str]]:
 
 
 def test_every_configuration_key_is_documented_with_its_type_and_default():
-    from reports.config.load import config_keys
+    from reports.config.keys import config_keys
 
     documented = _key_rows(DOCS / "operations.md")
     keys = {key: (kind, default) for key, kind, default in config_keys()}
@@ -88,7 +111,7 @@ def test_every_configuration_key_is_documented_with_its_type_and_default():
 
 
 def test_every_command_and_exit_code_is_documented():
-    from reports.cli.commands import parser
+    from reports.cli.parser import parser
     from reports.errors import PRECEDENCE
 
     text = (DOCS / "operations.md").read_text(encoding="utf-8")

@@ -66,16 +66,17 @@ def word_context() -> dict:
             "from": OFFICE, "lang": "en", "keywords": "issue, GSOMIA",
             "east_asian_lang": "ko", "edition_label": EDITION,
             "summary": {"bottom_line": [NEW], "changes": []}}
-    bottom = {"type": "paragraphs", "rows": [
-        {"text": NEW, "issue": "GSOMIA renewal", "cites": [1], "cite_text": "[1]",
-         "portion": "(U)", "likelihood": "likely",
+    bottom = {"type": "judgments", "whose": "desk", "numbered": True, "rows": [
+        {"number": 1, "text": NEW, "label": "GSOMIA renewal", "cites": [1],
+         "cite_text": "[1]", "portion": "(U)", "likelihood": "likely",
          "change": {"kind": "replaced", "caption": "Replaces the judgment of 22 Nov 2019 in "
                     "the edition of 22 Nov 2019", "previous": OLD,
                     "previous_as_of": "2019-11-22"},
-         "attribution": "Desk analyst, 25 Nov 2019; confidence medium"},
-        {"text": "Tokyo welcomed the decision; 安倍晋三 called it strategic.",
+         "attribution": "Likelihood: likely (55-80%). Confidence: medium."},
+        {"number": 2, "text": "Tokyo welcomed the decision; 安倍晋三 called it strategic.",
          "cites": [1, 2], "cite_text": "[1][2]", "portion": "(U)"},
-        {"text": "Nothing changed in this judgment.", "cites": [3], "cite_text": "[3]"}]}
+        {"number": 3, "text": "Nothing changed in this judgment.", "cites": [3],
+         "cite_text": "[3]"}]}
     sections = [
         {"id": "bottom-line", "heading": "Bottom line", "level": 1, "annex": False,
          "collapsed": False, "blocks": [
@@ -145,7 +146,7 @@ def test_each_source_is_one_footnote_and_later_citations_refer_to_it(made):
     ordered = [notes[r] for r in refs]
     assert ordered == [
         "Kyodo News, \u201cSouth Korea reverses decision to end intel-sharing pact with "
-        "Japan\u201d, 22 Nov 2019, grade B2.",
+        "Japan\u201d, 22 Nov 2019, grade B2 (usually reliable, probably true).",  # explained
         "NHK World, \u201cWill Seoul end GSOMIA?\u201d",
         "Pacific Forum, \u201cResetting ties.\u201d 25 Nov 2019."]  # one note per source
     # a later citation of Kyodo is a note mark: a NOTEREF field (\f: formatted as a note
@@ -195,7 +196,7 @@ def test_notes_sit_at_the_foot_of_the_page_that_cites_them(made):
     ctx, pages = made["ctx"], made["pages"]
     first = flat(pages[0])
     note = ("Kyodo News, \u201cSouth Korea reverses decision to end intel-sharing pact with "
-            "Japan\u201d, 22 Nov 2019, grade B2.")
+            "Japan\u201d, 22 Nov 2019, grade B2 (usually reliable, probably true).")
     assert flat(note) in first
     # below the text that cites it, above the page footer
     assert first.index(flat(NEW)) < first.index(flat(note)) < first.rindex("Page 1 of")
@@ -205,11 +206,14 @@ def test_notes_sit_at_the_foot_of_the_page_that_cites_them(made):
 
 
 def test_sources_list_never_doubles_a_full_stop(made):
+    """The Sources list gives each reference as the footnotes do (one punctuation style:
+    Outlet, “Title”, date, grade), its grade without the meaning the first note gave."""
     text = flat("".join(part(made["docx"], "word/document.xml").itertext()))
-    assert "NHK World, Will Seoul end GSOMIA?" in text
-    assert "GSOMIA?." not in text and "ties.." not in text
-    assert "Resetting ties., 25 Nov 2019." in text
-    assert "Grade B2: usually reliable, probably true." in text
+    assert "NHK World, \u201cWill Seoul end GSOMIA?\u201d" in text
+    assert "GSOMIA?." not in text and "ties.." not in text and "?\u201d," not in text
+    assert "Pacific Forum, \u201cResetting ties.\u201d 25 Nov 2019." in text
+    assert "Japan\u201d, 22 Nov 2019, grade B2." in text
+    assert "usually reliable" not in text  # explained in the first footnote already
 
 
 # --------------------------------------------------------------------------- the package
@@ -313,16 +317,24 @@ def test_contents_are_a_toc_field_with_links_and_libreoffice_page_numbers(made):
         on = [i + 1 for i, t in enumerate(pages)
               if re.search(r"^" + re.escape(heading) + r"$", t, re.M)]
         assert on and number == on[0], (heading, number, on)
-    plain = part(made["plain"], "word/document.xml")  # no PDF asked: no page numbers
-    assert not [t for t in plain.iter(W + "instrText") if "PAGEREF" in t.text]
+    # the contents come after the bottom line, never before it
+    headings = [flat("".join(p.itertext())) for p in body.iter(W + "p")
+                if (p.find("w:pPr/w:pStyle", NS) is not None and
+                    p.find("w:pPr/w:pStyle", NS).get(W + "val") == "Heading1")]
+    order = [el for el in body.iter(W + "p", W + "sdt")]
+    first_heading = next(i for i, el in enumerate(order) if el.tag == W + "p" and
+                         flat("".join(el.itertext())) == headings[0])
+    assert headings[0] == "Bottom line" and first_heading < order.index(sdt)
+    plain = part(made["plain"], "word/document.xml")  # no PDF asked: no page numbers, so
+    assert not [t for t in plain.iter(W + "instrText") if "TOC" in t.text]  # no contents
 
 
 @pytest.mark.needs_tool("libreoffice")
 def test_a_heading_libreoffice_gives_no_page_leaves_the_contents_without_numbers(
         monkeypatch, caplog):
     """Never a wrong page number in the contents: when the PDF lacks the page of one of
-    its headings (here an anchor no heading has), no entry gets a number, and the log
-    says why."""
+    its headings (here an anchor no heading has), the memo has no contents at all (never
+    a list without page numbers), and the log says why."""
     from reports.render.docx import toc as docx_toc
 
     real = docx_toc.toc_anchors
@@ -330,8 +342,7 @@ def test_a_heading_libreoffice_gives_no_page_leaves_the_contents_without_numbers
     docx, data = render_pdf(word_context(), TEMPLATE)
     body = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
     instr = [t.text for t in body.iter(W + "instrText")]
-    assert ' TOC \\o "1-1" \\h \\z \\u ' in instr
-    assert not [t for t in instr if "PAGEREF" in t]
+    assert not [t for t in instr if "TOC" in t or "PAGEREF" in t]
     assert data.startswith(b"%PDF")
     assert "no page for 1 heading(s) of the contents (sec_nowhere)" in caplog.text
 
@@ -373,8 +384,9 @@ def test_changed_judgment_is_a_tracked_change_that_accepts_to_the_new_text(made)
     assert len(ids) == len(set(ids))
     accepted = accept_all(p)
     text = "".join(t.text or "" for t in accepted.iter(W + "t"))
-    assert text == (f"(U) GSOMIA renewal: Replaces the judgment of 22 Nov 2019 in the edition "
-                    f"of 22 Nov 2019: {NEW} (Desk analyst, 25 Nov 2019; confidence medium)")
+    assert text == (f"1.(U) GSOMIA renewal: Replaces the judgment of 22 Nov 2019 in the "
+                    f"edition of 22 Nov 2019: {NEW} Likelihood: likely (55-80%). "
+                    "Confidence: medium.")
     assert OLD not in "".join(accepted.itertext())
 
 
@@ -389,7 +401,7 @@ def test_libreoffice_keeps_the_changes_as_tracked_changes(made):
 def test_portion_marks_and_legend(made):
     body = part(made["docx"], "word/document.xml")
     paragraphs = [flat("".join(p.itertext())) for p in body.iter(W + "p")]
-    assert any(t.startswith("(U) Tokyo welcomed the decision") for t in paragraphs)
+    assert any(t.startswith("2.(U) Tokyo welcomed the decision") for t in paragraphs)
     first_cells = [flat("".join(tr.find("w:tc", NS).itertext()))
                    for tr in body.iter(W + "tr") if tr.find("w:trPr/w:tblHeader", NS) is None]
     assert any(t.startswith("(U) 22 Nov 2019") for t in first_cells)

@@ -27,8 +27,8 @@ from test_within import DAY0, RANKS, expected, models, secret
 from reports.config.load import Config, MemoConfig
 from reports.errors import ConfigError
 from reports.memo.contents import build_context
+from reports.memo.make import carried, memo_spec
 from reports.model.model import Assessment, Model
-from reports.pipeline import Loaded, carried, memo_spec
 from reports.tradecraft import Markings
 
 MARKINGS = Markings(("U", "C", "S", "T"), ("U", "C", "S", "T"), "U", False)
@@ -100,10 +100,10 @@ CONFIG = Config(None, Path("w.xlsx"), Path("out"), Path("templates"), markings=M
 def editions(first: Model, second: Model, memo: MemoConfig) -> tuple[str, dict]:
     """The second edition's context (as JSON, or the refusal) and the first's snapshot,
     carried from one to the next as ``run`` and ``build`` carry them."""
-    snapshot, since = carried(CONFIG, memo, FIRST, Loaded(Path("w"), "", first, []), None)
+    snapshot, since = carried(CONFIG, memo, FIRST, first, None)
     assert since is None  # a first edition compares with nothing
     issued = SimpleNamespace(snapshot=snapshot, as_of=FIRST)  # as the run record gives it
-    _, since = carried(CONFIG, memo, SECOND, Loaded(Path("w"), "", second, []), issued)
+    _, since = carried(CONFIG, memo, SECOND, second, issued)
     try:
         context = build_context(second, memo_spec(CONFIG, memo, SECOND, since))
     except ConfigError as exc:  # a memo about a row above its marking: refused alike

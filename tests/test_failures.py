@@ -62,7 +62,7 @@ def test_run_with_a_failing_pdf_builds_and_sends_the_other_memos(tmp_path, smtp_
     assert memo_files(out, "overview") == [".memo.json", "overview_2019-11-25.html"]
     mail, notice = smtp_server.received
     assert mail.rcpt_tos == ["director.asia@example.org"]
-    assert "overview_2019-11-25.html" in mail.attachments()
+    assert "Overview, 25 November 2019.html" in mail.attachments()  # named by what it is
     # The operator is told (staff never see cron's log), once for this failure.
     assert notice.rcpt_tos == ["ops@example.org"]
     assert notice.message["Subject"] == "[UNCLASSIFIED] Not built: weekly as of 25 November 2019"
@@ -74,18 +74,20 @@ def test_run_with_a_failing_pdf_builds_and_sends_the_other_memos(tmp_path, smtp_
         outcomes = {b.memo_id: (b.outcome, b.error) for b in ledger.builds()}
     assert outcomes["overview"] == ("done", None)
     assert outcomes["weekly"][0] == "failed" and "LibreOffice" in outcomes["weekly"][1]
-    history = cli("history", "weekly", "--config", str(config))
+    history = cli("history", "weekly", "--wide", "--config", str(config))
     assert "failed" in history.stdout and "LibreOffice was not found" in history.stdout
 
 
 def failing_soffice(tmp_path: Path) -> dict:
-    """A PATH whose ``soffice`` fails as a damaged LibreOffice does: it names the file it
-    was given (in a new temporary folder each run) and exits 1."""
+    """A PATH whose ``soffice`` fails as a damaged LibreOffice does: it says why, naming
+    the last thing it was given (the converter's connection, on a new port each run), and
+    exits 127."""
     folder = tmp_path / "broken-bin"
     folder.mkdir(exist_ok=True)
     script = folder / "soffice"
     script.write_text('#!/bin/sh\nfor a; do last="$a"; done\n'
-                      'echo "Error: source file could not be loaded: $last" >&2\nexit 1\n')
+                      'echo "soffice.bin: error while loading shared libraries: libuno_sal.so.3:'
+                      ' cannot open shared object file (given $last)" >&2\nexit 127\n')
     script.chmod(0o755)
     return {"PATH": str(folder)}
 
@@ -98,12 +100,12 @@ def test_the_same_pdf_failure_run_after_run_is_told_to_the_operator_once(tmp_pat
         result = cli("run", "--config", str(config), "--now", now,
                      env=failing_soffice(tmp_path))
         assert result.returncode == 4, result.stderr
-        assert "LibreOffice exited with status 1 converting weekly_2019-11-25.docx" \
-            in result.stderr
-    (notice,) = smtp_server.received
+        assert "could not build weekly as of 2019-11-25: cannot convert weekly_2019-11-25.docx" \
+            " to pdf: LibreOffice stopped as it started" in result.stderr
+    (notice,) = smtp_server.received  # the same message each run: told once
     assert notice.rcpt_tos == ["ops@example.org"]
     text = notice.message.get_body(("plain",)).get_content()
-    assert "source file could not be loaded: weekly_2019-11-25.docx" in text, text
+    assert "error while loading shared libraries: libuno_sal.so.3" in text, text
     assert tempfile.gettempdir() not in text
 
 
@@ -118,7 +120,8 @@ def test_a_failed_memo_is_built_by_the_next_run_once_the_cause_is_fixed(tmp_path
     result = cli("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
     assert result.returncode == 0, result.stderr
     (mail,) = smtp_server.received
-    assert sorted(mail.attachments()) == ["weekly_2019-11-25.docx", "weekly_2019-11-25.pdf"]
+    assert sorted(mail.attachments()) == ["Japan-South Korea weekly update, 25 November 2019.docx",
+                                          "Japan-South Korea weekly update, 25 November 2019.pdf"]
 
 
 def test_build_with_a_failing_pdf_leaves_the_earlier_files_untouched(tmp_path):
@@ -133,7 +136,7 @@ def test_build_with_a_failing_pdf_leaves_the_earlier_files_untouched(tmp_path):
     assert result.returncode == 4
     assert "error: could not build weekly as of 2019-11-25: LibreOffice was not found" in \
         result.stderr
-    assert "1 of 1 memo(s) could not be built (weekly)" in result.stderr
+    assert "1 of 1 memo could not be built (weekly)" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert snapshot(out) == before and parts(out) == []
 

@@ -18,7 +18,8 @@ import pytest
 
 from reports.config.load import adhoc_memo, load_config
 from reports.memo.contents import build_context
-from reports.pipeline import load, memo_spec
+from reports.memo.make import memo_spec
+from reports.pipeline import load
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"

@@ -243,8 +243,8 @@ def test_reader_sees_every_section_and_sampled_facts(contexts, seen, kind):
             assert quote.strip('"“”') in text
     for block in blocks_of(context, "shifts"):
         for row in block["rows"]:
-            assert re.search(rf"{re.escape(row['actor'])}\t.*\t{row['from']} → {row['to']}\t"
-                             rf"{row['date_display']}\t", text), row
+            assert re.search(rf"{re.escape(row['label'])}\t(?:.*\t)?{row['from']} → "
+                             rf"{row['to']}\t{row['date_display']}\t", text), row
     for src in context["sources"]:
         assert src["title"] in text
         assert f"[{src['n']}]" in text

@@ -21,12 +21,12 @@ NOV18, NOV25, DEC02 = date(2019, 11, 18), date(2019, 11, 25), date(2019, 12, 2)
 
 
 def new_build(ledger: RunRecord, as_of=NOV25, fire="2019-11-24T22:00:00Z", *,
-              outcome="done", revision=1, hashes=None, snapshot=None) -> int:
+              outcome="done", revision=1, hashes=None, snapshot=None, issued=True) -> int:
     build_id = ledger.start_build("weekly", as_of, fire_time=fire, title="Weekly",
                                   inputs=INPUTS)
     ledger.finish_build(build_id, outcome=outcome, revision=revision,
                         files={"docx": f"/out/weekly_{as_of}.docx"},
-                        hashes=hashes or {"docx": "aa"}, snapshot=snapshot)
+                        hashes=hashes or {"docx": "aa"}, snapshot=snapshot, issued=issued)
     return build_id
 
 
@@ -91,7 +91,7 @@ def test_a_version_1_record_is_migrated_and_keeps_everything(tmp_path):
                                  subject="s", body={"heading": "h", "sections": []},
                                  attachment=None, now=NOW)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     row = conn.execute("SELECT outcome, acked_by, ack_note FROM deliveries").fetchone()
     assert row == ("acknowledged", "ops", "sent by hand")
     conn.close()
@@ -186,6 +186,13 @@ def test_builds_revisions_and_previous_edition(tmp_path):
         assert ledger.latest_revision("weekly", NOV25).id == third  # not the skip
         assert ledger.last_done_fire_time("weekly") == "2019-11-25T03:00:00Z"
         assert second < third
+        draft = new_build(ledger, DEC02, "2019-12-01T22:00:00Z", snapshot={"v": 4},
+                          issued=False)  # awaiting clearance: never an earlier edition
+        assert ledger.previous_edition("weekly", date(2019, 12, 9)).id == third
+        assert ledger.issued_revision("weekly", DEC02) is None
+        assert ledger.latest_issued("weekly").id == third
+        assert ledger.latest_revision("weekly", DEC02).id == draft
+        assert ledger.last_done_fire_time("weekly") == "2019-12-01T22:00:00Z"  # built: done
 
 
 def test_deliveries_exactly_once_bookkeeping(tmp_path):
@@ -255,11 +262,19 @@ def test_history_is_a_readable_table(tmp_path):
                            "cannot reach the SMTP server", NOW)
         text = history(ledger, "weekly", 10)
     lines = text.splitlines()
-    assert lines[0].startswith("Builds of \"weekly\"")
-    assert lines[1].split()[:6] == ["#", "MEMO", "AS", "OF", "REV", "FIRE"]
-    assert "weekly_2019-11-25.docx" in lines[2] and "done" in lines[2]
+    assert lines[0] == 'Builds of "weekly", newest first (times in UTC)'
+    assert lines[2].split() == ["#", "EDITION", "OUTCOME", "STARTED", "SECS", "FILES",
+                                "/", "ERROR"]
+    assert "weekly 2019-11-25 r1" in lines[3] and "weekly_2019-11-25.docx" in lines[3]
     assert any("a@x.org" in line and "failed" in line and "cannot reach" in line
                for line in lines)
+    assert max(map(len, lines)) <= 100
+    wide = history(ledger_at(tmp_path), "weekly", 10, zone="Asia/Seoul", wide=True)
+    assert "FIRE TIME" in wide and "2019-11-25 07:00 KST" in wide  # fired 22:00 UTC
+
+
+def ledger_at(tmp_path) -> RunRecord:
+    return RunRecord.open(tmp_path / "l.sqlite", readonly=True)
 
 
 def test_iso_is_utc_text_that_sorts():
@@ -351,7 +366,7 @@ def test_since_last_edition_lists_added_and_corrected_records():
                    "date was 10 Nov 2019"},
         {"change": "corrected", "what": "position",
          "detail": "Position corrected: Moon Jae-in on GSOMIA renewal (19 Nov 2019): "
-                   "opposes -> conditional"},
+                   "opposes to conditional"},
         {"change": "added", "what": "position",
          "detail": "Position added: Moon Jae-in on GSOMIA renewal: neutral (24 Nov 2019)"},
     ]

@@ -13,6 +13,7 @@ from fixtures_mail import (
     add_distribution,
     cli,
     copy_workbook,
+    run_due,
     set_cell,
     smtp_server_fixture,  # noqa: F401  (the smtp_server fixture)
     write_config,
@@ -22,7 +23,6 @@ from reports.cli.listing import history
 from reports.config.load import load_config
 from reports.errors import EXIT_OK, EXIT_UNDELIVERED, EXIT_WORKBOOK
 from reports.schedule.record import RunRecord
-from reports.schedule.run import run_due
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EDITOR = "chief.editor@example.org"
@@ -56,7 +56,7 @@ def test_workbook_errors_reach_the_editors_once_per_revision(tmp_path, smtp_serv
         EDITOR, "sheet.editor@example.org"]
     (mail,) = notices_to(smtp_server, EDITOR)
     msg = mail.message
-    assert msg["Subject"] == ("[UNCLASSIFIED] The workbook workbook.xlsx has 1 error(s): the "
+    assert msg["Subject"] == ("[UNCLASSIFIED] The workbook workbook.xlsx has 1 error: the "
                               "memos due were not built")
     text = msg.get_body(("plain",)).get_content()
     assert 'Events!B3 (date): "22/11/2019" is not a date' in text
@@ -73,7 +73,7 @@ def test_workbook_errors_reach_the_editors_once_per_revision(tmp_path, smtp_serv
     assert run_due(cfg, at("2019-11-25T07:40+09:00")) == EXIT_WORKBOOK
     assert run_due(cfg, at("2019-11-25T07:45+09:00")) == EXIT_WORKBOOK
     first, second = notices_to(smtp_server, EDITOR)
-    assert "has 2 error(s)" in second.message["Subject"]
+    assert "has 2 errors" in second.message["Subject"]
     assert "Events!I4 (significance)" in second.message.get_body(("plain",)).get_content()
 
     # Fixed: the memo is built and goes to its reader (the editor row is not active).
@@ -137,11 +137,23 @@ def test_no_editors_configured_is_said_once_per_revision(tmp_path, smtp_server, 
     cfg = load_config(write_config(tmp_path, port=smtp_server.port, workbook=workbook))
     set_cell(workbook, "Events", "B3", "22/11/2019")
     assert [run_due(cfg, now) for now in every(5, 20)] == [EXIT_WORKBOOK] * 3
-    assert caplog.text.count("no editors are configured: set [desk] editors") == 1
+    assert caplog.text.count("no editors or operator are configured: set [desk] editors "
+                             "or [delivery] operator") == 1
     assert smtp_server.received == []
     with RunRecord.open(cfg.run_record_path) as ledger:
         assert [(n.kind, n.outcome, n.recipient) for n in ledger.notices()] == [
             ("workbook-errors", "nobody", "(nobody)")]
+
+
+def test_with_no_editors_the_operator_is_told_of_workbook_errors(tmp_path, smtp_server):
+    workbook = copy_workbook(tmp_path)
+    cfg = load_config(write_config(tmp_path, port=smtp_server.port, workbook=workbook,
+                                   delivery='operator = "ops@example.org"'))
+    set_cell(workbook, "Events", "B3", "22/11/2019")
+    assert [run_due(cfg, now) for now in every(5, 20)] == [EXIT_WORKBOOK] * 3
+    (notice,) = notices_to(smtp_server, "ops@example.org")  # once, to the operator
+    body = notice.message.get_body(("plain",)).get_content()
+    assert "Events!B3" in body and "You get this as the operator" in body
 
 
 def test_a_given_up_delivery_is_reported_until_acknowledged(tmp_path, smtp_server):
@@ -162,7 +174,7 @@ def test_a_given_up_delivery_is_reported_until_acknowledged(tmp_path, smtp_serve
     assert "550" in body and "send weekly --as-of 2019-11-25" in body
     assert f"ack weekly --as-of 2019-11-25 --recipient {refused}" in body
 
-    wrong = cli("ack", "weekly", "--as-of", "2019-11-18", "--config", str(config))
+    wrong = cli("ack", "weekly", "--as-of", "2019-11-18", "--all", "--config", str(config))
     assert wrong.returncode == 2 and "no given-up delivery of weekly as of 2019-11-18" in \
         wrong.stderr
     ack = cli("ack", "weekly", "--as-of", "2019-11-25", "--recipient", refused, "--by",
@@ -171,8 +183,10 @@ def test_a_given_up_delivery_is_reported_until_acknowledged(tmp_path, smtp_serve
     assert f"acknowledged: weekly as of 2019-11-25 (revision 1) to {refused}" in ack.stdout
     after = cli("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
     assert after.returncode == EXIT_OK, after.stderr
-    shown = cli("history", "weekly", "--config", str(config)).stdout
+    shown = cli("history", "weekly", "--wide", "--config", str(config)).stdout
     assert "acknowledged by duty officer" in shown and "left the desk" in shown
+    brief = cli("history", "weekly", "--config", str(config)).stdout
+    assert "acknowledged" in brief and max(map(len, brief.splitlines())) <= 100
     assert len(smtp_server.received) == 2  # the reader's memo and the operator's notice
 
 

@@ -76,10 +76,12 @@ def workbook(tmp_path_factory) -> Path:
 ], ids=lambda m: m.id)
 def test_every_memo_kind_builds_from_another_topic(tmp_path, workbook, memo):
     config = load_config(None)
-    built = build(config, [memo], date(2024, 2, 7), formats=["docx", "html"],
-                  out_dir=tmp_path, workbook=workbook)
-    html = built[0].files["html"].read_text(encoding="utf-8")
-    assert built[0].files["docx"].stat().st_size > 0
+    report = build(config, [memo], date(2024, 2, 7), formats=["docx", "html"],
+                   out_dir=tmp_path, workbook=workbook)
+    assert report.stopped is None and report.failures == []
+    (built,) = report.outcomes
+    html = built.files["html"].read_text(encoding="utf-8")
+    assert built.files["docx"].stat().st_size > 0
     assert "GSOMIA" not in html and "gsomia" not in html.lower()
     if memo.kind in ("overview", "weekly", "issue"):
         assert "Commission proposes a 20% cut" in html

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from reports.config.load import adhoc_memo, load_config
 from reports.errors import WorkbookUnreadable
 from reports.memo.contents import build_context
+from reports.memo.make import memo_spec, render
 from reports.model.model import Model
-from reports.pipeline import memo_spec, render
 from reports.workbook import contract as schema
 from reports.workbook.read import read_workbook
 from reports.workbook.validate import validate

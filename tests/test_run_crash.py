@@ -116,7 +116,8 @@ def test_killed_run_is_completed_by_the_next_exactly_once(tmp_path, smtp_server,
     assert sent == {a: 1 for a in ADDRESSES}
     docx = (output / "weekly" / "2019-11-25" / "weekly_2019-11-25.docx").read_bytes()
     for message in smtp_server.received:
-        assert message.attachments()["weekly_2019-11-25.docx"][1] == docx
+        [(name, (_, data))] = message.attachments().items()
+        assert name.endswith(", 25 November 2019.docx") and data == docx
     # And nothing more afterwards.
     assert run(config, "2019-11-25T08:00+09:00").returncode == 0
     assert len(smtp_server.received) == 2

@@ -17,6 +17,7 @@ from fixtures_mail import (
     add_distribution,
     add_event,
     copy_workbook,
+    run_due,
     set_stance,
     smtp_server_fixture,  # noqa: F401  (the smtp_server fixture)
     write_config,
@@ -24,10 +25,10 @@ from fixtures_mail import (
 
 from reports.config.load import MemoConfig, load_config
 from reports.config.tables import Schedule
-from reports.errors import EXIT_OK, EXIT_WORKBOOK
+from reports.errors import EXIT_OK, EXIT_USAGE, EXIT_WORKBOOK
 from reports.schedule.record import RunRecord
 from reports.schedule.record.store import run_lock
-from reports.schedule.run import latest_fire_time, run_due
+from reports.schedule.run import latest_fire_time
 
 ADDRESSES = sorted(e for _, e in RECIPIENTS)
 
@@ -180,10 +181,12 @@ def test_history_command(tmp_path, smtp_server, capsys, restore_logging):
     capsys.readouterr()
     assert main(["history", "weekly", "--config", str(config)]) == EXIT_OK
     out = capsys.readouterr().out
-    assert "weekly_2019-11-25.docx" in out and "2019-11-24T22:00:00Z" in out
+    assert "weekly 2019-11-25 r1" in out and "weekly_2019-11-25.docx" in out
     assert out.count(" sent ") == 2 and "director.asia@example.org" in out
-    assert main(["history", "overview", "--config", str(config)]) == EXIT_OK
-    assert 'no builds or deliveries of "overview"' in capsys.readouterr().out
+    assert main(["history", "weekly", "--wide", "--config", str(config)]) == EXIT_OK
+    assert "2019-11-24 22:00 UTC" in capsys.readouterr().out  # the fire time, the desk's zone
+    assert main(["history", "overview", "--config", str(config)]) == EXIT_USAGE
+    assert 'no memo "overview"' in capsys.readouterr().err
 
 
 # -- what the idle path loads ------------------------------------------------------------
@@ -262,7 +265,7 @@ def test_a_simulated_week_sends_the_weekly_once_with_new_since_last_edition(tmp_
     assert 'Event added: "Seoul and Tokyo hold an unannounced working-level call" ' \
            "(20 Nov 2019)" in text
     assert "Position corrected: Government of South Korea on GSOMIA renewal (10 Nov 2019): " \
-           "conditional -> opposes" in text
+           "conditional to opposes" in text
     # The record keeps what the issue held, for the next one.
     assert third["snapshot"]["positions"]["rok-government|gsomia|2019-11-10"] == "opposes"
     assert "2019-11-20-backdated-call" in third["snapshot"]["events"]

@@ -8,20 +8,19 @@ is checked with axe-core and the Nu HTML Checker, and on a phone's width.
 
 from __future__ import annotations
 
-import contextlib
 import io
 from pathlib import Path
 
 import pytest
 import realtools
 import sitetools
-from sitetools import PASSWORD, Client
+from browsertools import PHONE, axe, browser_page, no_sideways_scroll, sign_in
+from sitetools import Client
 
 pytestmark = pytest.mark.needs_tool("chromium", "playwright", "axe", "vnu")
 
 USERS = {"kim": ("staff", "CONFIDENTIAL"), "lee": ("clearer", "UNCLASSIFIED"),
          "park": ("reader", "SECRET"), "root": ("admin", "SECRET")}
-PHONE = {"width": 375, "height": 740}
 
 
 @pytest.fixture(scope="module")
@@ -30,47 +29,6 @@ def desk(tmp_path_factory):
     sitetools.add_users(config, USERS)
     with sitetools.serving(config) as base:
         yield config, base
-
-
-@contextlib.contextmanager
-def browser_page(viewport: dict | None = None):
-    """A fresh Chromium context (no cookies), allowed to reach the loopback site only;
-    CSP bypassed only so that the test can inject axe-core."""
-    realtools.require("chromium", "playwright")
-    context = realtools._browser().new_context(
-        viewport=viewport or {"width": 1100, "height": 900}, bypass_csp=True,
-        accept_downloads=True)
-    try:
-        page = context.new_page()
-        yield page
-    finally:
-        context.close()
-
-
-def sign_in(page, base: str, name: str, then: str = "/") -> None:
-    """Sign in as a person would: the keyboard only."""
-    page.goto(f"{base}/signin?next={then}")
-    page.keyboard.press("Tab")  # the site's name link
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "name"
-    page.keyboard.type(name)
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "password"
-    page.keyboard.type(PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.url == f"{base}{then}"
-
-
-def axe(page) -> list[str]:
-    page.add_script_tag(path=str(realtools.axe_js()))
-    found = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    return [f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})" for v in found]
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_staff_see_problems_appear_and_go_as_the_workbook_is_saved(desk):
@@ -111,7 +69,7 @@ def test_a_clearer_previews_a_memo_and_downloads_its_word_file(desk):
         sign_in(page, base, "lee")
         assert page.get_by_role("link", name="Secret weekly").count() == 0
         assert page.get_by_role("link", name="Workbook").count() == 0
-        page.get_by_role("link", name="GSOMIA brief").click()
+        page.get_by_role("link", name="GSOMIA brief", exact=True).click()
         page.fill("#as_of", "2019-11-25")
         with page.expect_navigation():
             page.get_by_role("button", name="Show").click()
@@ -125,7 +83,7 @@ def test_a_clearer_previews_a_memo_and_downloads_its_word_file(desk):
 
         text = "\n".join(p.text for p in Document(io.BytesIO(Path(path).read_bytes()))
                          .paragraphs)
-        assert "The question" in text and "Kyodo News, Seoul reverses course" in text
+        assert "The question" in text and "Kyodo News, “Seoul reverses course”" in text
         assert axe(page) == []
         assert page.goto(f"{base}/workbook").status == 403
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 import sitetools
-from sitetools import PASSWORD, REPO, SECRET_ID
+from clitools import cli
+from sitetools import PASSWORD, SECRET_ID
 
 from reports.config.load import load_config
 from reports.errors import ConfigError
@@ -17,13 +17,11 @@ from reports.site.snapshot import take
 
 
 def run(config, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(REPO / "run_reports.py"), *args, "--config",
-                           str(config)], input=stdin, capture_output=True, text=True,
-                          timeout=120, cwd=config.parent)
+    return cli(*args, "--config", str(config), stdin=stdin, timeout=120, cwd=config.parent)
 
 
 @pytest.mark.parametrize(("lines", "expected"), [
-    ("adress = \"0.0.0.0\"", "site.adress: unknown key; [site] takes only: address, port"),
+    ("adress = \"0.0.0.0\"", 'site.adress: unknown key (did you mean "address"?)'),
     ("port = 70000", "site.port: must be a port number"),
     ("port = \"8080\"", "site.port: expected a whole number"),
     ("proxy_header = \"X-Remote-User\"", "site.trusted_proxies: give the addresses"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import tplfactory as tf
+from tplfactory import break_html
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ HTML_EDITS = {  # file: [(text, broken text, code, tag shown)]
     "blocks.html": [
         ('<p class="note">{{ block.text | text }}', '<p class="note">{{ block.text | shout }}',
          "unknown-filter", "{{ block.text | shout }}"),
-        ("{% endif %}{{ cites(row) }}", "{% endif %}{{ cite(row) }}", "unknown-name",
+        ("</span>{{ cites(row) }}", "</span>{{ cite(row) }}", "unknown-name",
          "{{ cite(row) }}"),
         ("{{ stance_label(word) }}", "{{ stance_label(word) }}}", "extra-brace",
          "{{ stance_label(word) }}}"),
@@ -44,24 +45,11 @@ HTML_EDITS = {  # file: [(text, broken text, code, tag shown)]
          "{% block colophon %}"),
     ],
     "index.html": [
-        ("{% if entries %}", "{% if entries }}", "mismatched-delimiters", "{% if entries }}"),
+        ("{% if href %}", "{% if href }}", "mismatched-delimiters", "{% if href }}"),
         ("{{ e.as_of | display_date }}", "{{ e.as_of | display_date }", "single-brace",
          "{{ e.as_of | display_date }"),
     ],
 }
-
-
-def break_html(folder: Path, name: str, edits: list[tuple]) -> list[tuple[str, str, str]]:
-    """Apply ``edits`` to ``folder/name``; (code, "line N", tag) expected for each."""
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    for old, new, *_ in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    lines = text.splitlines()
-    return [(code, f"line {next(i for i, ln in enumerate(lines, 1) if new in ln)}", tag)
-            for _, new, code, tag in edits]
 
 
 def test_html_problems_name_file_and_line_all_at_once(tmp_path):
@@ -75,7 +63,7 @@ def test_html_problems_name_file_and_line_all_at_once(tmp_path):
         for item in items:
             assert tf.found(mine, *item), f"{name}: {item} not in {json.dumps(mine, indent=1)}"
     assert len(problems) == sum(map(len, expected.values())), json.dumps(problems, indent=1)
-    assert "did you mean cites?" in next(p["message"] for p in problems
+    assert 'did you mean "cites"?' in next(p["message"] for p in problems
                                         if p["tag"] == "{{ cite(row) }}")
 
 

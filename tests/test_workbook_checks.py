@@ -19,8 +19,8 @@ from openpyxl.styles import Font
 
 from reports.config.load import adhoc_memo, load_config
 from reports.memo.contents import build_context
+from reports.memo.make import memo_spec
 from reports.model.model import Model
-from reports.pipeline import memo_spec
 from reports.workbook.excel import init_workbook
 from reports.workbook.read import read_workbook
 from reports.workbook.validate import validate

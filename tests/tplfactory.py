@@ -80,6 +80,24 @@ def found(problems: list[dict], code: str, where: str, tag: str) -> bool:
     return any(p["code"] == code and p["where"] == where and tag in p["tag"] for p in problems)
 
 
+def break_html(folder: Path, name: str, edits: list[tuple]) -> list[tuple[str, str, str]]:
+    """Apply ``edits`` to ``folder/name``; (code, "line N", tag) expected for each (the
+    line of the new text that holds the tag)."""
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    for old, new, *_ in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    found = []
+    for _, new, code, tag in edits:
+        probe = next((ln for ln in new.split("\n") if tag in ln), new.split("\n")[-1])
+        found.append((code, f"line {next(i for i, ln in enumerate(lines, 1) if probe in ln)}",
+                      tag))
+    return found
+
+
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under ``folder``: its bytes and modification time."""
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)

@@ -12,156 +12,29 @@ import argparse
 import json
 import logging
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from reports.cli.parser import parser
 from reports.errors import (
     EXIT_INTERNAL,
     EXIT_OK,
+    EXIT_UNDELIVERED,
     EXIT_USAGE,
     EXIT_WORKBOOK,
     ConfigError,
-    MemosFailed,
     ReportsError,
     WorkbookInvalid,
     WorkbookUnreadable,
+    worst,
 )
-from reports.memo.kinds import FORMATS, MEMO_KINDS
+from reports.text import plural
+
+if TYPE_CHECKING:
+    from reports.schedule.run import RunReport
 
 log = logging.getLogger("reports")
-
-EPILOG = """examples:
-  python run_reports.py validate --workbook workbook/gsomia_relations.xlsx
-  python run_reports.py build --as-of 2019-11-29
-  python run_reports.py build --kind issue --issue ISSUE_ID --as-of 2019-11-29 --format html
-  python run_reports.py run            # from cron, every few minutes
-  python run_reports.py ack weekly --as-of 2019-11-25   # a delivery given up: accept it
-  python run_reports.py user add kim --role staff --level UNCLASSIFIED   # then: serve
-
-exit codes: 0 done, 1 workbook errors (nothing built), 2 usage, config or template error,
-  3 not all delivered, 4 some memos could not be built (the others were),
-  5 unexpected internal error (rerun with --debug); when several apply: 1, 2, 5, 4, 3"""
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
-
-
-def _datetime(text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date-time; use e.g. 2019-11-25T07:00+09:00") from None
-
-
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog="run_reports.py", description="Validate the relations workbook and build, "
-        "schedule and send briefing memos.", epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    top.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
-    top.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
-    top.add_argument("--debug", action="store_true",
-                     help="log debug detail and show the traceback of any failure")
-    sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    def command(name: str, summary: str, example: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=summary, description=summary,
-                              epilog="example:\n  " + example,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-
-    p = command("init", "write a new, empty workbook with the Guide, tables and dropdowns "
-                "(the marking and likelihood dropdowns hold the desk's levels and words)",
-                "python run_reports.py init workbook/new_desk.xlsx")
-    p.add_argument("path", type=Path, help="where to write it (never overwritten)")
-    _common(p, config=True, workbook=False)
-
-    p = command("validate", "report every problem in the workbook",
-                "python run_reports.py validate --annotate problems.xlsx")
-    _common(p, config=True, workbook=True)
-    p.add_argument("--json", action="store_true", help="print the problems as JSON")
-    p.add_argument("--annotate", type=Path, metavar="OUT.xlsx",
-                   help="write a copy with each problem cell highlighted and commented")
-    p.add_argument("--templates", action="store_true",
-                   help="check the templates (memo.docx and the HTML pages) instead of the "
-                        "workbook: every broken tag, where it is and what to type")
-
-    p = command("build", "build memos from the config (all, or those named) or one --kind",
-                "python run_reports.py build weekly --as-of 2019-11-29 --format docx pdf")
-    p.add_argument("memo_ids", nargs="*", metavar="MEMO_ID", help="memo ids from the config")
-    _common(p, config=True, workbook=True)
-    p.add_argument("--as-of", type=_date, help="date the memo is as of (default today)")
-    p.add_argument("--format", nargs="+", action="extend", choices=FORMATS, dest="formats",
-                   help="formats to write: --format docx html, or --format docx --format "
-                   "html (default: each memo's formats)")
-    p.add_argument("--out", type=Path, help="output folder (default from config, else output)")
-    p.add_argument("--kind", choices=MEMO_KINDS,
-                   help="build one memo of this kind without a config entry")
-    p.add_argument("--issue", help="issue_id for --kind issue")
-    p.add_argument("--actor", help="actor_id for --kind actor")
-    p.add_argument("--window-days", type=int, help="window for --kind weekly (default 7)")
-    p.add_argument("--jobs", type=int,
-                   help="build memos in this many processes (default: one per core)")
-
-    p = command("run", "build and send every memo that is due (cron calls this)",
-                "python run_reports.py run --now 2019-12-02T07:05+09:00")
-    _common(p, config=True, workbook=False)
-    p.add_argument("--now", type=_datetime, help="pretend it is this time (ISO, with a zone, "
-                   "or in the config's [desk] timezone)")
-
-    p = command("send", "send an already built memo to its recipients",
-                "python run_reports.py send weekly --as-of 2019-11-29 --dry-run")
-    p.add_argument("memo_id", metavar="MEMO_ID")
-    _common(p, config=True, workbook=False)
-    p.add_argument("--as-of", type=_date, help="which edition of the memo (default today)")
-    p.add_argument("--dry-run", action="store_true",
-                   help="write the messages as .eml files to the outbox folder instead")
-
-    p = command("ack", "accept that given-up deliveries of an edition will not be made",
-                "python run_reports.py ack weekly --as-of 2019-11-25 "
-                "--recipient japan.desk@example.org --note 'sent by hand'")
-    p.add_argument("memo_id", metavar="MEMO_ID")
-    _common(p, config=True, workbook=False)
-    p.add_argument("--as-of", type=_date, required=True, help="which edition of the memo")
-    p.add_argument("--recipient", metavar="ADDR",
-                   help="only the delivery to this address (default: every given-up one)")
-    p.add_argument("--note", help="why, for the record (shown by history)")
-    p.add_argument("--by", help="who acknowledges (default: your user name)")
-
-    p = command("history", "list past builds, sends and notices from the run record",
-                "python run_reports.py history weekly")
-    p.add_argument("memo_id", nargs="?", metavar="MEMO_ID")
-    _common(p, config=True, workbook=False)
-    p.add_argument("--limit", type=int, default=50, help="most recent N rows (default 50)")
-
-    p = command("serve", "run the desk's intranet site (workbook problems live, memo "
-                "previews) until stopped", "python run_reports.py serve --config reports.toml")
-    _common(p, config=True, workbook=False)
-
-    p = command("user", "add, list or remove the site's users, or set a password (read "
-                "from the terminal or standard input)",
-                "python run_reports.py user add kim --role staff --level UNCLASSIFIED")
-    p.add_argument("action", choices=("add", "list", "remove", "password"))
-    p.add_argument("name", nargs="?", metavar="NAME", help="the user (not for list)")
-    _common(p, config=True, workbook=False)
-    p.add_argument("--role", choices=("staff", "clearer", "reader", "admin"),
-                   help="add: what they use the site for")
-    p.add_argument("--level", help="add: their handling level, one of [markings] levels")
-    p.add_argument("--no-password", action="store_true",
-                   help="add, password: signs in only through the proxy's single sign-on")
-    return top
-
-
-def _common(p: argparse.ArgumentParser, *, config: bool, workbook: bool) -> None:
-    if config:
-        p.add_argument("--config", type=Path, help="config file (default reports.toml)")
-    if workbook:
-        p.add_argument("--workbook", type=Path, help="workbook (default from the config)")
-
 
 COMMANDS = {}  # name -> handler, filled by @handles below
 
@@ -200,13 +73,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
+    """The toolkit's own lines at the level asked for; other libraries' (matplotlib,
+    fontTools, the web server...) at WARNING, or INFO with ``--debug``, never their debug
+    detail: ``-v`` is the toolkit's detail, not theirs."""
     level = logging.DEBUG if args.verbose or args.debug else \
         logging.WARNING if args.quiet else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.setLevel(logging.INFO if args.debug else max(level, logging.WARNING))
+    logging.getLogger("reports").setLevel(level)
 
 
 def _log_to_file(path: Path) -> None:
@@ -276,7 +153,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         from reports.cli.listing import problems
 
         _print(problems(checked.problems))
-        print(f"{path}: {len(checked.errors)} error(s), {len(checked.warnings)} warning(s)")
+        print(f"{path}: {plural(len(checked.errors), 'error')}, "
+              f"{plural(len(checked.warnings), 'warning')}")
     return EXIT_WORKBOOK if checked.errors else EXIT_OK
 
 
@@ -292,7 +170,7 @@ def _validate_templates(folder: Path, as_json: bool) -> int:
     else:
         for problem in problems:
             print(f"{problem.template}, {problem.where} [{problem.code}]: {problem.message}")
-        print(f"{folder}: {len(problems)} template problem(s)" if problems else
+        print(f"{folder}: {plural(len(problems), 'template problem')}" if problems else
               f"{folder}: the templates have no problems")
     return EXIT_USAGE if problems else EXIT_OK
 
@@ -318,26 +196,45 @@ def cmd_build(args: argparse.Namespace) -> int:
             raise ConfigError(f"no memos configured in {config.path or 'reports.toml'}; "
                               "add [[memos]] entries or use --kind")
     formats = list(dict.fromkeys(args.formats)) if args.formats else None
-    try:
-        built = build(config, memos, args.as_of or date.today(), formats=formats,
-                      out_dir=args.out, workbook=args.workbook, jobs=args.jobs)
-    except MemosFailed as exc:
-        _print([str(path) for memo in exc.built for path in memo.files.values()])
-        for failure in exc.failures:
-            print(f"error: could not build {failure}", file=sys.stderr)
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    _print([str(path) for memo in built for path in memo.files.values()])
-    return EXIT_OK
+    report = build(config, memos, args.as_of or date.today(), formats=formats,
+                   out_dir=args.out, workbook=args.workbook, jobs=args.jobs, force=args.force)
+    if report.stopped is not None:
+        raise report.stopped  # nothing was built: said as any error is
+    for outcome in report.outcomes:
+        if outcome.ok:
+            _print([str(path) for path in outcome.files.values()])
+        else:
+            print(f"error: could not build {outcome.error}", file=sys.stderr)
+    failures = report.failures
+    if failures:
+        print(f"error: {len(failures)} of {plural(len(report.outcomes), 'memo')} could not be "
+              "built "
+              f"({', '.join(o.edition.memo.id for o in failures)})"
+              + ("; the others were" if len(failures) < len(report.outcomes) else ""),
+              file=sys.stderr)
+    return worst(*(error.exit_code for error in report.errors()))
 
 
 @handles("run")
 def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
+    if args.dry_run:
+        from reports.schedule.plan import plan
+        from reports.schedule.run import resolve_now
+
+        _print(plan(config, resolve_now(args.now, config)).plan)
+        return EXIT_OK
     _log_to_file(config.log_path)
     from reports.schedule.run import run_due
 
-    return run_due(config, args.now)
+    return run_exit_code(run_due(config, args.now))
+
+
+def run_exit_code(ran: RunReport) -> int:
+    """A run's exit code: its worst error (1, 2, 5, 4), then 3 while anything is not
+    delivered (retried or given up), else 0."""
+    codes = [error.exit_code for error in ran.errors()]
+    return worst(*codes, EXIT_UNDELIVERED if ran.undelivered or ran.given_up else EXIT_OK)
 
 
 @handles("send")
@@ -346,7 +243,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     _log_to_file(config.log_path)
     from reports.delivery.send import send_memo
 
-    return send_memo(config, args.memo_id, args.as_of or date.today(), dry_run=args.dry_run)
+    return send_memo(config, args.memo_id, args.as_of, dry_run=args.dry_run)
 
 
 @handles("ack")
@@ -356,20 +253,72 @@ def cmd_ack(args: argparse.Namespace) -> int:
     from reports.delivery.send import acknowledge
 
     rows = acknowledge(config, args.memo_id, args.as_of, recipient=args.recipient,
-                       note=args.note, by=args.by)
+                       every=args.all, note=args.note, by=args.by)
     _print([f"acknowledged: {r.memo_id} as of {r.as_of.isoformat()} (revision {r.revision}) "
             f"to {r.target}" for r in rows])
     return EXIT_OK
 
 
+@handles("approve")
+def cmd_approve(args: argparse.Namespace) -> int:
+    config = _config(args)
+    _log_to_file(config.log_path)
+    from reports.clearance.decide import approve
+    from reports.delivery.send import _user
+
+    done = approve(config, args.memo_id, args.as_of, by=args.by or _user(),
+                   via="command line", note=args.note)
+    what = done.decision.edition
+    if done.already:
+        print(f"{what} was approved already by {done.decision.by}; nothing was sent twice"
+              + (f" (sent now: {done.sent})" if done.sent else ""))
+    else:
+        print(f"approved: {what}, by {done.decision.by}; published and sent to "
+              f"{done.sent} recipient(s)")
+    if done.undelivered:
+        print(f"{done.undelivered} deliver{'y is' if done.undelivered == 1 else 'ies are'} "
+              "not done yet; later runs retry (see `history`)", file=sys.stderr)
+    return EXIT_UNDELIVERED if done.undelivered else EXIT_OK
+
+
+@handles("return")
+def cmd_return(args: argparse.Namespace) -> int:
+    config = _config(args)
+    _log_to_file(config.log_path)
+    from reports.clearance.decide import return_draft
+    from reports.delivery.send import _user
+
+    done = return_draft(config, args.memo_id, args.as_of, by=args.by or _user(),
+                        via="command line", note=args.note)
+    what = done.decision.edition
+    if done.already:
+        print(f"{what} was returned already by {done.decision.by}; the editors were not "
+              "told again")
+    else:
+        print(f"returned: {what}, by {done.decision.by}; nothing was sent; told: "
+              + (", ".join(done.told or []) or "nobody (no editors or operator configured)"))
+    return EXIT_OK
+
+
 @handles("history")
 def cmd_history(args: argparse.Namespace) -> int:
-    from reports.cli.listing import history
+    from reports.cli.listing import history, history_json
     from reports.schedule.record import RunRecord
 
     config = _config(args)
-    with RunRecord.open(config.run_record_path, create=False) as ledger:
-        print(history(ledger, args.memo_id, args.limit))
+    with RunRecord.open(config.run_record_path, create=False) as record:
+        if args.memo_id and args.memo_id not in {m.id for m in config.memos} and \
+                not record.builds(args.memo_id, 1):
+            from reports.text import did_you_mean
+
+            known = {m.id for m in config.memos} | {b.memo_id for b in record.builds()}
+            raise ConfigError(f'no memo "{args.memo_id}" in {config.path or "the config"} or '
+                              f"the run record{did_you_mean(args.memo_id, sorted(known))}")
+        if args.json:
+            print(history_json(record, args.memo_id, args.limit))
+        else:
+            print(history(record, args.memo_id, args.limit, zone=config.desk.timezone,
+                          wide=args.wide))
     return EXIT_OK
 
 
@@ -387,7 +336,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     if args.action != "list" and not args.name:
         raise ConfigError(f"'user {args.action}' needs the user's NAME")
     _print(user_command(_config(args), args.action, args.name, args.role, args.level,
-                        args.no_password))
+                        args.no_password, args.email))
     return EXIT_OK
 
 

@@ -3,7 +3,8 @@ it into :class:`Config`, :mod:`~reports.config.tables` holds its tables and thei
 :mod:`~reports.config.typed` converts TOML by type hints. Light: nothing heavy is imported.
 """
 
-from reports.config.load import Config, MemoConfig, adhoc_memo, config_keys, load_config
+from reports.config.keys import config_keys
+from reports.config.load import Config, MemoConfig, adhoc_memo, load_config
 from reports.config.tables import (
     DeliverySettings,
     Desk,

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
+from reports.addresses import AddressError, mail_address
 from reports.config.load import Config
 from reports.output.files import write_all
 
@@ -56,6 +57,11 @@ def send_email(config: Config, msg: EmailMessage, address: str) -> None:
     """Send ``msg`` to ``address`` on a connection of its own; raise SendFailed."""
     smtp = config.smtp
     where = f"the SMTP server {smtp.host}:{smtp.port}"
+    try:  # read by mail_address when the config or sheet was; an old run record's may not be
+        sender, address = mail_address(smtp.sender), mail_address(address)
+    except AddressError as exc:
+        raise SendFailed(f"{exc}; correct it in the Distribution sheet or the config",
+                         permanent=True) from None
     client = None
     try:
         context = ssl.create_default_context()
@@ -69,7 +75,7 @@ def send_email(config: Config, msg: EmailMessage, address: str) -> None:
         user = os.environ.get(smtp.username_env)
         if user:
             client.login(user, os.environ.get(smtp.password_env, ""))
-        client.send_message(msg, from_addr=smtp.sender, to_addrs=[address])
+        client.send_message(msg, from_addr=sender, to_addrs=[address])
     except smtplib.SMTPAuthenticationError as exc:
         raise SendFailed(f"{where} refused the login ({exc.smtp_code}); check the "
                               f"environment variables {smtp.username_env} and "
@@ -82,6 +88,8 @@ def send_email(config: Config, msg: EmailMessage, address: str) -> None:
         code = exc.smtp_code
         raise SendFailed(f"{where} answered {code} {_text(exc.smtp_error)}"
                               + _advice(code, address), permanent=500 <= code < 600) from None
+    except smtplib.SMTPNotSupportedError as exc:  # e.g. SMTPUTF8, which no address needs
+        raise SendFailed(f"{where} cannot take this message ({exc})", permanent=True) from None
     except smtplib.SMTPServerDisconnected as exc:
         reason = exc or "no reason given"
         raise SendFailed(f"{where} closed the connection ({reason})") from None

@@ -30,6 +30,7 @@ from reports.schedule.record import RunRecord
 from reports.schedule.record.builds import BuildRecord
 from reports.schedule.record.deliveries import Delivery
 from reports.schedule.record.store import iso
+from reports.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -118,10 +119,11 @@ def _give_up(config: Config, ledger: RunRecord, build: BuildRecord, delivery: De
     with ledger.transaction():
         ledger.mark_gave_up(delivery.id, error)
         queue_gave_up(config, ledger, build, delivery, error, now)
-    log.error("gave up delivering %s to %s after %d attempt(s): %s. Fix the cause, then run "
+    log.error("gave up delivering %s to %s after %s: %s. Fix the cause, then run "
               "`python run_reports.py send %s --as-of %s`, or accept the loss with "
-              "`python run_reports.py ack %s --as-of %s`", build.edition, delivery.target,
-              delivery.attempts, error, build.memo_id, as_of, build.memo_id, as_of)
+              "`python run_reports.py ack %s --as-of %s --recipient %s`", build.edition,
+              delivery.target, plural(delivery.attempts, "attempt"), error, build.memo_id, as_of,
+              build.memo_id, as_of, delivery.recipient)
 
 
 def deliver_due(config: Config, ledger: RunRecord, now: datetime) -> Tally:

@@ -31,23 +31,36 @@ from reports.schedule.record.builds import BuildRecord
 from reports.schedule.record.deliveries import Delivery
 from reports.schedule.record.notices import BUILD_FAILED, DELIVERY_GAVE_UP, NOBODY, WORKBOOK_ERRORS
 from reports.schedule.record.store import PENDING, iso
-from reports.text import long_date
+from reports.text import local_time, long_date, plural
 
 log = logging.getLogger(__name__)
 
 MAX_LISTED = 200  # problems listed in the message; the annotated copy has every one
 
 
+def episode(ledger: RunRecord, memo_ids: list[str] | None = None) -> str:
+    """Which failure episode a failure belongs to: it lasts until the next build that
+    succeeds (of ``memo_ids``, or of any memo), so a failure that comes back after a
+    recovery is a new episode, told again."""
+    last = ledger.last_success_id(memo_ids)
+    return f"after #{last}" if last is not None else "from the start"
+
+
 def queue_workbook_errors(config: Config, ledger: RunRecord, sha256: str, error: ReportsError,
                           due: list[MemoConfig], now: datetime) -> int:
-    """Queue the editors' notice for this workbook revision, unless it was queued already;
-    how many messages were queued."""
-    if ledger.notice_exists(WORKBOOK_ERRORS, sha256):
+    """Queue the editors' notice for this workbook revision in this failure episode, unless
+    it was queued already; how many messages were queued. With no editors configured the
+    operator is told instead."""
+    about = f"{sha256}|{episode(ledger)}"
+    if ledger.notice_exists(WORKBOOK_ERRORS, about):
         log.info("the editors were told about this revision of the workbook already")
         return 0
     workbook = Path(config.workbook)
     problems = [p for p in getattr(error, "problems", []) if p.severity == "error"]
-    people = _editors(config, readable=bool(problems))
+    people = [p.email for p in _editors(config, readable=bool(problems))]
+    stand_in = not people and config.delivery.operator
+    if stand_in:
+        people = [config.delivery.operator]
     attachment, name = _annotated(workbook, getattr(error, "problems", []))
     marking = config.markings.levels[-1]  # the copy holds the whole workbook
     lines = [str(p) for p in problems[:MAX_LISTED]]
@@ -55,9 +68,12 @@ def queue_workbook_errors(config: Config, ledger: RunRecord, sha256: str, error:
         lines.append(f"... and {len(problems) - MAX_LISTED} more: every one is marked in the "
                      "attached copy")
     sections = [
-        ["", [f"The scheduled run at {iso(now)} could not build "
+        ["", [f"The scheduled run at {local_time(now, config.desk.timezone)} could not build "
               + ", ".join(m.id for m in due) + f" because the workbook {workbook.name} "
-              + ("has errors." if problems else f"cannot be read: {error}")]],
+              + ("has errors." if problems else f"cannot be read: {error}")]
+         + (["You get this as the operator: no editors of the workbook are configured "
+             "([desk] editors, or editor = yes in its Distribution sheet)."]
+            if stand_in else [])],
         *([["Errors", lines]] if lines else []),
         ["What to do", [
             "Fix each error in the workbook itself and save it"
@@ -66,14 +82,15 @@ def queue_workbook_errors(config: Config, ledger: RunRecord, sha256: str, error:
             "`python run_reports.py validate` lists every problem again",
             "The next scheduled run builds and sends what is due once the workbook is "
             "clean; you are told again only if a new revision still has errors"]]]
-    subject = (f"[{marking}] The workbook {workbook.name} has {len(problems)} error(s): "
+    subject = (f"[{marking}] The workbook {workbook.name} has {plural(len(problems), 'error')}: "
                "the memos due were not built") if problems else \
         f"[{marking}] The workbook {workbook.name} cannot be read: the memos due were not built"
     body = {"heading": subject.split("] ", 1)[1], "marking": marking, "sections": sections,
             "attachment": name}
-    return _queue(ledger, WORKBOOK_ERRORS, sha256, [p.email for p in people], subject, body,
-                  attachment, now, "no editors are configured: set [desk] editors in the "
-                  "config, or mark editor = yes in the Distribution sheet")
+    return _queue(ledger, WORKBOOK_ERRORS, about, people, subject, body,
+                  attachment, now, "no editors or operator are configured: set [desk] editors "
+                  "or [delivery] operator in the config, or mark editor = yes in the "
+                  "Distribution sheet")
 
 
 def queue_gave_up(config: Config, ledger: RunRecord, build: BuildRecord, delivery: Delivery,
@@ -87,7 +104,7 @@ def queue_gave_up(config: Config, ledger: RunRecord, build: BuildRecord, deliver
     body = {"heading": subject.split("] ", 1)[-1], "marking": mail.get("marking", ""),
             "attachment": None, "sections": [
                 ["", [f"{build.edition} was not delivered to {delivery.target} after "
-                      f"{delivery.attempts} attempt(s).", f"The last error: {error}"]],
+                      f"{plural(delivery.attempts, 'attempt')}.", f"The last error: {error}"]],
                 ["What to do", [
                     f"Fix the cause, then send it: python run_reports.py send {build.memo_id} "
                     f"--as-of {as_of}",
@@ -102,8 +119,9 @@ def queue_gave_up(config: Config, ledger: RunRecord, build: BuildRecord, deliver
 def queue_build_failed(config: Config, ledger: RunRecord, memo_ids: list[str], as_of: date,
                        error: str, now: datetime) -> int:
     """Queue the operator's notice that scheduled memos could not be built, once per
-    distinct failure (the same error again on the next run is not told again)."""
-    about = f"{','.join(memo_ids)}|{as_of.isoformat()}|{sha8(error)}"
+    distinct failure in a failure episode (the same error again on the next run is not
+    told again; after the memos were built once, it is)."""
+    about = f"{','.join(memo_ids)}|{as_of.isoformat()}|{sha8(error)}|{episode(ledger, memo_ids)}"
     if ledger.notice_exists(BUILD_FAILED, about):
         return 0
     marking = config.markings.default
@@ -111,8 +129,8 @@ def queue_build_failed(config: Config, ledger: RunRecord, memo_ids: list[str], a
     subject = f"[{marking}] Not built: {names} as of {long_date(as_of)}"
     body = {"heading": subject.split("] ", 1)[1], "marking": marking, "attachment": None,
             "sections": [
-                ["", [f"The scheduled run at {iso(now)} could not build {names} as of "
-                      f"{as_of.isoformat()}.", f"The error: {error}"]],
+                ["", [f"The scheduled run at {local_time(now, config.desk.timezone)} could "
+                      f"not build {names} as of {as_of.isoformat()}.", f"The error: {error}"]],
                 ["What to do", [
                     "Fix the cause the error names; every later run tries again and sends the "
                     "memo once it is built",

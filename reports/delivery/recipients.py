@@ -13,22 +13,26 @@ person gets the row's memo, ``editor`` whether they hear about the workbook's pr
 :func:`check_distribution` finds what the sheet gets wrong against the config, as
 problems naming the cell: a memo id the config does not have (with "did you mean"), the
 same address twice for one memo, an ``editor`` cell that is not yes or no, and a
-scheduled memo that would go to nobody.
+scheduled memo that would go to nobody. An address itself is read when the sheet is
+(``bad-email``), by :func:`reports.addresses.mail_address`, the parser mail is sent with:
+the rows here hold each address as it will be sent.
 """
 
 from __future__ import annotations
 
-import difflib
+from typing import Any
 
+from reports.addresses import display_name
 from reports.config.load import Config, MemoConfig
 from reports.config.tables import Recipient
 from reports.problems import ERROR, WARNING, Problem
+from reports.text import did_you_mean
 
 SHEET = "Distribution"
 EDITOR_COLUMN = "editor"
 
 
-def recipients_for(memo: MemoConfig, distribution: list[dict]) -> list[Recipient]:
+def recipients_for(memo: MemoConfig, distribution: list[dict[str, Any]]) -> list[Recipient]:
     """The Distribution sheet's active rows for ``memo`` if it has any row for it, else the
     config's recipients; each address once."""
     rows = [r for r in distribution or [] if _memo_id(r) == memo.id]
@@ -40,7 +44,7 @@ def recipients_for(memo: MemoConfig, distribution: list[dict]) -> list[Recipient
     return _unique(people)
 
 
-def editors(config: Config, distribution: list[dict]) -> list[Recipient]:
+def editors(config: Config, distribution: list[dict[str, Any]]) -> list[Recipient]:
     """Who is told when the workbook has errors: the config's editors and the sheet's."""
     people = [Recipient(email=address) for address in config.desk.editors]
     people += [_person(r) for r in distribution or []
@@ -48,7 +52,7 @@ def editors(config: Config, distribution: list[dict]) -> list[Recipient]:
     return _unique(people)
 
 
-def read_distribution(config: Config) -> tuple[list[dict], list[Problem]]:
+def read_distribution(config: Config) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The workbook's Distribution rows (those that are readable) and the sheet's problems
     (its cells, and :func:`check_distribution`), whatever errors the other sheets have.
 
@@ -61,12 +65,12 @@ def read_distribution(config: Config) -> tuple[list[dict], list[Problem]]:
     book = read_workbook(config.workbook, sheets=(SHEET,))
     checked = validate(book, config.rules())
     sheet = book.sheets.get(SHEET)
-    rows = checked.records.get(SHEET, [])
+    rows: list[dict[str, Any]] = list(checked.records.get(SHEET, []))
     own = [p for p in checked.problems if sheet is not None and p.sheet == sheet.title]
     return rows, own + check_distribution(config, sheet, rows)
 
 
-def check_distribution(config: Config, sheet, rows: list[dict]) -> list[Problem]:
+def check_distribution(config: Config, sheet: Any, rows: list[dict[str, Any]]) -> list[Problem]:
     """Problems of the Distribution sheet (``sheet``: its SheetData, or None) against the
     config: each names the cell, or the sheet for a memo nobody receives."""
     problems: list[Problem] = []
@@ -77,8 +81,7 @@ def check_distribution(config: Config, sheet, rows: list[dict]) -> list[Problem]
     for row in rows:
         memo_id, email = _memo_id(row), str(row.get("email") or "").strip().lower()
         if known and memo_id and memo_id not in known:
-            close = difflib.get_close_matches(memo_id, known, n=1, cutoff=0.6)
-            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            hint = did_you_mean(memo_id, known)
             problems.append(Problem(
                 ERROR, title, _cell(letters, "memo_id", row), "memo_id", "unknown-memo",
                 f'"{memo_id}" is not a memo id in {_config_name(config)}{hint}; use one of: '
@@ -109,13 +112,13 @@ def check_distribution(config: Config, sheet, rows: list[dict]) -> list[Problem]
 
 # -- rows ------------------------------------------------------------------------------------
 
-def _memo_id(row: dict) -> str:
+def _memo_id(row: dict[str, Any]) -> str:
     return str(row.get("memo_id") or "").strip()
 
 
-def _person(row: dict) -> Recipient:
+def _person(row: dict[str, Any]) -> Recipient:
     email = str(row["email"]).strip()
-    return Recipient(email=email, name=str(row.get("name") or email))
+    return Recipient(email=email, name=display_name(row.get("name")) or email)
 
 
 def _unique(people: list[Recipient]) -> list[Recipient]:
@@ -127,14 +130,14 @@ def _unique(people: list[Recipient]) -> list[Recipient]:
     return unique
 
 
-def _editor_key(row: dict) -> str | None:
+def _editor_key(row: dict[str, Any]) -> str | None:
     for key in row.get("extra", {}):
         if key.replace("_", "").replace(" ", "").lower() == EDITOR_COLUMN:
-            return key
+            return str(key)
     return None
 
 
-def _editor_flag(row: dict) -> bool | None:
+def _editor_flag(row: dict[str, Any]) -> bool | None:
     """True or False from the ``editor`` column (blank: False); None when unreadable."""
     key = _editor_key(row)
     if key is None:
@@ -145,7 +148,7 @@ def _editor_flag(row: dict) -> bool | None:
     return True if text in TRUE_WORDS else False if text in FALSE_WORDS or not text else None
 
 
-def _cell(letters: dict[str, str], column: str | None, row: dict) -> str | None:
+def _cell(letters: dict[str, str], column: str | None, row: dict[str, Any]) -> str | None:
     letter = letters.get(column or "")
     return f"{letter}{row['_row']}" if letter else None
 

@@ -7,6 +7,9 @@ manifest). Deliveries that failed or were given up are tried again at once. With
 ``--dry-run`` the messages are written as ``.eml`` files to the outbox and nothing is
 recorded. Only the workbook's Distribution sheet is read, not validated with the rest.
 
+A memo with clearers is sent only as a clearer approved it: ``send`` delivers its latest
+issued revision and refuses a draft (``approve`` issues it).
+
 ``ack MEMO_ID --as-of DATE [--recipient ADDR]`` records that an operator accepts that
 given-up deliveries of the edition will not be made (who and when, shown by
 ``history``), so later runs stop reporting them.
@@ -18,7 +21,6 @@ import getpass
 import logging
 import re
 from datetime import UTC, date, datetime
-from email.policy import SMTP
 from pathlib import Path
 
 from reports.config.load import Config, MemoConfig
@@ -35,6 +37,7 @@ from reports.output.manifest import read_manifest
 from reports.schedule.record import RunRecord
 from reports.schedule.record.builds import BuildRecord
 from reports.schedule.record.store import iso, run_lock
+from reports.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +72,22 @@ def current_build(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: da
     """The edition to send: the newest recorded revision if its files are as built; else
     the files on disk (from ``build``) as a new revision, recorded when ``record``."""
     latest = ledger.latest_revision(memo.id, as_of)
+    day = as_of.isoformat()
+    if memo.clearers and (latest is None or latest.issued is None):
+        what = f"{latest.edition} is a draft" if latest is not None else \
+            f"{memo.id} as of {day} has no edition"
+        raise ConfigError(f"{what} not cleared: {memo.id} is sent only once one of its "
+                          "clearers approves its draft (on the site, or `python run_reports.py "
+                          f"approve {memo.id} --as-of {day}`)")
     if latest is not None and all(
             Path(p).exists() and sha256_file(Path(p)) == latest.hashes.get(fmt)
             for fmt, p in latest.files.items()):
         return latest
-    day = as_of.isoformat()
+    if memo.clearers:
+        assert latest is not None
+        raise ConfigError(f"the archived files of {latest.edition} are missing or changed "
+                          f"({', '.join(latest.files.values())}); a cleared memo is sent only "
+                          "as it was approved: restore them from the backup")
     disk = _on_disk(config, memo, as_of)
     rebuild = f"`python run_reports.py build {memo.id} --as-of {day}`"
     if not disk:
@@ -82,11 +96,17 @@ def current_build(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: da
                               f"{config.published(memo)}; rebuild them with {rebuild}")
         raise ConfigError(f"{memo.id} has not been built as of {day}; build it first with "
                           f"{rebuild}")
-    files = {fmt: str(p) for fmt, p in disk.items()}
     hashes = {fmt: sha256_file(p) for fmt, p in disk.items()}
     manifest = read_manifest(config.published(memo), memo.id, day) or {}
     mail = {k: manifest[k] for k in ("edition_label", "marking", "summary") if k in manifest}
     revision = (latest.revision if latest else 0) + 1
+    files = {fmt: str(p) for fmt, p in disk.items()}
+    if record:  # issued now: kept in the archive as sent
+        from reports.output.editions import archived_folder, write_edition
+
+        kept = write_edition(archived_folder(config.archive, memo.id, day, revision), memo,
+                             day, {fmt: p.read_bytes() for fmt, p in disk.items()}, mail)
+        files = {fmt: str(p) for fmt, p in kept.items()}
     stamp = iso()
     build = BuildRecord(
         id=0, memo_id=memo.id, as_of=as_of, fire_time=None, revision=revision,
@@ -99,7 +119,7 @@ def current_build(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: da
             build.id = ledger.start_build(memo.id, as_of, fire_time=None, title=memo.title,
                                           inputs=(None, None, None), trigger="send")
             ledger.finish_build(build.id, outcome="done", revision=revision, files=files,
-                                hashes=hashes, mail=build.mail)
+                                hashes=hashes, mail=build.mail, issued=True)
             ledger.supersede(memo.id, as_of, revision)
         build = ledger.build(build.id)
         log.info("recorded %s as of %s from the files in %s as revision %d", memo.id, day,
@@ -107,9 +127,34 @@ def current_build(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: da
     return build
 
 
-def send_memo(config: Config, memo_id: str, as_of: date, dry_run: bool = False) -> int:
-    """``send MEMO_ID``: deliver an already built edition to whoever has not had it yet."""
+def latest_as_of(config: Config, memo: MemoConfig) -> date:
+    """The day of ``memo``'s latest edition: the latest issued (run record), or the latest
+    built in its published folder; refused when there is none."""
+    with RunRecord.open(config.run_record_path, create=False, readonly=True) as record:
+        issued = record.latest_issued(memo.id)
+    days = [issued.as_of] if issued else []
+    folder = config.published(memo) / memo.id
+    for child in folder.iterdir() if folder.is_dir() else ():
+        try:
+            day = date.fromisoformat(child.name)
+        except ValueError:
+            continue
+        if _on_disk(config, memo, day):
+            days.append(day)
+    if not days:
+        raise ConfigError(f"{memo.id} has no edition yet; build it first with `python "
+                          f"run_reports.py build {memo.id} --as-of DATE`")
+    return max(days)
+
+
+def send_memo(config: Config, memo_id: str, as_of: date | None = None,
+              dry_run: bool = False) -> int:
+    """``send MEMO_ID``: deliver an already built edition (``as_of``, default the latest)
+    to whoever has not had it yet."""
     memo = config.memo(memo_id)
+    if as_of is None:
+        as_of = latest_as_of(config, memo)
+        log.info("sending %s as of %s, its latest edition", memo.id, as_of.isoformat())
     if dry_run:
         return _dry_run(config, memo, as_of)
     readers = recipients(config, memo)
@@ -131,8 +176,8 @@ def _send(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: date, read
     ledger.retry_now([d.id for d in mine if d.outcome in ("failed", "gave-up")], now)
     done = [d for d in mine if d.outcome == "sent"]
     if done:
-        log.info("%s was already delivered to %d recipient(s); not sent to them again",
-                 build.edition, len(done))
+        log.info("%s was already delivered to %s; not sent to them again",
+                 build.edition, plural(len(done), "recipient"))
     todo = [d for d in ledger.deliveries(memo.id, as_of, build.revision)
             if d.outcome in ("pending", "failed")]
     deliver(config, ledger, todo, now)
@@ -144,7 +189,7 @@ def _send(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: date, read
 def _dry_run(config: Config, memo: MemoConfig, as_of: date) -> int:
     from reports.delivery.messages import compose, message_id
 
-    with RunRecord.open(config.run_record_path, create=False) as ledger:
+    with RunRecord.open(config.run_record_path, create=False, readonly=True) as ledger:
         build = current_build(config, ledger, memo, as_of, record=False)
     folder = config.outbox_path / memo.id / as_of.isoformat()
     now = datetime.now(UTC)
@@ -158,7 +203,7 @@ def _dry_run(config: Config, memo: MemoConfig, as_of: date) -> int:
             raise DeliveryError(str(exc)) from None
         safe = re.sub(r"[^A-Za-z0-9@._-]+", "_", person.email)
         path = atomic_write(folder / f"{memo.id}_{as_of.isoformat()}_r{build.revision}_{safe}"
-                                     ".eml", msg.as_bytes(policy=SMTP))
+                                     ".eml", msg.as_bytes())  # the policy it is sent with
         log.info("dry run: wrote the message for %s to %s", person.email, path)
     if config.delivery.drop_folder:
         log.info("dry run: would copy %s to the drop folder %s", ", ".join(
@@ -167,9 +212,15 @@ def _dry_run(config: Config, memo: MemoConfig, as_of: date) -> int:
 
 
 def acknowledge(config: Config, memo_id: str, as_of: date, *, recipient: str | None = None,
-                note: str | None = None, by: str | None = None) -> list:
-    """``ack``: given-up deliveries of the edition are accepted as lost; the rows changed."""
-    config.memo(memo_id)
+                every: bool = False, note: str | None = None, by: str | None = None) -> list:
+    """``ack``: given-up deliveries of the edition (to ``recipient``, or with ``every`` to
+    all) are accepted as lost; the rows changed. A memo no longer configured may still be
+    acknowledged (its deliveries are in the run record)."""
+    if recipient is None and not every:
+        raise ConfigError(f"say whose delivery of {memo_id} as of {as_of.isoformat()} will "
+                          "not be made: --recipient ADDR, or --all for every given-up one")
+    if recipient is not None and every:
+        raise ConfigError("give --recipient ADDR or --all, not both")
     who = by or _user()
     with run_lock(config.run_record_path, wait=LOCK_WAIT_SECONDS) as held:
         if not held:

@@ -6,8 +6,9 @@ model the memo itself is built from), as known on its as-of date:
 
 - every event (date, a fingerprint of its title, issues, actors, significance);
 - every position (stance), keyed by ``actor|issue|as_of``;
-- the judgments in force on each issue ('' for the overall ones): those of the latest
-  day, with their text.
+- the desk's judgments in force on each issue ('' for the overall ones): those of the
+  latest day, with their text (outside commentary, ``whose = source``, is no judgment of
+  the desk's: it never counts as one changing).
 
 Nothing above the memo's ceiling is ever in it, so nothing above it can come back in a
 later edition. The next edition of the same memo compares its own cut with that snapshot
@@ -29,10 +30,28 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, Protocol
 
+from reports.memo.shapes import ChangeRow, SinceLast
+from reports.model.model import Model
+from reports.model.records import Assessment
 from reports.text import short_date
 
 SNAPSHOT_VERSION = 3
+Snapshot = dict[str, Any]
+
+
+class Scoped(Protocol):
+    """What decides a memo's scope (``reports.config.load.MemoConfig``)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def issue(self) -> str | None: ...
+    @property
+    def actor(self) -> str | None: ...
+    @property
+    def significance_floor(self) -> int: ...
 
 
 def position_key(actor_id: str, issue_id: str, as_of: date | str) -> str:
@@ -44,7 +63,7 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def snapshot(model, marking: str, min_grade: str, as_of: date) -> dict:
+def snapshot(model: Model, marking: str, min_grade: str, as_of: date) -> Snapshot:
     """What an edition as of ``as_of`` could show, from ``model``: the memo's own cut of
     the workbook (:func:`reports.memo.contents.visible_model`), at ``marking`` and ``min_grade``."""
     return {
@@ -61,7 +80,7 @@ def snapshot(model, marking: str, min_grade: str, as_of: date) -> dict:
     }
 
 
-def comparable(previous: dict | None, marking: str, min_grade: str) -> bool:
+def comparable(previous: Snapshot | None, marking: str, min_grade: str) -> bool:
     """Whether an edition may be compared with ``previous`` (a snapshot): one made the
     same way, at the same ceiling and minimum grade. A memo whose marking was lowered
     since must never be compared with what a higher edition held."""
@@ -70,11 +89,18 @@ def comparable(previous: dict | None, marking: str, min_grade: str) -> bool:
             and previous.get("min_grade") == min_grade)
 
 
-def in_force(model, as_of: date) -> dict[str, list]:
-    """The judgments in force on ``as_of`` for each issue ('' overall): every assessment of
-    its latest day, in workbook order."""
-    found: dict[str, list] = {}
+def is_desk(assessment: Assessment) -> bool:
+    """Whether a judgment is the desk's own (``whose`` blank or "desk"), not a source's."""
+    return assessment.whose != "source"
+
+
+def in_force(model: Model, as_of: date) -> dict[str, list[Assessment]]:
+    """The desk's judgments in force on ``as_of`` for each issue ('' overall): every one
+    of its latest day, in workbook order. Outside commentary is never in force."""
+    found: dict[str, list[Assessment]] = {}
     for a in model.assessments(as_of):  # newest first, then workbook order
+        if not is_desk(a):
+            continue
         key = a.issue_id or ""
         if key not in found or found[key][0].as_of == a.as_of:
             found.setdefault(key, []).append(a)
@@ -100,7 +126,8 @@ class JudgmentChanges:
     withdrawn: list[str] = field(default_factory=list)  # days of judgments no longer held
 
 
-def judgment_changes(previous: dict | None, model, as_of: date) -> dict[str, JudgmentChanges]:
+def judgment_changes(previous: SinceLast | Snapshot | None, model: Model,
+                     as_of: date) -> dict[str, JudgmentChanges]:
     """Per key, how the judgments in force now (``in_force(model, as_of)``) differ from those
     the previous edition showed (``previous["judgments"]``); {} without a previous edition.
 
@@ -112,9 +139,10 @@ def judgment_changes(previous: dict | None, model, as_of: date) -> dict[str, Jud
     """
     if previous is None:
         return {}
-    before: dict[str, list] = previous.get("judgments", {})
+    before: dict[str, list[list[str]]] = previous.get("judgments", {})
     now = in_force(model, as_of)
-    still = {(a.issue_id or "", a.as_of.isoformat(), a.judgment) for a in model.assessments(as_of)}
+    still = {(a.issue_id or "", a.as_of.isoformat(), a.judgment)
+             for a in model.assessments(as_of) if is_desk(a)}
     result: dict[str, JudgmentChanges] = {}
     for key in sorted(set(before) | set(now)):
         shown = before.get(key, [])
@@ -144,7 +172,8 @@ def judgment_changes(previous: dict | None, model, as_of: date) -> dict[str, Jud
 
 # -- what changed in events and positions --------------------------------------------------
 
-def since_last_edition(previous: dict, previous_as_of: str, model, memo, as_of: date) -> dict:
+def since_last_edition(previous: Snapshot, previous_as_of: str, model: Model, memo: Scoped,
+                       as_of: date) -> SinceLast:
     """Rows for "New since the last edition", comparing ``model`` (the memo's own cut of
     the workbook) with the ``previous`` edition's snapshot (see :func:`comparable`).
 
@@ -161,11 +190,11 @@ def since_last_edition(previous: dict, previous_as_of: str, model, memo, as_of: 
 
 
 class _Scope:
-    def __init__(self, memo, as_of: date, previous_as_of: date):
+    def __init__(self, memo: Scoped, as_of: date, previous_as_of: date):
         self.kind, self.issue, self.actor = memo.kind, memo.issue, memo.actor
         self.floor, self.as_of, self.previous = memo.significance_floor, as_of, previous_as_of
 
-    def event(self, day: date, issues, actors, significance: int) -> bool:
+    def event(self, day: date, issues: Any, actors: Any, significance: int) -> bool:
         return (day <= self.as_of
                 and (self.kind != "issue" or self.issue in issues)
                 and (self.kind != "actor" or self.actor in actors)
@@ -177,12 +206,12 @@ class _Scope:
                 and (self.kind != "actor" or actor_id == self.actor))
 
 
-def _rank(record) -> int:
+def _rank(record: object) -> int:
     return getattr(record, "marking_rank", 0) or 0
 
 
-def _event_rows(before: dict, model, scope: _Scope) -> list[dict]:
-    rows = []
+def _event_rows(before: dict[str, list[Any]], model: Model, scope: _Scope) -> list[ChangeRow]:
+    rows: list[ChangeRow] = []
     for event in model.events:  # sorted by date, then id
         if not scope.event(event.date, event.issues, event.actors, event.significance) or \
                 not model.known(event.sources, scope.as_of):
@@ -206,14 +235,14 @@ def _event_rows(before: dict, model, scope: _Scope) -> list[dict]:
     return rows
 
 
-def _names(model, actor_id: str, issue_id: str) -> tuple[str, str]:
+def _names(model: Model, actor_id: str, issue_id: str) -> tuple[str, str]:
     actor = model.actors[actor_id].name if actor_id in model.actors else actor_id
     issue = model.issues[issue_id].name if issue_id in model.issues else issue_id
     return actor, issue
 
 
-def _position_rows(before: dict, model, scope: _Scope) -> list[dict]:
-    rows = []
+def _position_rows(before: dict[str, str], model: Model, scope: _Scope) -> list[ChangeRow]:
+    rows: list[ChangeRow] = []
     positions = sorted(model.positions, key=lambda p: (p.as_of, p.actor_id, p.issue_id))
     for pos in positions:
         if not scope.position(pos.actor_id, pos.issue_id, pos.as_of) or \
@@ -230,11 +259,11 @@ def _position_rows(before: dict, model, scope: _Scope) -> list[dict]:
         elif old != pos.stance:
             rows.append({"change": "corrected", "what": "position", "rank": _rank(pos),
                          "detail": f"Position corrected: {actor} on {issue} "
-                                   f"({short_date(pos.as_of)}): {old} -> {pos.stance}"})
+                                   f"({short_date(pos.as_of)}): {old} to {pos.stance}"})
     return rows
 
 
-def _left(previous: dict, model, scope: _Scope) -> int:
+def _left(previous: Snapshot, model: Model, scope: _Scope) -> int:
     """How many entries in scope the previous edition could show that this memo's cut no
     longer holds: deleted from the workbook or re-marked above the memo (not told apart,
     and not named)."""

@@ -1,16 +1,21 @@
 """One memo context, built once per memo and handed to every renderer.
 
-A context is plain JSON-able data::
+A context is plain JSON-able data (its shapes, for a type checker, are in
+``reports.memo.shapes``)::
 
     {"memo": {...}, "sections": [...], "sources": [...], "native_langs": {...}}
 
-- ``memo``: the memo block (who, when, what; see ``reports.memo.contents``).
-- ``sections``: in reading order, the body first, then the annexes (``annex: true``);
-  each ``{"id", "heading", "level", "blocks", "annex", "collapsed"}``.
-- blocks, by ``type``: ``paragraphs``, ``subheading``, ``note``, ``facts``, ``events``
-  (``compact`` for one-line rows), ``stances``, ``shifts``, ``matrix``, ``outlook``,
-  ``changes``, ``chart``, ``sources``, ``selection`` (what the body left out, with an
-  optional ``ref`` to the annex holding the rest) and ``legend``.
+- ``memo``: the memo block (who, when, what, its banner and its short form, and the
+  summary its mail carries; see ``reports.memo.contents``).
+- ``sections``: in reading order, the body first (its first section is always the
+  bottom line), then the annexes (``annex: true``); each ``{"id", "heading", "level",
+  "blocks", "annex", "collapsed"}``.
+- blocks, by ``type``: ``judgments`` (the desk's, numbered, each with its likelihood and
+  confidence; or outside commentary, each labelled with its author), ``paragraphs``,
+  ``subheading``, ``note``, ``facts``, ``events`` (``compact`` for one-line rows),
+  ``stances``, ``shifts``, ``matrix``, ``outlook``, ``changes``, ``chart``, ``sources``,
+  ``selection`` (what the body left out, with an optional ``ref`` to the annex holding
+  the rest) and ``legend``.
 - cited rows carry ``cites`` (source numbers) and ``cite_text``; ``sources`` lists the
   cited sources, numbered in order of first citation.
 - ``native_langs``: each native name the memo may print -> its language
@@ -27,61 +32,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
-from reports.errors import ConfigError
-from reports.memo.blocks import BlockMaker, note, section
-from reports.memo.kinds import DEFAULT_BUDGETS, Budget
+from reports.memo.blocks import BlockMaker
+from reports.memo.kinds import Budget
 from reports.memo.selection import Chosen
+from reports.memo.shapes import AnnexRef, Block, Cited, Section, SourceRow, note, section
+from reports.memo.spec import MemoSpec
 from reports.model.model import Model
+from reports.model.records import Record
 from reports.text import lang_of, short_date
-from reports.tradecraft import Markings, Yardstick, grade, grade_meaning
+from reports.tradecraft import Markings, grade, grade_meaning
 
 ANNEX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-@dataclass
-class MemoSpec:
-    """What to build: one memo of a kind, with its parameters and the desk's block."""
-
-    memo_id: str
-    kind: str
-    title: str
-    as_of: date
-    issue: str | None = None
-    actor: str | None = None
-    window_days: int = 7
-    outlook_days: int = 30
-    significance_floor: int = 1
-    office: str = ""
-    author: str = ""
-    marking: str = ""
-    to: str = ""
-    sender: str = ""
-    lang: str = "en"
-    since_last_edition: dict | None = None  # what changed since the previous edition
-    budget: Budget | None = None  # None: the kind's default budget
-    east_asian_lang: str = "ko"  # Han-only text of no known country
-    markings: Markings | None = None  # the desk's levels; None: one level, ``marking``
-    ceiling: str = ""  # the highest level the memo may hold; '' the desk's default
-    yardstick: Yardstick | None = None  # the estimative yardstick of its likelihoods
-    min_grade: str = ""  # leave out sources graded below this ("C3"), and say so
-
-    def __post_init__(self) -> None:
-        if self.budget is None and self.kind in DEFAULT_BUDGETS:
-            self.budget = DEFAULT_BUDGETS[self.kind]
-        if self.markings is None:
-            self.markings = Markings.single(self.marking or "UNCLASSIFIED")
-
-    @property
-    def ceiling_rank(self) -> int:
-        """The rank of the memo's ceiling in the desk's levels (refused if unknown)."""
-        if not self.ceiling:
-            return self.markings.default_rank
-        rank = self.markings.rank(self.ceiling)
-        if rank is None:
-            raise ConfigError(f'memo {self.memo_id}: its marking "{self.ceiling}" is not one '
-                              f"of the desk's levels: {', '.join(self.markings.levels)}")
-        return rank
 
 
 class Citations:
@@ -94,7 +57,7 @@ class Citations:
     @property
     def ranks(self) -> set[int]:
         """The marking ranks of the sources cited so far."""
-        return {self.model.sources[sid].marking_rank for sid in self.numbers}
+        return {int(self.model.sources[sid].marking_rank) for sid in self.numbers}
 
     def cite(self, source_ids: tuple[str, ...]) -> list[int]:
         numbers = []
@@ -104,18 +67,20 @@ class Citations:
             numbers.append(self.numbers[sid])
         return sorted(set(numbers))
 
-    def listing(self) -> list[dict]:
-        out = []
+    def listing(self) -> list[SourceRow]:
+        out: list[SourceRow] = []
         for sid, number in self.numbers.items():
             src = self.model.sources[sid]
-            out.append({"n": number, "id": sid, "outlet": src.outlet, "title": src.title,
-                        "published": src.published.isoformat() if src.published else None,
-                        "published_display": short_date(src.published), "url": src.url,
-                        "kind": src.kind, "grade": grade(src.reliability, src.credibility),
-                        "grade_text": grade_meaning(src.reliability, src.credibility)})
+            row: SourceRow = {
+                "n": number, "id": sid, "outlet": src.outlet, "title": src.title,
+                "published": src.published.isoformat() if src.published else None,
+                "published_display": short_date(src.published), "url": src.url,
+                "kind": src.kind, "grade": grade(src.reliability, src.credibility),
+                "grade_text": grade_meaning(src.reliability, src.credibility)}
             mark = self.markings.portion(src.marking_rank) if self.markings else ""
             if mark:
-                out[-1]["portion"] = mark
+                row["portion"] = mark
+            out.append(row)
         return out
 
 
@@ -123,7 +88,7 @@ class Citations:
 class Annex:
     key: str
     title: str
-    make: Callable[[], list[dict]]
+    make: Callable[[], list[Block]]
     label: str
 
 
@@ -148,14 +113,15 @@ class Builder(BlockMaker):
 
     # -- what the memo shows -------------------------------------------------------------
 
-    def shown(self, *records) -> dict:
+    def shown(self, *records: Record | None) -> Cited:
         """Note that ``records`` are printed; their row's portion mark when configured."""
-        return self.marked(max((r.marking_rank for r in records if r is not None), default=0))
+        return self.marked(max((int(r.marking_rank) for r in records if r is not None),
+                               default=0))
 
-    def marked(self, rank: int) -> dict:
+    def marked(self, rank: int) -> Cited:
         """Note that a row marked ``rank`` is printed; its portion mark when configured."""
         self.ranks.add(rank)
-        mark = self.spec.markings.portion(rank)
+        mark = self.spec.levels.portion(rank)
         return {"portion": mark} if mark else {}
 
     def top_rank(self) -> int:
@@ -164,7 +130,7 @@ class Builder(BlockMaker):
 
     def banner(self) -> str:
         """The highest level among what the memo holds, never below the desk's default."""
-        return self.spec.markings.banner(self.ranks | self.cites.ranks)
+        return self.spec.levels.banner(self.ranks | self.cites.ranks)
 
     # -- names --------------------------------------------------------------------------
 
@@ -175,15 +141,16 @@ class Builder(BlockMaker):
         if actor is None:
             return actor_id
         if printed:
-            self.ranks.add(actor.marking_rank)
-        return f"{actor.name} ({actor.native_name})" if actor.native_name else actor.name
+            self.ranks.add(int(actor.marking_rank))
+        name: str = actor.name
+        return f"{name} ({actor.native_name})" if actor.native_name else name
 
     def issue_name(self, issue_id: str | None, printed: bool = True) -> str:
         """The issue's name ("Overall" for none); ``printed`` as for :meth:`actor_name`."""
         issue = self.model.issues.get(issue_id) if issue_id else None
         if issue is not None and printed:
-            self.ranks.add(issue.marking_rank)
-        return issue.name if issue else (issue_id or "Overall")
+            self.ranks.add(int(issue.marking_rank))
+        return str(issue.name) if issue else (issue_id or "Overall")
 
     @cached_property
     def native_langs(self) -> dict[str, str]:
@@ -193,41 +160,38 @@ class Builder(BlockMaker):
             if actor.native_name:
                 lang = lang_of(actor.native_name, actor.country, self.spec.east_asian_lang)
                 if lang:
-                    found[actor.native_name] = lang
+                    found[str(actor.native_name)] = lang
         return dict(sorted(found.items()))
 
-    def cite_fields(self, source_ids: tuple[str, ...]) -> dict:
+    def cite_fields(self, source_ids: tuple[str, ...]) -> Cited:
         numbers = self.cites.cite(source_ids)
         return {"cites": numbers, "cite_text": "".join(f"[{n}]" for n in numbers)}
 
     # -- annexes and selection lines ---------------------------------------------------
 
-    def annex(self, key: str, title: str, make: Callable[[], list[dict]]) -> dict:
+    def annex(self, key: str, title: str, make: Callable[[], list[Block]]) -> AnnexRef:
         """Register an annex (built after the body, so sources number in reading order)."""
         label = f"Annex {ANNEX_LETTERS[len(self.annexes)]}"
         self.annexes.append(Annex(f"annex-{key}", title, make, label))
         return {"section": f"annex-{key}", "label": label}
 
-    def annex_sections(self) -> list[dict]:
-        return [section(a.key, f"{a.label}: {a.title}", *a.make(), annex=True, collapsed=True)
+    def annex_sections(self) -> list[Section]:
+        return [section(a.key, f"{a.label}: {a.title}", a.make(), annex=True, collapsed=True)
                 for a in self.annexes]
 
-    def selection(self, text: str, ref: dict | None = None) -> list[dict]:
-        """A line saying what the body left out; [] when nothing was."""
+    def selection(self, text: str, ref: AnnexRef | None = None) -> list[Block]:
+        """A line saying what the body left out, pointing to the annex that lists the rest
+        when there is one; [] when nothing was left out."""
         if not text:
             return []
-        if ref is None:
-            text = text[:-1] + "; the full list is in the workbook."
         return [{"type": "selection", "text": text, "ref": ref}]
 
-    def annex_note(self, chosen: Chosen | None = None, noun: str = "",
-                   how: str = "") -> list[dict]:
-        """What an annex holds: its cap, stated, and where each entry's sources are."""
-        held = (f"This annex lists the {len(chosen.rows):,} {how} of {chosen.total:,} {noun}; "
-                "the rest are in the workbook. " if chosen and chosen.left_out else "")
-        return [note(f"{held}Entries are listed without their sources, which the workbook "
-                     "holds for each.")]
-
+    def annex_note(self, chosen: Chosen[Any] | None = None, noun: str = "",
+                   how: str = "") -> list[Block]:
+        """What an annex holds: its cap, stated; entries without their sources."""
+        held = (f"This annex lists the {len(chosen.rows):,} {how} of {chosen.total:,} {noun}. "
+                if chosen and chosen.left_out else "")
+        return [note(f"{held}Entries are listed without their sources.")]
 
 
 __all__ = ["Builder", "Citations", "MemoSpec", "note", "section"]

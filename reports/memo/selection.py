@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from heapq import nsmallest
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from reports.model.model import Event, Position, Shift
+from reports.model.records import Event, Position, Shift
 
 T = TypeVar("T")
 
@@ -42,13 +42,13 @@ class Chosen(Generic[T]):
     def left_out(self) -> int:
         return self.total - len(self.rows)
 
-    def sorted(self, key: Callable[[T], object]) -> list[T]:
+    def sorted(self, key: Callable[[T], Any]) -> list[T]:
         return sorted(self.rows, key=key)
 
 
-def choose(items: Iterable[T], limit: int, key: Callable[[T], object]) -> Chosen[T]:
+def choose(items: Iterable[T], limit: int, key: Callable[[T], Any]) -> Chosen[T]:
     """The ``limit`` smallest items by ``key`` (in key order); linear in the item count."""
-    pool = items if isinstance(items, Sequence) else list(items)
+    pool: Sequence[T] = items if isinstance(items, Sequence) else list(items)
     if limit <= 0:
         return Chosen([], len(pool))
     if len(pool) <= limit:
@@ -56,12 +56,12 @@ def choose(items: Iterable[T], limit: int, key: Callable[[T], object]) -> Chosen
     return Chosen(nsmallest(limit, pool, key=key), len(pool))
 
 
-def significance_key(event: Event) -> tuple:
+def significance_key(event: Event) -> tuple[int, int, str]:
     """Most significant first, then most recent, then by id."""
     return (-event.significance, -event.date.toordinal(), event.event_id)
 
 
-def recent_key(event: Event) -> tuple:
+def recent_key(event: Event) -> tuple[int, str]:
     return (-event.date.toordinal(), event.event_id)
 
 
@@ -96,16 +96,17 @@ def recent_shifts(shifts: Sequence[Shift], limit: int) -> Chosen[Shift]:
 
 
 def stance_order(current: dict[tuple[str, str], Position],
-                 last_shift: dict[tuple[str, str], date]) -> Callable[[tuple], tuple]:
+                 last_shift: dict[tuple[str, str], date]
+                 ) -> Callable[[tuple[str, str]], tuple[bool, int, int, tuple[str, str]]]:
     """Key over ``current``'s keys: latest shift first, then latest statement, then ids."""
-    def key(pair: tuple[str, str]) -> tuple:
+    def key(pair: tuple[str, str]) -> tuple[bool, int, int, tuple[str, str]]:
         shifted = last_shift.get(pair)
         return (shifted is None, -(shifted or date.min).toordinal(),
                 -current[pair].as_of.toordinal(), pair)
     return key
 
 
-def phrase(chosen: Chosen, noun: str, how: str, scope: str = "") -> str:
+def phrase(chosen: Chosen[Any], noun: str, how: str, scope: str = "") -> str:
     """``12 most significant of 4,812 events up to 25 Nov 2019.`` ('' when nothing left out)."""
     if not chosen.left_out:
         return ""

@@ -126,13 +126,15 @@ class OutlookItem:
 
 @dataclass(frozen=True)
 class Assessment:
-    """One row of Assessments: an analyst's own judgment."""
+    """One row of Assessments: a judgment, the desk's own (``whose`` "desk") or a
+    source's outside commentary (``whose`` "source")."""
 
     as_of: date
     judgment: str
     issue_id: str | None = None
     confidence: str = "medium"
     author: str | None = None
+    whose: str = "desk"
     sources: tuple[str, ...] = ()
     likelihood: str | None = None
     marking_rank: int = 0

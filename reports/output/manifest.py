@@ -8,18 +8,24 @@ needs from the memo, so ``send`` can mail files made by ``build`` without rebuil
      "edition_label": "Issue brief: Trade talks, 25 November 2019",
      "marking": "UNCLASSIFIED", "summary": {"bottom_line": [...], "changes": [...]}}
 
-``output/index.html`` lists every manifest under the output folder, newest first, each by
-its edition label, under the highest marking among them.
+``output/index.html`` lists every manifest under the output folder, grouped by memo (the
+latest edition first), each edition by its label, under the highest marking among them.
+Each edition's HTML page links to the index, its Word file and the previous edition
+(:func:`page_links`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from reports.config.load import MemoConfig
 from reports.output.files import atomic_write, memo_path
+from reports.text import short_date
 
 log = logging.getLogger(__name__)
 
@@ -30,36 +36,64 @@ def manifest_path(out_dir: Path, memo_id: str, as_of: str) -> Path:
     return memo_path(out_dir, memo_id, as_of, "x").parent / MANIFEST
 
 
-def mail_info(context: dict) -> dict:
+def mail_info(context: Mapping[str, Any]) -> dict[str, Any]:
     """What a message about the memo needs from its context: the edition's label (the
-    mail subject and index title), its banner marking, and its summary."""
+    mail subject and index title), its banner marking and the banner's short form, and
+    its summary (key judgments, what changed and the day that counts from)."""
     memo = context["memo"]
     summary = memo.get("summary") or {}
     return {
         "edition_label": memo.get("edition_label") or f"{memo['subject']}, {memo['date']}",
         "marking": memo.get("marking") or "",
+        "short_marking": memo.get("short_marking") or "",
         "summary": {"bottom_line": list(summary.get("bottom_line") or []),
-                    "changes": list(summary.get("changes") or [])},
+                    "changes": list(summary.get("changes") or []),
+                    "since": str(summary.get("since") or "")},
     }
 
 
-def manifest_bytes(memo: MemoConfig, as_of: str, files: dict[str, Path], mail: dict) -> bytes:
+def page_links(out_dir: Path, memo_id: str, as_of: str, formats: Iterable[str],
+               previous_as_of: str | None = None) -> dict[str, str]:
+    """Where an edition's HTML page links, relative to it: the published folder's index,
+    the edition's own .docx (when built) and the previous edition's page in the same
+    published folder (the issued edition ``previous_as_of`` when its page is there, else
+    the latest earlier one), with its day as ``previous_label``. Every edition in one
+    published folder is of one level, so no link leads above the memo's."""
+    links = {"index": "../../index.html"}
+    if "docx" in formats:
+        links["docx"] = memo_path(Path("."), memo_id, as_of, "docx").name
+    folder = Path(out_dir) / memo_id
+    earlier = sorted((p.name for p in folder.glob("*") if p.is_dir()
+                      and re.fullmatch(r"\d{4}-\d\d-\d\d", p.name) and p.name < as_of
+                      and memo_path(Path(out_dir), memo_id, p.name, "html").is_file()),
+                     reverse=True) if folder.is_dir() else []
+    day = previous_as_of if previous_as_of in earlier else (earlier[0] if earlier else None)
+    if day:
+        links["previous"] = f"../{day}/{memo_path(Path('.'), memo_id, day, 'html').name}"
+        links["previous_label"] = short_date(day)
+    return links
+
+
+def manifest_bytes(memo: MemoConfig, as_of: str, files: dict[str, Path],
+                   mail: dict[str, Any]) -> bytes:
     manifest = {"memo_id": memo.id, "kind": memo.kind, "title": memo.title, "as_of": as_of,
                 "files": {fmt: p.name for fmt, p in sorted(files.items())}, **mail}
     return json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
-def read_manifest(out_dir: Path, memo_id: str, as_of: str) -> dict | None:
+def read_manifest(out_dir: Path, memo_id: str, as_of: str) -> dict[str, Any] | None:
     """The manifest of an edition in ``out_dir``; None if there is none or it is unreadable."""
     path = manifest_path(out_dir, memo_id, as_of)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return found if isinstance(found, dict) else None
 
 
-def write_index(out_dir: Path, templates: Path, markings) -> Path:
-    """``<out>/index.html``: every memo ever built into ``out_dir``, newest first.
+def write_index(out_dir: Path, templates: Path, markings: Any) -> Path:
+    """``<out>/index.html``: every memo ever built into ``out_dir``, grouped by memo, the
+    latest edition first.
 
     Each entry: ``memo_id``, ``kind``, ``title`` (the edition label, e.g. "Issue brief:
     Trade talks, 25 November 2019"), ``memo_title`` (the memo's configured title),
@@ -69,7 +103,8 @@ def write_index(out_dir: Path, templates: Path, markings) -> Path:
     """
     from reports.render.html import render_index
 
-    entries, ranks = [], []
+    entries: list[dict[str, Any]] = []
+    ranks: list[int] = []
     for manifest in sorted(Path(out_dir).glob(f"*/*/{MANIFEST}")):
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))

@@ -27,6 +27,7 @@ import threading
 import traceback
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
@@ -35,6 +36,9 @@ from markupsafe import Markup
 from reports.errors import TemplateError
 from reports.render import style
 from reports.text import is_http_url, short_date
+
+if TYPE_CHECKING:
+    from reports.memo.shapes import Context
 
 __all__ = ["render_html", "render_index", "safe_url", "sorted_entries"]
 
@@ -56,11 +60,16 @@ _NOT_ID = re.compile(r"[^A-Za-z0-9_-]+")
 # --------------------------------------------------------------------------- public API
 
 
-def render_html(context: dict, templates_dir: Path) -> str:
+def render_html(context: Context | dict[str, Any], templates_dir: Path,
+                links: dict[str, str] | None = None) -> str:
     """The memo page for ``context`` (see ``reports.memo.context``), as one HTML string.
 
-    Deterministic: the same context and templates give the same string. Raises
-    :class:`TemplateError` when a template is broken or a block type has no macro.
+    ``links`` (``reports.output.manifest.page_links``): the relative addresses of the
+    published folder's ``index``, this edition's ``docx`` and the ``previous`` edition's
+    page (with its ``previous_label``), each shown when given; anything but a relative
+    path is dropped. Deterministic: the same context, links and templates give the same
+    string. Raises :class:`TemplateError` when a template is broken or a block type has
+    no macro.
     """
     env = environment(templates_dir)
     known = _block_macros(env)
@@ -80,28 +89,49 @@ def render_html(context: dict, templates_dir: Path) -> str:
         "native_langs": context.get("native_langs", {}),
         "page": {"lang": context["memo"].get("lang") or "en",
                  "title": _page_title(context["memo"]),
-                 "marking": context["memo"].get("marking") or ""},
+                 "marking": context["memo"].get("marking") or "",
+                 "links": _links(links or {})},
     })
 
 
-def render_index(entries: list[dict], templates_dir: Path, *, title: str = "Briefing memos",
-                 lang: str = "en", marking: str = "") -> str:
-    """The output folder's ``index.html``: every memo built, newest first.
+def render_index(entries: list[dict[str, Any]], templates_dir: Path, *,
+                 title: str = "Briefing memos", lang: str = "en", marking: str = "") -> str:
+    """The output folder's ``index.html``: every memo built, grouped by memo, the latest
+    edition first.
 
-    ``entries``: ``{memo_id, kind, title, as_of, files: {"docx": path, "html": ...}}``
-    with paths relative to the index. Sorted by ``as_of`` descending, then ``memo_id``.
+    ``entries``: ``{memo_id, kind, title, memo_title, as_of, files: {"docx": path, ...}}``
+    with paths relative to the index. The page gets ``entries`` (newest first, as
+    :func:`sorted_entries`) and ``page.groups``: one per memo, ``{memo_id, title, kind,
+    editions}``, the memo whose latest edition is newest first, each memo's editions
+    newest first.
     """
     env = environment(templates_dir)
+    ordered = sorted_entries(entries)
     return _render(env, INDEX_TEMPLATE, {
-        "entries": sorted_entries(entries),
-        "page": {"lang": lang, "title": title, "marking": marking},
+        "entries": ordered,
+        "page": {"lang": lang, "title": title, "marking": marking,
+                 "groups": grouped_entries(ordered)},
     })
 
 
-def sorted_entries(entries: list[dict]) -> list[dict]:
+def sorted_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Newest first (``as_of`` descending), then by ``memo_id``; stable otherwise."""
     by_id = sorted(entries, key=lambda e: str(e.get("memo_id", "")))
     return sorted(by_id, key=lambda e: str(e.get("as_of", "")), reverse=True)
+
+
+def grouped_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``entries`` (newest first) grouped by memo: the memo of the newest edition first,
+    each memo's editions newest first, named by its latest edition's memo title."""
+    groups: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        key = str(entry.get("memo_id", ""))
+        if key not in groups:
+            groups[key] = {"memo_id": key, "kind": entry.get("kind", ""),
+                           "title": entry.get("memo_title") or entry.get("title") or key,
+                           "editions": []}
+        groups[key]["editions"].append(entry)
+    return list(groups.values())
 
 
 def safe_url(url: object) -> str | None:
@@ -213,6 +243,18 @@ def _template_error(exc: jinja2.TemplateError, env: jinja2.Environment,
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _links(links: dict[str, str]) -> dict[str, str]:
+    """The page's links that are relative paths (never a scheme, never "//")."""
+    out = {}
+    for key in ("index", "docx", "previous"):
+        href = _relative_url(links.get(key))
+        if href:
+            out[key] = href
+    if "previous" in out:
+        out["previous_label"] = links.get("previous_label") or "earlier"
+    return out
 
 
 def _page_title(memo: dict) -> str:

@@ -1,11 +1,10 @@
 """PDF output (``--format pdf``): convert a built .docx with headless LibreOffice.
 
-Every conversion runs its own LibreOffice with a fresh, private user profile
-(``-env:UserInstallation``), so several conversions may run at the same time
-(threads or processes) without fighting over one profile lock. Output is
-written into a private temporary folder next to the destination and then
-moved into place with :func:`os.replace`, so a reader never sees a half
-written file.
+Conversions go to the process's one LibreOffice, started at the first conversion and
+kept for the rest (``reports.render.office``: unoserver, a private profile per process;
+``build`` and ``run`` stop it when they end). Output is written into a private temporary
+folder next to the destination and then moved into place with :func:`os.replace`, so a
+reader never sees a half written file.
 
 Memos are exported (:data:`PDF_EXPORT`) as tagged PDF (headings, tables and lists in
 the structure tree, pictures with their alt text) conforming to PDF/A-2b (fonts
@@ -15,23 +14,21 @@ destination. :func:`render_pdf` builds a memo's .docx and PDF together: a memo w
 table of contents is laid out once, the page of every heading read from the PDF's
 named destinations (pypdf), and the .docx and PDF made again with those page numbers.
 
-Needs the Debian package ``libreoffice-writer-nogui`` (``libreoffice-calc-nogui``
-as well for spreadsheets).
+Needs the Debian packages ``libreoffice-writer-nogui`` (``libreoffice-calc-nogui`` as
+well for spreadsheets) and ``python3-uno``, and unoserver in ``.venv-office``
+(``scripts/setup.sh`` installs them).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
-import re
 import shutil
-import signal
-import subprocess
 import tempfile
 import time
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +40,7 @@ __all__ = [
     "find_soffice",
     "render_pdf",
     "bookmark_pages",
+    "run_libreoffice",
 ]
 
 log = logging.getLogger(__name__)
@@ -68,9 +66,6 @@ INSTALL_HINT = (
     "libreoffice-writer-nogui libreoffice-calc-nogui)"
 )
 
-# Lines LibreOffice prints on every run that say nothing about the failure.
-_NOISE = re.compile(r"^Warning: failed to launch javaldx.*$", re.MULTILINE)
-
 
 def find_soffice() -> str:
     """Return the path of ``soffice`` (or ``libreoffice``); raise if neither is on PATH."""
@@ -84,97 +79,82 @@ def find_soffice() -> str:
     )
 
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    """Kill the whole process group (the soffice wrapper script and soffice.bin)."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    except PermissionError:  # pragma: no cover - group already reaped by someone else
-        proc.kill()
-
-
-def _clean(text: str) -> str:
-    return _NOISE.sub("", text).strip()
+def _parse_convert_to(convert_to: str) -> tuple[str, str | None, list[str]]:
+    """``--convert-to``'s ``ext[:filter[:options]]`` as unoserver takes it: the extension,
+    the export filter, and the options (JSON filter data as ``Name=value`` each, or one
+    string of positional options, such as CSV's)."""
+    ext, _, rest = convert_to.partition(":")
+    export_filter, _, options = rest.partition(":")
+    if not options:
+        return ext, export_filter or None, []
+    if options.startswith("{"):
+        data = json.loads(options)
+        return ext, export_filter or None, [f"{k}={v['value']}" for k, v in data.items()]
+    return ext, export_filter or None, [options]
 
 
 def run_libreoffice(
     src: Path, convert_to: str, workdir: Path, timeout: float, infilter: str | None
 ) -> list[Path]:
-    """Run one headless LibreOffice conversion of ``src`` into the empty ``workdir``.
+    """Convert ``src`` with this process's LibreOffice (``reports.render.office``: started
+    at the first conversion, reused after) into the empty ``workdir``.
 
-    Returns the files LibreOffice wrote there (sorted by name). Raises
-    :class:`PdfConversionError` when LibreOffice is missing, times out, exits
-    non-zero or writes nothing (it exits 0 when it cannot load the source).
+    ``convert_to`` is what ``soffice --convert-to`` takes (``pdf``, ``xlsx``,
+    ``csv:Text - txt - csv (StarCalc):44,34,...``). Returns the files LibreOffice wrote
+    there (sorted by name). Raises :class:`PdfConversionError` when LibreOffice is
+    missing, cannot start, times out (it is killed; the next conversion starts a new one),
+    stops, refuses the file or writes nothing.
     """
+    from reports.render.office import OfficeFailure, OfficeGone, discard, office
+
     soffice = find_soffice()
-    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
-    cmd = [
-        soffice,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--nologo",
-        "--nodefault",
-        "--nolockcheck",
-    ]
-    if infilter:
-        cmd.append(f"--infilter={infilter}")
-    cmd += ["--convert-to", convert_to, "--outdir", str(workdir), str(src)]
-    env = dict(os.environ)
-    env["SAL_USE_VCLPLUGIN"] = "svp"
-    env.setdefault("HOME", str(profile))
-    log.debug("running %s", cmd)
-    target = convert_to.split(":", 1)[0]  # "pdf", not the export filter's options
+    ext, export_filter, options = _parse_convert_to(convert_to)
+    for _ in range(3):
+        try:
+            converter = office(soffice)
+        except PdfConversionError as exc:
+            raise PdfConversionError(f"cannot convert {src.name} to {ext}: {exc}") from None
+        converter.lock.acquire()
+        if converter.alive():
+            break
+        converter.lock.release()  # killed by another thread's conversion meanwhile
+    else:
+        raise PdfConversionError(
+            f"cannot convert {src.name} to {ext}: LibreOffice stopped as soon as it started, "
+            f"three times; check that `soffice --headless --version` works")
     started = time.monotonic()
     try:
         try:
-            proc = subprocess.Popen(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-                start_new_session=True,
-            )
-        except OSError as exc:
+            converter.convert(Path(src), Path(workdir) / f"{Path(src).stem}.{ext}", ext,
+                              export_filter, options, infilter, timeout)
+        except OfficeGone as gone:
+            discard(converter)
+            if str(gone) == "timeout":
+                raise PdfConversionError(
+                    f"LibreOffice timed out after {timeout:g} s converting {src.name} to "
+                    f"{ext} and was killed; try again with a longer timeout, or check "
+                    f"that the file opens in LibreOffice") from None
             raise PdfConversionError(
-                f"could not start LibreOffice ({soffice}): {exc}; {INSTALL_HINT}"
-            ) from exc
-        try:
-            stdout, stderr = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            proc.communicate()
+                f"LibreOffice stopped while converting {src.name} to {ext} (it crashed or "
+                f"was killed); the next conversion starts it again; check that the file "
+                f"opens in LibreOffice") from None
+        except OfficeFailure as failure:
+            # The file is named without its folder (a temporary one, gone by now): the same
+            # failure gives the same message, run after run (the operator is told once).
+            said = converter.scrub(str(failure)).replace(f"{src.parent}{os.sep}", "")
             raise PdfConversionError(
-                f"LibreOffice timed out after {timeout:g} s converting {src.name} to "
-                f"{target} and was killed; try again with a longer timeout, or check "
-                f"that the file opens in LibreOffice"
-            ) from None
-        finally:
-            # soffice.bin may leave helpers behind in its group; never leak them.
-            _kill_group(proc)
+                f"LibreOffice wrote no output converting {src.name} to {ext} (it said: "
+                f"{said or 'nothing'}); check that the file is a valid document of its type "
+                f"and opens in LibreOffice") from None
     finally:
-        shutil.rmtree(profile, ignore_errors=True)
+        converter.lock.release()
     elapsed = time.monotonic() - started
-    # The file is named without its folder (a temporary one, gone by now): the same
-    # failure gives the same message, run after run (the operator is told once of each).
-    said = _clean(f"{stdout}\n{stderr}").replace(f"{src.parent}{os.sep}", "").replace(
-        f"{workdir}{os.sep}", "")
-    if proc.returncode != 0:
-        raise PdfConversionError(
-            f"LibreOffice exited with status {proc.returncode} converting {src.name} to "
-            f"{target}: {said or 'no output'}"
-        )
-    outputs = sorted(p for p in workdir.iterdir() if p.is_file())
+    outputs = sorted(p for p in Path(workdir).iterdir() if p.is_file())
     if not outputs:
         raise PdfConversionError(
-            f"LibreOffice wrote no output converting {src.name} to {target} "
-            f"(it said: {said or 'nothing'}); check that the file is a valid document "
-            f"of its type and opens in LibreOffice"
-        )
-    log.info("LibreOffice converted %s to %s in %.1f s", src, convert_to, elapsed)
+            f"LibreOffice wrote no output converting {src.name} to {ext}; check that the "
+            f"file is a valid document of its type and opens in LibreOffice")
+    log.info("LibreOffice converted %s to %s in %.2f s", src.name, ext, elapsed)
     return outputs
 
 
@@ -248,23 +228,13 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: float = DEFAULT_TIMEOU
 
 # --------------------------------------------------------------------------- memos
 
-_STAMPS = (re.compile(rb"(<xmp:(?:Create|Modify|Metadata)Date>)[^<]{20}(</xmp:)"),
-           re.compile(rb"(/(?:CreationDate|ModDate)\s*\(D:)\d{14}(Z'?\))"))
-_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]")
-
-
 def fix_stamps(pdf: bytes, as_of: str) -> bytes:
-    """The PDF with LibreOffice's time stamps set to the memo's as-of day (midnight UTC)
-    and its file identifier derived from the content, so the same memo gives the same
-    bytes. Each replacement keeps its length: the cross-reference offsets stay valid."""
-    day = as_of.replace("-", "")
-    pdf = _STAMPS[0].sub(lambda m: m.group(1) + f"{as_of}T00:00:00Z".encode() + m.group(2),
-                         pdf)
-    pdf = _STAMPS[1].sub(lambda m: m.group(1) + f"{day}000000".encode() + m.group(2), pdf)
-    digest = hashlib.md5(_ID.sub(b"/ID[]", pdf), usedforsecurity=False).hexdigest().upper()
-    return _ID.sub(lambda m: m.group(0).replace(m.group(1), digest.encode())
-                   .replace(m.group(2), digest.encode()), pdf)
+    """The PDF as the same bytes for the same memo: LibreOffice's time stamps set to the
+    memo's as-of day (midnight UTC), its fonts and links in a fixed order and its
+    identifier derived from the content (``reports.render.pdf_stable``)."""
+    from reports.render.pdf_stable import stable_pdf
 
+    return stable_pdf(pdf, as_of)
 
 
 def bookmark_pages(pdf_path: Path, names: list[str]) -> dict[str, int]:
@@ -288,7 +258,7 @@ def bookmark_pages(pdf_path: Path, names: list[str]) -> dict[str, int]:
     return pages
 
 
-def render_pdf(context: dict, template: Path,
+def render_pdf(context: Mapping[str, Any], template: Path,
                timeout: float = DEFAULT_TIMEOUT) -> tuple[bytes, bytes]:
     """The memo as (.docx, PDF) bytes, the PDF laid out by LibreOffice in a private folder.
 

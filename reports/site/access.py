@@ -7,8 +7,9 @@ user's level, a workbook problem only when its row is, and the annotated workboo
 only to a user cleared for every row it holds. Both are checked on every request, from
 the run record (a changed role or level takes effect at the next click).
 
-Phase 2 (clearance) adds what a clearer approves or returns; the grants for it are here
-already so the routes can be added without changing who is who.
+Clearance is personal: a draft is shown to the memo's clearers (users whose address is
+in its ``clearers``) and to admins, at their level, and approved or returned only by a
+clearer or admin whose address the memo names (:func:`may_clear`).
 """
 
 from __future__ import annotations
@@ -22,21 +23,24 @@ STAFF, CLEARER, READER, ADMIN = "staff", "clearer", "reader", "admin"
 ROLES = (STAFF, CLEARER, READER, ADMIN)
 ROLE_HELP = {
     STAFF: "edits the workbook: its problems, the annotated copy, memo previews",
-    CLEARER: "clears memos before they are sent: memo previews (and, later, drafts)",
-    READER: "reads the memos cleared for them: the list of memos",
-    ADMIN: "everything staff and clearers do, and the list of users",
+    CLEARER: "clears memos before they are sent: memo previews, the drafts of the memos "
+             "that name them as clearers, approve or return",
+    READER: "reads the memos cleared for them: the list of memos and their issued editions",
+    ADMIN: "everything staff and clearers do (every draft at their level; approve or return "
+           "only where named a clearer), and the list of users",
 }
 
 # What each part of the site is for, and the roles that may use it.
-MEMOS, PROBLEMS, ANNOTATED, PREVIEW, USERS, CLEAR = (
-    "memos", "problems", "annotated", "preview", "users", "clear")
+MEMOS, PROBLEMS, ANNOTATED, PREVIEW, USERS, CLEAR, EDITIONS = (
+    "memos", "problems", "annotated", "preview", "users", "clear", "editions")
 GRANTS: dict[str, frozenset[str]] = {
     MEMOS: frozenset(ROLES),
     PROBLEMS: frozenset({STAFF, ADMIN}),
     ANNOTATED: frozenset({STAFF, ADMIN}),
     PREVIEW: frozenset({STAFF, CLEARER, ADMIN}),
     USERS: frozenset({ADMIN}),
-    CLEAR: frozenset({CLEARER, ADMIN}),  # phase 2: approve or return a draft
+    CLEAR: frozenset({CLEARER, ADMIN}),  # drafts: read, approve or return
+    EDITIONS: frozenset(ROLES),  # issued editions, each memo at or below the user's level
 }
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -50,6 +54,7 @@ class User:
     level: str
     rank: int  # the level's rank in the desk's markings (checked when signed in)
     has_password: bool = True
+    email: str | None = None  # a memo's clearers name users by it (clearance is personal)
 
     def may(self, part: str) -> bool:
         return self.role in GRANTS[part]
@@ -57,6 +62,24 @@ class User:
     def sees(self, rank: int) -> bool:
         """Whether something of handling rank ``rank`` may be shown to this user."""
         return rank <= self.rank
+
+    def named_in(self, addresses: list[str]) -> bool:
+        """Whether the user's address is one of ``addresses`` (a memo's clearers)."""
+        mine = (self.email or "").lower()
+        return bool(mine) and mine in {a.lower() for a in addresses}
+
+
+def sees_draft(user: User, rank: int, clearers: list[str]) -> bool:
+    """Whether ``user`` may read a draft of a memo of handling rank ``rank`` cleared by
+    ``clearers``: its clearers and admins, at or above its level."""
+    return user.may(CLEAR) and user.sees(rank) and (user.role == ADMIN
+                                                     or user.named_in(clearers))
+
+
+def may_clear(user: User, rank: int, clearers: list[str]) -> bool:
+    """Whether ``user`` may approve or return such a draft: a clearer or admin at or above
+    its level whom the memo names (an admin too only when named: clearance is personal)."""
+    return user.may(CLEAR) and user.sees(rank) and user.named_in(clearers)
 
 
 def wrong_name(name: str) -> str | None:

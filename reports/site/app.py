@@ -1,7 +1,8 @@
 """The site as a Starlette application: :func:`create_app`.
 
-The routes are those of :mod:`reports.site.pages` and :mod:`reports.site.signin`, each
-behind :func:`reports.site.core.guarded`; the sign-in page and the static files (the
+The routes are those of :mod:`reports.site.pages`, :mod:`reports.site.signin`,
+:mod:`reports.site.clearance` and :mod:`reports.site.editions`, each behind
+:func:`reports.site.core.guarded`; the sign-in page and the static files (the
 site's stylesheet and script, and the memos' ``memo.css``) are the only things served to
 anyone. A static file is looked up by name in a fixed table: no path reaches the disk.
 """
@@ -22,11 +23,12 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from reports.config.load import Config
-from reports.site import pages, security, signin
+from reports.site import clearance, editions, pages, security, signin
 from reports.site.core import HERE, STATIC, Site, guarded
 from reports.site.preview import Previews
 from reports.site.users import Users
 from reports.site.watcher import Live
+from reports.text import local_time
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ def create_app(config: Config) -> Starlette:
                              autoescape=True, undefined=jinja2.StrictUndefined)
     zone = ZoneInfo(config.desk.timezone) if config.desk.timezone else None
     env.filters["when"] = lambda moment: _when(moment, zone)
+    env.filters["stamp"] = lambda text: local_time(text, config.desk.timezone)  # the record's
     site = Site(config, Users(config.run_record_path, config.markings), Live(config),
                 Previews(config), env)
 
@@ -73,7 +76,8 @@ def create_app(config: Config) -> Starlette:
         Route("/signin", signin.submit, methods=["POST"]),
         Route("/static/{name}", static, methods=["GET"]),
     ]
-    for path, methods, part, handler, is_page in pages.ROUTES + signin.ROUTES:
+    for path, methods, part, handler, is_page in (pages.ROUTES + signin.ROUTES
+                                                  + clearance.ROUTES + editions.ROUTES):
         routes.append(Route(path, guarded(site, part, handler, page=is_page), methods=methods))
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(security.Headers, settings=config.site)],

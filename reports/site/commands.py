@@ -12,7 +12,7 @@ import sys
 
 from reports.config.load import Config
 from reports.site.access import ROLE_HELP
-from reports.site.users import UserError, Users
+from reports.site.users import UserError, Users, wrong_email
 
 
 def read_password() -> str:
@@ -29,7 +29,7 @@ def read_password() -> str:
 
 
 def user_command(config: Config, action: str, name: str | None, role: str | None,
-                 level: str | None, no_password: bool) -> list[str]:
+                 level: str | None, no_password: bool, email: str | None = None) -> list[str]:
     """Do ``user ACTION``; the lines to print."""
     users = Users(config.run_record_path, config.markings)
     if action == "list":
@@ -37,18 +37,30 @@ def user_command(config: Config, action: str, name: str | None, role: str | None
         if not found:
             return [f"no users yet in {config.run_record_path}; add one with "
                     "'user add NAME --role ROLE --level LEVEL'"]
-        rows = [(u.name, u.role, u.level, "password" if u.has_password else "sign-on only")
-                for u in found]
-        return _table(("NAME", "ROLE", "LEVEL", "SIGNS IN WITH"), rows)
+        rows = [(u.name, u.role, u.level, "password" if u.has_password else "sign-on only",
+                 u.email or "") for u in found]
+        return _table(("NAME", "ROLE", "LEVEL", "SIGNS IN WITH", "EMAIL"), rows)
     assert name is not None
     if action == "add":
         if role is None or level is None:
             raise UserError("'user add' needs --role (one of: " + ", ".join(ROLE_HELP)
                             + ") and --level (one of: " + ", ".join(config.markings.levels)
                             + ")")
-        user = users.add(name, role, level, None if no_password else read_password())
+        if email is not None and (problem := wrong_email(email)):
+            raise UserError(problem)  # before the password is asked for
+        user = users.add(name, role, level, None if no_password else read_password(),
+                         email=email)
         how = "a password" if user.has_password else "the single sign-on only"
-        return [f"added {user.name}: {user.role}, {user.level}, signs in with {how}"]
+        mailed = f", email {user.email}" if user.email else ""
+        return [f"added {user.name}: {user.role}, {user.level}, signs in with {how}{mailed}"]
+    if email is not None and action != "email":
+        raise UserError(f"--email goes with 'user add' or 'user email', not 'user {action}'")
+    if action == "email":
+        if not email:
+            raise UserError("'user email' needs --email ADDR (the address a memo's clearers "
+                            "list names them by)")
+        address = users.set_email(name, email)
+        return [f"{name}: email {address}"]
     if action == "password":
         users.set_password(name, None if no_password else read_password())
         return [f"{name}: " + ("password removed (single sign-on only)" if no_password else

@@ -2,7 +2,7 @@
 
 A preview is the memo as ``build`` or ``run`` would make it from the saved workbook for
 that day: the same context (with what changed since the edition last issued, from the run
-record, as ``pipeline.carried`` makes it for them), the same HTML and .docx renderers.
+record, as ``reports.memo.make.carried`` makes it for them), the same HTML and .docx renderers.
 Nothing is written (no output folder, no chart cache on disk, no run record row) and
 nothing is sent. Contexts and rendered files are kept in memory for the workbook version
 they were made from, so looking at a preview again, or downloading its .docx, costs
@@ -93,14 +93,14 @@ class Previews:
 
     def _build(self, snapshot: Snapshot, memo: MemoConfig, as_of: date, previous) -> dict:
         from reports.memo.contents import build_context
-        from reports.pipeline import carried, check_memos, memo_spec
+        from reports.memo.make import carried, check_memos, memo_spec
 
         loaded = snapshot.loaded
-        problems = check_memos(loaded, [memo], self.config.markings)
-        if problems:
-            raise PreviewError("; ".join(problems))
+        wrong = check_memos(loaded.model, [memo], self.config.markings)
+        if wrong:
+            raise PreviewError(wrong[memo.id])
         try:
-            _, since = carried(self.config, memo, as_of, loaded, previous)
+            _, since = carried(self.config, memo, as_of, loaded.model, previous)
             return build_context(loaded.model, memo_spec(self.config, memo, as_of, since))
         except ReportsError as exc:
             raise PreviewError(str(exc)) from exc

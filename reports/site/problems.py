@@ -11,9 +11,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from reports.config.load import Config
-from reports.problems import ERROR, Problem
+from reports.problems import ERROR, Problem, cell_parts
 from reports.site.access import User
-from reports.site.snapshot import SUGGESTION_RE, Snapshot, cell_parts
+from reports.site.snapshot import SUGGESTION_RE, Snapshot
 from reports.workbook.cells import shown
 
 

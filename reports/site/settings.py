@@ -1,7 +1,7 @@
 """The ``[site]`` table of ``reports.toml``: where ``serve`` listens and how users sign in.
 
-Every key takes effect or is refused: unlike the other tables, an unknown key here is an
-error (a mistyped security setting must not be silently ignored), and so are settings
+Every key takes effect or is refused, as in every table of the config: an unknown key is
+an error (a mistyped security setting must not be silently ignored), and so are settings
 that contradict each other (a proxy header without trusted proxies, a certificate
 without its key, no way left to sign in).
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reports.config.tables import at_least, check
-from reports.config.typed import BAD, Checked, fill
+from reports.config.tables import at_least, wrong_port
+from reports.config.typed import BAD, Checked, check, fill
 
 TABLE = "site"
 HEADER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
@@ -39,6 +39,25 @@ def wrong_header(value: str) -> str | None:
     return None
 
 
+def wrong_url(value: str) -> str | None:
+    """The site's public address (for links in mail): http(s), a host, nothing after the
+    path."""
+    from urllib.parse import urlsplit
+
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises on a port that is no number)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or \
+            parts.query or parts.fragment or any(c.isspace() for c in value):
+        return (f'"{value}" is not the address of a web site; give it as the browser shows '
+                'it, e.g. "https://briefings.example.org" (http or https, no ? or #)')
+    return None
+
+
 def wrong_address(value: str) -> str | None:
     if value in ("localhost", ""):
         return None if value else "is empty"
@@ -50,16 +69,16 @@ class SiteSettings:
     """``[site]``: the address and port ``serve`` listens on, sign-in and sessions."""
 
     address: str = field(default="127.0.0.1", metadata=check(wrong_address))
-    port: int = field(default=8080, metadata=check(
-        lambda v: None if 0 < v < 65536 else "must be a port number, 1 to 65535"))
-    session_hours: float = field(default=12.0, metadata=check(at_least(0.1)))
+    port: int = field(default=8080, metadata=check(wrong_port, "out-of-range"))
+    session_hours: float = field(default=12.0, metadata=check(at_least(0.1), "out-of-range"))
     password_sign_in: bool = True
     proxy_header: str = field(default="", metadata=check(wrong_header))
     trusted_proxies: list[str] = field(default_factory=list, metadata=check(wrong_networks))
     tls_cert: Path | None = None
     tls_key: Path | None = None
-    max_failures: int = field(default=5, metadata=check(at_least(1)))
-    throttle_minutes: float = field(default=15.0, metadata=check(at_least(1)))
+    max_failures: int = field(default=5, metadata=check(at_least(1), "out-of-range"))
+    throttle_minutes: float = field(default=15.0, metadata=check(at_least(1), "out-of-range"))
+    url: str = field(default="", metadata=check(wrong_url, normal=lambda v: v.rstrip("/")))
 
     @property
     def tls(self) -> bool:
@@ -72,15 +91,12 @@ class SiteSettings:
 def load_site(data: dict, checked: Checked) -> SiteSettings:
     """``[site]`` from the config's ``data``; every problem (unknown keys too) noted."""
     table = data.get(TABLE, {})
-    trial = Checked(base=checked.base)
-    value = fill(SiteSettings, table, TABLE, trial)
-    checked.problems += trial.problems
-    for key, known in trial.unknown:
-        checked.add(key, f"unknown key; [site] takes only: {', '.join(known)}")
+    value = fill(SiteSettings, table, TABLE, checked)
     if value is BAD:
         return SiteSettings()
-    for problem in _contradictions(value, table):
-        checked.add(*problem)
+    for key, message in _contradictions(value, table):
+        checked.add(key, message, "bad-value" if message.endswith("is not a file") else
+                    "conflict")
     return value
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from reports.config.load import Config
 from reports.errors import WorkbookUnreadable
-from reports.problems import ERROR, Problem
+from reports.problems import ERROR, Problem, cell_parts
 from reports.tradecraft import Markings
 from reports.workbook import contract as schema
 
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 
 MARKING = "marking"
 SUGGESTION_RE = re.compile(r'did you mean "([^"]+)"\?')
-CELL_RE = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 READ_ATTEMPTS = 3
 
 
@@ -114,11 +113,6 @@ def _place(problem: Problem, order: dict[str, int]) -> tuple:
     letters, row = cell_parts(problem.cell)
     sheet = (order.get(problem.sheet, len(order)), problem.sheet) if problem.sheet else (-1, "")
     return (*sheet, row, len(letters), letters, problem.severity != ERROR, problem.code)
-
-
-def cell_parts(cell: str | None) -> tuple[str, int]:
-    match = CELL_RE.match((cell or "").upper())
-    return (match.group(1), int(match.group(2))) if match else ("", 0)
 
 
 class Ranker:

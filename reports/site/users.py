@@ -77,6 +77,19 @@ def verify_password(stored: str | None, password: str) -> bool:
         return False
 
 
+def wrong_email(email: str) -> str | None:
+    from reports.addresses import address_problem
+
+    problem = address_problem(email)
+    return f"--email: {problem}" if problem else None
+
+
+def _address(email: str | None) -> str | None:
+    from reports.addresses import mail_address
+
+    return mail_address(email) if email else None
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -114,7 +127,7 @@ class Users:
             return None
         rank = level_rank(self.markings, row["level"])
         return User(row["name"], row["role"], row["level"], -1 if rank is None else rank,
-                    row["password_hash"] is not None)
+                    row["password_hash"] is not None, row["email"])
 
     def get(self, name: str) -> User | None:
         with self._db() as db:
@@ -126,11 +139,14 @@ class Users:
             rows = db.execute("SELECT * FROM site_users ORDER BY name").fetchall()
         return [u for u in map(self._user, rows) if u is not None]
 
-    def add(self, name: str, role: str, level: str, password: str | None) -> User:
-        """A new user; ``password`` None: one who signs in only through the proxy."""
+    def add(self, name: str, role: str, level: str, password: str | None,
+            email: str | None = None) -> User:
+        """A new user; ``password`` None: one who signs in only through the proxy;
+        ``email``: their address (a memo's clearers name users by it)."""
         problems = [p for p in (wrong_name(name), wrong_role(role),
                                 wrong_level(self.markings, level),
-                                wrong_password(password) if password is not None else None)
+                                wrong_password(password) if password is not None else None,
+                                wrong_email(email) if email is not None else None)
                     if p]
         if problems:
             raise UserError("; ".join(problems))
@@ -138,13 +154,25 @@ class Users:
         now = iso()
         with self._db() as db:
             try:
-                db.execute("INSERT INTO site_users (name, role, level, password_hash, created, "
-                           "updated) VALUES (?, ?, ?, ?, ?, ?)",
-                           (name, role, level, hashed, now, now))
+                db.execute("INSERT INTO site_users (name, role, level, password_hash, email, "
+                           "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           (name, role, level, hashed, _address(email), now, now))
             except sqlite3.IntegrityError:
                 raise UserError(f'there is already a user "{name}"; remove it first, or '
                                 "change its password with 'user password'") from None
         return self.get(name)  # type: ignore[return-value]
+
+    def set_email(self, name: str, email: str) -> str:
+        """A new address for ``name`` (as mail is sent to it)."""
+        if problem := wrong_email(email):
+            raise UserError(problem)
+        address = _address(email)
+        with self._db() as db:
+            cur = db.execute("UPDATE site_users SET email = ?, updated = ? WHERE name = ?",
+                             (address, iso(), name))
+        if cur.rowcount != 1:
+            raise UserError(self._unknown(name))
+        return address or ""
 
     def set_password(self, name: str, password: str | None) -> None:
         """A new password (None: proxy sign-in only); the user's sessions end."""
@@ -168,7 +196,7 @@ class Users:
             raise UserError(self._unknown(name))
 
     def _unknown(self, name: str) -> str:
-        from reports.workbook.cells import did_you_mean
+        from reports.text import did_you_mean
 
         known = [u.name for u in self.all()]
         return f'there is no user "{name}"{did_you_mean(name, known)}'

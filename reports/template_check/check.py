@@ -10,32 +10,42 @@ Jinja reads a broken delimiter (``{{ memo.subject`` unclosed, ``{ memo.date }}``
 wrong place with no error; so the delimiters are checked first
 (:mod:`~reports.template_check.tags`), then every tag as Jinja
 (:mod:`~reports.template_check.jinja`): syntax, nesting, names, ``memo`` fields,
-filters and tests. The Word template is read paragraph by paragraph, runs joined
-(:mod:`~reports.template_check.word`); an HTML template as one text, by line.
+filters and tests, scope by scope in every branch, macros' arguments
+(:mod:`~reports.template_check.names`). The Word template is read paragraph by paragraph,
+runs joined (:mod:`~reports.template_check.word`), and must hold every style the renderer
+needs, each of its kind (``reports.render.docx.styles``); an HTML template is read as one
+text, by line, and ``blocks.html`` must draw every block type a memo may hold.
+
+No message advises a command that would overwrite a template staff have restyled.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from reports.errors import TemplateInvalid
 from reports.memo.kinds import FORMATS
+from reports.problems import Problem
+from reports.render.docx.styles import STYLES
 from reports.template_check.jinja import TagChecker
-from reports.template_check.problems import Problems, TemplateProblem
+from reports.template_check.names import Signature, macros_of
+from reports.template_check.problems import Problems
 from reports.template_check.tags import Tag, TagScanner, Unit
-from reports.template_check.word import UNFILLED, NotWord, word_units
+from reports.template_check.word import UNFILLED, NotWord, open_word, word_styles, word_units
 
 __all__ = ["MEMO_KEYS", "check_templates", "check_word_template", "template_problems",
-           "word_template_problems", "html_template_problems", "TemplateProblem"]
+           "word_template_problems", "html_template_problems"]
 
 # The memo block's fields (reports/memo/contents.py): what templates may use as memo.<key>.
 MEMO_KEYS = ("id", "kind", "title", "subject", "as_of", "date", "window", "office", "author",
              "marking", "to", "from", "lang", "keywords", "edition_label", "east_asian_lang",
-             "summary")
+             "summary", "short_marking")
 WORD_TEMPLATE = "memo.docx"
 WORD_VARIABLES = ("memo", "body")  # what render_docx gives the Word template
 BODY_TAG = "{{p body }}"
@@ -45,11 +55,13 @@ PAGE_VARIABLES = {"memo.html": ("memo", "sections", "sources", "page"),
 HTML_PAGES = ("memo.html", "blocks.html", "base.html")  # the memo page (format html)
 HTML_INDEX = ("index.html", "base.html")  # written by every build
 
-_CACHE: dict[tuple, list[TemplateProblem]] = {}
+BLOCKS_TEMPLATE, BLOCK_MACRO_PREFIX = "blocks.html", "block_"  # as reports.render.html
+
+_CACHE: dict[tuple[Any, ...], list[Problem]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def check_templates(folder: Path, formats=None) -> None:
+def check_templates(folder: Path, formats: Iterable[str] | None = None) -> None:
     """Raise :class:`TemplateInvalid` with every problem of the templates that building
     ``formats`` (default: all) uses: memo.docx for docx/pdf, the HTML pages and always
     the index."""
@@ -65,12 +77,12 @@ def check_word_template(path: Path, env: jinja2.Environment | None = None) -> No
         raise TemplateInvalid(problems)
 
 
-def template_problems(folder: Path, formats=None) -> list[TemplateProblem]:
+def template_problems(folder: Path, formats: Iterable[str] | None = None) -> list[Problem]:
     """Every problem of the templates in ``folder`` that ``formats`` use (None: all of
     them, every ``*.html`` file included)."""
     folder = Path(folder)
     formats = set(FORMATS if formats is None else formats)
-    problems = []
+    problems: list[Problem] = []
     if formats & {"docx", "pdf"}:
         problems += word_template_problems(folder / WORD_TEMPLATE)
     names = set(HTML_INDEX) | (set(HTML_PAGES) if "html" in formats else set())
@@ -88,7 +100,7 @@ def word_environment() -> jinja2.Environment:
 
 
 def word_template_problems(path: Path, env: jinja2.Environment | None = None
-                           ) -> list[TemplateProblem]:
+                           ) -> list[Problem]:
     """Every problem of the Word template at ``path``, the same list for the same file."""
     path, env = Path(path), env or word_environment()
     try:
@@ -96,8 +108,9 @@ def word_template_problems(path: Path, env: jinja2.Environment | None = None
     except OSError:
         problems = Problems(str(path))
         problems.add("missing-template", "the file", path.name, f"the Word template {path} "
-                     "does not exist: run `python scripts/make_templates.py` to make the "
-                     "default one, or point paths.templates in reports.toml at its folder")
+                     f"does not exist: run `python scripts/make_templates.py --out {path}` to "
+                     "make the default one there, or point paths.templates in reports.toml "
+                     "at the folder holding yours")
         return problems.items
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(sorted(env.filters)),
            tuple(sorted(env.tests)), tuple(sorted(env.globals)))
@@ -107,10 +120,12 @@ def word_template_problems(path: Path, env: jinja2.Environment | None = None
         return list(_CACHE[key])
 
 
-def _word_problems(path: Path, env: jinja2.Environment) -> list[TemplateProblem]:
+def _word_problems(path: Path, env: jinja2.Environment) -> list[Problem]:
     problems = Problems(str(path))
     try:
-        units = word_units(path)
+        document = open_word(path)
+        units = word_units(document)
+        styles = word_styles(document)
     except NotWord as exc:
         problems.add("unreadable", "the file", path.name, f"{path} is not a Word .docx file "
                      f"that can be read ({exc}): save it from Word as a Word Document (.docx)")
@@ -124,9 +139,30 @@ def _word_problems(path: Path, env: jinja2.Environment) -> list[TemplateProblem]
             problems.on_tag("tag-not-filled", tag, f"tags in {tag.unit.placement}s are not "
                             "filled in and would print as typed: move the tag into the body, "
                             "a header or a footer")
+    _styles(styles, problems)
     if not problems.items:
         _as_docxtpl_reads_it(path, env, problems)
     return problems.items
+
+
+def _styles(found: dict[str, str], problems: Problems) -> None:
+    """Every style the renderer writes the memo in (``render.docx.styles.STYLES``): each
+    required one present, each present one of the kind the renderer uses it as."""
+    for style in STYLES:
+        kind = found.get(style.name)
+        if kind is None and style.required:
+            problems.add("missing-style", "the styles", style.label, f'the template has no '
+                         f'{style.kind} style "{style.label}", which the memo uses for '
+                         f"{style.used_for}: in Word, create it (Home > Styles > New Style, "
+                         f"of type {style.kind.capitalize()}), or copy it in with Word's Organizer "
+                         "from a fresh default template (`python scripts/make_templates.py "
+                         "--out default-memo.docx` writes one, leaving yours as it is); "
+                         "restyle it as you like, but keep its name")
+        elif kind is not None and kind != style.kind:
+            problems.add("wrong-style-type", "the styles", style.label, f'"{style.label}" is '
+                         f"a {kind} style, but the memo uses it as a {style.kind} style (for "
+                         f"{style.used_for}): rename that style, and create a {style.kind} "
+                         f'style named "{style.label}"')
 
 
 def _body_tag(tags: list[Tag], problems: Problems) -> None:
@@ -192,19 +228,18 @@ def _as_docxtpl_reads_it(path: Path, env: jinja2.Environment, problems: Problems
 # --------------------------------------------------------------------------- HTML
 
 
-def html_template_problems(folder: Path, names: list[str]) -> list[TemplateProblem]:
+def html_template_problems(folder: Path, names: list[str]) -> list[Problem]:
     """Every problem of the HTML templates ``names`` in ``folder``, by file and line."""
     from reports.render.html import environment
 
     folder = Path(folder)
     sources = {p.name: p.read_text(encoding="utf-8", errors="replace")
                for p in sorted(folder.glob("*.html"))}
-    macros = {name: set(re.findall(r"\{%-?\s*macro\s+(\w+)", text))
-              for name, text in sources.items()}
+    env = environment(folder) if folder.is_dir() else None
+    macros = {name: _macros(env, text) for name, text in sources.items()}
     refs = [(name, kind, target) for name, text in sources.items() for kind, target in
             re.findall(r"\{%-?\s*(extends|include|import|from)\s+[\"']([^\"']+)[\"']", text)]
-    env = environment(folder) if folder.is_dir() else None
-    out: list[TemplateProblem] = []
+    out: list[Problem] = []
     for name in names:
         problems = Problems(str(folder / name))
         if name not in sources or env is None:
@@ -216,13 +251,47 @@ def html_template_problems(folder: Path, names: list[str]) -> list[TemplateProbl
             tags = TagScanner(problems.report).scan(unit)
             TagChecker(env, problems, allowed=_page_variables(name, refs), memo_keys=MEMO_KEYS,
                        macros=macros).check(tags)
+            if name == BLOCKS_TEMPLATE:
+                _block_macros(macros[name], problems)
             if not problems.items:
                 _as_jinja_reads_it(env, name, problems)
         out += problems.items
     return out
 
 
-def _page_variables(name: str, refs: list[tuple[str, str, str]], seen: tuple = ()) -> set:
+def _macros(env: jinja2.Environment | None, source: str) -> dict[str, Signature | None]:
+    """The macros a template defines: each with its arguments (None: not known, the
+    template cannot be read whole; its problems are reported where it is checked)."""
+    if env is not None:
+        try:
+            return dict(macros_of(env.parse(source)))
+        except jinja2.TemplateSyntaxError:
+            pass
+    return dict.fromkeys(re.findall(r"\{%-?\s*macro\s+(\w+)", source))
+
+
+def block_types() -> list[str]:
+    """Every block type a memo may hold: those the Word renderer draws (it draws them all)."""
+    from reports.render.docx.blocks import BodyWriter
+
+    return sorted(name.removeprefix("block_") for name in dir(BodyWriter)
+                  if name.startswith("block_") and callable(getattr(BodyWriter, name)))
+
+
+def _block_macros(defined: dict[str, Signature | None], problems: Problems) -> None:
+    """``blocks.html`` draws every block type, each by its macro ``block_<type>``."""
+    for kind in block_types():
+        macro = f"{BLOCK_MACRO_PREFIX}{kind}"
+        if macro not in defined:
+            problems.add("missing-macro", "the file", macro, f'{BLOCKS_TEMPLATE} has no macro '
+                         f'{macro}, which draws a memo\'s "{kind}" blocks (some memos, or '
+                         "some editions, have them): add {% macro "
+                         f"{macro}(block, memo, sec, hlevel, uid) %}} ... {{% endmacro %}}, "
+                         f"e.g. copied from {BLOCKS_TEMPLATE} as the toolkit ships it")
+
+
+def _page_variables(name: str, refs: list[tuple[str, str, str]],
+                    seen: tuple[str, ...] = ()) -> set[str]:
     """What a template is given: a page its variables; a template that pages extend or
     include what all of them have; one that is only imported nothing (macros get their
     arguments)."""

@@ -13,7 +13,9 @@ Problems go to a :class:`~reports.template_check.problems.Problems`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from reports.template_check.problems import CLOSER, advise_close
 
@@ -61,7 +63,7 @@ class Tag:
     prefix: str = ""  # docxtpl's p/r/tr/tc after the opening delimiter
     source: str = ""  # what Jinja parses: prefix dropped, quotes straightened
     broken: bool = False  # its delimiters are wrong (reported): not parsed
-    nodes: list = field(default_factory=list)  # its Jinja AST nodes, once parsed
+    nodes: list[Any] = field(default_factory=list)  # its Jinja AST nodes, once parsed
     inside: list[str] = field(default_factory=list)  # the blocks open around it
 
     @property
@@ -72,11 +74,12 @@ class Tag:
 class TagScanner:
     """Finds the tags of each unit and reports broken delimiters around them."""
 
-    def __init__(self, report):
+    def __init__(self, report: Callable[[str, str, Unit, int, int], None]) -> None:
         self.report = report  # report(code, message, unit, start, end)
 
     def scan(self, unit: Unit) -> list[Tag]:
-        s, i, tags = unit.text, 0, []
+        s, i = unit.text, 0
+        tags: list[Tag] = []
         while (m := DELIMITERS.search(s, i)) is not None:
             p, token = m.start(), m.group()
             if token not in CLOSER:

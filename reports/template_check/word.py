@@ -13,7 +13,9 @@ in body paragraph 4", "first-page header", "footnote 2".
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -35,20 +37,38 @@ class NotWord(Exception):
     """The file is not a Word document that can be read."""
 
 
-def word_units(path: Path) -> list[Unit]:
-    """Every paragraph (and document property) of the template at ``path``, in order;
-    :class:`NotWord` if it cannot be read as a Word document."""
+def open_word(path: Path) -> Any:
+    """The Word document at ``path`` (python-docx); :class:`NotWord` if it cannot be read."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        return _units(docx.Document(str(path)))
+        document = docx.Document(str(path))
+        document.styles  # noqa: B018  (read now: a damaged styles part fails here)
+        return document
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
             etree.XMLSyntaxError) as exc:
         raise NotWord(str(exc)) from exc
 
 
-def _units(document) -> list[Unit]:
+def word_units(document: Any) -> list[Unit]:
+    """Every paragraph (and document property) of the Word ``document``, in order."""
+    try:
+        return _units(document)
+    except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise NotWord(str(exc)) from exc
+
+
+STYLE_KINDS = {1: "paragraph", 2: "character", 3: "table", 4: "numbering"}
+
+
+def word_styles(document: Any) -> dict[str, str]:
+    """The styles of the Word ``document``: name (as python-docx names it) -> kind."""
+    return {style.name: STYLE_KINDS.get(int(style.type), "other")
+            for style in document.styles if style.name}
+
+
+def _units(document: Any) -> list[Unit]:
     main = document.part
     units: list[Unit] = []
     _container(main.element.body, "body", "body", "body", units)
@@ -99,7 +119,7 @@ def _notes(root: etree._Element, kind: str, units: list[Unit]) -> None:
         _container(note, f"{kind} {number}", kind, kind + "s", units)
 
 
-def _blocks(container: etree._Element):
+def _blocks(container: etree._Element) -> Iterator[etree._Element]:
     """Paragraphs and tables of a container, looking through content controls."""
     for child in container:
         if child.tag in (W + "p", W + "tbl"):
@@ -139,15 +159,15 @@ def _container(element: etree._Element, place: str, placement: str, part: str,
                                units)
 
 
-def _rows(table: etree._Element):
+def _rows(table: etree._Element) -> list[etree._Element]:
     return [e for e in table.iter(W + "tr") if _nearest(e, W + "tbl") is table]
 
 
-def _cells(row: etree._Element):
+def _cells(row: etree._Element) -> list[etree._Element]:
     return [e for e in row.iter(W + "tc") if _nearest(e, W + "tr") is row]
 
 
-def _nearest(element: etree._Element, tag: str):
+def _nearest(element: etree._Element, tag: str) -> etree._Element | None:
     return next(element.iterancestors(tag), None)
 
 
@@ -177,4 +197,4 @@ def _text_boxes(paragraph: etree._Element) -> list[etree._Element]:
     return main or boxes
 
 
-__all__ = ["word_units", "NotWord", "UNFILLED"]
+__all__ = ["open_word", "word_units", "word_styles", "NotWord", "UNFILLED"]

@@ -8,12 +8,12 @@ shows them (``12345``, not ``12345.0``); yes/no values are never numbers or ids.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 
-from reports.text import is_email, is_http_url
+from reports.addresses import AddressError, mail_address
+from reports.text import clip, did_you_mean, is_http_url
 from reports.workbook import contract as schema
 from reports.workbook.rules import Rules
 
@@ -49,15 +49,8 @@ def text_of(value: object) -> str:
 
 
 def shown(value: object) -> str:
-    text = text_of(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def did_you_mean(value: str, options: Iterable[object]) -> str:
-    """' (did you mean "X"?)' for the option nearest ``value`` (case aside), else ''."""
-    spelt = {str(o).lower(): str(o) for o in options}
-    close = difflib.get_close_matches(str(value).lower(), list(spelt), n=1, cutoff=0.75)
-    return f' (did you mean "{spelt[close[0]]}"?)' if close else ""
+    """A cell's value as a message quotes it: at most 60 characters."""
+    return clip(text_of(value), 60)
 
 
 def split_list(value: object) -> tuple[str, ...]:
@@ -179,10 +172,11 @@ def to_url(value: object, col: schema.Column, rules: Rules | None = None) -> str
 
 
 def to_email(value: object, col: schema.Column, rules: Rules | None = None) -> str:
-    text = text_of(value).strip()
-    if is_email(text):
-        return text
-    raise Invalid("bad-email", f'"{shown(value)}" is not an email address')
+    """The address as mail will be sent to it (:func:`reports.addresses.mail_address`)."""
+    try:
+        return mail_address(text_of(value))
+    except AddressError as exc:
+        raise Invalid("bad-email", str(exc)) from None
 
 
 def to_bool(value: object, col: schema.Column, rules: Rules | None = None) -> bool:

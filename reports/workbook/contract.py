@@ -51,6 +51,7 @@ STANCES = ("supports", "opposes", "conditional", "neutral", "unclear")
 CONFIDENCES = ("high", "medium", "low")
 SOURCE_KINDS = ("news", "analysis", "official", "other")
 OUTLOOK_STATUSES = ("scheduled", "expected", "possible", "deadline")
+JUDGMENT_BY = ("desk", "source")  # Assessments "whose": the desk's own, or a source's
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,8 @@ SHEETS: tuple[Sheet, ...] = (
     ),
     Sheet(
         "Assessments",
-        help="The analysts' own judgments, which memos lead with.",
+        help="Judgments: the desk's own, which memos lead with, and outside commentary "
+        "(whose = source), which memos label as such.",
         required=False,
         columns=(
             Column("as_of", DATE, True, "The day of the judgment.", "2019-11-25", width=12),
@@ -262,6 +264,10 @@ SHEETS: tuple[Sheet, ...] = (
             CONFIDENCE_COLUMN,
             Column("author", LINE, help="Who made the judgment.", example="Desk analyst",
                    width=26),
+            Column("whose", ENUM, help="Whose judgment it is: desk (default), the desk's own, "
+                   "which memos lead with; or source, outside commentary (name it in author), "
+                   "which memos label as such and never put in the bottom line.",
+                   example="desk", enum=JUDGMENT_BY, default="desk", width=10),
             _ids_of("Sources", "pacnet-68", 24, "source_ids the judgment rests on."),
             LIKELIHOOD_COLUMN,
             MARKING_COLUMN,

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -27,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.errors import ConfigError
 from reports.output.files import atomic_write
-from reports.problems import column_letter
+from reports.text import clip
 from reports.workbook import contract as schema
 from reports.workbook.validate import Rules
 from reports.workbook.xlstyle import (
@@ -119,7 +120,7 @@ def _ids_name(spec: schema.Sheet) -> str:
 
 
 def _key_range(spec: schema.Sheet, size: int) -> str:
-    letter = column_letter(spec.column_names.index(spec.key))
+    letter = get_column_letter(spec.column_names.index(spec.key) + 1)
     last = max(VALIDATION_LAST_ROW, size + 1)
     return f"{_quote_sheet(spec.name)}!${letter}$2:${letter}${last}"
 
@@ -182,7 +183,7 @@ def _write_data_sheet(ws: Worksheet, spec: schema.Sheet, records: list[dict],
     columns: list[schema.Column | None] = list(spec.columns) + [None] * len(extras)
     for idx, (name, col) in enumerate(zip(names, columns, strict=True), start=1):
         header_cell(ws.cell(row=1, column=idx), name).alignment = TOP_WRAP
-        letter = column_letter(idx - 1)
+        letter = get_column_letter(idx)
         dim = ws.column_dimensions[letter]
         dim.width = col.width if col is not None else EXTRA_WIDTH
         # Column default style: cells typed later in Excel or LibreOffice inherit it.
@@ -203,7 +204,7 @@ def _write_data_sheet(ws: Worksheet, spec: schema.Sheet, records: list[dict],
                 cell = ws.cell(row=row, column=idx)
                 cell.number_format = DATE_FORMAT
                 cell.alignment = TOP_CENTRE
-    ref = f"A1:{column_letter(len(names) - 1)}{last_data}"
+    ref = f"A1:{get_column_letter(len(names))}{last_data}"
     table = Table(displayName=spec.name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True,
                                           showColumnStripes=False, showFirstColumn=False,
@@ -215,7 +216,7 @@ def _write_data_sheet(ws: Worksheet, spec: schema.Sheet, records: list[dict],
     for idx, col in enumerate(spec.columns):
         dv = _validation(col, rules)
         if dv is not None:
-            letter = column_letter(idx)
+            letter = get_column_letter(idx + 1)
             dv.add(f"{letter}2:{letter}{last_row}")
             ws.add_data_validation(dv)
 
@@ -230,7 +231,7 @@ def _print_setup(ws: Worksheet, title_rows: str) -> None:
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(text, limit)  # Excel's hard limits on prompt and error texts
 
 
 def allowed(col: schema.Column, rules: Rules) -> tuple[str, ...]:
@@ -364,7 +365,7 @@ def _write_guide(ws: Worksheet, rules: Rules) -> None:
     for idx, text in enumerate(GUIDE_HEADER, start=1):
         header_cell(ws.cell(row=row, column=idx), text).alignment = TOP
     for idx, width in enumerate(GUIDE_WIDTHS):
-        ws.column_dimensions[column_letter(idx)].width = width
+        ws.column_dimensions[get_column_letter(idx + 1)].width = width
     for spec in schema.SHEETS:
         row += 1
         values = (spec.name, "", "yes" if spec.required else "", spec.help, "")

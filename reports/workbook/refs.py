@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reports.problems import ERROR, WARNING, Problem
+from reports.text import did_you_mean
 from reports.workbook import contract as schema
-from reports.workbook.cells import did_you_mean, shown, text_of
+from reports.workbook.cells import shown, text_of
 
 if TYPE_CHECKING:
     import pyarrow as pa

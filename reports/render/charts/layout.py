@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from reports.render import style
 from reports.render.charts import fonts as chart_fonts
-from reports.text import KOREAN, lang_of, runs
+from reports.text import EAST_ASIAN_RE, KOREAN, lang_of, runs
 
 DPI = 150
 WIDTH_IN = 6.3                # 16 cm: 945 px at 150 dpi
@@ -213,13 +213,32 @@ class Measure:
         return max((self.width(p, size, bold) for p in parts), default=0.0)
 
     def fit(self, text: str, max_w: float, size: float, bold: bool = False) -> str:
-        """The text, or its longest prefix that fits with an ellipsis."""
+        """The text, or its longest prefix of whole words that fits with an ellipsis
+        (never a word cut short: between two East Asian characters is a word boundary
+        too); '' when not even its first word fits."""
         widths = self.prefix_widths(text, size, bold)
         if widths[-1] <= max_w:
             return text
         room = max_w - self.advance("…", size, bold)
         cut = max((i for i, w in enumerate(widths) if w <= room), default=0)
-        return text[:cut].rstrip() + "…"
+        for end in range(cut, 0, -1):
+            if text[end].isspace() or text[end - 1] in "-–—/" or (
+                    EAST_ASIAN_RE.match(text[end - 1]) and EAST_ASIAN_RE.match(text[end])):
+                kept = text[:end].rstrip(" ,;:-–—/")
+                if kept:
+                    return kept + "…"
+        return ""
+
+    def abbreviate(self, word: str, max_w: float, size: float, bold: bool = False) -> str:
+        """A word that does not fit as its first letters and a full stop ("cond."), the
+        whole word being given elsewhere (a chart's key, its table)."""
+        if self.width(word, size, bold) <= max_w:
+            return word
+        for end in range(len(word) - 1, 0, -1):
+            short = word[:end].rstrip("-") + "."
+            if self.width(short, size, bold) <= max_w:
+                return short
+        return ""
 
 
 def drawing_for(data: dict, height: float = 0.0) -> Drawing:

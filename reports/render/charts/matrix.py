@@ -223,7 +223,11 @@ def _draw_cell(drawing: Drawing, measure: Measure, x: float, y: float, w: float,
         drawing.add(BACK, Rect(*box, style.BLANK_FILL, style.GRID, 0.5))
         return
     fill = style.STANCE_COLOURS.get(stance, style.UNKNOWN_FILL)
-    word = measure.fit(_cell_word(stance, shifted), w - 0.04, size, shifted)
+    word = _cell_word(stance, shifted)
+    if measure.width(word, size, shifted) > w - 0.04:  # the key under the grid names it
+        word = measure.abbreviate(word.rstrip(style.SHIFT_MARK), w - 0.04 - (
+            measure.width(style.SHIFT_MARK, size, shifted) if shifted else 0), size,
+            shifted) + (style.SHIFT_MARK if shifted else "")
     drawing.text(measure, x + w / 2, baseline(y + h / 2, size), word, size, "middle", shifted)
     drawing.add(BACK, Rect(*box, fill, style.STANCE_TEXT if shifted else "none",
                            1.3 if shifted else 0.0))

@@ -2,8 +2,9 @@
 
 See ``reports.render.charts.draw`` for the block format. Phases: read the events, choose the
 lanes, lay out the frame (lane names, heights), the date axis (broken in two after a long
-quiet stretch before a busy recent period, marked //), place the markers (stacked where
-crowded; merged per lane beyond ``MERGE_OVER`` events, said in the legend), then label
+quiet stretch before a busy recent period, marked //), place the markers (events of one day in
+one lane side by side, so none hides another; stacked where crowded; merged per lane
+beyond ``MERGE_OVER`` events, said in the legend), then label
 the most significant events (``charts.labels``) and draw the legend.
 """
 
@@ -48,6 +49,7 @@ EARLY_SHARE = 0.26            # the earlier part's share of a broken date axis
 MERGE_OVER = 400              # more events than this: close ones in a lane share a marker
 MERGE_IN = 0.05               # how close, in inches
 STACK = (0.0, -0.2, 0.2)      # vertical offsets (lane heights) for crowded events
+DODGE_GAP_IN = 0.03           # between the markers of events of one day, side by side
 
 
 @dataclass(frozen=True)
@@ -224,10 +226,12 @@ def _marks(events: list[Event], lanes: list[str], order: list[str], panels: list
     index = {name: i for i, name in enumerate(order)}
     palette = style.ISSUE_PALETTE
     marks = []
+    same_day: dict[tuple[int, int], list[Mark]] = {}
     for e, m in zip(events, member, strict=True):
         lane = lane_of.get(e.issue, len(lanes) - 1)
         colour = palette[index.get(lanes[lane], lane) % len(palette)]
         marks.append(Mark(panels[m].inch(e.day), 0.0, lane, e.sig, e.title, colour))
+        same_day.setdefault((lane, e.day), []).append(marks[-1])
     if len(marks) > MERGE_OVER:
         best: dict[tuple[int, int], Mark] = {}
         for mark in marks:
@@ -238,6 +242,7 @@ def _marks(events: list[Event], lanes: list[str], order: list[str], panels: list
         for mark in marks:                        # a band per lane, not stacked
             mark.y = frame.lane_y(mark.lane)
         return marks
+    _dodge(same_day, frame)
     # crowded in a lane: the first offset whose last marker is far enough to the left,
     # else the offset whose last marker is furthest
     last_x = [[float("-inf")] * len(STACK) for _ in lanes]
@@ -248,6 +253,22 @@ def _marks(events: list[Event], lanes: list[str], order: list[str], panels: list
         row[level] = mark.x
         mark.y = frame.lane_y(mark.lane + STACK[level])
     return marks
+
+
+def _dodge(same_day: dict[tuple[int, int], list[Mark]], frame: Frame) -> None:
+    """Events of one day in one lane side by side, centred on their day, a marker's width
+    and a little more apart (most significant first), so none hides another; kept inside
+    the plot."""
+    for group in same_day.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda k: (-k.sig, k.title))
+        step = max(2 * RADIUS[k.sig] for k in group) / 72 + DODGE_GAP_IN
+        first = group[0].x - step * (len(group) - 1) / 2
+        first = min(max(first, frame.left + step / 2),
+                    frame.right - step / 2 - step * (len(group) - 1))
+        for n, mark in enumerate(group):
+            mark.x = first + n * step
 
 
 # --------------------------------------------------------------------------- drawing

@@ -1,12 +1,14 @@
 """The memo body: sections with bookmarked headings, and one writer per block type.
 
 :class:`BodyWriter` turns the context's sections into headings, paragraphs and tables
-in the template's styles: a table of contents for a long memo (``docx.toc``), section
-headings with bookmarks (the first annex on a new page), paragraphs (a changed judgment
-as a tracked change), notes, the selection line with its internal link, the legend,
-sources (the bibliography; citations are footnotes, ``docx.notes``) and charts; the
-tables are written by ``docx.tables``. A block type without a ``block_<type>`` method is
-refused by name.
+in the template's styles: the bottom line first, in a shaded panel (the desk's key
+judgments numbered, each with its likelihood and confidence; a changed one as a tracked
+change), then a table of contents for a long memo whose page numbers are known
+(``docx.toc``), section headings with bookmarks (the first annex on a new page),
+paragraphs, outside commentary labelled, notes, the selection line with its internal
+link, the legend, sources (the bibliography; citations are footnotes, ``docx.notes``)
+and charts; the tables are written by ``docx.tables``. A block type without a
+``block_<type>`` method is refused by name.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from reports.render.docx.notes import Footnotes
+from reports.render.docx.notes import Footnotes, reference
 from reports.render.docx.tables import TableBlocks, portion
 from reports.render.docx.toc import TocWriter, headings, needs_toc, section_level
 from reports.render.docx.wordml import _q
-from reports.text import KOREAN, ends_sentence, is_http_url
+from reports.text import KOREAN, is_http_url
 
 LEGEND_SIZE = 15  # half points, when the template has no "Memo Legend" style
+NUMBER_INDENT = 360  # twips: a key judgment's number hangs in this much room
 # Charts as SVG (text kept as text) with the PNG as fallback: Word 2016+ draws the SVG,
 # older Word the PNG; LibreOffice's PDF draws the SVG, so a chart's labels are PDF text.
 CHART_SVG = True
@@ -80,18 +83,24 @@ class BodyWriter(TableBlocks):
             p = self.paragraph("Memo Period")
             self.run(p, "Period covered: ", bold=True)
             self.run(p, memo["window"])
-        if needs_toc(context):
-            TocWriter(self, entries, self.page_numbers).write()
+        # Contents only where they help and can be right: a long memo whose page numbers
+        # LibreOffice gave (``--format pdf``), after the bottom line, never before it.
+        toc = self.page_numbers is not None and needs_toc(context)
         annexes = 0
-        for section in context["sections"]:
+        for n, section in enumerate(context["sections"]):
             level = section_level(section)
             annexes += bool(section.get("annex"))
             p = self.paragraph(f"Heading {level}",
                                page_break=bool(section.get("annex")) and annexes == 1)
             self.run(p, section["heading"])
             self.bookmark(p, self.anchors[section["id"]])
+            bottom = section["id"] == "bottom-line"
             for block in section["blocks"]:
+                self.panel = bottom and block.get("type") != "legend"
                 self.block(block, level)
+            self.panel = False
+            if toc and n == 0:
+                TocWriter(self, entries, self.page_numbers).write()
 
     def block(self, block: dict, level: int) -> None:
         kind = block.get("type")
@@ -142,22 +151,36 @@ class BodyWriter(TableBlocks):
 
     def block_paragraphs(self, block: dict) -> None:
         for row in block["rows"]:
-            p = self.paragraph("Normal")
-            if portion(row):
-                self.run(p, portion(row))
-            label = row.get("label") or (row.get("issue") if row.get("issue") not in
-                                         (None, "", "Overall") else "")
-            if label:
-                self.run(p, f"{label}: ", bold=True)
-            change = row.get("change")
-            if change:
-                self.run(p, f"{change['caption']}: ", italic=True, muted=True)
-                self.tracked_change(p, change.get("previous") or "", row.get("text", ""))
-            else:
-                self.run(p, row.get("text", ""), italic=bool(row.get("withdrawn")))
-            self.cite(p, row)
-            if row.get("attribution"):
-                self.run(p, f" ({row['attribution']})", muted=True, size=17)
+            self._judgment(self.paragraph("Normal"), row)
+
+    def block_judgments(self, block: dict) -> None:
+        """The desk's key judgments, numbered (the number hanging before the text), each
+        with its likelihood and confidence; or outside commentary, each labelled."""
+        for row in block["rows"]:
+            number = row.get("number") if block.get("numbered") else None
+            p = self.paragraph("Normal", hanging=NUMBER_INDENT if number else 0)
+            if number:
+                self.run(p, f"{number}.", bold=True)
+                self.tab(p)
+            self._judgment(p, row)
+
+    def _judgment(self, p, row: dict) -> None:
+        """A paragraph's row: portion mark, label, text (a changed judgment as a tracked
+        change), citations, and its attribution in small grey type."""
+        if portion(row):
+            self.run(p, portion(row))
+        if row.get("label"):
+            self.run(p, f"{row['label']}: ", bold=True)
+        change = row.get("change")
+        if change:
+            self.run(p, f"{change['caption']}: ", italic=True, muted=True)
+            self.tracked_change(p, change.get("previous") or "", row.get("text", ""))
+        else:
+            self.run(p, row.get("text", ""), italic=bool(row.get("withdrawn")))
+        self.cite(p, row)
+        if row.get("attribution"):
+            self.run(p, f" {row['attribution']}", muted=True, size=17,
+                     italic=row.get("whose") == "source")
 
     def tracked_change(self, p, old: str, new: str) -> None:
         """``old`` deleted (if any) and ``new`` inserted, as tracked changes by the desk on
@@ -173,31 +196,19 @@ class BodyWriter(TableBlocks):
             self.run(change, text, deleted=tag == "w:del")
 
     def block_sources(self, block: dict) -> None:
-        """The bibliography: [n] Outlet, Title (linked), date. Grade. URL"""
+        """The bibliography, in the footnotes' one style: [n] Outlet, “Title” (linked),
+        date, grade B2 (its meaning where a grade first appears in the memo). URL"""
         for row in block["rows"]:
             p = self.paragraph("Memo Source")
             self.run(p, f"{portion(row)}[{row['n']}]")
             self.tab(p)
-            if row.get("outlet"):
-                self.run(p, f"{row['outlet']}, ")
             url = row.get("url") or ""
-            title = row.get("title") or url or f"Source {row['n']}"
-            if is_http_url(url):
-                self.hyperlink(p, title, url)
-            else:
-                self.run(p, title)
-            said = title
-            if row.get("published_display"):
-                said = f", {row['published_display']}"
-                self.run(p, said)
-            if not ends_sentence(said):
-                self.run(p, ".")
-            grade = row.get("grade_text") or (f"Grade {row['grade']}" if row.get("grade")
-                                              else "")
-            if grade:
-                grade = grade if grade.lower().startswith("grade") else f"Grade {grade}"
-                self.run(p, " " + grade + ("" if ends_sentence(grade) else "."))
-            if is_http_url(url) and title != url:
+            for text, link in reference(row, self.notes.explained if self.notes else set()):
+                if link:
+                    self.hyperlink(p, text, link)
+                else:
+                    self.run(p, text)
+            if is_http_url(url) and (row.get("title") or url) != url:
                 self.run(p, " ")
                 self.hyperlink(p, url, url)
 
@@ -213,11 +224,12 @@ class BodyWriter(TableBlocks):
         png = render_chart(block, "png")
         svg = render_chart(block, "svg") if CHART_SVG else None
         alt = block.get("alt", "")
+        caption = block.get("caption") or alt
         self.figures += 1
         width, height = self.picture_size(png)
         tc = self.frame()
         p = self.paragraph("Normal", tc, keep_next=True, align="center")
         self.picture(p, png, width, height, f"Figure {self.figures}", alt, svg=svg)
-        self.run(self.paragraph("Caption", tc), f"Figure {self.figures}. {alt}")
+        self.run(self.paragraph("Caption", tc), f"Figure {self.figures}. {caption}")
         self.spacer(after=0)
 

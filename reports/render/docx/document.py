@@ -22,7 +22,9 @@ quadratic): 2,000 event rows take well under a second.
 
 The same context and template give the same bytes: document properties come from the
 memo (created = modified = the as-of date), ``docProps/app.xml`` is rewritten and the zip
-is normalised. A broken template raises :class:`TemplateError` naming the file and the tag.
+is normalised. The document declares current Word compatibility (``compatibilityMode``
+15), so Word shows no "[Compatibility Mode]". A broken template raises
+:class:`TemplateError` naming the file and the tag.
 
 This module loads and checks the template, renders it and sets the properties (the
 title is the memo's edition label: LibreOffice's PDF takes it as its title); the body
@@ -34,9 +36,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
@@ -49,8 +53,9 @@ from reports.errors import TemplateError
 from reports.output.files import normalise_zip
 from reports.render.docx.blocks import BodyWriter
 from reports.render.docx.pictures import number_pictures
-from reports.render.docx.wordml import REQUIRED_STYLES
+from reports.render.docx.wordml import REQUIRED_STYLES, current_compatibility
 from reports.template_check.check import MEMO_KEYS, check_word_template, word_environment
+from reports.text import clip
 
 __all__ = ["render_docx", "REQUIRED_STYLES", "MEMO_KEYS"]
 
@@ -72,7 +77,7 @@ BODY_MARKER = "\u2063briefing-reports:memo-body\u2063"
 # --------------------------------------------------------------------------- entry point
 
 
-def render_docx(context: dict, template: Path,
+def render_docx(context: Mapping[str, Any], template: Path,
                 page_numbers: dict[str, int] | None = None) -> bytes:
     """The memo as .docx bytes, built from ``context`` and the Word ``template``.
 
@@ -96,6 +101,7 @@ def render_docx(context: dict, template: Path,
     marker = _find_marker(tpl, template)
     writer.build(context, marker)
     number_pictures(tpl)
+    current_compatibility(tpl.docx.settings.element)
     _set_properties(tpl, memo)
     buffer = BytesIO()
     tpl.save(buffer)
@@ -115,8 +121,9 @@ def _check_memo(memo: dict) -> None:
 def _open_template(template: Path) -> DocxTemplate:
     if not template.is_file():
         raise TemplateError(f"the Word template {template} does not exist; run "
-                            "`python scripts/make_templates.py` to make the default one or "
-                            "point paths.templates in reports.toml at the folder holding it")
+                            f"`python scripts/make_templates.py --out {template}` to make the "
+                            "default one there, or point paths.templates in reports.toml at "
+                            "the folder holding it")
     tpl = DocxTemplate(template)
     try:
         tpl.init_docx()
@@ -158,7 +165,7 @@ def _prop(text: str, sep: str | None = None, limit: int = 255) -> str:
         return text
     if sep and sep in text[:limit]:
         return text[:limit].rsplit(sep, 1)[0]
-    return text[:limit - 1] + "\u2026"
+    return clip(text, limit)
 
 
 # --------------------------------------------------------------------------- body

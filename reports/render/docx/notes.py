@@ -11,14 +11,15 @@ Each citation number of a memo row becomes a footnote reference in the text
   (python-docx writes both from the part's relationship and content type);
 - a footnote's links are relationships of the footnotes part.
 
-The first citation of a source makes its note, the source reference
-(:func:`full_reference`: outlet, title as a live link, date, grade when the source has
-one). A later citation of the same source is its short form: the number of that note,
-set as a note mark (a ``NOTEREF`` field with ``\f`` to a bookmark on the first note's
-reference, so Word renumbers it with the notes), and no second note: the foot of the
-page lists each source once, which keeps a memo within its page budget. Notes are
-numbered in document order, and the body is written in that order. The numbered
-Sources list at the end of the memo stays the bibliography.
+The first citation of a source makes its note, the source reference (:func:`reference`:
+outlet, the full title quoted and as a live link, date, grade when the source has one,
+with the grade's meaning where that grade first appears). A later citation of the same
+source is its short form: the number of that note, set as a note mark (a ``NOTEREF``
+field with ``\f`` to a bookmark on the first note's reference, so Word renumbers it with
+the notes), and no second note: the foot of the page lists each source once, which keeps
+a memo within its page budget. Notes are numbered in document order, and the body is
+written in that order. The numbered Sources list at the end of the memo stays the
+bibliography.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from docx.opc.part import Part
 from lxml import etree
 
 from reports.render.docx.wordml import OoxmlWriter, _q
-from reports.text import clip, ends_sentence, is_http_url
+from reports.text import ends_sentence, is_http_url
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -51,12 +52,9 @@ Q_OPEN, Q_CLOSE = "\u201c", "\u201d"
 # --------------------------------------------------------------------------- note text
 
 
-NOTE_TITLE_CHARS = 80  # a note's title; the Sources list gives it whole
-
-
 def _title(source: dict) -> str:
-    return clip((source.get("title") or source.get("url") or f"Source {source['n']}").strip(),
-                NOTE_TITLE_CHARS)
+    """A source's title, whole (it wraps; it is never cut)."""
+    return (source.get("title") or source.get("url") or f"Source {source['n']}").strip()
 
 
 def _pieces(head: list[tuple[str, str | None]], tail: list[str]) -> list[tuple[str, str | None]]:
@@ -75,18 +73,36 @@ def _pieces(head: list[tuple[str, str | None]], tail: list[str]) -> list[tuple[s
     return [(t, u) for t, u in out if t]
 
 
-def full_reference(source: dict) -> list[tuple[str, str | None]]:
-    """The first note of a source: [(text, url or None), ...], e.g. Daily News,
-    "Ministers reverse decision to end the pact" (linked), 22 Nov 2019, grade B2."""
+def grade_words(source: dict, explained: set[str]) -> str:
+    """"grade B2 (usually reliable, probably true)" where the grade first appears (it joins
+    ``explained``), "grade B2" after; '' for a source without a grade."""
+    code = source.get("grade") or ""
+    if not code:
+        return ""
+    meaning = (source.get("grade_text") or "").split(": ", 1)[-1]
+    if code in explained or not meaning:
+        return f"grade {code}"
+    explained.add(code)
+    return f"grade {code} ({meaning})"
+
+
+def reference(source: dict, explained: set[str]) -> list[tuple[str, str | None]]:
+    """A source as every reference of the memo gives it: [(text, url or None), ...], e.g.
+    Daily News, “Ministers reverse decision to end the pact” (linked), 22 Nov 2019, grade
+    B2 (usually reliable, probably true)."""
     url = source.get("url") or ""
     head: list[tuple[str, str | None]] = []
     if source.get("outlet"):
         head.append((f"{source['outlet']}, ", None))
     head += [(Q_OPEN, None), (_title(source), url if is_http_url(url) else None),
              (Q_CLOSE, None)]
-    tail = [x for x in (source.get("published_display"),
-                        f"grade {source['grade']}" if source.get("grade") else "") if x]
+    tail = [x for x in (source.get("published_display"), grade_words(source, explained)) if x]
     return _pieces(head, tail)
+
+
+def full_reference(source: dict) -> list[tuple[str, str | None]]:
+    """The first note of a source (its grade explained): see :func:`reference`."""
+    return reference(source, set())
 
 
 def note_bookmark(source_number: int) -> str:
@@ -156,6 +172,7 @@ class Footnotes:
         self.count = sum(1 for _ in writer.doc.element.body.iter(_q("w:footnoteReference")))
         self.first_note: dict[int, int] = {}  # source number -> its full note's number
         self.text_style = writer.styles.get(TEXT_STYLE)
+        self.explained: set[str] = set()  # grades whose meaning a note has given
         self.reference_style = writer.styles.get(REFERENCE_STYLE)
 
     def _open(self) -> tuple[Part, etree._Element]:
@@ -194,7 +211,7 @@ class Footnotes:
             self.next_id += 1
             run = self._reference(parent, "w:footnoteReference", note_id)
             self.writer.bookmark(parent, note_bookmark(n), first=run)
-            self._note(note_id, full_reference(source))
+            self._note(note_id, reference(source, self.explained))
 
     def _reference(self, parent, mark: str, note_id: str | None = None,
                    text: str | None = None):

@@ -138,7 +138,7 @@ class TableBlocks(PictureWriter):
             self.text_cell(tr, widths[0], portion(row) + _fit_name(row.get("label", ""),
                                                                    widths[0]))
             self.stance_cell(tr, widths[1], row.get("stance", ""))
-            self.text_cell(tr, widths[2], row.get("since", ""))
+            self._since_cell(tr, widths[2], row)
             p = self.paragraph("Memo Table Text", self.cell(tr, widths[3]))
             if row.get("earlier_more"):
                 self.run(p, f"{row['earlier_more']} earlier; ", muted=True)
@@ -159,7 +159,7 @@ class TableBlocks(PictureWriter):
             tr = self.row(tbl)
             self.name_cell(tr, widths[0], row, "label")
             self.stance_cell(tr, widths[1], row.get("stance", ""))
-            self.text_cell(tr, widths[2], row.get("since", ""))
+            self._since_cell(tr, widths[2], row)
             tc = self.cell(tr, widths[3])
             p = self.paragraph("Memo Table Text", tc)
             self.run(p, row.get("summary", ""))
@@ -179,20 +179,38 @@ class TableBlocks(PictureWriter):
                     self.cite(p, old)
         self.spacer()
 
+    def _since_cell(self, tr, width: int, row: dict):
+        """The day the current stance began, and its latest restatement when later."""
+        tc = self.text_cell(tr, width, row.get("since", ""))
+        if row.get("stated"):
+            self.run(self.paragraph("Memo Table Text", tc), f"restated {row['stated']}",
+                     muted=True)
+        return tc
+
     def block_shifts(self, block: dict) -> None:
-        tbl, widths = self.table([("Actor", 3.4), ("Issue", 2.4), ("Shift", 3.6),
-                                  ("Date", 2.1), ("Why", 4.5)])
+        """Changes of stance; an actor's profile leaves out the actor's column, an issue
+        brief the issue's (``columns``)."""
+        columns = block.get("columns") or ["actor", "issue"]
+        both = "actor" in columns and "issue" in columns
+        head = [("Actor", 3.4), ("Issue", 2.4)] if both else [
+            ("Actor" if "actor" in columns else "Issue", 4.0)]
+        tbl, widths = self.table(head + [("Shift", 3.6), ("Date", 2.1),
+                                         ("Why", 4.5 if both else 6.3)])
         for row in block["rows"]:
             tr = self.row(tbl)
-            self.name_cell(tr, widths[0], row, "actor")
-            self.text_cell(tr, widths[1], row.get("issue", ""))
-            p = self.paragraph("Memo Table Text", self.cell(tr, widths[2]))
+            if both:
+                self.name_cell(tr, widths[0], row, "actor")
+                self.text_cell(tr, widths[1], row.get("issue", ""))
+            else:
+                self.name_cell(tr, widths[0], row, "label")
+            widths_left = widths[2:] if both else widths[1:]
+            p = self.paragraph("Memo Table Text", self.cell(tr, widths_left[0]))
             before, after = row.get("from", ""), row.get("to", "")
             self.run(p, STANCE_LABELS.get(before, before), fill=_stance_fill(before))
             self.run(p, " \u2192 ")
             self.run(p, STANCE_LABELS.get(after, after), fill=_stance_fill(after))
-            self.text_cell(tr, widths[3], row.get("date_display", ""))
-            self.cited_cell(tr, widths[4], row.get("why", ""), row)
+            self.text_cell(tr, widths_left[1], row.get("date_display", ""))
+            self.cited_cell(tr, widths_left[2], row.get("why", ""), row)
         self.spacer()
 
     def block_matrix(self, block: dict) -> None:
@@ -208,6 +226,8 @@ class TableBlocks(PictureWriter):
                          f"Issues {start + 1}\u2013{stop} of {len(issues)}")
             any_shift |= self._matrix_table(block, start, stop)
             start = stop
+        if block.get("caption"):
+            self.run(self.paragraph("Caption"), block["caption"])
         if any_shift:
             self.run(self.paragraph("Memo Note"), SHIFT_NOTE)
 

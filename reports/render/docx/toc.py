@@ -115,8 +115,9 @@ def block_lines(block: dict) -> float:
     if kind in ("note", "selection", "legend", "subheading"):
         return _lines(block.get("text", "")) + 0.8
     rows = block.get("rows") or []
-    if kind == "paragraphs":
-        return sum(_lines(r.get("text", "") + r.get("label", "")) + 0.5 for r in rows)
+    if kind in ("paragraphs", "judgments"):
+        return sum(_lines(r.get("text", "") + r.get("label", "") + r.get("attribution", ""))
+                   + 0.5 for r in rows)
     if kind == "sources":
         return sum(_lines(" ".join(str(r.get(k) or "") for k in ("outlet", "title", "url")),
                           80) + 0.3 for r in rows)
@@ -126,7 +127,11 @@ def block_lines(block: dict) -> float:
 def estimated_pages(context: dict) -> float:
     """How many A4 pages the memo fills, estimated from its context (see the module)."""
     lines = MEMO_BLOCK_LINES + (1.5 if context["memo"].get("window") else 0)
+    annexes = 0
     for section in context["sections"]:
+        annexes += bool(section.get("annex"))
+        if section.get("annex") and annexes == 1:  # the first annex starts a new page
+            lines = math.ceil(lines / LINES_PER_PAGE) * LINES_PER_PAGE
         lines += 3 + sum(block_lines(b) for b in section["blocks"])
     return lines / LINES_PER_PAGE
 

@@ -25,21 +25,17 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from reports.errors import TemplateError
+from reports.render.docx.styles import REQUIRED_STYLES  # every style used: styles.STYLES
 from reports.render.style import MUTED_TEXT, WORD_EAST_ASIAN_FONTS, WORD_LANGUAGE_STYLES
 from reports.text import KOREAN, runs, word_tag
-
-# Styles the body uses, by the name staff see in Word. All are made by make_templates.py.
-PARAGRAPH_STYLES = ("Normal", "Heading 1", "Heading 2", "Heading 3", "Caption", "Quote",
-                    "Memo Note", "Memo Period", "Memo Table Text", "Memo Table Heading",
-                    "Memo Source")
-CHARACTER_STYLES = ("Memo Citation", "Hyperlink")
-TABLE_STYLES = ("Memo Table",)
-REQUIRED_STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 
 _q = lru_cache(maxsize=None)(qn)  # qn() splits the name on every call; the body calls it a lot
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MUTED = MUTED_TEXT.lstrip("#")
 SHIFT_BORDER = "222222"
+PANEL_FILL = "F4F6F9"  # the bottom line's panel, as the HTML page draws it
+PANEL_RULE = "1F3A5F"
+PANEL_INDENT = 170  # twips between the panel's edges and its text
 
 
 class OoxmlWriter:
@@ -70,8 +66,9 @@ class OoxmlWriter:
             raise TemplateError(
                 f"{self.template}: the template lacks the style(s) "
                 f"{', '.join(repr(m) for m in missing)} the memo body uses; open it in Word "
-                "and add them (Styles pane), or run `python scripts/make_templates.py` for "
-                "a fresh template to copy them from")
+                "and add them (Styles pane), or copy them from a fresh default template "
+                "(`python scripts/make_templates.py --out default-memo.docx` writes one "
+                "beside it, leaving yours as it is)")
         return ids
 
     def _language_fonts(self) -> tuple[dict[str, str], dict[str, str]]:
@@ -91,8 +88,13 @@ class OoxmlWriter:
 
     # -- paragraphs and runs -----------------------------------------------------------
 
+    panel = False  # body paragraphs written now sit in the bottom line's panel
+
     def paragraph(self, style: str, parent=None, keep_next: bool = False,
-                  align: str | None = None, page_break: bool = False):
+                  align: str | None = None, page_break: bool = False, hanging: int = 0):
+        """A paragraph in ``style``; ``hanging``: a hanging indent (twips) with a tab stop
+        there, for a number before the text. Body paragraphs written while ``panel`` is
+        set get the bottom line's panel: a shaded block with a rule at its left."""
         p = etree.SubElement(self.body if parent is None else parent, _q("w:p"))
         ppr = etree.SubElement(p, _q("w:pPr"))
         etree.SubElement(ppr, _q("w:pStyle")).set(_q("w:val"), self.styles[style])
@@ -100,6 +102,26 @@ class OoxmlWriter:
             etree.SubElement(ppr, _q("w:keepNext"))
         if page_break:
             etree.SubElement(ppr, _q("w:pageBreakBefore"))
+        if self.panel and parent is None:
+            edge = etree.SubElement(etree.SubElement(ppr, _q("w:pBdr")), _q("w:left"))
+            for attr, value in (("w:val", "single"), ("w:sz", "24"), ("w:space", "8"),
+                                ("w:color", PANEL_RULE)):
+                edge.set(_q(attr), value)
+            shd = etree.SubElement(ppr, _q("w:shd"))
+            for attr, value in (("w:val", "clear"), ("w:color", "auto"),
+                                ("w:fill", PANEL_FILL)):
+                shd.set(_q(attr), value)
+        inset = PANEL_INDENT if self.panel and parent is None else 0
+        if hanging:  # the text after the number starts where its next lines do
+            stop = etree.SubElement(etree.SubElement(ppr, _q("w:tabs")), _q("w:tab"))
+            stop.set(_q("w:val"), "left")
+            stop.set(_q("w:pos"), str(hanging + inset))
+        if hanging or inset:
+            ind = etree.SubElement(ppr, _q("w:ind"))
+            ind.set(_q("w:left"), str(hanging + inset))
+            ind.set(_q("w:right"), str(inset))
+            if hanging:
+                ind.set(_q("w:hanging"), str(hanging))
         if align:
             etree.SubElement(ppr, _q("w:jc")).set(_q("w:val"), align)
         return p
@@ -305,3 +327,42 @@ class OoxmlWriter:
         spacing = etree.SubElement(p.find(_q("w:pPr")), _q("w:spacing"))
         spacing.set(_q("w:after"), str(after))
 
+
+
+WORD_URI = "http://schemas.microsoft.com/office/word"
+COMPATIBILITY_MODE = "15"  # Word 2013 and later: no "[Compatibility Mode]" in the title bar
+# w:settings children that come after w:compat, in the schema's order.
+SETTINGS_AFTER_COMPAT = (
+    "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
+    "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures",
+    "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
+    "w:listSeparator")
+
+
+def current_compatibility(settings) -> None:
+    """Declare current Word layout in ``settings.xml`` (``compatibilityMode`` 15), as Word
+    2013 and later save a document, so Word opens the memo without "[Compatibility
+    Mode]"; a template's other compatibility settings are kept."""
+    compat = settings.find(_q("w:compat"))
+    if compat is None:
+        compat = etree.Element(_q("w:compat"))
+        after = set()
+        for tag in SETTINGS_AFTER_COMPAT:
+            prefix, _, name = tag.partition(":")
+            after.add(f"{{{settings.nsmap.get(prefix, '')}}}{name}" if prefix != "w"
+                      else _q(tag))
+        for child in settings:
+            if child.tag in after:
+                child.addprevious(compat)
+                break
+        else:
+            settings.append(compat)
+    for setting in compat.findall(_q("w:compatSetting")):
+        if setting.get(_q("w:name")) == "compatibilityMode":
+            setting.set(_q("w:val"), COMPATIBILITY_MODE)
+            return
+    setting = etree.SubElement(compat, _q("w:compatSetting"))
+    for attr, value in (("w:name", "compatibilityMode"), ("w:uri", WORD_URI),
+                        ("w:val", COMPATIBILITY_MODE)):
+        setting.set(_q(attr), value)

@@ -3,8 +3,9 @@
 It is the only state the scheduler needs. Every change of state is one transaction, so a
 run killed at any point leaves the record as it was before or after that change, never
 between. Its parts: :mod:`reports.schedule.record.builds` (builds of each memo edition),
-:mod:`reports.schedule.record.deliveries` (each message to each reader, exactly once) and
-:mod:`reports.schedule.record.notices` (mail to editors and the operator when something failed);
+:mod:`reports.schedule.record.deliveries` (each message to each reader, exactly once),
+:mod:`reports.schedule.record.notices` (mail to editors and the operator when something failed),
+:mod:`reports.schedule.record.clearances` (drafts, and who approved or returned them);
 :mod:`reports.schedule.record.store` holds what they share.
 
 The file's schema version is SQLite's ``user_version``. Opening an older file migrates
@@ -16,6 +17,13 @@ it in one transaction (each step below takes version N-1 to N); a newer file is 
 - 3: no table changes; the snapshots of earlier versions, taken from the whole workbook
   rather than from each memo's cut, are dropped (see reports/changes.py).
 - 4: the site's users, their sessions and sign-in attempts (:mod:`reports.site.users`).
+- 5: when each build was issued to its readers (``issued``); a revision built but not
+  issued (a draft awaiting clearance) is never an earlier edition. What stopped a failed
+  build before any memo was made (``cause``: ``workbook`` or ``templates``).
+- 6: clearance: a scheduled revision of a memo with clearers is a draft until one of them
+  approves it (``builds.clear_by``: when it is overdue); who approved or returned which
+  revision, when and why (``clearances``, :mod:`reports.schedule.record.clearances`); the
+  site users' addresses (``site_users.email``), which make them clearers of a memo.
 """
 
 from __future__ import annotations
@@ -25,10 +33,11 @@ from pathlib import Path
 
 from reports.errors import ReportsError
 from reports.schedule.record.builds import BuildsMixin
+from reports.schedule.record.clearances import ClearancesMixin
 from reports.schedule.record.deliveries import DeliveriesMixin
 from reports.schedule.record.notices import NoticesMixin
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 # What every row tried more than once (deliveries, notices) records of its attempts.
 # Part of the schema scripts below: never change it (a new version adds a migration).
@@ -135,24 +144,58 @@ CREATE INDEX site_sign_ins_user ON site_sign_ins (user_name, at);
 CREATE INDEX site_sign_ins_address ON site_sign_ins (address, at);
 """
 
+# When each revision was issued to its readers (published, its deliveries planned): every
+# completed build of earlier versions was issued as it was built. A failed build's cause
+# when the workbook or the templates stopped it (the same inputs fail the same way).
+_SCHEMA_V5 = """
+ALTER TABLE builds ADD COLUMN issued TEXT;
+ALTER TABLE builds ADD COLUMN cause TEXT;
+UPDATE builds SET issued = finished
+    WHERE outcome IN ('done', 'same', 'skipped') AND revision IS NOT NULL;
+"""
+
+# Clearance: a draft's deadline; one decision per revision (approved or returned: who,
+# through what, when, why); a site user's address, which names them a memo's clearer.
+_SCHEMA_V6 = """
+ALTER TABLE builds ADD COLUMN clear_by TEXT;
+ALTER TABLE site_users ADD COLUMN email TEXT;
+CREATE TABLE clearances (
+    id INTEGER PRIMARY KEY,
+    build_id INTEGER NOT NULL REFERENCES builds (id),
+    memo_id TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    by TEXT NOT NULL,
+    via TEXT NOT NULL,
+    note TEXT,
+    at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX clearances_revision ON clearances (memo_id, as_of, revision);
+"""
+
 # version -> the script taking version - 1 to it
 MIGRATIONS = {version: script.replace("{attempt_columns}", _ATTEMPT_COLUMNS)
               for version, script in ((1, _SCHEMA_V1), (2, _SCHEMA_V2), (3, _SCHEMA_V3),
-                                      (4, _SCHEMA_V4))}
+                                      (4, _SCHEMA_V4), (5, _SCHEMA_V5), (6, _SCHEMA_V6))}
 
 
-class RunRecord(BuildsMixin, DeliveriesMixin, NoticesMixin):
+class RunRecord(BuildsMixin, DeliveriesMixin, NoticesMixin, ClearancesMixin):
     """The run record. Open with :meth:`open`; use as a context manager to close it."""
 
     @classmethod
-    def open(cls, path: Path | str, create: bool = True) -> RunRecord:
+    def open(cls, path: Path | str, create: bool = True, readonly: bool = False) -> RunRecord:
         """Open (and with ``create``, create) the record at ``path``.
 
         Without ``create`` a missing file is not made: an empty record in memory stands
         in for it, so ``history`` before the first ``run`` says there is nothing yet.
+        ``readonly``: a copy in memory (migrated there if older), so that nothing the
+        caller does reaches the file (``run --dry-run``).
         """
         path = Path(path)
-        if not path.exists() and not create:
+        if readonly and path.exists():
+            return cls._copied(path)
+        if not path.exists() and (not create or readonly):
             ledger = cls(sqlite3.connect(":memory:", isolation_level=None), None)
             ledger._prepare(wal=False)
             ledger.missing = path
@@ -164,10 +207,35 @@ class RunRecord(BuildsMixin, DeliveriesMixin, NoticesMixin):
         except (sqlite3.DatabaseError, OSError) as exc:
             raise ReportsError(
                 f"the run record {path} cannot be opened ({exc}); check that its folder is "
-                "writable (or set [paths] ledger in the config); if the file is damaged, move "
+                "writable (or set [paths] run_record in the config); if the file is damaged, move "
                 "it aside and run again (a new record is started and due memos are rebuilt)"
             ) from exc
         return ledger
+
+    @classmethod
+    def _copied(cls, path: Path) -> RunRecord:
+        """The record at ``path`` copied into memory (its write-ahead log included) without
+        touching the file or its -wal and -shm companions, migrated there if older."""
+        import shutil
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="run-record-") as tmp:
+            copy = Path(tmp) / path.name
+            try:
+                shutil.copyfile(path, copy)
+                wal = Path(f"{path}-wal")
+                if wal.exists():
+                    shutil.copyfile(wal, Path(f"{copy}-wal"))
+                source = sqlite3.connect(copy)
+                memory = sqlite3.connect(":memory:", isolation_level=None)
+                source.backup(memory)
+                source.close()
+            except (sqlite3.DatabaseError, OSError) as exc:
+                raise ReportsError(f"the run record {path} cannot be read ({exc})") from exc
+        record = cls(memory, None)
+        record._prepare(wal=False)
+        record.path = path  # what it is a copy of, for messages
+        return record
 
     def _prepare(self, *, wal: bool) -> None:
         conn = self.conn

@@ -45,6 +45,9 @@ class BuildRecord:
     outcome: str
     error: str | None
     mail: dict | None = None
+    issued: str | None = None  # when this revision went to its readers; None: not (yet)
+    cause: str | None = None  # what stopped a failed build: "workbook", "templates"
+    clear_by: str | None = None  # a draft for clearance (schema 6): when it is overdue
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> BuildRecord:
@@ -56,7 +59,8 @@ class BuildRecord:
             files=_load(row["files_json"]) or {}, hashes=_load(row["hashes_json"]) or {},
             snapshot=_load(row["snapshot_json"]), started=row["started"],
             finished=row["finished"], outcome=row["outcome"], error=row["error"],
-            mail=_load(row["mail_json"]))
+            mail=_load(row["mail_json"]), issued=row["issued"], cause=row["cause"],
+            clear_by=row["clear_by"])
 
     @property
     def inputs(self) -> tuple[str | None, str | None, str | None]:
@@ -94,10 +98,13 @@ class BuildsMixin(Store):
                             *args, -1 if limit is None else limit)
 
     def last_done_fire_time(self, memo_id: str) -> str | None:
-        """The latest fire time whose build completed (done, same or skipped)."""
+        """The latest fire time whose build completed (done, same or skipped), unless its
+        revision was returned by a clearer: that edition is due again."""
         row = self.conn.execute(
-            "SELECT MAX(fire_time) FROM builds WHERE memo_id = ? AND fire_time IS NOT NULL "
-            f"AND outcome IN {DONE!r}", (memo_id,)).fetchone()
+            "SELECT MAX(fire_time) FROM builds b WHERE memo_id = ? AND fire_time IS NOT NULL "
+            f"AND outcome IN {DONE!r} AND NOT EXISTS (SELECT 1 FROM clearances c WHERE "
+            "c.memo_id = b.memo_id AND c.as_of = b.as_of AND c.revision = b.revision "
+            "AND c.action = 'returned')", (memo_id,)).fetchone()
         return row[0]
 
     def latest_completed(self, memo_id: str, as_of: date) -> BuildRecord | None:
@@ -114,13 +121,28 @@ class BuildsMixin(Store):
             "ORDER BY revision DESC, id DESC LIMIT 1", memo_id, day(as_of))
         return found[0] if found else None
 
+    def issued_revision(self, memo_id: str, as_of: date) -> BuildRecord | None:
+        """The newest revision of the edition that was issued to its readers, if any."""
+        found = self._builds(
+            "SELECT * FROM builds WHERE memo_id = ? AND as_of = ? AND outcome = 'done' "
+            "AND issued IS NOT NULL ORDER BY revision DESC, id DESC LIMIT 1",
+            memo_id, day(as_of))
+        return found[0] if found else None
+
+    def latest_issued(self, memo_id: str) -> BuildRecord | None:
+        """The newest issued revision of the memo's latest issued edition, if any."""
+        found = self._builds(
+            "SELECT * FROM builds WHERE memo_id = ? AND outcome = 'done' AND issued IS NOT NULL "
+            "ORDER BY as_of DESC, revision DESC, id DESC LIMIT 1", memo_id)
+        return found[0] if found else None
+
     def previous_edition(self, memo_id: str, as_of: date) -> BuildRecord | None:
-        """The newest revision of the latest edition of ``memo_id`` before ``as_of`` that
-        recorded what the workbook held (builds by ``run``; ``send`` of files made by
-        ``build`` records none)."""
+        """The newest issued revision of the latest edition of ``memo_id`` before ``as_of``
+        that kept what it could show (a snapshot: builds by ``run``; ``send`` of files made
+        by ``build`` keeps none). A revision not issued (awaiting clearance) never counts."""
         found = self._builds(
             "SELECT * FROM builds WHERE memo_id = ? AND as_of < ? AND outcome = 'done' "
-            "AND snapshot_json IS NOT NULL "
+            "AND snapshot_json IS NOT NULL AND issued IS NOT NULL "
             "ORDER BY as_of DESC, revision DESC, id DESC LIMIT 1", memo_id, day(as_of))
         return found[0] if found else None
 
@@ -138,24 +160,44 @@ class BuildsMixin(Store):
     def finish_build(self, build_id: int, *, outcome: str, revision: int | None,
                      files: dict[str, str] | None = None, hashes: dict[str, str] | None = None,
                      snapshot: dict | None = None, workbook_sha256: str | None = None,
-                     mail: dict | None = None, error: str | None = None) -> None:
-        """Complete a build row (call inside :meth:`transaction` to join other changes)."""
+                     mail: dict | None = None, error: str | None = None,
+                     issued: bool = False) -> None:
+        """Complete a build row (call inside :meth:`transaction` to join other changes);
+        ``issued``: its revision goes to its readers now."""
         with self.transaction() as conn:
+            stamp = iso()
             conn.execute(
                 "UPDATE builds SET outcome = ?, revision = ?, files_json = ?, hashes_json = ?, "
                 "snapshot_json = ?, workbook_sha256 = COALESCE(?, workbook_sha256), "
-                "mail_json = ?, finished = ?, error = ? WHERE id = ?",
+                "mail_json = ?, finished = ?, error = ?, issued = ? WHERE id = ?",
                 (outcome, revision, dumps(files), dumps(hashes), dumps(snapshot),
-                 workbook_sha256, dumps(mail), iso(), error, build_id))
+                 workbook_sha256, dumps(mail), stamp, error, stamp if issued else None,
+                 build_id))
 
     def record_failure(self, memo_id: str, as_of: date, *, fire_time: str | None, title: str,
-                       error: str) -> int:
-        """A build that could not start (the workbook unreadable or invalid)."""
-        with self.transaction():
+                       error: str, inputs: tuple[str | None, str | None, str | None] = (
+                           None, None, None), cause: str | None = None) -> int:
+        """A build that could not start: the workbook unreadable or invalid, the templates
+        broken (``cause``), from ``inputs``."""
+        with self.transaction() as conn:
             build_id = self.start_build(memo_id, as_of, fire_time=fire_time, title=title,
-                                        inputs=(None, None, None))
+                                        inputs=inputs)
             self.finish_build(build_id, outcome="failed", revision=None, error=error)
+            conn.execute("UPDATE builds SET cause = ? WHERE id = ?", (cause, build_id))
         return build_id
+
+    def last_success_id(self, memo_ids: list[str] | None = None) -> int | None:
+        """The id of the newest build that completed (of ``memo_ids``, or of any memo)."""
+        where = (f" AND memo_id IN ({', '.join('?' * len(memo_ids))})" if memo_ids else "")
+        row = self.conn.execute(f"SELECT MAX(id) FROM builds WHERE outcome IN {DONE!r}{where}",
+                                tuple(memo_ids or ())).fetchone()
+        return row[0]
+
+    def latest_attempt(self, memo_id: str, fire_time: str) -> BuildRecord | None:
+        """The newest build of ``memo_id`` for one fire time, whatever its outcome."""
+        found = self._builds("SELECT * FROM builds WHERE memo_id = ? AND fire_time = ? "
+                             "ORDER BY id DESC LIMIT 1", memo_id, fire_time)
+        return found[0] if found else None
 
     def record_skip(self, previous: BuildRecord, *, fire_time: str | None) -> int:
         """A fire time whose inputs were unchanged since ``previous``: done, nothing built."""
@@ -164,12 +206,12 @@ class BuildsMixin(Store):
             cur = conn.execute(
                 "INSERT INTO builds (memo_id, as_of, fire_time, revision, title, trigger, "
                 "workbook_sha256, template_sha256, config_sha256, files_json, hashes_json, "
-                "mail_json, started, finished, outcome, error) "
-                "VALUES (?, ?, ?, ?, ?, 'run', ?, ?, ?, ?, ?, ?, ?, ?, 'skipped', ?)",
+                "mail_json, started, finished, outcome, error, issued) "
+                "VALUES (?, ?, ?, ?, ?, 'run', ?, ?, ?, ?, ?, ?, ?, ?, 'skipped', ?, ?)",
                 (previous.memo_id, day(previous.as_of), fire_time, previous.revision,
                  previous.title, *previous.inputs, dumps(previous.files),
                  dumps(previous.hashes), dumps(previous.mail), now, now,
-                 f"inputs unchanged since build #{previous.id}"))
+                 f"inputs unchanged since build #{previous.id}", previous.issued))
             return cur.lastrowid
 
     def interrupt_running(self) -> int:

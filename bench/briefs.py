@@ -32,7 +32,7 @@ NAIVE_SHARE = 0.2  # ... and at 50,000 events, at most this share of the naive r
 def _busiest(config: Path) -> tuple[str, str]:
     """(issue_id, actor_id) with the most events in the workbook ``config`` names."""
     from reports.config.load import load_config
-    from reports.pipeline import load
+    from reports.model.load import load
 
     desk = load_config(config, required=True)
     issues: dict[str, int] = {}

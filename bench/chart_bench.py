@@ -110,7 +110,7 @@ def w_overview_page(a: dict) -> dict:
     """The bundled workbook's overview as HTML (as ``build overview --format html``)."""
     from reports.config.load import load_config
     from reports.memo.make import Edition, make
-    from reports.pipeline import load
+    from reports.model.load import load
 
     config = load_config(ROOT / "reports.toml", required=True)
     memo = config.memo("overview")

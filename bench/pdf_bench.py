@@ -34,7 +34,8 @@ def w_pdf_batch(a: dict) -> dict:
     from reports.config.load import load_config
     from reports.memo.contents import build_context
     from reports.memo.make import memo_spec
-    from reports.pipeline import build, load
+    from reports.model.load import load
+    from reports.pipeline import build
     from reports.render.pdf import render_pdf
 
     config = load_config(ROOT / "reports.toml", required=True)

@@ -7,7 +7,7 @@
 For each size it generates (once, cached under ``bench/.cache/``) a contract workbook
 with ``bench/generate.py`` and measures, side by side in one run:
 
-- the toolkit's load, ``reports.pipeline.load()`` (what every command calls), and apart,
+- the toolkit's load, ``reports.model.load.load()`` (what every command calls), and apart,
   its three stages: ``read_workbook``, ``validate``, ``Model.from_records``;
 - the bare read of the same file: fastexcel (calamine, in Rust) loading every sheet into
   Arrow columns, nothing checked;
@@ -143,9 +143,9 @@ def w_load(a: dict) -> dict:
 
 
 def w_load_api(a: dict) -> dict:
-    """``reports.pipeline.load``, the call every command makes: read, validate, model."""
+    """``reports.model.load.load``, the call every command makes: read, validate, model."""
     with Clock() as imp:
-        from reports.pipeline import load
+        from reports.model.load import load
     with Clock() as c:
         loaded = load(Path(a["workbook"]))
     return {"wall": c.wall, "cpu": c.cpu, "import": imp.wall, "events": len(loaded.model.events)}
@@ -177,8 +177,8 @@ def w_memo(a: dict) -> dict:
     """Load once (timed apart), then one memo per format: a cold build, then warm ones."""
     from reports.memo.contents import build_context
     from reports.memo.make import Edition, make, memo_spec
+    from reports.model.load import load
     from reports.output.editions import edition_folder, write_edition
-    from reports.pipeline import load
 
     config = _bench_config(a)
     memo = config.memo(a["memo"])
@@ -251,7 +251,7 @@ def w_naive_docx(a: dict) -> dict:
     """The weekly memo's tables, as a user would fill them: ``table.cell(r, c).text``."""
     from reports.memo.contents import build_context
     from reports.memo.make import memo_spec
-    from reports.pipeline import load
+    from reports.model.load import load
     from reports.render.docx.document import render_docx
 
     config = _bench_config(a)
@@ -294,7 +294,7 @@ def w_scaling(a: dict) -> dict:
     from reports.memo.contents import build_context
     from reports.memo.context import Builder, section
     from reports.memo.make import memo_spec
-    from reports.pipeline import load
+    from reports.model.load import load
     from reports.render.docx.document import render_docx
 
     config = _bench_config(a)
@@ -329,7 +329,7 @@ def w_scaling(a: dict) -> dict:
 
 def _validated(proc: Proc) -> None:
     """``validate`` ran to its end: the summary line, no error in the workbook."""
-    if " 0 error(s)" not in proc.stdout:
+    if ": 0 errors," not in proc.stdout:
         raise RuntimeError(f"validate found errors: {proc.stdout[-500:]}")
 
 
@@ -561,7 +561,7 @@ class Bench:
                                            {"stage": "load_api", "workbook": str(workbook)})
             if results:
                 total.note = "; ".join(x for x in (
-                    "reports.pipeline.load(); read_workbook, validate and Model.from_records "
+                    "reports.model.load.load(); read_workbook, validate and Model.from_records "
                     "above are its parts, timed in another process (the records and within "
                     f"rows come after it); imports {results[0]['import']:.2f} s apart",
                     total.note) if x)

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 def load(path: str | Path, config: str | Path | None = None, *,
          strict: bool = True) -> dict[str, pd.DataFrame]:
     """The workbook at ``path``, validated, as one DataFrame per sheet
-    (:func:`reports.frames.load`)."""
-    from reports.frames import load as load_frames
+    (:func:`reports.model.frames.load`)."""
+    from reports.model.frames import load as load_frames
 
     return load_frames(path, config, strict=strict)
 

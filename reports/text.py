@@ -7,7 +7,7 @@ One place for each, so a memo, its mail and its "new since" lines all say "25 No
 2019" the same way, the validator, the Word writer and the HTML writer agree on what
 an http(s) address is, every message offers the same "did you mean" for the same slip
 (:func:`did_you_mean`), every shortened text ends the same way (:func:`clip`), and both
-formats tag a name's language alike. (Email addresses: :mod:`reports.addresses`.)
+formats tag a name's language alike. (Email addresses: :mod:`reports.delivery.addresses`.)
 
 Languages: Word picks glyphs by a run's East Asian language (``w:lang w:eastAsia``) and a
 browser by ``lang``: Kanji tagged Korean get Korean glyph forms. The rule, by script:

@@ -2,7 +2,7 @@
 # Install everything the toolkit and its tests need, without running the tests:
 #   1. Debian packages (LibreOffice and its Python bridge, poppler, Chromium, CJK fonts,
 #      Java for vnu), skipped when already installed; when not root, prints what to install;
-#   2. the virtualenv .venv with `pip install -e ".[test]"`;
+#   2. the virtualenv .venv with `pip install -e ".[test,bench,dev]"`;
 #   3. the virtualenv .venv-office: Debian's python3 (which has LibreOffice's uno module)
 #      with unoserver, the converter that keeps one LibreOffice running for a whole run;
 #   4. npm tools under .ci/node: vnu-jar (Nu HTML Checker) and axe-core.
@@ -88,8 +88,8 @@ if [ "$(cat "$STAMP" 2>/dev/null || true)" = "$want_stamp" ] \
   && .venv/bin/python -c 'import reports, pytest, playwright' 2>/dev/null; then
   say ".venv up to date with pyproject.toml"
 else
-  say "pip install -e .[test] into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+  say "pip install -e .[test,bench,dev] into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test,bench,dev]"
   echo "$want_stamp" >"$STAMP"
 fi
 

@@ -24,8 +24,8 @@ from fixtures_mail import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.addresses import AddressError, display_name, mail_address
 from reports.config.load import load_config
+from reports.delivery.addresses import AddressError, display_name, mail_address
 from reports.errors import EXIT_OK, ConfigError
 from reports.schedule.record import RunRecord
 from reports.workbook.read import read_workbook

@@ -40,7 +40,7 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def later() -> list[str]:
     """Texts of the bundled workbook's records dated after the as-of date."""
-    from reports.pipeline import load
+    from reports.model.load import load
 
     model = load(ROOT / "workbook" / "gsomia_relations.xlsx").model
     cut = date.fromisoformat(AS_OF)

@@ -30,7 +30,7 @@ MAX_PAGES = 30
 
 def _actor(workbook: Path) -> str:
     """The actor with the most events in ``workbook``."""
-    from reports.pipeline import load
+    from reports.model.load import load
 
     counts: dict[str, int] = {}
     for event in load(workbook).model.events:

@@ -290,7 +290,7 @@ def test_a_rebuild_with_the_same_files_as_a_returned_draft_still_waits(waiting, 
 # -- superseded, deadline, nothing to decide ---------------------------------------------------
 
 def test_a_newer_revision_supersedes_a_draft(tmp_path, smtp_server):
-    from reports.clearance.decide import NoDraft, approve
+    from reports.schedule.clearance import NoDraft, approve
 
     config = cleared_config(tmp_path, smtp_server.port, cron="0 7,10 * * MON")
     add_user(config, "head", "clearer", email=HEAD)

@@ -19,7 +19,7 @@ import pytest
 from reports.config.load import adhoc_memo, load_config
 from reports.memo.contents import build_context
 from reports.memo.make import memo_spec
-from reports.pipeline import load
+from reports.model.load import load
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"

@@ -12,6 +12,7 @@ from reports.cli.listing import history
 from reports.config.load import MemoConfig
 from reports.errors import ConfigError
 from reports.memo import changes
+from reports.model.records import Assessment, Event, Position
 from reports.schedule.record import SCHEMA_VERSION, RunRecord
 from reports.schedule.record.store import iso, run_lock
 
@@ -319,17 +320,18 @@ def fake_model(events, positions, assessments=()):
 
 
 def event(event_id, day, title, issues=("gsomia",), actors=(), sources=(), significance=3):
-    return SimpleNamespace(event_id=event_id, date=day, title=title, issues=issues,
-                           actors=actors, sources=sources, significance=significance)
+    return Event(event_id=event_id, date=day, title=title, category="diplomatic",
+                 issues=tuple(issues), actors=tuple(actors), sources=tuple(sources),
+                 significance=significance)
 
 
 def position(actor, issue, day, stance, sources=()):
-    return SimpleNamespace(actor_id=actor, issue_id=issue, as_of=day, stance=stance,
-                           sources=sources)
+    return Position(actor_id=actor, issue_id=issue, as_of=day, stance=stance, summary="",
+                    sources=tuple(sources))
 
 
-def judgment(issue, day, text):
-    return SimpleNamespace(issue_id=issue, as_of=day, judgment=text)
+def judgment(issue, day, text, whose="desk"):
+    return Assessment(issue_id=issue, as_of=day, judgment=text, whose=whose)
 
 
 def snap(model, as_of=date(2019, 11, 25)):

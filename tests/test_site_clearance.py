@@ -149,7 +149,7 @@ def test_a_clearer_returns_a_draft_and_only_the_editors_are_mailed(desk):
 
 def _next_week_issued(config) -> None:
     """The next Monday's run, and its weekly draft approved (the secret one waits)."""
-    from reports.clearance.decide import approve
+    from reports.schedule.clearance import approve
 
     assert sitetools.run_at(config, NEXT_MONDAY) == 0
     cfg = load_config(config)

@@ -63,7 +63,7 @@ def served(tmp_path_factory):
     """The desk with a user of each role at each level (each with an address), its two
     weekly memos scheduled and cleared: the Monday run made both drafts, and the secret
     one was approved (an issued SECRET edition); the other waits."""
-    from reports.clearance.decide import approve
+    from reports.schedule.clearance import approve
 
     mail = MailServer().start()
     config = sitetools.desk(tmp_path_factory.mktemp("site"), smtp_port=mail.port, clearers={

@@ -15,8 +15,8 @@ import wbfactory
 
 from reports import tradecraft
 from reports.errors import WorkbookInvalid
+from reports.model.load import load
 from reports.model.model import Model
-from reports.pipeline import load
 from reports.workbook import contract as schema
 from reports.workbook.excel import init_workbook, write_workbook
 from reports.workbook.read import read_workbook

@@ -124,7 +124,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     if args.templates:
         return _validate_templates(_config(args).templates, args.json)
-    from reports.pipeline import distribution_problems
+    from reports.model.load import distribution_problems
     from reports.problems import sort_key
     from reports.workbook.read import read_workbook
     from reports.workbook.validate import validate
@@ -263,8 +263,8 @@ def cmd_ack(args: argparse.Namespace) -> int:
 def cmd_approve(args: argparse.Namespace) -> int:
     config = _config(args)
     _log_to_file(config.log_path)
-    from reports.clearance.decide import approve
     from reports.delivery.send import _user
+    from reports.schedule.clearance import approve
 
     done = approve(config, args.memo_id, args.as_of, by=args.by or _user(),
                    via="command line", note=args.note)
@@ -285,8 +285,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def cmd_return(args: argparse.Namespace) -> int:
     config = _config(args)
     _log_to_file(config.log_path)
-    from reports.clearance.decide import return_draft
     from reports.delivery.send import _user
+    from reports.schedule.clearance import return_draft
 
     done = return_draft(config, args.memo_id, args.as_of, by=args.by or _user(),
                         via="command line", note=args.note)

@@ -32,6 +32,7 @@ from reports.config.tables import (
     Recipient,
     Schedule,
     Smtp,
+    templates_beside,
     wrong_grade,
     wrong_memo_id,
 )
@@ -171,7 +172,8 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
                                         "does not exist; give --config PATH")
             raise ConfigError(problem.message, [problem])
         repo = Path.cwd()
-        return Config(None, repo / DEFAULT_WORKBOOK, repo / "output", repo / "templates",
+        return Config(None, repo / DEFAULT_WORKBOOK, repo / "output",
+                      templates_beside(repo / "templates"),
                       run_record=repo / "run-record.sqlite", log_file=repo / "reports.log",
                       cache=repo / ".cache", archive=repo / "archive",
                       delivery=DeliverySettings(outbox=repo / "outbox"))
@@ -203,7 +205,9 @@ def _config(path: Path, data: dict[str, Any], checked: Checked) -> Config:
     budgets = _budgets(data.get("budgets", {}), checked)
     memos = _memos(data.get("memos", []), desk, markings, budgets, checked)
     config = Config(
-        path=path, workbook=paths.workbook, output=paths.output, templates=paths.templates,
+        path=path, workbook=paths.workbook, output=paths.output,
+        templates=(paths.templates if "templates" in data.get("paths", {})
+                   else templates_beside(paths.templates)),
         run_record=_run_record(paths, data.get("paths", {}), checked),
         log_file=paths.log_file, cache=paths.cache, archive=paths.archive, desk=desk,
         smtp=_table(Smtp, data, "smtp", checked),

@@ -5,11 +5,12 @@
 returning what is wrong, or None. Budgets: :class:`reports.memo.kinds.Budget` per memo
 kind by default, overridden by ``[budgets.<kind>]`` (:class:`BudgetSettings`) and then by
 the same keys in a ``[[memos]]`` table. Email addresses are read by
-:func:`reports.addresses.mail_address`, the parser mail is sent with.
+:func:`reports.delivery.addresses.mail_address`, the parser mail is sent with.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
@@ -17,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from reports import tradecraft
-from reports.addresses import address_problem, display_name, mail_address
 from reports.config.typed import check
+from reports.delivery.addresses import address_problem, display_name, mail_address
 from reports.memo.kinds import Budget
 from reports.text import CHINESE, JAPANESE, KOREAN
 from reports.tradecraft import grade_parts
@@ -186,6 +187,27 @@ class DeliverySettings:
     operator: str | None = field(default=None, metadata=ADDRESS)
     # the intranet address of the published output folder: the mail links to the HTML copy
     published_url: str | None = field(default=None, metadata=check(wrong_url))
+
+
+def packaged_templates() -> Path:
+    """The default templates the toolkit carries: in an installed wheel,
+    ``reports/render/default_templates`` (the repository's ``templates/``, copied there
+    when the wheel is built: setup.py); in a checkout of the repository, ``templates/``."""
+    here = Path(__file__).resolve().parents[1]  # reports/
+    packaged = here / "render" / "default_templates"
+    return packaged if packaged.is_dir() else here.parent / "templates"
+
+
+def templates_beside(beside: Path) -> Path:
+    """``[paths] templates`` when the config does not set it: the desk's own copy beside
+    the config when there is one, else the templates the toolkit carries. A folder the
+    config names is used as named (a missing one fails the template check)."""
+    if beside.is_dir():
+        return beside
+    packaged = packaged_templates()
+    logging.getLogger("reports.config").info(
+        "no templates folder %s: using the toolkit's own, %s", beside, packaged)
+    return packaged
 
 
 @dataclass

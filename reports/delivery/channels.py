@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from reports.addresses import AddressError, mail_address
 from reports.config.load import Config
+from reports.delivery.addresses import AddressError, mail_address
 from reports.output.files import write_all
 
 log = logging.getLogger(__name__)

@@ -35,7 +35,7 @@ from reports.text import plural
 log = logging.getLogger(__name__)
 
 
-def plan_deliveries(config: Config, ledger: RunRecord, build: BuildRecord,
+def plan_deliveries(config: Config, run_record: RunRecord, build: BuildRecord,
                     recipients: list[Recipient], now: datetime) -> int:
     """Add a pending delivery per recipient (and the drop folder) for ``build``'s revision.
 
@@ -43,15 +43,15 @@ def plan_deliveries(config: Config, ledger: RunRecord, build: BuildRecord,
     unchanged edition is never sent twice and a recipient added later still gets it.
     """
     added = 0
-    with ledger.transaction():
+    with run_record.transaction():
         for person in recipients:
-            added += ledger.add_delivery(
+            added += run_record.add_delivery(
                 build, recipient=person.email, name=person.name, channel="email",
                 message_id=message_id(build.memo_id, build.as_of, build.revision,
                                       person.email), now=now)
         if config.delivery.drop_folder:  # one folder per level, as the published ones
             folder = config.published(config.memo(build.memo_id), config.delivery.drop_folder)
-            added += ledger.add_delivery(
+            added += run_record.add_delivery(
                 build, recipient=str(folder), name=None, channel="drop",
                 message_id=drop_id(build.memo_id, build.as_of, build.revision, folder),
                 now=now)
@@ -65,16 +65,16 @@ class Tally:
     gave_up: int = 0
 
 
-def deliver(config: Config, ledger: RunRecord, rows: list[Delivery], now: datetime) -> Tally:
+def deliver(config: Config, run_record: RunRecord, rows: list[Delivery], now: datetime) -> Tally:
     """Try each delivery once (those another run took meanwhile are skipped)."""
     tally = Tally()
     builds: dict[int, BuildRecord] = {}
     for row in rows:
-        claimed = ledger.claim(row.id)
+        claimed = run_record.claim(row.id)
         if claimed is None:
             continue
         if claimed.build_id not in builds:
-            builds[claimed.build_id] = ledger.build(claimed.build_id)
+            builds[claimed.build_id] = run_record.build(claimed.build_id)
         build = builds[claimed.build_id]
         try:
             _attempt(config, build, claimed)
@@ -82,17 +82,17 @@ def deliver(config: Config, ledger: RunRecord, rows: list[Delivery], now: dateti
             failure = channels.as_failure(exc)
             retry = channels.retry_at(config, failure, claimed.attempts, now)
             if retry is None:
-                _give_up(config, ledger, build, claimed, str(failure), now)
+                _give_up(config, run_record, build, claimed, str(failure), now)
                 tally.gave_up += 1
             else:
-                ledger.mark_failed(claimed.id, str(failure), retry)
+                run_record.mark_failed(claimed.id, str(failure), retry)
                 tally.failed += 1
                 log.warning("could not deliver %s to %s (attempt %d of %d): %s; the next run "
                             "after %s tries again", build.edition, claimed.target,
                             claimed.attempts, config.delivery.max_attempts, failure,
                             iso(retry))
             continue
-        ledger.mark_sent(claimed.id)
+        run_record.mark_sent(claimed.id)
         tally.sent += 1
     return tally
 
@@ -111,14 +111,14 @@ def _attempt(config: Config, build: BuildRecord, delivery: Delivery) -> None:
              delivery.message_id)
 
 
-def _give_up(config: Config, ledger: RunRecord, build: BuildRecord, delivery: Delivery,
+def _give_up(config: Config, run_record: RunRecord, build: BuildRecord, delivery: Delivery,
              error: str, now: datetime) -> None:
     from reports.delivery.notices import queue_gave_up
 
     as_of = build.as_of.isoformat()
-    with ledger.transaction():
-        ledger.mark_gave_up(delivery.id, error)
-        queue_gave_up(config, ledger, build, delivery, error, now)
+    with run_record.transaction():
+        run_record.mark_gave_up(delivery.id, error)
+        queue_gave_up(config, run_record, build, delivery, error, now)
     log.error("gave up delivering %s to %s after %s: %s. Fix the cause, then run "
               "`python run_reports.py send %s --as-of %s`, or accept the loss with "
               "`python run_reports.py ack %s --as-of %s --recipient %s`", build.edition,
@@ -126,11 +126,11 @@ def _give_up(config: Config, ledger: RunRecord, build: BuildRecord, delivery: De
               build.memo_id, as_of, delivery.recipient)
 
 
-def deliver_due(config: Config, ledger: RunRecord, now: datetime) -> Tally:
+def deliver_due(config: Config, run_record: RunRecord, now: datetime) -> Tally:
     """Every pending delivery, and every failed one whose backoff has passed."""
-    for row in ledger.recover_sending(now):
+    for row in run_record.recover_sending(now):
         log.warning("the run that was sending %s as of %s to %s stopped midway; sending it "
                     "again (Message-ID %s, so a duplicate can be recognised)", row.memo_id,
                     row.as_of.isoformat(), row.recipient, row.message_id)
-    return deliver(config, ledger, ledger.due_deliveries(now), now)
+    return deliver(config, run_record, run_record.due_deliveries(now), now)
 

@@ -33,8 +33,8 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from reports.addresses import AddressError, display_name, mail_address
 from reports.config.load import Config
+from reports.delivery.addresses import AddressError, display_name, mail_address
 from reports.delivery.channels import SendFailed
 from reports.render.style import CSS_FONT_STACK
 from reports.schedule.record.builds import BuildRecord

@@ -38,21 +38,21 @@ log = logging.getLogger(__name__)
 MAX_LISTED = 200  # problems listed in the message; the annotated copy has every one
 
 
-def episode(ledger: RunRecord, memo_ids: list[str] | None = None) -> str:
+def episode(run_record: RunRecord, memo_ids: list[str] | None = None) -> str:
     """Which failure episode a failure belongs to: it lasts until the next build that
     succeeds (of ``memo_ids``, or of any memo), so a failure that comes back after a
     recovery is a new episode, told again."""
-    last = ledger.last_success_id(memo_ids)
+    last = run_record.last_success_id(memo_ids)
     return f"after #{last}" if last is not None else "from the start"
 
 
-def queue_workbook_errors(config: Config, ledger: RunRecord, sha256: str, error: ReportsError,
+def queue_workbook_errors(config: Config, run_record: RunRecord, sha256: str, error: ReportsError,
                           due: list[MemoConfig], now: datetime) -> int:
     """Queue the editors' notice for this workbook revision in this failure episode, unless
     it was queued already; how many messages were queued. With no editors configured the
     operator is told instead."""
-    about = f"{sha256}|{episode(ledger)}"
-    if ledger.notice_exists(WORKBOOK_ERRORS, about):
+    about = f"{sha256}|{episode(run_record)}"
+    if run_record.notice_exists(WORKBOOK_ERRORS, about):
         log.info("the editors were told about this revision of the workbook already")
         return 0
     workbook = Path(config.workbook)
@@ -87,13 +87,13 @@ def queue_workbook_errors(config: Config, ledger: RunRecord, sha256: str, error:
         f"[{marking}] The workbook {workbook.name} cannot be read: the memos due were not built"
     body = {"heading": subject.split("] ", 1)[1], "marking": marking, "sections": sections,
             "attachment": name}
-    return _queue(ledger, WORKBOOK_ERRORS, about, people, subject, body,
+    return _queue(run_record, WORKBOOK_ERRORS, about, people, subject, body,
                   attachment, now, "no editors or operator are configured: set [desk] editors "
                   "or [delivery] operator in the config, or mark editor = yes in the "
                   "Distribution sheet")
 
 
-def queue_gave_up(config: Config, ledger: RunRecord, build: BuildRecord, delivery: Delivery,
+def queue_gave_up(config: Config, run_record: RunRecord, build: BuildRecord, delivery: Delivery,
                   error: str, now: datetime) -> int:
     """Queue the operator's notice of one given-up delivery."""
     mail = mail_of(build)
@@ -112,17 +112,18 @@ def queue_gave_up(config: Config, ledger: RunRecord, build: BuildRecord, deliver
                     f"{build.memo_id} --as-of {as_of} --recipient {delivery.recipient}",
                     "Until then every scheduled run reports it and exits with code 3"]]]}
     operator = [config.delivery.operator] if config.delivery.operator else []
-    return _queue(ledger, DELIVERY_GAVE_UP, delivery.message_id, operator, subject, body,
+    return _queue(run_record, DELIVERY_GAVE_UP, delivery.message_id, operator, subject, body,
                   None, now, "no operator address is configured: set [delivery] operator")
 
 
-def queue_build_failed(config: Config, ledger: RunRecord, memo_ids: list[str], as_of: date,
+def queue_build_failed(config: Config, run_record: RunRecord, memo_ids: list[str], as_of: date,
                        error: str, now: datetime) -> int:
     """Queue the operator's notice that scheduled memos could not be built, once per
     distinct failure in a failure episode (the same error again on the next run is not
     told again; after the memos were built once, it is)."""
-    about = f"{','.join(memo_ids)}|{as_of.isoformat()}|{sha8(error)}|{episode(ledger, memo_ids)}"
-    if ledger.notice_exists(BUILD_FAILED, about):
+    about = (f"{','.join(memo_ids)}|{as_of.isoformat()}|{sha8(error)}|"
+             f"{episode(run_record, memo_ids)}")
+    if run_record.notice_exists(BUILD_FAILED, about):
         return 0
     marking = config.markings.default
     names = ", ".join(memo_ids)
@@ -138,22 +139,22 @@ def queue_build_failed(config: Config, ledger: RunRecord, memo_ids: list[str], a
                     "`python run_reports.py --debug run` for the details of an unexpected "
                     "error"]]]}
     operator = [config.delivery.operator] if config.delivery.operator else []
-    return _queue(ledger, BUILD_FAILED, about, operator, subject, body, None, now,
+    return _queue(run_record, BUILD_FAILED, about, operator, subject, body, None, now,
                   "no operator address is configured: set [delivery] operator")
 
 
-def _queue(ledger: RunRecord, kind: str, about: str, addresses: list[str], subject: str,
+def _queue(run_record: RunRecord, kind: str, about: str, addresses: list[str], subject: str,
            body: dict, attachment: bytes | None, now: datetime, nobody: str) -> int:
     if not addresses:
         log.warning("nobody could be told (%s): %s", subject, nobody)
-        ledger.add_notice(kind, about, recipient="(nobody)", subject=subject, body=body,
+        run_record.add_notice(kind, about, recipient="(nobody)", subject=subject, body=body,
                           message_id=notice_id(kind, about, "(nobody)"), attachment=None,
                           now=now, outcome=NOBODY)
         return 0
     queued = 0
-    with ledger.transaction():
+    with run_record.transaction():
         for address in addresses:
-            queued += ledger.add_notice(kind, about, recipient=address, subject=subject,
+            queued += run_record.add_notice(kind, about, recipient=address, subject=subject,
                                         body=body, message_id=notice_id(kind, about, address),
                                         attachment=attachment, now=now, outcome=PENDING)
     return queued
@@ -190,12 +191,12 @@ def _annotated(workbook: Path, problems: list) -> tuple[bytes | None, str | None
         return None, None
 
 
-def send_notices(config: Config, ledger: RunRecord, now: datetime) -> int:
+def send_notices(config: Config, run_record: RunRecord, now: datetime) -> int:
     """Send every notice that is due; failures are retried by later runs. How many sent."""
-    ledger.recover_notices(now)
+    run_record.recover_notices(now)
     sent = 0
-    for row in ledger.due_notices(now):
-        notice = ledger.claim_notice(row.id)
+    for row in run_record.due_notices(now):
+        notice = run_record.claim_notice(row.id)
         if notice is None:
             continue
         try:
@@ -205,15 +206,15 @@ def send_notices(config: Config, ledger: RunRecord, now: datetime) -> int:
             exc = channels.as_failure(error)
             retry = channels.retry_at(config, exc, notice.attempts, now)
             if retry is None:
-                ledger.notice_gave_up(notice.id, str(exc))
+                run_record.notice_gave_up(notice.id, str(exc))
                 log.error("gave up sending the notice \"%s\" to %s: %s", notice.subject,
                           notice.recipient, exc)
             else:
-                ledger.notice_failed(notice.id, str(exc), retry)
+                run_record.notice_failed(notice.id, str(exc), retry)
                 log.warning("could not send the notice \"%s\" to %s: %s; the next run after "
                             "%s tries again", notice.subject, notice.recipient, exc, iso(retry))
             continue
-        ledger.notice_sent(notice.id)
+        run_record.notice_sent(notice.id)
         sent += 1
         log.info("told %s: %s", notice.recipient, notice.subject)
     return sent

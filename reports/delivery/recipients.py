@@ -14,7 +14,7 @@ person gets the row's memo, ``editor`` whether they hear about the workbook's pr
 problems naming the cell: a memo id the config does not have (with "did you mean"), the
 same address twice for one memo, an ``editor`` cell that is not yes or no, and a
 scheduled memo that would go to nobody. An address itself is read when the sheet is
-(``bad-email``), by :func:`reports.addresses.mail_address`, the parser mail is sent with:
+(``bad-email``), by :func:`reports.delivery.addresses.mail_address`, the parser mail is sent with:
 the rows here hold each address as it will be sent.
 """
 
@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.addresses import display_name
 from reports.config.load import Config, MemoConfig
 from reports.config.tables import Recipient
+from reports.delivery.addresses import display_name
 from reports.problems import ERROR, WARNING, Problem
 from reports.text import did_you_mean
 

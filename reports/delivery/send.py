@@ -67,11 +67,11 @@ def _on_disk(config: Config, memo: MemoConfig, as_of: date) -> dict[str, Path]:
     return found
 
 
-def current_build(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: date, *,
+def current_build(config: Config, run_record: RunRecord, memo: MemoConfig, as_of: date, *,
                   record: bool) -> BuildRecord:
     """The edition to send: the newest recorded revision if its files are as built; else
     the files on disk (from ``build``) as a new revision, recorded when ``record``."""
-    latest = ledger.latest_revision(memo.id, as_of)
+    latest = run_record.latest_revision(memo.id, as_of)
     day = as_of.isoformat()
     if memo.clearers and (latest is None or latest.issued is None):
         what = f"{latest.edition} is a draft" if latest is not None else \
@@ -115,13 +115,13 @@ def current_build(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: da
         finished=stamp, outcome="done", error=None,
         mail=mail if "edition_label" in mail else None)
     if record:
-        with ledger.transaction():
-            build.id = ledger.start_build(memo.id, as_of, fire_time=None, title=memo.title,
+        with run_record.transaction():
+            build.id = run_record.start_build(memo.id, as_of, fire_time=None, title=memo.title,
                                           inputs=(None, None, None), trigger="send")
-            ledger.finish_build(build.id, outcome="done", revision=revision, files=files,
+            run_record.finish_build(build.id, outcome="done", revision=revision, files=files,
                                 hashes=hashes, mail=build.mail, issued=True)
-            ledger.supersede(memo.id, as_of, revision)
-        build = ledger.build(build.id)
+            run_record.supersede(memo.id, as_of, revision)
+        build = run_record.build(build.id)
         log.info("recorded %s as of %s from the files in %s as revision %d", memo.id, day,
                  config.published(memo), revision)
     return build
@@ -163,25 +163,26 @@ def send_memo(config: Config, memo_id: str, as_of: date | None = None,
             raise DeliveryError(f"another run is still working after {LOCK_WAIT_SECONDS} s "
                                 f"(lock {config.run_record_path}.lock); try again when it has "
                                 "finished")
-        with RunRecord.open(config.run_record_path) as ledger:
-            return _send(config, ledger, memo, as_of, readers)
+        with RunRecord.open(config.run_record_path) as run_record:
+            return _send(config, run_record, memo, as_of, readers)
 
 
-def _send(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: date, readers: list) -> int:
+def _send(config: Config, run_record: RunRecord, memo: MemoConfig, as_of: date,
+          readers: list) -> int:
     now = datetime.now(UTC)
-    build = current_build(config, ledger, memo, as_of, record=True)
-    plan_deliveries(config, ledger, build, readers, now)
-    ledger.recover_sending(now)
-    mine = ledger.deliveries(memo.id, as_of, build.revision)
-    ledger.retry_now([d.id for d in mine if d.outcome in ("failed", "gave-up")], now)
+    build = current_build(config, run_record, memo, as_of, record=True)
+    plan_deliveries(config, run_record, build, readers, now)
+    run_record.recover_sending(now)
+    mine = run_record.deliveries(memo.id, as_of, build.revision)
+    run_record.retry_now([d.id for d in mine if d.outcome in ("failed", "gave-up")], now)
     done = [d for d in mine if d.outcome == "sent"]
     if done:
         log.info("%s was already delivered to %s; not sent to them again",
                  build.edition, plural(len(done), "recipient"))
-    todo = [d for d in ledger.deliveries(memo.id, as_of, build.revision)
+    todo = [d for d in run_record.deliveries(memo.id, as_of, build.revision)
             if d.outcome in ("pending", "failed")]
-    deliver(config, ledger, todo, now)
-    left = [d for d in ledger.deliveries(memo.id, as_of, build.revision)
+    deliver(config, run_record, todo, now)
+    left = [d for d in run_record.deliveries(memo.id, as_of, build.revision)
             if d.outcome not in ("sent", "superseded", "acknowledged")]
     return EXIT_UNDELIVERED if left else EXIT_OK
 
@@ -189,8 +190,8 @@ def _send(config: Config, ledger: RunRecord, memo: MemoConfig, as_of: date, read
 def _dry_run(config: Config, memo: MemoConfig, as_of: date) -> int:
     from reports.delivery.messages import compose, message_id
 
-    with RunRecord.open(config.run_record_path, create=False, readonly=True) as ledger:
-        build = current_build(config, ledger, memo, as_of, record=False)
+    with RunRecord.open(config.run_record_path, create=False, readonly=True) as run_record:
+        build = current_build(config, run_record, memo, as_of, record=False)
     folder = config.outbox_path / memo.id / as_of.isoformat()
     now = datetime.now(UTC)
     from reports.delivery.channels import SendFailed
@@ -226,8 +227,8 @@ def acknowledge(config: Config, memo_id: str, as_of: date, *, recipient: str | N
         if not held:
             raise DeliveryError(f"another run is still working after {LOCK_WAIT_SECONDS} s; "
                                 "try again when it has finished")
-        with RunRecord.open(config.run_record_path) as ledger:
-            rows = ledger.acknowledge(memo_id, as_of, recipient=recipient, by=who, note=note)
+        with RunRecord.open(config.run_record_path) as run_record:
+            rows = run_record.acknowledge(memo_id, as_of, recipient=recipient, by=who, note=note)
     what = f"{memo_id} as of {as_of.isoformat()}" + (f" to {recipient}" if recipient else "")
     if not rows:
         raise ConfigError(f"no given-up delivery of {what} to acknowledge "

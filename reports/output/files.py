@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import io
 import logging
@@ -52,6 +53,23 @@ def sha256_file(path: Path) -> str:
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+PACKAGE = Path(__file__).resolve().parents[1]  # reports/, every folder of it
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The toolkit's own code as one hash: every ``.py`` file of the package, by its path
+    inside it. What a build or a cached chart depends on besides its inputs; a changed
+    line anywhere in the package makes new charts and rebuilds a due memo."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(f"{path.relative_to(PACKAGE).as_posix()}\0".encode())
+        digest.update(sha256_file(path).encode())
     return digest.hexdigest()
 
 

@@ -9,8 +9,9 @@ edition due, and the next run makes and records it again.
 
 A memo with clearers is not issued as built: its new revision is archived and recorded as
 a *draft* (not published, no deliveries) with its deadline, and its clearers are mailed a
-link to it in the same transaction (:mod:`reports.clearance`); approving it issues it. A
-rebuild with the same files as a draft stays that draft (waiting, or returned).
+link to it in the same transaction (:mod:`reports.delivery.clearance_mail`); approving it
+issues it (:mod:`reports.schedule.clearance`). A rebuild with the same files as a draft
+stays that draft (waiting, or returned).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from pathlib import Path
 
 from reports.config.load import Config
 from reports.errors import ReportsError
-from reports.pipeline import Edition, Loaded, Made, Outcome
+from reports.memo.make import Edition, Made
+from reports.model.load import Loaded
+from reports.pipeline import Outcome
 from reports.schedule.record import RunRecord
 from reports.schedule.record.builds import BuildRecord
 from reports.text import plural
@@ -74,7 +77,7 @@ class Scheduled:
               kept: dict[str, Path]) -> Outcome:
         """A new revision of a memo with clearers: recorded as a draft (not issued, not
         published, nothing sent) and its clearers mailed, in one transaction."""
-        from reports.clearance.notices import queue_for_clearance
+        from reports.delivery.clearance_mail import queue_for_clearance
         from reports.text import local_time
 
         edition, record = made.edition, self.record

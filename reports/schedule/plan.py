@@ -71,7 +71,7 @@ def plan(config: Config, now: datetime) -> RunReport:
                          f"(revision {row.revision}) to {row.target}, attempt "
                          f"{row.attempts + 1} of {config.delivery.max_attempts}.")
         for draft in record.overdue(now):
-            from reports.clearance.notices import OVERDUE, about
+            from reports.delivery.clearance_mail import OVERDUE, about
 
             told = record.notice_exists(OVERDUE, about(draft))
             lines.append(f"{draft.edition} waits for clearance past its deadline "

@@ -54,7 +54,12 @@ from reports.errors import (
     TemplateError,
     WorkbookUnreadable,
 )
-from reports.output.files import STALE_PART_SECONDS, clean_stale_parts, sha256_file
+from reports.output.files import (
+    STALE_PART_SECONDS,
+    clean_stale_parts,
+    code_fingerprint,
+    sha256_file,
+)
 from reports.pipeline import Edition, Report
 from reports.schedule.record import RunRecord
 from reports.schedule.record.store import iso, run_lock
@@ -114,17 +119,15 @@ def due_memos(config: Config, record: RunRecord, now: datetime) -> list[Due]:
 def template_hash(config: Config) -> str:
     """The templates folder's files and the toolkit's own code, as one hash."""
     digest = hashlib.sha256()
-    code = Path(__file__).resolve().parents[1]  # the package, every folder of it
-    for label, root, pattern in (("templates", Path(config.templates), "*"),
-                                 ("code", code, "*.py")):
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob(pattern)):
+    root = Path(config.templates)
+    if root.is_dir():
+        for path in sorted(root.rglob("*")):
             if not path.is_file() or path.name.startswith((".", "~$")) or \
                     "__pycache__" in path.parts:
                 continue
-            digest.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
+            digest.update(f"templates/{path.relative_to(root).as_posix()}\0".encode())
             digest.update(sha256_file(path).encode())
+    digest.update(f"code\0{code_fingerprint()}".encode())
     return digest.hexdigest()
 
 
@@ -212,7 +215,7 @@ class _Run:
         late = self.record.overdue(self.now)
         if not late:
             return
-        from reports.clearance.notices import OVERDUE, about, queue_overdue
+        from reports.delivery.clearance_mail import OVERDUE, about, queue_overdue
 
         for draft in late:
             log.warning("%s waits for clearance: it was due to be approved or returned by %s "

@@ -189,7 +189,7 @@ async def decide(site: Site, request: Request, session: Session, action: str) ->
         return await draft_page(site, request, session, error="Say what the editors should "
                                 "correct: the comment is required to return a draft.",
                                 status=400)
-    from reports.clearance.decide import approve, return_draft
+    from reports.schedule.clearance import approve, return_draft
 
     try:
         if action == "approve":

@@ -88,8 +88,8 @@ class Previews:
     def _previous(self, memo: MemoConfig, as_of: date):
         from reports.schedule.record import RunRecord
 
-        with RunRecord.open(self.config.run_record_path, create=False) as ledger:
-            return ledger.previous_edition(memo.id, as_of)
+        with RunRecord.open(self.config.run_record_path, create=False) as run_record:
+            return run_record.previous_edition(memo.id, as_of)
 
     def _build(self, snapshot: Snapshot, memo: MemoConfig, as_of: date, previous) -> dict:
         from reports.memo.contents import build_context

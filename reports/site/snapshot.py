@@ -65,8 +65,8 @@ class Snapshot:
 
 def take(config: Config) -> Snapshot:
     """Read, validate and (when it has no error) model the configured workbook."""
+    from reports.model.load import Loaded, distribution_problems
     from reports.model.model import Model
-    from reports.pipeline import Loaded, distribution_problems
     from reports.workbook.read import read_workbook
     from reports.workbook.table import bulk
     from reports.workbook.validate import validate

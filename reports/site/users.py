@@ -78,14 +78,14 @@ def verify_password(stored: str | None, password: str) -> bool:
 
 
 def wrong_email(email: str) -> str | None:
-    from reports.addresses import address_problem
+    from reports.delivery.addresses import address_problem
 
     problem = address_problem(email)
     return f"--email: {problem}" if problem else None
 
 
 def _address(email: str | None) -> str | None:
-    from reports.addresses import mail_address
+    from reports.delivery.addresses import mail_address
 
     return mail_address(email) if email else None
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 
-from reports.addresses import AddressError, mail_address
+from reports.delivery.addresses import AddressError, mail_address
 from reports.text import clip, did_you_mean, is_http_url
 from reports.workbook import contract as schema
 from reports.workbook.rules import Rules
@@ -172,7 +172,7 @@ def to_url(value: object, col: schema.Column, rules: Rules | None = None) -> str
 
 
 def to_email(value: object, col: schema.Column, rules: Rules | None = None) -> str:
-    """The address as mail will be sent to it (:func:`reports.addresses.mail_address`)."""
+    """The address as mail will be sent to it (:func:`reports.delivery.addresses.mail_address`)."""
     try:
         return mail_address(text_of(value))
     except AddressError as exc:

@@ -30,15 +30,23 @@ import tempfile
 import time
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reports.render.charts import fonts as chart_fonts
+
+if TYPE_CHECKING:
+    from reports.config.load import Config
 
 log = logging.getLogger("reports.render.charts")
 
 MAGIC = b"reports-chart 1\n"
 FONTS_FILE = "fonts.json"
-HERE = Path(__file__).resolve().parent  # reports/render/charts
-CODE = (*sorted(HERE.glob("*.py")), HERE.parent / "style.py", HERE.parents[1] / "text.py")
+
+
+def chart_cache_folder(config: Config) -> Path:
+    """``[paths] cache``/charts: outside the published folders, since it holds the charts
+    of memos of every level."""
+    return Path(config.cache) / "charts"
 
 
 class DiskCache:
@@ -162,12 +170,12 @@ def _digest(files: list) -> str:
 
 @cache
 def code_digest() -> str:
-    """The chart code's identity: its source files and the drawing libraries' versions."""
+    """The chart code's identity: the package's code and the drawing libraries' versions."""
     from importlib import metadata
 
-    h = hashlib.sha256()
-    for path in CODE:
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    from reports.output.files import code_fingerprint
+
+    h = hashlib.sha256(code_fingerprint().encode())
     for package in ("matplotlib", "pillow"):
         try:
             h.update(f"{package} {metadata.version(package)}".encode())

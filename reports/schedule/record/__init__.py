@@ -196,21 +196,21 @@ class RunRecord(BuildsMixin, DeliveriesMixin, NoticesMixin, ClearancesMixin):
         if readonly and path.exists():
             return cls._copied(path)
         if not path.exists() and (not create or readonly):
-            ledger = cls(sqlite3.connect(":memory:", isolation_level=None), None)
-            ledger._prepare(wal=False)
-            ledger.missing = path
-            return ledger
+            run_record = cls(sqlite3.connect(":memory:", isolation_level=None), None)
+            run_record._prepare(wal=False)
+            run_record.missing = path
+            return run_record
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            ledger = cls(sqlite3.connect(path, timeout=30, isolation_level=None), path)
-            ledger._prepare(wal=True)
+            run_record = cls(sqlite3.connect(path, timeout=30, isolation_level=None), path)
+            run_record._prepare(wal=True)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise ReportsError(
                 f"the run record {path} cannot be opened ({exc}); check that its folder is "
                 "writable (or set [paths] run_record in the config); if the file is damaged, move "
                 "it aside and run again (a new record is started and due memos are rebuilt)"
             ) from exc
-        return ledger
+        return run_record
 
     @classmethod
     def _copied(cls, path: Path) -> RunRecord:

@@ -135,7 +135,7 @@ def run_lock(run_record_path: Path | str, *, wait: float = 0) -> Iterator[bool]:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise ConfigError(f"cannot take the run lock {path} ({exc.strerror or exc}); check "
-                          "that the folder is writable, or set [paths] ledger in the "
+                          "that the folder is writable, or set [paths] run_record in the "
                           "config") from exc
     try:
         held = _flock(fd, wait)

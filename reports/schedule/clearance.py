@@ -1,4 +1,11 @@
-"""``approve`` and ``return``: a clearer's decision on a draft, for the command line and
+"""Clearance: a scheduled edition of a memo with clearers waits as a draft
+(:mod:`reports.schedule.issue`) until one of them approves it (it is then issued:
+published and sent, exactly once) or returns it with a comment (the editors are told;
+nothing is sent); docs/operations.md, "Clearance". The mail it sends is
+:mod:`reports.delivery.clearance_mail`; the drafts and decisions are kept in the run
+record (:mod:`reports.schedule.record.clearances`).
+
+``approve`` and ``return``: a clearer's decision on a draft, for the command line and
 the site alike.
 
 Both work under the run lock (so no ``run``, ``send`` or other decision works beside
@@ -104,7 +111,7 @@ def return_draft(config: Config, memo_id: str, as_of: date | None = None, *, by:
                  via: str, note: str, revision: int | None = None) -> Decided:
     """Return the draft of ``memo_id`` as of ``as_of`` (default: its newest waiting one)
     with ``note`` for the editors; with ``revision``, only if it is still the newest."""
-    from reports.clearance.notices import editors, queue_returned
+    from reports.delivery.clearance_mail import editors, queue_returned
     from reports.delivery.notices import send_notices
 
     note = (note or "").strip()

@@ -8,7 +8,7 @@ pdf --jobs 1`` makes them. LibreOffice starts at the first PDF and converts the 
 median of the following ones is what each later PDF costs. Then the whole batch as PDFs
 with ``build(..., jobs=2)`` (each forked worker with its own LibreOffice).
 
-Target (issue "a memo's PDF: LibreOffice started once per run"): every PDF after the
+Target (a memo's PDF with LibreOffice started once per run): every PDF after the
 first under 1.5 s.
 """
 

@@ -1,5 +1,5 @@
 """The Word writer is linear in rows: the cost of one more events row stays flat from
-100 to 10,000 rows (issue 10: moving body elements one by one was quadratic).
+100 to 10,000 rows (moving body elements one by one was quadratic).
 
 A ratio between sizes, measured in CPU seconds of this process, not a wall-clock limit:
 a quadratic writer would make a row at 10,000 rows about ten times dearer than at 1,000;

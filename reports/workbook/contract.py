@@ -275,7 +275,7 @@ SHEETS: tuple[Sheet, ...] = (
     ),
 )
 
-# Optional sheet read by distribution (issue 4); not part of the v1 contract proper.
+# The optional Distribution sheet: who receives which memo (reports/delivery/recipients.py).
 DISTRIBUTION = Sheet(
     "Distribution",
     help="Who receives which memo by email. Overrides reports.toml recipients when present.",

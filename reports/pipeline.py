@@ -85,7 +85,10 @@ class Desk(Protocol):
     """Where made editions go: ``previous`` finds the last issued edition before one (for
     what it carries), ``take`` writes (and records) a made edition from the ``loaded``
     workbook and says what became of it, ``failed`` records a failure, ``folders`` names
-    the published folders written to (for their indexes)."""
+    the published folders written to (for their indexes). ``snapshots``: whether it
+    keeps what each edition carries to the next (``Made.snapshot``; else not taken)."""
+
+    snapshots: bool
 
     def previous(self, edition: Edition) -> Any: ...
 
@@ -113,6 +116,7 @@ class Pipeline:
         self.config, self.formats, self.jobs = config, formats, jobs
         self.workbook = workbook or config.workbook
         self.all_or_nothing = all_or_nothing
+        self.snapshots = True  # the desk's, set by run()
 
     def run(self, editions: list[Edition], desk: Desk,
             loaded: Loaded | None = None) -> Report:
@@ -149,6 +153,7 @@ class Pipeline:
         from reports.render.charts.draw import use_cache
 
         use_cache(chart_cache_folder(self.config))
+        self.snapshots = desk.snapshots
         clean_stale_parts(self.config.output, older_than=STALE_PART_SECONDS)
         todo: list[tuple[Edition, Any, Path]] = []
         for edition in editions:
@@ -192,7 +197,8 @@ class Pipeline:
         log.debug("making %s (%s), compared with %s", edition.label, ", ".join(formats),
                   f"the edition of {previous.as_of.isoformat()}" if previous else "nothing")
         try:
-            return make(loaded.model, self.config, edition, formats, previous, folder)
+            return make(loaded.model, self.config, edition, formats, previous, folder,
+                        snapshot=self.snapshots)
         except MemoFailed as exc:
             return exc
 
@@ -255,7 +261,10 @@ class ByHand:
     then its issued files are never touched. The same bytes again: nothing to write;
     otherwise it is refused, or with ``force`` written as a draft beside the archive. A
     memo with clearers is written only as such a draft (unless ``out_dir`` is given): it
-    is published when a clearer approves what ``run`` built."""
+    is published when a clearer approves what ``run`` built. It records no edition, so it
+    keeps no snapshot."""
+
+    snapshots = False
 
     def __init__(self, config: Config, out_dir: Path | None = None, force: bool = False):
         from reports.schedule.record import RunRecord

@@ -179,7 +179,8 @@ class Pipeline:
         from reports.template_check.check import check_templates
 
         check_templates(self.config.templates,
-                        set(self.formats or {f for e in editions for f in e.memo.formats}))
+                        set(self.formats or {f for e in editions for f in e.memo.formats}),
+                        cache=Path(self.config.cache) / "templates")
 
     def make_all(self, loaded: Loaded, todo: list[tuple[Edition, Any, Path]]
                  ) -> Iterator[tuple[Edition, Made | MemoFailed]]:

@@ -27,6 +27,7 @@ from reports.memo.shapes import (
     note,
     section,
 )
+from reports.model.picked import Picked
 from reports.model.records import Event, Shift
 from reports.text import plural, short_date
 
@@ -94,16 +95,16 @@ def _changed_line(row: ChangeRow) -> str:
     return f"Judgment {row.get('change', '')}: {row.get('detail', '')}"
 
 
-def _events_in_scope(b: Builder, after: date) -> list[Event]:
-    """The memo's events dated after ``after`` (to its as-of day): only those are made."""
+def _events_in_scope(b: Builder, after: date) -> Picked[Event]:
+    """The memo's events dated after ``after`` (to its as-of day), records made when read."""
     spec = b.spec
     days = (spec.as_of - after).days  # the window (after, as_of]
     if spec.kind == "issue":
-        return b.model.events_between(spec.as_of, days, issue=spec.issue)
+        return b.model.events_picked(spec.as_of, days, issue=spec.issue)
     if spec.kind == "actor":
-        return b.model.events_between(spec.as_of, days, actor=spec.actor)
+        return b.model.events_picked(spec.as_of, days, actor=spec.actor)
     floor = spec.significance_floor if spec.kind == "overview" else 1
-    return b.model.events_between(spec.as_of, days, min_significance=floor)
+    return b.model.events_picked(spec.as_of, days, min_significance=floor)
 
 
 def _shifts_in_scope(b: Builder, after: date) -> list[Shift]:

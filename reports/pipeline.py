@@ -133,7 +133,8 @@ class Pipeline:
         report = Report()
         # The workbook is read meanwhile; every template used is checked once, before the
         # workbook's problems are told or a file written.
-        loading = Loading(self.workbook, self.config) if loaded is None else None
+        build = self.build_key(editions) if loaded is None else None
+        loading = Loading(self.workbook, self.config, build) if loaded is None else None
         try:
             try:
                 self.check_templates(editions)
@@ -172,7 +173,24 @@ class Pipeline:
                 report.outcomes.append(desk.failed(edition, failed(
                     type(exc), edition.memo.id, f"{edition.label}: {exc}")))
         self.write_indexes(desk.folders())
+        if build is not None and not report.failures:
+            from reports.render.charts.draw import built
+
+            built(chart_cache_folder(self.config), build)  # the same build again: no drawing
         return report
+
+    def build_key(self, editions: list[Edition]) -> str:
+        """What this build's charts depend on, as found before it starts."""
+        from reports.render.charts.draw import build_key
+
+        try:
+            stat = Path(self.workbook).stat()
+            found: tuple[object, ...] = (str(Path(self.workbook).resolve()), stat.st_size,
+                                         stat.st_mtime_ns)
+        except OSError:
+            found = (str(self.workbook),)
+        return build_key(found, repr(self.config), self.formats,
+                         [(e.memo.id, e.as_of.isoformat()) for e in editions])
 
     def check_templates(self, editions: list[Edition]) -> None:
         """Every template used, checked once, before the workbook is read or a file written."""

@@ -85,7 +85,10 @@ class Desk(Protocol):
     """Where made editions go: ``previous`` finds the last issued edition before one (for
     what it carries), ``take`` writes (and records) a made edition from the ``loaded``
     workbook and says what became of it, ``failed`` records a failure, ``folders`` names
-    the published folders written to (for their indexes)."""
+    the published folders written to (for their indexes). ``snapshots``: whether it
+    keeps what each edition carries to the next (``Made.snapshot``; else not taken)."""
+
+    snapshots: bool
 
     def previous(self, edition: Edition) -> Any: ...
 
@@ -113,6 +116,7 @@ class Pipeline:
         self.config, self.formats, self.jobs = config, formats, jobs
         self.workbook = workbook or config.workbook
         self.all_or_nothing = all_or_nothing
+        self.snapshots = True  # the desk's, set by run()
 
     def run(self, editions: list[Edition], desk: Desk,
             loaded: Loaded | None = None) -> Report:
@@ -129,7 +133,8 @@ class Pipeline:
         report = Report()
         # The workbook is read meanwhile; every template used is checked once, before the
         # workbook's problems are told or a file written.
-        loading = Loading(self.workbook, self.config) if loaded is None else None
+        build = self.build_key(editions) if loaded is None else None
+        loading = Loading(self.workbook, self.config, build) if loaded is None else None
         try:
             try:
                 self.check_templates(editions)
@@ -149,6 +154,7 @@ class Pipeline:
         from reports.render.charts.draw import use_cache
 
         use_cache(chart_cache_folder(self.config))
+        self.snapshots = desk.snapshots
         clean_stale_parts(self.config.output, older_than=STALE_PART_SECONDS)
         todo: list[tuple[Edition, Any, Path]] = []
         for edition in editions:
@@ -167,14 +173,32 @@ class Pipeline:
                 report.outcomes.append(desk.failed(edition, failed(
                     type(exc), edition.memo.id, f"{edition.label}: {exc}")))
         self.write_indexes(desk.folders())
+        if build is not None and not report.failures:
+            from reports.render.charts.draw import built
+
+            built(chart_cache_folder(self.config), build)  # the same build again: no drawing
         return report
+
+    def build_key(self, editions: list[Edition]) -> str:
+        """What this build's charts depend on, as found before it starts."""
+        from reports.render.charts.draw import build_key
+
+        try:
+            stat = Path(self.workbook).stat()
+            found: tuple[object, ...] = (str(Path(self.workbook).resolve()), stat.st_size,
+                                         stat.st_mtime_ns)
+        except OSError:
+            found = (str(self.workbook),)
+        return build_key(found, repr(self.config), self.formats,
+                         [(e.memo.id, e.as_of.isoformat()) for e in editions])
 
     def check_templates(self, editions: list[Edition]) -> None:
         """Every template used, checked once, before the workbook is read or a file written."""
         from reports.template_check.check import check_templates
 
         check_templates(self.config.templates,
-                        set(self.formats or {f for e in editions for f in e.memo.formats}))
+                        set(self.formats or {f for e in editions for f in e.memo.formats}),
+                        cache=Path(self.config.cache) / "templates")
 
     def make_all(self, loaded: Loaded, todo: list[tuple[Edition, Any, Path]]
                  ) -> Iterator[tuple[Edition, Made | MemoFailed]]:
@@ -192,7 +216,8 @@ class Pipeline:
         log.debug("making %s (%s), compared with %s", edition.label, ", ".join(formats),
                   f"the edition of {previous.as_of.isoformat()}" if previous else "nothing")
         try:
-            return make(loaded.model, self.config, edition, formats, previous, folder)
+            return make(loaded.model, self.config, edition, formats, previous, folder,
+                        snapshot=self.snapshots)
         except MemoFailed as exc:
             return exc
 
@@ -255,7 +280,10 @@ class ByHand:
     then its issued files are never touched. The same bytes again: nothing to write;
     otherwise it is refused, or with ``force`` written as a draft beside the archive. A
     memo with clearers is written only as such a draft (unless ``out_dir`` is given): it
-    is published when a clearer approves what ``run`` built."""
+    is published when a clearer approves what ``run`` built. It records no edition, so it
+    keeps no snapshot."""
+
+    snapshots = False
 
     def __init__(self, config: Config, out_dir: Path | None = None, force: bool = False):
         from reports.schedule.record import RunRecord

@@ -156,3 +156,42 @@ def test_matplotlib_is_imported_beside_the_read_only_when_charts_will_be_drawn(t
                          capture_output=True, text=True, timeout=120).stdout
     drawn = state != "kept"
     assert f"STARTED {drawn}" in out and f"MPL {drawn}" in out
+
+
+def test_a_build_imports_matplotlib_beside_the_read_unless_it_ran_before_as_is(
+        tmp_path, monkeypatch):
+    """The charts kept from other memos, days or workbooks are not this build's: it will
+    draw, so matplotlib is imported while the workbook is read; the same build again
+    (same memo, day, workbook, config and code) finds its charts kept and imports nothing."""
+    import shutil
+
+    import tplfactory as tf
+    from clitools import call
+
+    workbook = tmp_path / "book.xlsx"
+    shutil.copyfile(tf.BUNDLED, workbook)
+    config = tf.write_config(tmp_path, tf.TEMPLATES)
+    config.write_text(config.read_text(encoding="utf-8").replace(str(tf.BUNDLED),
+                                                                 str(workbook)))
+    started: list[bool] = []
+    real = charts.prefetch
+
+    def spy(folder, build=None):
+        thread = real(folder, build)
+        started.append(thread is not None)
+        return thread
+
+    monkeypatch.setattr(charts, "prefetch", spy)
+
+    def build(kind: str) -> None:
+        result = call("build", "--kind", kind, "--as-of", tf.AS_OF, "--config", str(config),
+                      "--jobs", "1", "--format", "html")
+        assert result.returncode == 0, result.stderr
+
+    build("overview")
+    build("overview")  # the same build: its charts are kept
+    build("weekly")    # charts are kept, but not the weekly's
+    os.utime(workbook, ns=(1, 1))  # the workbook saved again: the charts may differ
+    build("overview")
+    assert started == [True, False, True, True]
+    assert entries(tmp_path / ".cache" / "charts")

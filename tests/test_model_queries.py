@@ -144,3 +144,50 @@ def test_a_query_makes_only_the_records_it_returns(tmp_path):
     assert sum(r is not None for r in made) == 7
     assert len(model.events) == 300 and all(r is not None for r in made)
     assert model.events[-7:] == week and model.events[-1] is week[-1]  # made once
+
+
+@SETTINGS
+@given(model=models(), as_of=DAYS, days=st.none() | st.integers(1, 30),
+       floor=st.integers(1, 5), limit=st.integers(0, 8), ceiling=st.none() | st.integers(0, 1))
+def test_events_ranked_on_their_numbers_are_the_ones_ranked_as_records(
+        model, as_of, days, floor, limit, ceiling):
+    from reports.memo.selection import most_recent, most_significant
+
+    if ceiling is not None:
+        model = model.within(ceiling)
+    for issue in [None, *sorted(model.issues)]:
+        picked = model.events_picked(as_of, days, min_significance=floor, issue=issue)
+        every = events_between(model, as_of, days, floor, issue, None)
+        assert list(picked) == every and len(picked) == len(every)
+        for rule in (most_significant, most_recent):
+            assert rule(picked, limit) == rule(every, limit)
+    latest: dict[str, date] = {}
+    for e in events_between(model, as_of, None, 1, None, None):
+        for i in e.issues:
+            latest[i] = max(latest.get(i, e.date), e.date)
+    assert model.events_picked(as_of).latest_day_of_each("issues") == latest
+
+
+def test_the_most_significant_events_make_only_the_records_that_can_be_shown(tmp_path):
+    import wbfactory
+
+    from reports.memo.selection import most_recent, most_significant
+    from reports.workbook.read import read_workbook
+    from reports.workbook.validate import validate
+
+    data = wbfactory.sheets()
+    first = data["Events"][1]
+    data["Events"] = [data["Events"][0]] + [
+        [f"e{i:03d}", first[1] + timedelta(days=i // 2), f"T{i}", None, "decision", first[5],
+         first[6], 5 if i % 50 == 0 else 2, "s1"] for i in range(300)]
+    data["Sources"][1][4] = first[1]
+    model = Model.from_records(validate(read_workbook(
+        wbfactory.write(tmp_path / "book.xlsx", data))).records)
+    picked = model.events_picked(first[1] + timedelta(days=200))
+    top = most_significant(picked, 4)
+    assert [e.event_id for e in top.rows] == ["e250", "e200", "e150", "e100"]
+    assert top.total == len(picked) == 300
+    recent = most_recent(picked, 3)  # two events a day: the last two days' four are ranked
+    assert [e.event_id for e in recent.rows] == ["e298", "e299", "e296"]
+    made = model._rows["Events"]._made  # noqa: SLF001 (what was made, not how)
+    assert sum(r is not None for r in made) == 4 + 4

@@ -217,6 +217,6 @@ class PathSettings:
     templates: Path = Path("templates")
     run_record: Path = Path("run-record.sqlite")  # beside the config, not published
     ledger: Path | None = None  # the old name of run_record, still read
-    cache: Path = Path(".cache")  # charts kept between runs, beside the config
+    cache: Path = Path(".cache")  # charts and template-check passes, beside the config
     archive: Path = Path("archive")  # every issued revision as sent, and drafts
     log_file: Path = Path("reports.log")  # the log of run, send and ack

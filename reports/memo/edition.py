@@ -27,6 +27,7 @@ from reports.memo.shapes import (
     note,
     section,
 )
+from reports.model.picked import Picked
 from reports.model.records import Event, Shift
 from reports.text import plural, short_date
 
@@ -72,12 +73,12 @@ def summary(b: Builder, sections: list[Section]) -> Summary:
            if since and re.fullmatch(r"\d{4}-\d\d-\d\d", since.get("previous_as_of", ""))
            else as_of - timedelta(days=spec.window_days))
     news = [_changed_line(r) for r in judgment_rows(b)][:SUMMARY_LINES]
-    events = [e for e in _events_in_scope(b) if e.date > day]
+    events = _events_in_scope(b, day)
     for e in most_significant(events, SUMMARY_EVENTS).sorted(
             lambda e: (-e.significance, e.date, e.event_id)):
         b.shown(e)
         news.append(f"{short_date(e.date)}: {e.title}")
-    shifts = [s for s in _shifts_in_scope(b) if s.date > day][-SUMMARY_SHIFTS:]
+    shifts = _shifts_in_scope(b, day)[-SUMMARY_SHIFTS:]
     for s in reversed(shifts):
         b.shown(s.before, s.after)
         news.append(f"{b.actor_name(s.after.actor_id)} on {b.issue_name(s.after.issue_id)}: "
@@ -94,19 +95,23 @@ def _changed_line(row: ChangeRow) -> str:
     return f"Judgment {row.get('change', '')}: {row.get('detail', '')}"
 
 
-def _events_in_scope(b: Builder) -> list[Event]:
+def _events_in_scope(b: Builder, after: date) -> Picked[Event]:
+    """The memo's events dated after ``after`` (to its as-of day), records made when read."""
     spec = b.spec
+    days = (spec.as_of - after).days  # the window (after, as_of]
     if spec.kind == "issue":
-        return list(b.model.events_between(spec.as_of, issue=spec.issue))
+        return b.model.events_picked(spec.as_of, days, issue=spec.issue)
     if spec.kind == "actor":
-        return list(b.model.events_between(spec.as_of, actor=spec.actor))
+        return b.model.events_picked(spec.as_of, days, actor=spec.actor)
     floor = spec.significance_floor if spec.kind == "overview" else 1
-    return list(b.model.events_between(spec.as_of, min_significance=floor))
+    return b.model.events_picked(spec.as_of, days, min_significance=floor)
 
 
-def _shifts_in_scope(b: Builder) -> list[Shift]:
+def _shifts_in_scope(b: Builder, after: date) -> list[Shift]:
+    """The memo's shifts dated after ``after`` (to its as-of day), oldest first."""
     spec = b.spec
-    return list(b.model.shifts(spec.as_of, issue=spec.issue if spec.kind == "issue" else None,
+    return list(b.model.shifts(spec.as_of, (spec.as_of - after).days,
+                               issue=spec.issue if spec.kind == "issue" else None,
                                actor=spec.actor if spec.kind == "actor" else None))
 
 

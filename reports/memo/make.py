@@ -43,14 +43,15 @@ class Edition:
 @dataclass
 class Made:
     """An edition made in memory: its context, its files (format -> bytes), what its mail
-    says, and what it carries to the next edition (its ``snapshot``) and from the last
-    issued one (``since``: None for a first edition). Nothing of it is written yet."""
+    says, and what it carries to the next edition (its ``snapshot``: None when the caller
+    keeps none, as a build by hand) and from the last issued one (``since``: None for a
+    first edition). Nothing of it is written yet."""
 
     edition: Edition
     context: Context
     files: dict[str, bytes]
     mail: dict[str, Any]
-    snapshot: dict[str, Any]
+    snapshot: dict[str, Any] | None
     since: SinceLast | None
 
     @property
@@ -99,10 +100,13 @@ def memo_spec(config: Config, memo: MemoConfig, as_of: date,
 
 
 def carried(config: Config, memo: MemoConfig, as_of: date, model: Model,
-            previous: Any) -> tuple[dict[str, Any], SinceLast | None]:
-    """What an edition of ``memo`` carries to the next (its snapshot), and what changed
-    since the previous edition issued to its readers (None without one made alike), from
-    ``model`` (the whole workbook's :class:`reports.model.model.Model`).
+            previous: Any, *, keep: bool = True) -> tuple[dict[str, Any] | None,
+                                                          SinceLast | None]:
+    """What an edition of ``memo`` carries to the next (its snapshot; None unless
+    ``keep``: only what records editions keeps one, and taking it reads every event and
+    position), and what changed since the previous edition issued to its readers (None
+    without one made alike), from ``model`` (the whole workbook's
+    :class:`reports.model.model.Model`).
 
     ``previous`` is the latest edition issued before it (a run record's
     :class:`~reports.schedule.record.builds.BuildRecord`, from ``previous_edition``), or
@@ -114,7 +118,7 @@ def carried(config: Config, memo: MemoConfig, as_of: date, model: Model,
 
     spec = memo_spec(config, memo, as_of)
     visible, _ = visible_model(model, spec)
-    snapshot = changes.snapshot(visible, memo.marking, spec.min_grade, as_of)
+    snapshot = changes.snapshot(visible, memo.marking, spec.min_grade, as_of) if keep else None
     if previous is None:
         return snapshot, None
     if not changes.comparable(previous.snapshot, memo.marking, spec.min_grade):
@@ -147,10 +151,10 @@ def render(context: Context, formats: list[str], templates: Path,
 
 
 def make(model: Model, config: Config, edition: Edition, formats: list[str],
-         previous: Any, folder: Path | None = None) -> Made:
-    """Make one edition in memory: what it carries, its context, each format rendered
-    (the HTML page linking, in ``folder``, to the index, its .docx and the previous
-    edition: ``reports.output.manifest.page_links``).
+         previous: Any, folder: Path | None = None, *, snapshot: bool = True) -> Made:
+    """Make one edition in memory: what it carries (its snapshot only with ``snapshot``),
+    its context, each format rendered (the HTML page linking, in ``folder``, to the
+    index, its .docx and the previous edition: ``reports.output.manifest.page_links``).
 
     Any failure is a :class:`MemoFailed` whose message names the memo (a
     :class:`MemoCrashed` for an unexpected one)."""
@@ -159,12 +163,12 @@ def make(model: Model, config: Config, edition: Edition, formats: list[str],
 
     memo, as_of = edition.memo, edition.as_of
     try:
-        snapshot, since = carried(config, memo, as_of, model, previous)
+        kept, since = carried(config, memo, as_of, model, previous, keep=snapshot)
         context = build_context(model, memo_spec(config, memo, as_of, since))
         links = page_links(folder, memo.id, as_of.isoformat(), formats,
                            (since or {}).get("previous_as_of")) if folder else None
         files = render(context, formats, config.templates, links)
-        return Made(edition, context, files, mail_info(context), snapshot, since)
+        return Made(edition, context, files, mail_info(context), kept, since)
     except ReportsError as exc:
         log.debug("%s failed", edition.label, exc_info=True)
         raise failed(MemoFailed, memo.id, f"{edition.label}: {exc}") from exc

@@ -72,11 +72,8 @@ def _sentences(text: str, count: int) -> str:
 def overview(b: Builder) -> list[Section]:
     as_of, budget, floor = b.spec.as_of, b.budget, b.spec.significance_floor
     active = [i.issue_id for i in b.model.active_issues()]
-    last_activity: dict[str, Any] = dict.fromkeys(active)
-    for event in reversed(b.model.events_between(as_of)):  # newest first: one pass
-        for i in event.issues:
-            if i in last_activity and last_activity[i] is None:
-                last_activity[i] = event.date
+    latest = b.model.events_picked(as_of).latest_day_of_each("issues")  # no record made
+    last_activity: dict[str, Any] = {i: latest.get(i) for i in active}
     issues = choose(active, budget.max_issues, lambda i: (
         last_activity[i] is None, -(last_activity[i] or as_of).toordinal(),
         b.issue_name(i, printed=False).lower(), i))
@@ -100,7 +97,7 @@ def overview(b: Builder) -> list[Section]:
         b, sources_say(b, overall=True), "No outside commentary on the relationship as a "
                                           "whole is recorded."))
     background = section("chronology", "Background chronology", chronology(
-        b, b.model.events_between(as_of, min_significance=floor),
+        b, b.model.events_picked(as_of, min_significance=floor),
         f"up to {short_date(as_of)}" + (f" (significance {floor} and above)"
                                         if floor > 1 else ""),
         ("chronology", "Full chronology"), compact=True))

@@ -26,6 +26,7 @@ from datetime import date
 from heapq import nsmallest
 from typing import Any, Generic, TypeVar
 
+from reports.model.picked import Picked
 from reports.model.records import Event, Position, Shift
 
 T = TypeVar("T")
@@ -67,7 +68,11 @@ def recent_key(event: Event) -> tuple[int, str]:
 
 def most_significant(events: Sequence[Event], limit: int) -> Chosen[Event]:
     """The ``limit`` most significant events (then the most recent). Only the events of
-    the significance levels that can make the cut are ranked: one cheap count first."""
+    the significance levels that can make the cut are ranked: one cheap count first (for
+    events a query picked, :class:`~reports.model.picked.Picked`, only those whose
+    significance and day can make the cut are made at all)."""
+    if isinstance(events, Picked):
+        return Chosen(choose(events.top(limit), limit, significance_key).rows, len(events))
     counts = Counter(e.significance for e in events)
     floor, taken = 0, 0
     for level in sorted(counts, reverse=True):
@@ -81,7 +86,10 @@ def most_significant(events: Sequence[Event], limit: int) -> Chosen[Event]:
 
 def most_recent(events: Sequence[Event], limit: int) -> Chosen[Event]:
     """The ``limit`` most recent events; ``events`` in date order (as the model gives
-    them), so only the tail from the cut-off day on is ranked."""
+    them), so only the tail from the cut-off day on is ranked (and, for events a query
+    picked, made)."""
+    if isinstance(events, Picked):
+        return Chosen(choose(events.latest(limit), limit, recent_key).rows, len(events))
     if len(events) > limit > 0:
         cutoff = events[len(events) - limit].date
         start = bisect_left([e.date for e in events], cutoff)

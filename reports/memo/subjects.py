@@ -94,7 +94,7 @@ def issue_brief(b: Builder) -> list[Section]:
             b, sources_say(b, issue=issue_id), "No outside commentary on this issue is "
                                                 "recorded.")),
         section("events", "Events", chronology(
-            b, b.model.events_between(as_of, issue=issue_id), "on this issue",
+            b, b.model.events_picked(as_of, issue=issue_id), "on this issue",
             ("events", "Every event on the issue"))),
         section("outlook", "Outlook", outlook(b, None, issue=issue_id)),
     ]
@@ -174,6 +174,6 @@ def actor_profile(b: Builder) -> list[Section]:
         _stance_section(b, "Stance on each issue", current, "issue", budget.max_issues,
                         b.model.shifts(as_of, actor=actor_id), "of this actor"),
         section("events", "Events", chronology(
-            b, b.model.events_between(as_of, actor=actor_id), "involving this actor",
+            b, b.model.events_picked(as_of, actor=actor_id), "involving this actor",
             ("events", "Every event involving the actor"))),
     ]

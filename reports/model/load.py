@@ -74,16 +74,18 @@ def distribution_problems(config: Config, book: Any, records: dict[str, Any]) ->
 class Loading:
     """``load()`` of a workbook in a thread, started now, while the caller does other work
     (checks the templates); and the chart library imported beside it when the charts
-    will be drawn (none kept from an earlier build in the chart cache). The reader parses
-    outside the interpreter's lock, so what runs meanwhile costs little time."""
+    will be drawn: none kept from an earlier build in the chart cache, or, given the
+    ``build`` (``reports.render.charts.draw.build_key``), unless that same build ended
+    before with its charts kept. The reader parses outside the interpreter's lock, so
+    what runs meanwhile costs little time."""
 
-    def __init__(self, workbook: Path, config: Config):
+    def __init__(self, workbook: Path, config: Config, build: str | None = None):
         import threading
 
         from reports.render.charts.cache import chart_cache_folder
         from reports.render.charts.draw import prefetch
 
-        self._drawing = prefetch(chart_cache_folder(config))
+        self._drawing = prefetch(chart_cache_folder(config), build)
         self._loaded: Loaded | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._load, args=(workbook, config),

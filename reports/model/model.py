@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import NDArray
 
+    from reports.model.picked import Picked
     from reports.model.tables import Rows
 
 __all__ = ["Actor", "Assessment", "Event", "Issue", "Model", "OutlookItem", "Position", "Shift",
@@ -268,11 +269,19 @@ class Model:
 
     # -- queries ------------------------------------------------------------------------
 
-    def events_between(self, as_of: date, days: int | None = None, *,
-                       min_significance: int = 1, issue: str | None = None,
-                       actor: str | None = None) -> list[Event]:
-        """Events with ``as_of - days < date <= as_of`` (all up to as_of when days is None)."""
+    def events_between(self, as_of: date, days: int | None = None,
+                       **where: Any) -> list[Event]:
+        """The records of :meth:`events_picked` (every one made)."""
+        return self.events_picked(as_of, days, **where).records()
+
+    def events_picked(self, as_of: date, days: int | None = None, *,
+                      min_significance: int = 1, issue: str | None = None,
+                      actor: str | None = None) -> Picked[Event]:
+        """Events with ``as_of - days < date <= as_of`` (all up to as_of when days is None),
+        in day order; their records made when read."""
         import numpy as np
+
+        from reports.model.picked import Picked
 
         ev = self._events
         end = _day(as_of)
@@ -290,8 +299,9 @@ class Model:
             keep &= on > start
         if issue is not None and actor is not None:
             keep &= np.isin(pool, self._member("Events", "actors", actor))
+        at = pool[keep]
         rows: Rows[Event] = self._rows["Events"]
-        return rows.take(pool[keep])
+        return Picked(rows, at, ev["date"][at], ev["significance"][at])
 
     def history(self, actor_id: str, issue_id: str, as_of: date) -> list[Position]:
         """The known positions of one actor on one issue up to ``as_of``, oldest first."""

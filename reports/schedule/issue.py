@@ -37,6 +37,8 @@ class Scheduled:
     kept in the archive as issued, published, then recorded with its deliveries planned in
     one transaction; a rebuild with the same files is recorded as the same revision."""
 
+    snapshots = True  # each issued edition's, for the next one to compare with
+
     def __init__(self, config: Config, record: RunRecord, now: datetime,
                  build_ids: dict[str, int]):
         """``build_ids``: each memo's build, recorded as started (``running``)."""

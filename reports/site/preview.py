@@ -100,7 +100,7 @@ class Previews:
         if wrong:
             raise PreviewError(wrong[memo.id])
         try:
-            _, since = carried(self.config, memo, as_of, loaded.model, previous)
+            _, since = carried(self.config, memo, as_of, loaded.model, previous, keep=False)
             return build_context(loaded.model, memo_spec(self.config, memo, as_of, since))
         except ReportsError as exc:
             raise PreviewError(str(exc)) from exc

@@ -21,6 +21,8 @@ No message advises a command that would overwrite a template staff have restyled
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import threading
 from collections.abc import Iterable
@@ -57,17 +59,53 @@ HTML_INDEX = ("index.html", "base.html")  # written by every build
 
 BLOCKS_TEMPLATE, BLOCK_MACRO_PREFIX = "blocks.html", "block_"  # as reports.render.html
 
+log = logging.getLogger(__name__)
+
 _CACHE: dict[tuple[Any, ...], list[Problem]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def check_templates(folder: Path, formats: Iterable[str] | None = None) -> None:
+def check_templates(folder: Path, formats: Iterable[str] | None = None,
+                    cache: Path | None = None) -> None:
     """Raise :class:`TemplateInvalid` with every problem of the templates that building
     ``formats`` (default: all) uses: memo.docx for docx/pdf, the HTML pages and always
-    the index."""
+    the index. With ``cache`` (a folder), a pass is kept there and the same templates,
+    byte for byte, are not checked again (:mod:`reports.template_check.verdict`)."""
+    from reports.template_check import verdict
+
+    folder, formats = Path(folder), set(FORMATS if formats is None else formats)
+    env = word_environment()
+    found = verdict.verdict_key(folder, formats, _libraries(formats)) if cache else None
+    if cache is not None and found is not None and verdict.passed(cache, found[0]):
+        word = folder / WORD_TEMPLATE
+        if formats & {"docx", "pdf"} and word in found[1]:
+            _passed_word(word, found[1][word], env)  # render_docx's own check: this pass
+        log.debug("templates in %s unchanged since they last passed the check", folder)
+        return
     problems = template_problems(folder, formats)
     if problems:
         raise TemplateInvalid(problems)
+    if cache is not None and found is not None:
+        verdict.record_pass(cache, found[0])
+
+
+def _libraries(formats: set[str]) -> dict[str, str]:
+    """The versions of what reads the templates for ``formats`` (imported to render them)."""
+    found = {"jinja2": jinja2.__version__}
+    if formats & {"docx", "pdf"}:
+        import docx
+        import docxtpl
+        from lxml import etree
+
+        found.update({"docxtpl": docxtpl.__version__, "python-docx": docx.__version__,
+                      "lxml": etree.__version__})
+    return found
+
+
+def _passed_word(path: Path, stat: os.stat_result, env: jinja2.Environment) -> None:
+    """Remember in this process that the Word template, as ``stat`` found it, passed."""
+    with _CACHE_LOCK:
+        _CACHE.setdefault(_word_key(path, stat, env), [])
 
 
 def check_word_template(path: Path, env: jinja2.Environment | None = None) -> None:
@@ -112,12 +150,16 @@ def word_template_problems(path: Path, env: jinja2.Environment | None = None
                      "make the default one there, or point paths.templates in reports.toml "
                      "at the folder holding yours")
         return problems.items
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(sorted(env.filters)),
-           tuple(sorted(env.tests)), tuple(sorted(env.globals)))
+    key = _word_key(path, stat, env)
     with _CACHE_LOCK:
         if key not in _CACHE:
             _CACHE[key] = _word_problems(path, env)
         return list(_CACHE[key])
+
+
+def _word_key(path: Path, stat: os.stat_result, env: jinja2.Environment) -> tuple[Any, ...]:
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(sorted(env.filters)),
+            tuple(sorted(env.tests)), tuple(sorted(env.globals)))
 
 
 def _word_problems(path: Path, env: jinja2.Environment) -> list[Problem]:

@@ -38,7 +38,9 @@ an A4 page: the first ones, and a line saying how many are shown.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +57,9 @@ FORMATS = ("png", "svg")
 KINDS = ("timeline", "matrix")
 MEMORY_CHARTS = 64
 CACHE_MB = 64
+BUILDS, KEEP_BUILDS = "builds", 64  # builds that ended with their charts kept (prefetch)
+
+log = logging.getLogger("reports.render.charts")
 
 _LOCK = threading.RLock()
 _DISK: DiskCache | None = None
@@ -116,14 +121,21 @@ def warm_up() -> None:
     _draw(_content(block), "png")
 
 
-def prefetch(folder: str | Path | None) -> threading.Thread | None:
-    """Import matplotlib and read its font list in a background thread, when no chart is
-    kept in ``folder`` yet (a first build: every chart will be drawn); else None.
+def prefetch(folder: str | Path | None, build: str | None = None
+             ) -> threading.Thread | None:
+    """Import matplotlib and read its font list in a background thread when charts will
+    be drawn; else None. Without ``build``: when no chart is kept in ``folder`` yet (a
+    first build: every chart will be drawn). With ``build`` (:func:`build_key`): unless
+    the same build ended before with its charts kept (:func:`built`), since a build of
+    another memo, day or workbook draws charts the cache does not hold.
 
     Started before the workbook is read: the reader works outside the interpreter lock,
     so the import (about a second) costs no time; join the thread before forking.
     """
-    if folder is not None and Path(folder).is_dir() and any(Path(folder).iterdir()):
+    if build is not None:
+        if folder is not None and (Path(folder) / BUILDS / build).is_file():
+            return None
+    elif folder is not None and Path(folder).is_dir() and any(Path(folder).iterdir()):
         return None
 
     def load() -> None:
@@ -136,6 +148,28 @@ def prefetch(folder: str | Path | None) -> threading.Thread | None:
     thread = threading.Thread(target=load, name="chart-prefetch", daemon=True)
     thread.start()
     return thread
+
+
+def build_key(*parts: object) -> str:
+    """A build's name for :func:`prefetch`: what its charts depend on (the workbook as
+    found, the memos and days, the config), with the code."""
+    from reports.output.files import code_fingerprint
+
+    return hashlib.sha256(repr((code_fingerprint(), parts)).encode()).hexdigest()
+
+
+def built(folder: str | Path, build: str) -> None:
+    """Remember that ``build`` ended with its charts kept in ``folder`` (the last
+    ``KEEP_BUILDS`` builds are remembered; nothing is said if it cannot be written)."""
+    marks = Path(folder) / BUILDS
+    try:
+        marks.mkdir(parents=True, exist_ok=True)
+        (marks / build).touch()
+        kept = sorted(marks.iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in kept[KEEP_BUILDS:]:
+            old.unlink(missing_ok=True)
+    except OSError as exc:  # a guess for the next build only: it is drawn all the same
+        log.debug("chart cache: cannot remember build %s in %s: %s", build, marks, exc)
 
 
 # --------------------------------------------------------------------------- drawing

@@ -8,9 +8,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 import tplfactory as tf
 from clitools import call
 from tplfactory import WordTemplate, break_html
+
+from reports.errors import TemplateInvalid
 
 BROKEN = [("<h1>{{ memo.subject }}</h1>", "<h1>{{ memo.subjet }}</h1>", "unknown-attribute",
            "{{ memo.subjet }}")]
@@ -112,3 +115,30 @@ def test_a_cache_that_cannot_be_written_costs_only_the_saving(tmp_path):
         result = build(config)
         assert result.returncode == 0, result.stderr
         assert "template check: cannot keep its result" in result.stderr
+
+
+def test_a_template_saved_during_the_check_leaves_no_pass(tmp_path, monkeypatch):
+    """A broken page fixed while the check reads it: the check passes on what it read,
+    but the pass is not kept under the broken bytes' name (they were never checked), so
+    the broken page saved again is refused."""
+    from reports.template_check import check
+
+    folder = tf.copy_templates(tmp_path / "templates")
+    page = folder / "memo.html"
+    good = page.read_bytes()
+    break_html(folder, "memo.html", BROKEN)
+    broken = page.read_bytes()
+    cache = tmp_path / "cache"
+    real = check.template_problems
+
+    def saved_meanwhile(*args, **kwargs):
+        page.write_bytes(good)  # the fix lands between the hash and the check
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(check, "template_problems", saved_meanwhile)
+    check.check_templates(folder, {"html"}, cache)  # checks the fixed page: passes
+    monkeypatch.setattr(check, "template_problems", real)
+    assert not list(cache.glob("*.ok"))
+    page.write_bytes(broken)
+    with pytest.raises(TemplateInvalid, match="subjet"):
+        check.check_templates(folder, {"html"}, cache)

@@ -86,7 +86,10 @@ def check_templates(folder: Path, formats: Iterable[str] | None = None,
     if problems:
         raise TemplateInvalid(problems)
     if cache is not None and found is not None:
-        verdict.record_pass(cache, found[0])
+        # Kept only if the files checked are still the ones hashed (none saved meanwhile).
+        again = verdict.verdict_key(folder, formats, _libraries(formats))
+        if again is not None and again[0] == found[0]:
+            verdict.record_pass(cache, found[0])
 
 
 def _libraries(formats: set[str]) -> dict[str, str]:

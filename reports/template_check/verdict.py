@@ -13,8 +13,9 @@ that the verdict depends on:
   the libraries the check reads templates with.
 
 A mark found means the same check of the same bytes passed before: it is not run again.
-Only a pass is ever kept; a check that finds a problem keeps nothing and runs in full
-every time, naming every problem. A folder that cannot be read or written costs only
+Only a pass is ever kept, and only when the folder hashes the same after the check as
+before it (a template saved meanwhile leaves no mark); a check that finds a problem
+keeps nothing and runs in full every time, naming every problem. A folder that cannot be read or written costs only
 the saving: the check runs as if there were no cache (said once in the log).
 """
 

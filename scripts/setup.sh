@@ -79,7 +79,7 @@ fi
 
 # --------------------------------------------------------------------------- venv
 STAMP=.venv/.setup-stamp
-want_stamp=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want_stamp=$(cat pyproject.toml setup.py | sha256sum | cut -d" " -f1)
 if [ ! -x .venv/bin/python ]; then
   say "creating .venv"
   python3 -m venv .venv

@@ -99,6 +99,9 @@ def test_the_installed_wheel_builds_the_bundled_memos(fresh, tmp_path):
     assert str(fresh) in import_check.stdout  # the wheel's copy, not the checkout
     proc = _run(fresh, desk, "build", "--as-of", "2019-11-25", "--format", "docx", "html")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    # Said, once: a desk whose restyled templates were left behind must hear of it.
+    assert proc.stderr.count("using the toolkit's default templates") == 1, proc.stderr
+    assert str(desk / "templates") in proc.stderr
     built = sorted((desk / "output").rglob("*.docx"))
     assert len(built) >= 4
     weekly = next(p for p in built if "weekly" in p.name)
@@ -135,3 +138,4 @@ def test_a_templates_folder_the_config_names_is_used_or_refused(fresh, tmp_path)
     shutil.copytree(ROOT / "templates", desk / "house-style")
     proc = _run(fresh, desk, "build", "--as-of", "2019-11-25", "--format", "html")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "default templates" not in proc.stderr  # the desk's own, named: nothing to say

@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from reports.config.load import adhoc_memo, load_config
 from reports.memo.contents import build_context
 from reports.memo.make import memo_spec
+from reports.memo.parts import emptied_sheets_note
 from reports.model.model import Model
 from reports.workbook.excel import init_workbook
 from reports.workbook.read import read_workbook
@@ -259,3 +260,18 @@ def test_openpyxl_can_read_what_the_tests_write(tmp_path):
     path = emptied(tmp_path, "Events")
     ws = openpyxl.load_workbook(path)["Events"]
     assert ws.max_row == 3 and ws["A2"].value is None
+
+
+def test_the_empty_sheet_note_tells_nothing_of_rows_above_the_memo(tmp_path):
+    """A memo whose cut holds no row at all says no sheet was emptied, as a memo of a
+    workbook that never had those rows says: the note cannot tell its reader that the
+    workbook holds rows above their level. A cut that keeps rows keeps the note."""
+    result = validate(read_workbook(emptied(tmp_path, "Outlook")))
+    model = Model.from_records(result.records)
+    assert model.empty_sheets == ("Outlook",)
+    nothing_left = model.within(-1)  # every row ranked above the ceiling
+    assert emptied_sheets_note(nothing_left) == "" and nothing_left.empty_sheets == ()
+    never_had_rows = Model.from_records(validate(read_workbook(
+        init_workbook(tmp_path / "new.xlsx"))).records)
+    assert emptied_sheets_note(nothing_left) == emptied_sheets_note(never_had_rows) == ""
+    assert "Outlook sheet had no rows" in emptied_sheets_note(model.within(0))

@@ -173,7 +173,7 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
             raise ConfigError(problem.message, [problem])
         repo = Path.cwd()
         return Config(None, repo / DEFAULT_WORKBOOK, repo / "output",
-                      templates_beside(repo / "templates"),
+                      templates_beside(repo / "templates", warn=False),
                       run_record=repo / "run-record.sqlite", log_file=repo / "reports.log",
                       cache=repo / ".cache", archive=repo / "archive",
                       delivery=DeliverySettings(outbox=repo / "outbox"))

@@ -198,15 +198,23 @@ def packaged_templates() -> Path:
     return packaged if packaged.is_dir() else here.parent / "templates"
 
 
-def templates_beside(beside: Path) -> Path:
+def templates_beside(beside: Path, *, warn: bool = True) -> Path:
     """``[paths] templates`` when the config does not set it: the desk's own copy beside
     the config when there is one, else the templates the toolkit carries. A folder the
-    config names is used as named (a missing one fails the template check)."""
+    config names is used as named (a missing one fails the template check). ``warn``:
+    say so as a warning (a config file that names no templates), else in the debug log
+    (no config file at all)."""
     if beside.is_dir():
         return beside
     packaged = packaged_templates()
-    logging.getLogger("reports.config").info(
-        "no templates folder %s: using the toolkit's own, %s", beside, packaged)
+    if not warn:
+        logging.getLogger("reports.config").debug("using the default templates %s", packaged)
+        return packaged
+    # A warning, not a note: a desk whose restyled templates did not follow its config
+    # (a move to a new server) would otherwise send memos in the default style unawares.
+    logging.getLogger("reports.config").warning(
+        "no templates folder %s beside the config: using the toolkit's default templates "
+        "(%s); copy them there to restyle them, or set [paths] templates", beside, packaged)
     return packaged
 
 

@@ -35,7 +35,8 @@ from reports.memo import periodic, subjects
 from reports.memo.context import Builder, MemoSpec
 from reports.memo.edition import since_last_edition, summary
 from reports.memo.kinds import MEMO_KINDS
-from reports.memo.shapes import Context, MemoInfo, Section, note, section
+from reports.memo.parts import emptied_sheets_note
+from reports.memo.shapes import Block, Context, MemoInfo, Section, note, section
 from reports.model.model import Model
 from reports.text import long_date, plural, printable, short_date
 from reports.tradecraft import below_grade, grade_parts, short_marking
@@ -64,9 +65,9 @@ def build_context(model: Model, spec: MemoSpec) -> Context:
         sec["blocks"] += b.legend(sec["blocks"])
     mail = summary(b, sections)  # before the banner: what the mail names counts for it
     sources = b.cites.listing()
+    notes: list[Block] = [note(line) for line in (left_out, emptied_sheets_note(graded)) if line]
     sections.append(section("sources", "Sources", {"type": "sources", "rows": sources}
-                            if sources else note("This memo cites no sources."),
-                            [note(line) for line in (left_out, model.empty_note) if line]))
+                            if sources else note("This memo cites no sources."), notes))
     memo = memo_block(b, mail)
     context: Context = {"memo": memo, "sections": sections, "sources": sources,
                         "native_langs": dict(b.native_langs)}
@@ -77,7 +78,7 @@ def visible_model(whole: Model, spec: MemoSpec) -> tuple[Model, str]:
     """The workbook as the memo may show it, and the line saying what its minimum grade
     left out ('' if nothing): rows above its ceiling cut (``Model.within``), then sources
     graded below its minimum with the entries resting only on them. A memo's context and
-    everything its edition carries to the next (``reports.changes.snapshot``) are made
+    everything its edition carries to the next (``reports.memo.changes.snapshot``) are made
     from this model alone."""
     model = whole.within(spec.ceiling_rank)
     low_r, low_c = grade_parts(spec.min_grade)

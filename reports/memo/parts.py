@@ -8,7 +8,7 @@ the budget left out and, where there is one, the annex holding the rest.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reports.errors import ConfigError
 from reports.memo.changes import is_desk
@@ -16,6 +16,9 @@ from reports.memo.context import Builder
 from reports.memo.selection import choose, most_recent, most_significant, phrase
 from reports.memo.shapes import Block
 from reports.model.records import Assessment, Event
+
+if TYPE_CHECKING:
+    from reports.model.model import Model
 
 
 def check(key: str | None, known: dict[str, Any], what: str) -> str:
@@ -102,3 +105,15 @@ def stance_counts(stances: Sequence[str]) -> str:
         who = f"{count} actor{'' if count == 1 else 's'} " if n == 0 else f"{count} "
         parts.append(who + verb)
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def emptied_sheets_note(model: Model) -> str:
+    """What a memo says of the sheets the workbook had no rows in ('' if none; and '' in
+    a cut that kept no row, which must not tell of the rows above it: ``Model.within``)."""
+    names = list(model.empty_sheets)
+    if not names:
+        return ""
+    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    sheets, them = ("sheets", "them") if len(names) > 1 else ("sheet", "it")
+    return (f"The workbook's {listed} {sheets} had no rows when this memo was built: "
+            f"nothing from {them} is in this memo.")

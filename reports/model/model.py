@@ -148,17 +148,6 @@ class Model:
         """Workbook order; queries sort stably by date."""
         return self._rows["Assessments"].all()
 
-    @property
-    def empty_note(self) -> str:
-        """What a memo says of the sheets the workbook had no rows in ('' if none)."""
-        names = list(self.empty_sheets)
-        if not names:
-            return ""
-        listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-        sheets, them = ("sheets", "them") if len(names) > 1 else ("sheet", "it")
-        return (f"The workbook's {listed} {sheets} had no rows when this memo was built: "
-                f"nothing from {them} is in this memo.")
-
     def frame(self, sheet: str) -> pd.DataFrame:
         """One record type's rows as a DataFrame (a column per record field, then the
         extra columns; events by date, positions by actor, issue and date)."""
@@ -242,7 +231,8 @@ class Model:
     def _cut(self, ceiling: int, cite: Callable[[Source], bool] | None) -> Model:
         from reports.model.tables import cut_model
 
-        return Model._of(cut_model(self._rows, ceiling, cite), self.empty_sheets)
+        rows = cut_model(self._rows, ceiling, cite)
+        return Model._of(rows, self.empty_sheets if any(map(len, rows.values())) else ())
 
     # -- what was known on a day --------------------------------------------------------
 

@@ -15,8 +15,9 @@ that the verdict depends on:
 A mark found means the same check of the same bytes passed before: it is not run again.
 Only a pass is ever kept, and only when the folder hashes the same after the check as
 before it (a template saved meanwhile leaves no mark); a check that finds a problem
-keeps nothing and runs in full every time, naming every problem. A folder that cannot be read or written costs only
-the saving: the check runs as if there were no cache (said once in the log).
+keeps nothing and runs in full every time, naming every problem. A folder that cannot be
+read or written costs only the saving: the check runs as if there were no cache (said
+once in the log).
 """
 
 from __future__ import annotations

@@ -193,7 +193,7 @@ def test_every_branch_and_scope_is_checked_without_data(tmp_path):
     said = {p["tag"]: p["message"] for p in problems}
     wrong_keyword = said['{{ stance(h.stance, extra_clas="stance-small") }}']
     assert 'did you mean "extra_class"?' in wrong_keyword
-    assert "takes 1 argument(s), this call gives 2" in said["{{ cites(row, sec) }}"]
+    assert "takes 1 argument, this call gives 2" in said["{{ cites(row, sec) }}"]
     assert "without row" in said["{{ portion() }}"]
     assert "exists only inside a {% for %}" in said["{{ loop.index }}"]
     assert "ends before this tag" in said["{{ row.why }}"]

@@ -274,10 +274,11 @@ def cmd_approve(args: argparse.Namespace) -> int:
               + (f" (sent now: {done.sent})" if done.sent else ""))
     else:
         print(f"approved: {what}, by {done.decision.by}; published and sent to "
-              f"{done.sent} recipient(s)")
+              f"{plural(done.sent, 'recipient')}")
     if done.undelivered:
-        print(f"{done.undelivered} deliver{'y is' if done.undelivered == 1 else 'ies are'} "
-              "not done yet; later runs retry (see `history`)", file=sys.stderr)
+        print(f"{plural(done.undelivered, 'delivery', 'deliveries')} "
+              f"{'is' if done.undelivered == 1 else 'are'} not done yet; later runs retry "
+              "(see `history`)", file=sys.stderr)
     return EXIT_UNDELIVERED if done.undelivered else EXIT_OK
 
 

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.errors import PdfConversionError
+from reports.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -374,8 +375,8 @@ def shutdown() -> None:
     with _LOCK:
         current, _OFFICE = _OFFICE, None
     if current is not None and current.owner == os.getpid():
-        log.debug("stopping LibreOffice's converter after %d conversion(s)",
-                  current.conversions)
+        log.debug("stopping LibreOffice's converter after %s",
+                  plural(current.conversions, "conversion"))
         current.close()
 
 

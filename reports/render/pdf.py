@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.errors import PdfConversionError
+from reports.text import plural
 
 __all__ = [
     "PdfConversionError",
@@ -283,9 +284,9 @@ def render_pdf(context: Mapping[str, Any], template: Path,
                 pages = bookmark_pages(pdf_path, anchors)
                 missing = [a for a in anchors if a not in pages]
                 if missing:  # never a wrong page number: none at all
-                    log.warning("%s: LibreOffice's PDF gives no page for %d heading(s) of the "
+                    log.warning("%s: LibreOffice's PDF gives no page for %s of the "
                                 "contents (%s); the contents are made without page numbers",
-                                stem, len(missing), ", ".join(missing[:3]))
+                                stem, plural(len(missing), "heading"), ", ".join(missing[:3]))
                     pages = None
                 docx = render_docx(context, template, pages)
                 source.write_bytes(docx)

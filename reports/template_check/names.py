@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from jinja2 import nodes
 
-from reports.text import did_you_mean
+from reports.text import did_you_mean, plural
 
 # Names Jinja provides in some scopes only.
 IN_LOOPS = frozenset({"loop"})
@@ -56,7 +56,7 @@ class Signature:
         keywords = [k.key for k in call.kwargs]
         shown = f"{self.name}({', '.join(self.args)})"
         if call.dyn_args is None and given > len(self.args) and not self.varargs:
-            return (f"{shown} takes {len(self.args)} argument(s), this call gives {given}: "
+            return (f"{shown} takes {plural(len(self.args), 'argument')}, this call gives {given}: "
                     "drop the extra ones")
         for key in keywords:
             if key not in self.args and not self.kwargs:

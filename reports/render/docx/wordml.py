@@ -64,7 +64,8 @@ class OoxmlWriter:
         missing = [name for name in REQUIRED_STYLES if name not in ids]
         if missing:
             raise TemplateError(
-                f"{self.template}: the template lacks the style(s) "
+                f"{self.template}: the template lacks the "
+                f"{'style' if len(missing) == 1 else 'styles'} "
                 f"{', '.join(repr(m) for m in missing)} the memo body uses; open it in Word "
                 "and add them (Styles pane), or copy them from a fresh default template "
                 "(`python scripts/make_templates.py --out default-memo.docx` writes one "

@@ -135,6 +135,11 @@ def test_a_templates_folder_the_config_names_is_used_or_refused(fresh, tmp_path)
     proc = _run(fresh, desk, "build", "--as-of", "2019-11-25", "--format", "html")
     assert proc.returncode != 0
     assert "house-style" in proc.stderr  # named, missing: refused, not replaced
+    # ... and told where the defaults are (HTML only built here), in the installed
+    # package, which has no scripts/
+    packaged = next(fresh.rglob("reports/render/default_templates"))
+    assert f"copy the toolkit's default one from {packaged / 'memo.html'}" in proc.stderr
+    assert "scripts/make_templates.py" not in proc.stderr
     shutil.copytree(ROOT / "templates", desk / "house-style")
     proc = _run(fresh, desk, "build", "--as-of", "2019-11-25", "--format", "html")
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -92,6 +92,19 @@ def check_templates(folder: Path, formats: Iterable[str] | None = None,
             verdict.record_pass(cache, found[0])
 
 
+def restore(path: Path) -> str:
+    """How to get a missing template back: a copy of the toolkit's default one (the one
+    the package carries; in a checkout, templates/), else made by the script."""
+    from reports.config.tables import packaged_templates
+
+    default = packaged_templates() / path.name
+    if default.is_file() and default.resolve() != path.resolve():
+        return f"copy the toolkit's default one from {default}"
+    if path.name == WORD_TEMPLATE:
+        return f"run `python scripts/make_templates.py --out {path}` to make the default one"
+    return "restore it from the toolkit's templates/ folder"
+
+
 def _libraries(formats: set[str]) -> dict[str, str]:
     """The versions of what reads the templates for ``formats`` (imported to render them)."""
     found = {"jinja2": jinja2.__version__}
@@ -149,9 +162,8 @@ def word_template_problems(path: Path, env: jinja2.Environment | None = None
     except OSError:
         problems = Problems(str(path))
         problems.add("missing-template", "the file", path.name, f"the Word template {path} "
-                     f"does not exist: run `python scripts/make_templates.py --out {path}` to "
-                     "make the default one there, or point paths.templates in reports.toml "
-                     "at the folder holding yours")
+                     f"does not exist: {restore(path)}, or point paths.templates in "
+                     "reports.toml at the folder holding yours")
         return problems.items
     key = _word_key(path, stat, env)
     with _CACHE_LOCK:
@@ -289,8 +301,8 @@ def html_template_problems(folder: Path, names: list[str]) -> list[Problem]:
         problems = Problems(str(folder / name))
         if name not in sources or env is None:
             problems.add("missing-template", "the file", name, f"{folder / name} does not "
-                         "exist: restore it from the toolkit's templates/ folder, or point "
-                         "paths.templates at the folder holding it")
+                         f"exist: {restore(folder / name)}, or point paths.templates at the "
+                         "folder holding it")
         else:
             unit = Unit("", sources[name], name)
             tags = TagScanner(problems.report).scan(unit)

@@ -344,7 +344,7 @@ def test_a_heading_libreoffice_gives_no_page_leaves_the_contents_without_numbers
     instr = [t.text for t in body.iter(W + "instrText")]
     assert not [t for t in instr if "TOC" in t or "PAGEREF" in t]
     assert data.startswith(b"%PDF")
-    assert "no page for 1 heading(s) of the contents (sec_nowhere)" in caplog.text
+    assert "no page for 1 heading of the contents (sec_nowhere)" in caplog.text
 
 
 def test_short_memos_have_no_contents():

@@ -30,6 +30,7 @@ EXIT_USAGE = 2
 EXIT_UNDELIVERED = 3
 EXIT_MEMO_FAILED = 4
 EXIT_INTERNAL = 5
+EXIT_STDOUT_CLOSED = 141  # as a shell reports a program stopped by SIGPIPE
 
 
 class ReportsError(Exception):

@@ -26,24 +26,38 @@ REPO = Path(__file__).resolve().parents[1]
 LOGIN = ("REPORTS_SMTP_USER", "REPORTS_SMTP_PASSWORD")
 
 
-def cli(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None,
+def cli(*args: str, cwd: Path = REPO, env: dict[str, str | None] | None = None,
         runner: list[str] | None = None, stdin: str | None = None,
         timeout: float = 600) -> subprocess.CompletedProcess:
-    """``python run_reports.py ARGS`` in a process of its own."""
-    base = {k: v for k, v in os.environ.items() if k not in LOGIN}
+    """``python run_reports.py ARGS`` in a process of its own; ``env`` adds to this
+    process's environment (a None value: that variable unset)."""
+    given = {k: v for k, v in os.environ.items() if k not in LOGIN}
+    given |= {"PYTHONIOENCODING": "utf-8", **(env or {})}
     program = runner or [str(REPO / "run_reports.py")]
     return subprocess.run([sys.executable, *program, *args], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, input=stdin,
-                          env={**base, "PYTHONIOENCODING": "utf-8", **(env or {})})
+                          env={k: v for k, v in given.items() if v is not None})
 
 
-def call(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    """``reports.cli.main(ARGS)`` in this process, as :func:`cli` reports it."""
+def call(*args: str, cwd: Path = REPO, env: dict[str, str | None] | None = None,
+         stdin: str | None = None) -> subprocess.CompletedProcess:
+    """``reports.cli.main(ARGS)`` in this process, as :func:`cli` reports it: ``env``
+    is set in ``os.environ`` for the call and put back after (a None value: unset),
+    ``stdin`` is what the command reads from standard input."""
     from reports.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     here = os.getcwd()
-    saved = {k: os.environ.pop(k) for k in LOGIN if k in os.environ}
+    changed = {**dict.fromkeys(LOGIN), **(env or {})}  # None: not set during the call
+    saved = {k: os.environ.get(k) for k in changed}
+    for key, value in changed.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    stdin_before = sys.stdin
+    if stdin is not None:
+        sys.stdin = io.StringIO(stdin)
     root, own = logging.getLogger(), logging.getLogger("reports")
     handlers, level, own_level = root.handlers[:], root.level, own.level
     os.chdir(cwd)
@@ -58,7 +72,12 @@ def call(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
                 code = 1
     finally:
         os.chdir(here)
-        os.environ.update(saved)
+        sys.stdin = stdin_before
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         for handler in root.handlers:
             if handler not in handlers:
                 handler.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from reports.cli.parser import parser
 from reports.errors import (
     EXIT_INTERNAL,
     EXIT_OK,
+    EXIT_STDOUT_CLOSED,
     EXIT_UNDELIVERED,
     EXIT_USAGE,
     EXIT_WORKBOOK,
@@ -64,12 +66,25 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `... | head`: the reader has all it wanted
+        _drop_stdout()
+        return EXIT_STDOUT_CLOSED
     except Exception as exc:  # a bug: say so in one line, the traceback with --debug
         if args.debug:
             log.exception("internal error")
         print(f"internal error: {type(exc).__name__}: {exc}; nothing more was done. Rerun "
               "with --debug for the traceback and report it", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's own flush at
+    exit does not fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file behind it (a caller's buffer)
+        pass
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
@@ -263,10 +278,10 @@ def cmd_ack(args: argparse.Namespace) -> int:
 def cmd_approve(args: argparse.Namespace) -> int:
     config = _config(args)
     _log_to_file(config.log_path)
-    from reports.delivery.send import _user
+    from reports.delivery.send import login_name
     from reports.schedule.clearance import approve
 
-    done = approve(config, args.memo_id, args.as_of, by=args.by or _user(),
+    done = approve(config, args.memo_id, args.as_of, by=args.by or login_name(),
                    via="command line", note=args.note)
     what = done.decision.edition
     if done.already:
@@ -286,10 +301,10 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def cmd_return(args: argparse.Namespace) -> int:
     config = _config(args)
     _log_to_file(config.log_path)
-    from reports.delivery.send import _user
+    from reports.delivery.send import login_name
     from reports.schedule.clearance import return_draft
 
-    done = return_draft(config, args.memo_id, args.as_of, by=args.by or _user(),
+    done = return_draft(config, args.memo_id, args.as_of, by=args.by or login_name(),
                         via="command line", note=args.note)
     what = done.decision.edition
     if done.already:

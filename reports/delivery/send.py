@@ -222,7 +222,7 @@ def acknowledge(config: Config, memo_id: str, as_of: date, *, recipient: str | N
                           "not be made: --recipient ADDR, or --all for every given-up one")
     if recipient is not None and every:
         raise ConfigError("give --recipient ADDR or --all, not both")
-    who = by or _user()
+    who = by or login_name()
     with run_lock(config.run_record_path, wait=LOCK_WAIT_SECONDS) as held:
         if not held:
             raise DeliveryError(f"another run is still working after {LOCK_WAIT_SECONDS} s; "
@@ -239,7 +239,9 @@ def acknowledge(config: Config, memo_id: str, as_of: date, *, recipient: str | N
     return rows
 
 
-def _user() -> str:
+def login_name() -> str:
+    """Who is at the command line, for the run record's "by" (``unknown`` where the
+    environment names nobody)."""
     try:
         return getpass.getuser()
     except Exception:  # no user name in this environment

@@ -124,8 +124,10 @@ def read_workbook(path: Path | str, sheets: tuple[str, ...] | None = None) -> Wo
         # pandas, searches the sheets' XML and hashes the file.
         loading = pool.submit(_load, data, wanted)
         # pandas: the frames' library, which pyarrow imports anyway at its first array
-        # made from Python values; imported now it costs no time.
+        # made from Python values; and Arrow's query engine, which the checks' group-bys
+        # use: imported now, they cost no time.
         import pandas  # noqa: F401
+        import pyarrow.acero  # noqa: F401
 
         try:
             parts = sheet_parts(archive)

@@ -176,6 +176,32 @@ def test_without_the_converter_the_message_says_how_to_install_it(tmp_path, fres
     assert not (tmp_path / "memo.pdf").exists() and office.running() is None
 
 
+def test_a_failed_start_is_remembered_for_the_batch_and_tried_again_after_it(
+        tmp_path, fresh_office, monkeypatch):
+    """Within one batch (a ``build``, a ``run``) a converter that could not start is not
+    started again for every memo; the next batch of the same process (a long-lived
+    ``serve``) tries again, and gets a working one once the cause is gone."""
+    memo = make_docx(tmp_path / "memo.docx", "hello again")
+    starts = tmp_path / "starts"
+    broken = tmp_path / "broken-python"
+    broken.write_text(f'#!/bin/sh\necho start >> "{starts}"\n'
+                      'echo "ImportError: libuno_sal.so.3 is damaged" >&2\nexit 1\n')
+    broken.chmod(0o755)
+    monkeypatch.setenv("REPORTS_OFFICE_PYTHON", str(broken))
+    for _ in range(3):
+        with pytest.raises(PdfConversionError, match="libuno_sal.so.3 is damaged"):
+            docx_to_pdf(memo, tmp_path / "memo.pdf")
+    assert starts.read_text().count("start") == 1  # the batch was told at once after that
+    office.shutdown()  # the batch ends
+    with pytest.raises(PdfConversionError, match="libuno_sal.so.3 is damaged"):
+        docx_to_pdf(memo, tmp_path / "memo.pdf")
+    assert starts.read_text().count("start") == 2
+    office.shutdown()
+    monkeypatch.delenv("REPORTS_OFFICE_PYTHON")  # repaired
+    docx_to_pdf(memo, tmp_path / "memo.pdf")
+    assert "hello again" in realtools.pdf_text(tmp_path / "memo.pdf")
+
+
 # --------------------------------------------------------------------------- a build's
 
 

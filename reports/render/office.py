@@ -299,7 +299,7 @@ class OfficeGone(Exception):
 
 _OFFICE: Office | None = None
 _LOCK = threading.Lock()
-_FAILED: dict[tuple[str, str], str] = {}  # (soffice, python) -> why it could not start
+_FAILED: dict[tuple[str, str], str] = {}  # (soffice, python) -> why it could not start, this batch
 
 
 def _forget_after_fork() -> None:
@@ -370,10 +370,12 @@ def discard(stopped: Office) -> None:
 
 
 def shutdown() -> None:
-    """Stop this process's converter, if it started one."""
+    """Stop this process's converter, if it started one, and forget a start that failed:
+    the batch is over, and the next one (a long-lived ``serve``) tries again."""
     global _OFFICE
     with _LOCK:
         current, _OFFICE = _OFFICE, None
+        _FAILED.clear()
     if current is not None and current.owner == os.getpid():
         log.debug("stopping LibreOffice's converter after %s",
                   plural(current.conversions, "conversion"))

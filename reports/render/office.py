@@ -370,8 +370,7 @@ def discard(stopped: Office) -> None:
 
 
 def shutdown() -> None:
-    """Stop this process's converter, if it started one, and forget a start that failed:
-    the batch is over, and the next one (a long-lived ``serve``) tries again."""
+    """Stop this process's converter, if any; forget a failed start (the next batch tries)."""
     global _OFFICE
     with _LOCK:
         current, _OFFICE = _OFFICE, None

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import wbfactory
+from clitools import call
 from fixtures_mail import (
     add_distribution,
-    cli,
     copy_workbook,
     run_due,
     smtp_server_fixture,  # noqa: F401  (the smtp_server fixture)
@@ -195,7 +195,7 @@ def test_a_bad_address_stops_build_and_run_before_anything_is_sent(tmp_path, smt
                         recipients=[("Kim", "Kim <kim@example.org>")],
                         delivery='operator = "ops@example.org; boss@example.org"')
     for command in ("build", "run", "validate"):
-        result = cli(command, "--config", str(path))
+        result = call(command, "--config", str(path))
         assert result.returncode == 2, (command, result.stderr)
         assert "memos[0].recipients[0].email" in result.stderr and \
             "delivery.operator" in result.stderr and "Traceback" not in result.stderr

@@ -7,13 +7,12 @@ Checked on what the reader gets: the HTML page's text and the Word memo's PDF te
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 import realtools
+from clitools import call
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2019-11-19"  # mid-crisis: the 22 Nov reversal must not be known yet
@@ -29,10 +28,8 @@ KINDS = {
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("as-of")
     for args in KINDS.values():
-        result = subprocess.run(
-            [sys.executable, "run_reports.py", "build", *args, "--as-of", AS_OF, "--out",
-             str(out), "--format", "html", "docx", "pdf"],
-            cwd=ROOT, capture_output=True, text=True, timeout=600)
+        result = call("build", *args, "--as-of", AS_OF, "--out", str(out), "--format", "html",
+                      "docx", "pdf")
         assert result.returncode == 0, result.stderr
     return out
 

@@ -7,12 +7,11 @@ workbook through the command line; Chromium (through Playwright) shows and print
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import realtools
+from clitools import call
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = {"overview": "overview", "weekly": "weekly", "issue": "issue-gsomia",
@@ -22,10 +21,8 @@ HEADER_ROWS = re.compile(r"^(DATE EVENT|ACTOR STANCE|ISSUE STANCE|ACTOR ISSUE CH
 
 
 def _build(out: Path, as_of: str, *memos: str) -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "run_reports.py"), "-q", "build",
-                           *memos, "--as-of", as_of, "--format", "docx", "html", "pdf",
-                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=900)
+    done = call("-q", "build", *memos, "--as-of", as_of, "--format", "docx", "html", "pdf",
+                "--out", str(out))
     assert done.returncode == 0, done.stderr
 
 

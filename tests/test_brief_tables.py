@@ -11,14 +11,13 @@ gets: the HTML page's text and the Word document's text.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 import wbfactory
+from clitools import call
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,9 +31,7 @@ def build(folder: Path, data: dict, memos: str, desk: str = "") -> Path:
     config.write_text(f'[paths]\nworkbook = "{book}"\noutput = "{folder / "out"}"\n'
                       f'templates = "{ROOT / "templates"}"\n\n[desk]\noffice = "Desk"\n'
                       f"{desk}\n{memos}", encoding="utf-8")
-    done = subprocess.run([sys.executable, str(ROOT / "run_reports.py"), "build", "--config",
-                           str(config), "--as-of", AS_OF], capture_output=True, text=True,
-                          timeout=600)
+    done = call("build", "--config", str(config), "--as-of", AS_OF)
     assert done.returncode == 0, done.stderr
     return folder / "out"
 

@@ -8,13 +8,12 @@ PDF LibreOffice lays out, and the HTML page in Chromium at desktop and phone wid
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 import realtools
+from clitools import call
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2019-11-25"
@@ -31,10 +30,8 @@ MEMO_BLOCK = ("Northeast Asia Desk", "MEMORANDUM", "TO:", "Director, Asia Policy
 def built(tmp_path_factory) -> Path:
     realtools.require("libreoffice", "pdftotext")
     out = tmp_path_factory.mktemp("briefs")
-    done = subprocess.run([sys.executable, str(ROOT / "run_reports.py"), "-q", "build",
-                           *MEMOS.values(), "--as-of", AS_OF, "--format", "docx", "html",
-                           "pdf", "--out", str(out)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=900)
+    done = call("-q", "build", *MEMOS.values(), "--as-of", AS_OF, "--format", "docx", "html",
+                "pdf", "--out", str(out))
     assert done.returncode == 0, done.stderr
     return out
 
@@ -174,9 +171,7 @@ def test_where_things_stand_says_what_the_stances_support(tmp_path):
     config.write_text(f'[paths]\nworkbook = "{book}"\noutput = "{tmp_path / "out"}"\n'
                       f'templates = "{ROOT / "templates"}"\n\n[[memos]]\nid = "o"\n'
                       'kind = "overview"\nformats = ["html"]\n', encoding="utf-8")
-    done = subprocess.run([sys.executable, str(ROOT / "run_reports.py"), "build", "--config",
-                           str(config), "--as-of", "2019-11-29"], capture_output=True,
-                          text=True, timeout=300)
+    done = call("build", "--config", str(config), "--as-of", "2019-11-29")
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "out" / "o" / "2019-11-29" / "o_2019-11-29.html").read_text()
     flat = " ".join(re.sub(r"<[^>]+>", "", page).split())

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import realtools
+from clitools import call
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from briefs import body_pages  # noqa: E402  (the benchmark counts pages the same way)
@@ -84,9 +85,9 @@ def memos(workbooks, tmp_path_factory) -> dict[tuple[str, str], dict]:
     found: dict[tuple[str, str], dict] = {}
     for name, workbook in workbooks.items():
         folder = tmp_path_factory.mktemp(name)
-        subprocess.run([sys.executable, str(ROOT / "run_reports.py"), "-q", "build",
-                        "--config", str(_config(folder, workbook)), "--as-of", AS_OF,
-                        "--format", "docx", "html"], check=True, cwd=ROOT, timeout=300)
+        done = call("-q", "build", "--config", str(_config(folder, workbook)), "--as-of", AS_OF,
+                    "--format", "docx", "html")
+        assert done.returncode == 0, done.stderr
         for kind in ("overview", "weekly", "issue", "actor"):
             memo = folder / "out" / kind / AS_OF
             found[(name, kind)] = {ext: memo / f"{kind}_{AS_OF}.{ext}" for ext in ("docx", "html")}

@@ -3,26 +3,23 @@ saved value, hyperlinks, headers that nearly match a contract column.
 
 The broken corpus (``tests/data/broken``) holds one file per case for the command line;
 these tests add variants, the records the model gets, a real LibreOffice round trip and
-a real ``python run_reports.py validate --json`` process."""
+the command line's ``validate --json`` (in this process: see tests/clitools.py)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 import realtools
 import wbfactory
+from clitools import call
 from wbfactory import Formula, Link
 
 from reports.model.model import Model
 from reports.workbook.read import read_workbook
 from reports.workbook.validate import validate
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def check(tmp_path, data, name="book.xlsx"):
@@ -34,9 +31,7 @@ def found(result, code):
 
 
 def cli_validate(path: Path) -> tuple[int, list[dict]]:
-    proc = subprocess.run([sys.executable, "run_reports.py", "validate", "--workbook",
-                           str(path), "--json"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    proc = call("validate", "--workbook", str(path), "--json")
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, json.loads(proc.stdout)
 
@@ -144,7 +139,7 @@ def test_a_row_of_formulas_without_values_is_not_skipped_silently(tmp_path):
 @pytest.mark.needs_tool("libreoffice")
 def test_formulas_saved_by_libreoffice_read_their_values(tmp_path):
     """openpyxl writes formulas without values; after LibreOffice saves the file they
-    are computed and stored, and read (through the real command line)."""
+    are computed and stored, and read (through the command line)."""
     data = wbfactory.sheets()
     data["Events"][2][2] = Formula('=UPPER("seoul suspends its notice")')
     data["Events"][2][7] = Formula("=2+3")
@@ -241,7 +236,7 @@ def test_a_misnamed_optional_column_is_a_warning(tmp_path):
     assert found(result, "misnamed-column") == [("warning", "Positions", "H1")]
 
 
-# -- the real command line, several classes at once ---------------------------------------------
+# -- the command line, several classes at once --------------------------------------------------
 
 def test_command_line_names_every_cell(tmp_path):
     data = wbfactory.sheets()

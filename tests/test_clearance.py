@@ -13,13 +13,14 @@ approving or returning nothing is exit 2 with a sentence saying why.
 from __future__ import annotations
 
 import logging
+import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from clitools import call
 from fixtures_mail import (
     RECIPIENTS,
-    cli,
     copy_workbook,
     run_due,
     set_stance,
@@ -123,7 +124,7 @@ def test_a_scheduled_edition_of_a_cleared_memo_waits_as_a_draft(waiting):
 
 def test_send_never_sends_a_draft(waiting):
     config, server = waiting
-    result = cli("send", "weekly", "--as-of", "2019-11-25", "--config", str(config))
+    result = call("send", "weekly", "--as-of", "2019-11-25", "--config", str(config))
     assert result.returncode == EXIT_USAGE
     assert "is a draft not cleared" in result.stderr and "approve weekly" in result.stderr
     assert len(server.received) == 1 and tree(load_config(config).output) == {}
@@ -131,7 +132,7 @@ def test_send_never_sends_a_draft(waiting):
 
 def test_a_build_by_hand_of_a_cleared_memo_is_a_draft_never_published(desk):
     config, _ = desk
-    result = cli("build", "weekly", "--as-of", "2019-11-25", "--config", str(config))
+    result = call("build", "weekly", "--as-of", "2019-11-25", "--config", str(config))
     assert result.returncode == EXIT_OK, result.stderr
     cfg = load_config(config)
     assert tree(cfg.output) == {}
@@ -172,8 +173,8 @@ def test_a_clearer_below_the_memos_level_is_not_mailed(tmp_path, smtp_server, ca
 def test_approve_issues_the_draft_once_one_message_per_reader(waiting):
     config, server = waiting
     cfg = load_config(config)
-    result = cli("approve", "weekly", "--as-of", "2019-11-25", "--by", "head", "--note",
-                 "read on the phone", "--config", str(config))
+    result = call("approve", "weekly", "--as-of", "2019-11-25", "--by", "head", "--note",
+                  "read on the phone", "--config", str(config))
     assert result.returncode == EXIT_OK, result.stderr
     assert "approved: weekly as of 2019-11-25 (revision 1), by head; published and sent to 2" \
         in result.stdout
@@ -187,23 +188,23 @@ def test_approve_issues_the_draft_once_one_message_per_reader(waiting):
     for fmt, path in draft.files.items():
         assert (published / f"weekly_2019-11-25.{fmt}").read_bytes() == Path(path).read_bytes()
     assert "weekly/2019-11-25/weekly_2019-11-25.html" in (cfg.output / "index.html").read_text()
-    history = cli("history", "weekly", "--config", str(config))
+    history = call("history", "weekly", "--config", str(config))
     assert "approved  head  command line" in history.stdout
     assert "read on the phone" in history.stdout
     import json
 
-    (decision,) = json.loads(cli("history", "weekly", "--json", "--config",
-                                 str(config)).stdout)["clearances"]
+    (decision,) = json.loads(call("history", "weekly", "--json", "--config",
+                                  str(config)).stdout)["clearances"]
     assert (decision["action"], decision["by"], decision["note"], decision["revision"]) == (
         "approved", "head", "read on the phone", 1)
     # Approving again sends nothing twice; returning it now is refused.
-    again = cli("approve", "weekly", "--as-of", "2019-11-25", "--config", str(config))
+    again = call("approve", "weekly", "--as-of", "2019-11-25", "--config", str(config))
     assert again.returncode == EXIT_OK and "nothing was sent twice" in again.stdout
-    none = cli("approve", "weekly", "--config", str(config))  # the newest waiting: none
+    none = call("approve", "weekly", "--config", str(config))  # the newest waiting: none
     assert none.returncode == EXIT_USAGE and "weekly has no draft waiting" in none.stderr
     assert len(server.received) == 3
-    back = cli("return", "weekly", "--as-of", "2019-11-25", "--note", "too late",
-               "--config", str(config))
+    back = call("return", "weekly", "--as-of", "2019-11-25", "--note", "too late",
+                "--config", str(config))
     assert back.returncode == EXIT_USAGE
     assert "was approved by head" in back.stderr and "cannot be returned" in back.stderr
     assert len(server.received) == 3
@@ -215,13 +216,13 @@ def test_approve_issues_the_draft_once_one_message_per_reader(waiting):
 def test_a_reader_refused_when_approved_is_retried_not_the_others(waiting):
     config, server = waiting
     server.handler.fail_next("451")  # the first reader's message: a passing refusal
-    result = cli("approve", "weekly", "--config", str(config))
+    result = call("approve", "weekly", "--config", str(config))
     assert result.returncode == 3, result.stderr
     assert "1 delivery is not done yet" in result.stderr
     assert len(server.received) == 2
-    history = cli("history", "weekly", "--wide", "--config", str(config)).stdout
+    history = call("history", "weekly", "--wide", "--config", str(config)).stdout
     assert "451 4.3.0 Try again later" in history
-    again = cli("approve", "weekly", "--as-of", "2019-11-25", "--config", str(config))
+    again = call("approve", "weekly", "--as-of", "2019-11-25", "--config", str(config))
     assert again.returncode == EXIT_OK, again.stderr  # approving again retries it now
     assert "nothing was sent twice (sent now: 1)" in again.stdout
     assert sorted(a for r in server.received[1:] for a in r.rcpt_tos) == READERS
@@ -232,8 +233,8 @@ def test_a_reader_refused_when_approved_is_retried_not_the_others(waiting):
 def test_return_mails_the_editors_and_sends_nothing_until_corrected(waiting, caplog):
     config, server = waiting
     cfg = load_config(config)
-    result = cli("return", "weekly", "--as-of", "2019-11-25", "--by", "head", "--note",
-                 "The summit date in the second event is wrong", "--config", str(config))
+    result = call("return", "weekly", "--as-of", "2019-11-25", "--by", "head", "--note",
+                  "The summit date in the second event is wrong", "--config", str(config))
     assert result.returncode == EXIT_OK, result.stderr
     assert f"returned: weekly as of 2019-11-25 (revision 1), by head; nothing was sent; " \
            f"told: {EDITOR}" in result.stdout
@@ -249,7 +250,7 @@ def test_return_mails_the_editors_and_sends_nothing_until_corrected(waiting, cap
             assert run_due(cfg, at(moment)) == EXIT_OK
         assert caplog.text.count("waits for the editors' correction") == 1
     assert len(builds(config)) == 1 and len(server.received) == 2
-    again = cli("return", "weekly", "--note", "again", "--config", str(config))
+    again = call("return", "weekly", "--note", "again", "--config", str(config))
     assert again.returncode == EXIT_USAGE and "has no draft waiting" in again.stderr
     # Corrected: a new revision, a new draft, the clearer mailed again; approved, it is
     # the first sent, so not called a correction.
@@ -259,7 +260,7 @@ def test_return_mails_the_editors_and_sends_nothing_until_corrected(waiting, cap
     assert (second.revision, second.issued) == (2, None)
     assert len(to(server, HEAD)) == 2 and "(revision 2)" in to(server, HEAD)[1].message[
         "Subject"]
-    approve = cli("approve", "weekly", "--config", str(config))
+    approve = call("approve", "weekly", "--config", str(config))
     assert approve.returncode == EXIT_OK, approve.stderr
     sent = [r for r in server.received if set(r.rcpt_tos) & set(READERS)]
     assert sorted(a for r in sent for a in r.rcpt_tos) == READERS
@@ -270,8 +271,8 @@ def test_return_mails_the_editors_and_sends_nothing_until_corrected(waiting, cap
 def test_a_rebuild_with_the_same_files_as_a_returned_draft_still_waits(waiting, caplog):
     config, server = waiting
     cfg = load_config(config)
-    assert cli("return", "weekly", "--note", "check the sources", "--config",
-               str(config)).returncode == EXIT_OK
+    assert call("return", "weekly", "--note", "check the sources", "--config",
+                str(config)).returncode == EXIT_OK
     from reports.config.tables import Recipient
 
     cfg.memos[0].recipients.append(Recipient(email="new.reader@example.org"))  # not in files
@@ -330,7 +331,7 @@ def test_a_draft_past_its_deadline_is_reported_to_the_operator_once(tmp_path, sm
     assert "python run_reports.py approve weekly --as-of 2019-11-25" in body(told)
     with RunRecord.open(cfg.run_record_path, readonly=True) as record:
         assert len(record.waiting()) == 1  # it still waits
-    plan = cli("run", "--dry-run", "--now", "2019-11-26T08:00+09:00", "--config", str(config))
+    plan = call("run", "--dry-run", "--now", "2019-11-26T08:00+09:00", "--config", str(config))
     assert "waits for clearance past its deadline" in plan.stdout
 
 
@@ -351,7 +352,7 @@ def test_approve_or_return_with_nothing_to_decide_exits_2(desk, args, message):
     config, server = desk
     with config.open("a", encoding="utf-8") as extra:  # a memo without clearers
         extra.write('\n[[memos]]\nid = "plain"\nkind = "overview"\n')
-    result = cli(*args, "--config", str(config))
+    result = call(*args, "--config", str(config))
     assert result.returncode == EXIT_USAGE, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr and server.received == []
@@ -363,14 +364,14 @@ def test_a_draft_is_never_an_earlier_edition_until_it_is_approved(waiting):
     next_week = date(2019, 12, 2)
     with RunRecord.open(cfg.run_record_path, readonly=True) as record:
         assert record.previous_edition("weekly", next_week) is None
-    assert cli("approve", "weekly", "--config", str(config)).returncode == EXIT_OK
+    assert call("approve", "weekly", "--config", str(config)).returncode == EXIT_OK
     with RunRecord.open(cfg.run_record_path, readonly=True) as record:
         assert record.previous_edition("weekly", next_week).as_of == DAY
 
 
 def test_the_dry_run_says_a_cleared_memo_would_be_a_draft(desk):
     config, server = desk
-    plan = cli("run", "--dry-run", "--now", MONDAY, "--config", str(config))
+    plan = call("run", "--dry-run", "--now", MONDAY, "--config", str(config))
     assert plan.returncode == EXIT_OK, plan.stderr
     assert "would be built (docx, html) as a draft and its clearers mailed (head@example.org)" \
         in plan.stdout
@@ -401,7 +402,7 @@ def test_every_wrong_clearance_setting_is_refused_naming_its_key(tmp_path, memo,
     with pytest.raises(ConfigError) as caught:
         load_config(config)
     assert expected in str(caught.value)
-    result = cli("run", "--config", str(config))
+    result = call("run", "--config", str(config))
     assert result.returncode == EXIT_USAGE and expected in result.stderr
 
 
@@ -453,15 +454,12 @@ def test_user_addresses_are_checked_listed_and_changed(tmp_path):
     config = cleared_config(tmp_path, 25)
     pw = PASSWORD + "\n"
     add = ["user", "add", "head", "--role", "clearer", "--level", "UNCLASSIFIED"]
-    bad = cli(*add, "--email", "head at example.org", "--config", str(config))  # no password
+    bad = call(*add, "--email", "head at example.org", "--config", str(config),
+               stdin="")  # no password
     assert bad.returncode == EXIT_USAGE and "--email: " in bad.stderr  # asked: said first
-    import subprocess
-    import sys
 
     def user(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "run_reports.py", "user", *args, "--config",
-                               str(config)], input=pw, capture_output=True, text=True,
-                              cwd=Path(__file__).resolve().parents[1], timeout=120)
+        return call("user", *args, "--config", str(config), stdin=pw)
 
     added = user("add", "head", "--role", "clearer", "--level", "UNCLASSIFIED", "--email",
                  "Head@Example.org")

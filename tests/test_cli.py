@@ -1,4 +1,16 @@
-"""The command line as cron and staff use it: output, JSON, exit codes, files written."""
+"""The command line as cron and staff use it: output, JSON, exit codes, files written.
+
+Most checks run ``reports.cli.main`` in this process (``call``, tests/clitools.py): what
+is printed, the exit code and the files written are the same. One test per command keeps
+a real ``python run_reports.py`` process (``cli``) so that the entry point cron and staff
+start stays covered, with its exit codes as the shell sees them:
+
+- every command's ``--help`` (and the top-level one): test_help_lists_every_command_...;
+- ``validate``: test_validate_prints_cells_and_exits_1;
+- ``init``: test_init_writes_a_clean_workbook_and_refuses_to_overwrite (its two ``init``);
+- ``build``: test_build_with_workbook_errors_writes_nothing_and_exits_1;
+- ``run`` (what cron calls), and ``build`` again: test_unknown_config_keys_stop_every_...
+"""
 
 from __future__ import annotations
 
@@ -8,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import wbfactory
-from clitools import cli
+from clitools import call, cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "workbook" / "gsomia_relations.xlsx"
@@ -26,6 +38,7 @@ def broken(tmp_path: Path) -> Path:
 
 
 def test_help_lists_every_command_with_an_example():
+    """A real process: each command's parser through ``run_reports.py``."""
     result = cli("--help")
     assert result.returncode == 0
     for command in ("init", "validate", "build", "run", "send", "ack", "history"):
@@ -36,13 +49,14 @@ def test_help_lists_every_command_with_an_example():
 
 def test_validate_bundled_workbook_is_clean():
     before = sha(BUNDLED)
-    result = cli("validate", "--workbook", str(BUNDLED))
+    result = call("validate", "--workbook", str(BUNDLED))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors" in result.stdout
     assert sha(BUNDLED) == before
 
 
 def test_validate_prints_cells_and_exits_1(tmp_path):
+    """A real process: ``validate`` as staff run it, exit code 1 as the shell sees it."""
     path = broken(tmp_path)
     before = sha(path)
     result = cli("validate", "--workbook", str(path))
@@ -57,7 +71,7 @@ def test_validate_prints_cells_and_exits_1(tmp_path):
 
 
 def test_validate_json(tmp_path):
-    result = cli("validate", "--workbook", str(broken(tmp_path)), "--json")
+    result = call("validate", "--workbook", str(broken(tmp_path)), "--json")
     assert result.returncode == 1
     problems = json.loads(result.stdout)
     assert {tuple(sorted(p)) for p in problems} == {
@@ -70,7 +84,7 @@ def test_validate_annotate_writes_a_copy_and_leaves_the_original(tmp_path):
     path = broken(tmp_path)
     before = sha(path)
     out = tmp_path / "annotated.xlsx"
-    result = cli("validate", "--workbook", str(path), "--annotate", str(out))
+    result = call("validate", "--workbook", str(path), "--annotate", str(out))
     assert result.returncode == 1
     assert out.exists() and sha(path) == before
     import openpyxl
@@ -87,21 +101,22 @@ def test_validate_annotate_writes_a_copy_and_leaves_the_original(tmp_path):
 def test_unreadable_files_get_one_sentence_and_exit_1(tmp_path, content, expected):
     path = tmp_path / "book.xlsx"
     path.write_bytes(content)
-    result = cli("validate", "--workbook", str(path))
+    result = call("validate", "--workbook", str(path))
     assert result.returncode == 1
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_missing_workbook_file(tmp_path):
-    result = cli("validate", "--workbook", str(tmp_path / "nope.xlsx"))
+    result = call("validate", "--workbook", str(tmp_path / "nope.xlsx"))
     assert result.returncode == 1 and "does not exist" in result.stderr
 
 
 def test_init_writes_a_clean_workbook_and_refuses_to_overwrite(tmp_path):
+    """``init`` in a real process, both times (exit 0, then 2 as the shell sees it)."""
     path = tmp_path / "new.xlsx"
     assert cli("init", str(path)).returncode == 0
-    assert cli("validate", "--workbook", str(path)).returncode == 0
+    assert call("validate", "--workbook", str(path)).returncode == 0
     again = cli("init", str(path))
     assert again.returncode == 2 and "already exists" in again.stderr
 
@@ -117,14 +132,15 @@ def test_init_writes_a_clean_workbook_and_refuses_to_overwrite(tmp_path):
 def test_config_errors_name_the_key_and_exit_2(tmp_path, toml, key):
     config = tmp_path / "reports.toml"
     config.write_text(toml)
-    result = cli("build", "--config", str(config))
+    result = call("build", "--config", str(config))
     assert result.returncode == 2
     assert key in result.stderr
 
 
 def test_unknown_config_keys_stop_every_command_naming_each(tmp_path):
     """A typo in the config never silently does nothing: a memo's misspelt schedule would
-    leave it unscheduled, so build and run refuse the config (exit 2), writing nothing."""
+    leave it unscheduled, so build and run refuse the config (exit 2), writing nothing.
+    Real processes: ``run`` as cron starts it, and ``build``."""
     config = tmp_path / "reports.toml"
     config.write_text('[desk]\nofice = "typo"\n[[memos]]\nid = "w"\nkind = "weekly"\n'
                       'colour = "blue"\nshedule = { cron = "0 7 * * MON", timezone = "UTC" }\n'
@@ -140,6 +156,7 @@ def test_unknown_config_keys_stop_every_command_naming_each(tmp_path):
 
 
 def test_build_with_workbook_errors_writes_nothing_and_exits_1(tmp_path):
+    """A real process: ``build`` as staff run it, exit code 1 as the shell sees it."""
     out = tmp_path / "out"
     result = cli("build", "--kind", "weekly", "--as-of", "2019-11-29", "--workbook",
                  str(broken(tmp_path)), "--out", str(out))
@@ -149,7 +166,7 @@ def test_build_with_workbook_errors_writes_nothing_and_exits_1(tmp_path):
 
 
 def test_bad_date_flag_is_a_usage_error():
-    result = cli("build", "--as-of", "29/11/2019")
+    result = call("build", "--as-of", "29/11/2019")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
 
 
@@ -191,7 +208,7 @@ def test_validate_checks_the_distribution_sheet_against_the_config(tmp_path):
         ["issue-gsomia", "Editor", "editor@example.org", "no", "maybe"],
         ["overview-old", "Gone", "gone@example.org", "no", ""],
     ])
-    result = cli("validate", "--config", str(config))
+    result = call("validate", "--config", str(config))
     assert result.returncode == 1
     out = result.stdout
     lines = out.splitlines()
@@ -206,7 +223,7 @@ def test_validate_checks_the_distribution_sheet_against_the_config(tmp_path):
     assert any("Distribution!E6 (editor)" in line and '"maybe" is not yes or no' in line
                for line in lines)
     assert out.splitlines()[-1].endswith("4 errors, 1 warning")
-    json_out = json.loads(cli("validate", "--config", str(config), "--json").stdout)
+    json_out = json.loads(call("validate", "--config", str(config), "--json").stdout)
     codes = {(p["cell"], p["code"]) for p in json_out}
     assert {("A2", "unknown-memo"), ("C4", "duplicate-recipient"), ("E6", "bad-flag")} <= codes
 
@@ -216,7 +233,7 @@ def test_a_scheduled_memo_nobody_receives_is_a_warning(tmp_path):
         ["weekly", "Paused", "paused@example.org", "no", ""],
         ["overview", "Director", "director@example.org", "yes", ""],
     ])
-    result = cli("validate", "--config", str(config))
+    result = call("validate", "--config", str(config))
     assert result.returncode == 0, result.stdout
     (line,) = [x for x in result.stdout.splitlines() if "no-recipients" in x]
     assert line.startswith("warning") and 'memo "weekly" is scheduled but goes to nobody' in line
@@ -226,7 +243,7 @@ def test_a_scheduled_memo_nobody_receives_is_a_warning(tmp_path):
 def test_build_refuses_a_distribution_sheet_naming_an_unknown_memo(tmp_path):
     book, config = distribution(tmp_path, [["weekyl", "Typo", "typo@example.org", "yes", ""]])
     before = sha(book)
-    result = cli("build", "weekly", "--config", str(config), "--as-of", "2019-11-29")
+    result = call("build", "weekly", "--config", str(config), "--as-of", "2019-11-29")
     assert result.returncode == 1
     assert "Distribution!A2 (memo_id)" in result.stdout and 'did you mean "weekly"' in \
         result.stdout
@@ -235,8 +252,8 @@ def test_build_refuses_a_distribution_sheet_naming_an_unknown_memo(tmp_path):
 
 
 def test_help_lists_ack_and_debug():
-    result = cli("--help")
+    result = call("--help")
     assert "ack" in result.stdout and "--debug" in result.stdout
     assert "4 some memos could not be built" in result.stdout
-    ack = cli("ack", "--help")
+    ack = call("ack", "--help")
     assert ack.returncode == 0 and "--recipient" in ack.stdout and "example:" in ack.stdout

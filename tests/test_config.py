@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from fixtures_mail import cli, write_config
+from clitools import call
+from fixtures_mail import write_config
 
 from reports import tradecraft
 from reports.config.keys import config_keys
@@ -272,7 +273,7 @@ def test_a_naive_now_is_refused_unless_the_desk_states_its_zone(tmp_path):
 
 def test_run_now_through_the_command_line(tmp_path):
     config = write_config(tmp_path, port=25, recipients=())
-    refused = cli("run", "--config", str(config), "--now", "2019-11-25T00:30")
+    refused = call("run", "--config", str(config), "--now", "2019-11-25T00:30")
     assert refused.returncode == 2 and "has no time zone" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert not (tmp_path / "output" / "weekly").exists()
@@ -280,7 +281,7 @@ def test_run_now_through_the_command_line(tmp_path):
     # (in UTC it would be 09:30 Monday, the 25 November slot).
     zoned = write_config(tmp_path, port=25, recipients=(), formats=("html",),
                          desk='timezone = "Asia/Seoul"')
-    result = cli("run", "--config", str(zoned), "--now", "2019-11-25T00:30")
+    result = call("run", "--config", str(zoned), "--now", "2019-11-25T00:30")
     assert result.returncode == 0, result.stderr
     assert [p.name for p in (tmp_path / "output" / "weekly").iterdir()] == ["2019-11-18"]
 
@@ -289,7 +290,7 @@ def test_config_errors_through_the_command_line_name_every_key(tmp_path):
     path = tmp_path / "reports.toml"
     path.write_text('[desk]\nyardstick = "nato"\n[[memos]]\nid = "w"\nkind = "monthly"\n')
     for command in (["build"], ["run"], ["validate"], ["history"]):
-        result = cli(*command, "--config", str(path))
+        result = call(*command, "--config", str(path))
         assert result.returncode == 2, command
         assert "desk.yardstick" in result.stderr and "memos[0].kind" in result.stderr
         assert "Traceback" not in result.stderr

@@ -23,9 +23,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from clitools import call, cli
 from fixtures_mail import (
     RECIPIENTS,
-    cli,
     copy_workbook,
     run_due,
     set_cell,
@@ -102,21 +102,21 @@ def test_a_build_by_hand_never_overwrites_an_issued_edition(issued_desk, formats
     published, archive = cfg.published(cfg.memos[0]), cfg.archive
     before = (snapshot_of(published), snapshot_of(archive))
     # the same workbook: the same bytes, nothing to write, exit 0
-    same = cli("build", "weekly", "--as-of", "2019-11-25", "--config", str(config),
-               *(["--format", *formats] if formats else []))
+    same = call("build", "weekly", "--as-of", "2019-11-25", "--config", str(config),
+                *(["--format", *formats] if formats else []))
     assert same.returncode == EXIT_OK, same.stderr
     assert (snapshot_of(published), snapshot_of(archive)) == before
     # another workbook: refused, saying where the issued copy is; nothing written
     set_stance(workbook, "rok-government", "gsomia", date(2019, 11, 10), "opposes")
-    refused = cli("build", "weekly", "--as-of", "2019-11-25", "--config", str(config))
+    refused = call("build", "weekly", "--as-of", "2019-11-25", "--config", str(config))
     assert refused.returncode == EXIT_USAGE
     assert "was issued to its readers (revision 1)" in refused.stderr
     assert str(archive / "weekly" / "2019-11-25" / "r1") in refused.stderr
     assert "--force" in refused.stderr
     assert (snapshot_of(published), snapshot_of(archive)) == before
     # with --force: a draft beside the archive; the issued files stay as they are
-    forced = cli("build", "weekly", "--as-of", "2019-11-25", "--force", "--config",
-                 str(config))
+    forced = call("build", "weekly", "--as-of", "2019-11-25", "--force", "--config",
+                  str(config))
     assert forced.returncode == EXIT_OK, forced.stderr
     draft = archive / "weekly" / "2019-11-25" / "draft"
     assert str(draft / "weekly_2019-11-25.docx") in forced.stdout
@@ -128,7 +128,7 @@ def test_a_build_by_hand_never_overwrites_an_issued_edition(issued_desk, formats
 
 def test_a_build_by_hand_of_a_day_never_issued_is_written_as_before(issued_desk):
     folder, config, _, _ = issued_desk
-    done = cli("build", "weekly", "--as-of", "2019-11-29", "--config", str(config))
+    done = call("build", "weekly", "--as-of", "2019-11-29", "--config", str(config))
     assert done.returncode == EXIT_OK, done.stderr
     cfg = load_config(config)
     assert (cfg.published(cfg.memos[0]) / "weekly" / "2019-11-29" /
@@ -149,7 +149,7 @@ def test_a_dry_run_says_what_would_be_done_and_does_nothing(tmp_path, smtp_serve
         run_due(cfg, at(MONDAY))
     received = len(smtp_server.received)
     state = {p: snapshot_of(p) for p in (tmp_path,)}
-    done = cli("run", "--dry-run", "--now", "2019-11-26T07:05+09:00", "--config", str(config))
+    done = call("run", "--dry-run", "--now", "2019-11-26T07:05+09:00", "--config", str(config))
     assert done.returncode == EXIT_OK, done.stderr
     lines = done.stdout.splitlines()
     assert lines[-1] == "Dry run: nothing was written, recorded or sent."
@@ -169,7 +169,7 @@ def test_a_dry_run_on_a_broken_workbook_writes_nothing_either(tmp_path, smtp_ser
     config = write_config(tmp_path, port=smtp_server.port, workbook=workbook)
     workbook.unlink()
     state = snapshot_of(tmp_path)
-    done = cli("run", "--dry-run", "--now", MONDAY, "--config", str(config))
+    done = call("run", "--dry-run", "--now", MONDAY, "--config", str(config))
     assert done.returncode == EXIT_OK, done.stderr
     assert "cannot be read" in done.stdout and snapshot_of(tmp_path) == state
 
@@ -179,14 +179,14 @@ def test_a_dry_run_on_a_broken_workbook_writes_nothing_either(tmp_path, smtp_ser
 def test_send_without_a_date_sends_the_latest_edition(tmp_path, smtp_server):
     config = write_config(tmp_path, port=smtp_server.port, cron="")
     for day in ("2019-11-18", "2019-11-25"):
-        built = cli("build", "weekly", "--as-of", day, "--config", str(config))
+        built = call("build", "weekly", "--as-of", day, "--config", str(config))
         assert built.returncode == EXIT_OK, built.stderr
-    sent = cli("send", "weekly", "--config", str(config))
+    sent = call("send", "weekly", "--config", str(config))
     assert sent.returncode == EXIT_OK, sent.stderr
     assert all("25 November 2019" in m.message["Subject"] for m in smtp_server.received)
     assert sorted(r for m in smtp_server.received for r in m.rcpt_tos) == ADDRESSES
     nothing = write_config(tmp_path / "other", port=smtp_server.port, cron="")
-    none = cli("send", "weekly", "--config", str(nothing))
+    none = call("send", "weekly", "--config", str(nothing))
     assert none.returncode == EXIT_USAGE and "has no edition yet" in none.stderr
 
 
@@ -196,7 +196,7 @@ def test_send_without_a_date_sends_the_latest_edition(tmp_path, smtp_server):
 ])
 def test_ack_names_a_recipient_or_says_all(issued_desk, flags, said):
     _, config, _, _ = issued_desk
-    done = cli("ack", "weekly", "--as-of", "2019-11-25", *flags, "--config", str(config))
+    done = call("ack", "weekly", "--as-of", "2019-11-25", *flags, "--config", str(config))
     assert done.returncode == EXIT_USAGE and said in done.stderr
 
 
@@ -269,22 +269,25 @@ def test_history_in_the_desks_zone_wide_json_and_did_you_mean(issued_desk):
     config.write_text(text.replace('sender = "Northeast Asia Desk"',
                                    'sender = "Northeast Asia Desk"\ntimezone = "Asia/Seoul"'),
                       encoding="utf-8")
-    shown = cli("history", "--config", str(config))
+    shown = call("history", "--config", str(config))
     assert shown.returncode == EXIT_OK, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0] == "Builds, newest first (times in Asia/Seoul)"
     assert max(map(len, lines)) <= 100
-    wide = cli("history", "--wide", "--config", str(config)).stdout
+    wide = call("history", "--wide", "--config", str(config)).stdout
     assert "2019-11-25 07:00 KST" in wide  # the fire time, in the desk's zone
-    data = json.loads(cli("history", "--json", "--config", str(config)).stdout)
+    data = json.loads(call("history", "--json", "--config", str(config)).stdout)
     assert {d["recipient"] for d in data["deliveries"]} == set(ADDRESSES)
     assert data["builds"][0]["fire_time"] == "2019-11-24T22:00:00Z"
-    wrong = cli("history", "weekyl", "--config", str(config))
+    wrong = call("history", "weekyl", "--config", str(config))
     assert wrong.returncode == EXIT_USAGE and 'did you mean "weekly"?' in wrong.stderr
 
 
 def test_verbose_is_the_toolkits_detail_not_the_libraries(tmp_path, smtp_server):
     config = write_config(tmp_path, port=smtp_server.port, cron="")
+    # A real process: what -v shows is what a new interpreter logs while importing and
+    # first drawing (matplotlib's backend and font lookups); in this process those are
+    # long done, and the test would pass whatever -v let through.
     done = cli("-v", "build", "weekly", "--as-of", "2019-11-25", "--config", str(config))
     assert done.returncode == EXIT_OK, done.stderr
     lines = done.stderr.splitlines()
@@ -301,7 +304,7 @@ def test_a_build_by_hand_in_other_formats_of_an_issued_day_is_refused_too(issued
     _, config, _, _ = issued_desk
     cfg = load_config(config)
     before = snapshot_of(cfg.published(cfg.memos[0]))
-    done = cli("build", "weekly", "--as-of", "2019-11-25", "--format", "html", "--config",
-               str(config))
+    done = call("build", "weekly", "--as-of", "2019-11-25", "--format", "html", "--config",
+                str(config))
     assert done.returncode == EXIT_USAGE and "was issued to its readers" in done.stderr
     assert snapshot_of(cfg.published(cfg.memos[0])) == before

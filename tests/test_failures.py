@@ -1,9 +1,15 @@
-"""One failure never hides or stops the others, through the real command line.
+"""One failure never hides or stops the others, through the command line.
 
 Each class of failure inside a memo (PDF conversion, the disk, an unexpected bug, a wrong
 memo parameter) with several variants: the exit code, a message naming the memo, no
 traceback without ``--debug``, nothing written for the failed memo, nothing already built
 touched, and the other memos built (and, in ``run``, sent).
+
+Most commands run in this process (``clitools.call``). Real processes (``cli``), as cron
+starts them, where the process matters: ``build --jobs 2`` (it forks), the planted bugs
+(``tests/hooked_cli.py``), a LibreOffice that fails to start, run after run (this process
+would remember the failure), and one ``history``: so ``run``, ``build`` and ``history``
+each keep a real-process test here.
 """
 
 from __future__ import annotations
@@ -13,9 +19,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from clitools import call, cli
 from fixtures_mail import (
     REPO,
-    cli,
     parts,
     scheduled_memo,
     smtp_server_fixture,  # noqa: F401  (the smtp_server fixture)
@@ -54,7 +60,7 @@ def test_run_with_a_failing_pdf_builds_and_sends_the_other_memos(tmp_path, smtp_
     config = write_config(tmp_path, port=smtp_server.port, formats=("docx", "pdf"),
                           extra=OVERVIEW, delivery='operator = "ops@example.org"')
     out = tmp_path / "output"
-    result = cli("run", "--config", str(config), "--now", MONDAY, env=no_soffice(tmp_path))
+    result = call("run", "--config", str(config), "--now", MONDAY, env=no_soffice(tmp_path))
     assert result.returncode == 4, result.stderr
     assert "Traceback" not in result.stderr
     assert "could not build weekly as of 2019-11-25: LibreOffice was not found" in result.stderr
@@ -67,13 +73,14 @@ def test_run_with_a_failing_pdf_builds_and_sends_the_other_memos(tmp_path, smtp_
     assert notice.rcpt_tos == ["ops@example.org"]
     assert notice.message["Subject"] == "[UNCLASSIFIED] Not built: weekly as of 25 November 2019"
     assert "LibreOffice was not found" in notice.message.get_body(("plain",)).get_content()
-    again = cli("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00",
-                env=no_soffice(tmp_path))
+    again = call("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00",
+                 env=no_soffice(tmp_path))
     assert again.returncode == 4 and len(smtp_server.received) == 2
     with RunRecord.open(load_config(config).run_record_path) as ledger:
         outcomes = {b.memo_id: (b.outcome, b.error) for b in ledger.builds()}
     assert outcomes["overview"] == ("done", None)
     assert outcomes["weekly"][0] == "failed" and "LibreOffice" in outcomes["weekly"][1]
+    # A real process: this file's real-process test of `history`.
     history = cli("history", "weekly", "--wide", "--config", str(config))
     assert "failed" in history.stdout and "LibreOffice was not found" in history.stdout
 
@@ -96,6 +103,9 @@ def test_the_same_pdf_failure_run_after_run_is_told_to_the_operator_once(tmp_pat
                                                                          smtp_server):
     config = write_config(tmp_path, port=smtp_server.port, formats=("docx", "pdf"),
                           delivery='operator = "ops@example.org"')
+    # Real processes, as cron starts them: each tries LibreOffice afresh (and is told
+    # another port). In one process reports.render.office._FAILED would give the first
+    # failure again without starting it. Also this file's real-process test of `run`.
     for now in (MONDAY, "2019-11-25T07:20+09:00", "2019-11-25T07:25+09:00"):
         result = cli("run", "--config", str(config), "--now", now,
                      env=failing_soffice(tmp_path))
@@ -114,10 +124,10 @@ def test_a_failed_memo_is_built_by_the_next_run_once_the_cause_is_fixed(tmp_path
                                                                       smtp_server):
     config = write_config(tmp_path, port=smtp_server.port, formats=("docx", "pdf"),
                           recipients=[("Reader", "reader@example.org")])
-    assert cli("run", "--config", str(config), "--now", MONDAY,
-               env=no_soffice(tmp_path)).returncode == 4
+    assert call("run", "--config", str(config), "--now", MONDAY,
+                env=no_soffice(tmp_path)).returncode == 4
     assert smtp_server.received == []
-    result = cli("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
+    result = call("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
     assert result.returncode == 0, result.stderr
     (mail,) = smtp_server.received
     assert sorted(mail.attachments()) == ["Japan-South Korea weekly update, 25 November 2019.docx",
@@ -127,12 +137,12 @@ def test_a_failed_memo_is_built_by_the_next_run_once_the_cause_is_fixed(tmp_path
 def test_build_with_a_failing_pdf_leaves_the_earlier_files_untouched(tmp_path):
     config = write_config(tmp_path, port=25, cron="")
     out = tmp_path / "output"
-    first = cli("build", "weekly", "--config", str(config), "--as-of", "2019-11-25",
-                "--format", "docx", "html")
+    first = call("build", "weekly", "--config", str(config), "--as-of", "2019-11-25",
+                 "--format", "docx", "html")
     assert first.returncode == 0, first.stderr
     before = snapshot(out)
-    result = cli("build", "weekly", "--config", str(config), "--as-of", "2019-11-25",
-                 "--format", "docx", "--format", "pdf", env=no_soffice(tmp_path))
+    result = call("build", "weekly", "--config", str(config), "--as-of", "2019-11-25",
+                  "--format", "docx", "--format", "pdf", env=no_soffice(tmp_path))
     assert result.returncode == 4
     assert "error: could not build weekly as of 2019-11-25: LibreOffice was not found" in \
         result.stderr
@@ -151,6 +161,7 @@ def test_one_memo_that_cannot_be_written_does_not_stop_the_others(tmp_path, bloc
     target = out / "weekly" if blocked == "memo folder" else out / "weekly" / "2019-11-25"
     target.parent.mkdir(parents=True)
     target.write_text("a file where a folder should be\n")
+    # A real process: --jobs 2 forks (never a pytest worker); this file's real `build`.
     result = cli("build", "--config", str(config), "--as-of", "2019-11-25", "--jobs", "2")
     assert result.returncode == 4, result.stderr
     assert "could not build weekly as of 2019-11-25: could not write" in result.stderr
@@ -187,7 +198,7 @@ def test_an_unexpected_error_in_run_still_sends_the_others(tmp_path, smtp_server
     assert [m.message["X-Reports-Memo"] for m in smtp_server.received] == [
         "overview 2019-11-25 r1"]
     # Fixed (the bug is gone): the next run builds and sends the weekly, and only it.
-    again = cli("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
+    again = call("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
     assert again.returncode == 0, again.stderr
     assert sorted(m.message["X-Reports-Memo"] for m in smtp_server.received) == [
         "overview 2019-11-25 r1", "weekly 2019-11-25 r1", "weekly 2019-11-25 r1"]
@@ -205,7 +216,7 @@ def test_an_unexpected_error_for_one_recipient_does_not_stop_the_others(tmp_path
     assert "Traceback" not in result.stderr
     assert [m.rcpt_tos for m in smtp_server.received] == [["director.asia@example.org"]]
     # The bug fixed, the next run after the backoff delivers it, once.
-    again = cli("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
+    again = call("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
     assert again.returncode == 0, again.stderr
     assert sorted(r for m in smtp_server.received for r in m.rcpt_tos) == [
         "director.asia@example.org", broken]
@@ -223,7 +234,7 @@ def test_build_checks_every_memos_parameters_before_building_any(tmp_path, param
     brief = scheduled_memo("brief", "issue", params=params)
     config = write_config(tmp_path, port=25, cron="", extra=brief + actor)
     out = tmp_path / "output"
-    result = cli("build", "--config", str(config), "--as-of", "2019-11-25")
+    result = call("build", "--config", str(config), "--as-of", "2019-11-25")
     assert result.returncode == 2
     for message in messages + ['memo "profile": actor "moon-jaein" is not an actor_id in the '
                                'workbook (did you mean "moon-jae-in"?)']:
@@ -235,7 +246,7 @@ def test_build_checks_every_memos_parameters_before_building_any(tmp_path, param
 def test_run_with_a_wrong_memo_parameter_builds_the_others(tmp_path, smtp_server):
     brief = scheduled_memo("brief", "issue", params='issue = "gsomiaa"')
     config = write_config(tmp_path, port=smtp_server.port, extra=brief)
-    result = cli("run", "--config", str(config), "--now", MONDAY)
+    result = call("run", "--config", str(config), "--now", MONDAY)
     assert result.returncode == 2  # a config error outranks the rest (README: exit codes)
     assert 'could not build brief as of 2019-11-25: memo "brief": issue "gsomiaa"' in \
         result.stderr
@@ -249,8 +260,8 @@ def test_run_with_a_wrong_memo_parameter_builds_the_others(tmp_path, smtp_server
                                    ["--format", "html", "--format", "docx", "html"]])
 def test_format_flags_are_all_kept(tmp_path, flags):
     out = tmp_path / "out"
-    result = cli("build", "--kind", "weekly", "--as-of", "2019-11-25", "--out", str(out),
-                 "--config", str(REPO / "reports.toml"), *flags)
+    result = call("build", "--kind", "weekly", "--as-of", "2019-11-25", "--out", str(out),
+                  "--config", str(REPO / "reports.toml"), *flags)
     assert result.returncode == 0, result.stderr
     assert memo_files(out, "weekly") == [".memo.json", "weekly_2019-11-25.docx",
                                          "weekly_2019-11-25.html"]

@@ -10,24 +10,18 @@ desk's overall judgments.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
 
 import wbfactory
+from clitools import call
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OLD, NEW = "The pact holds for now.", "The pact is safe until the summit."
 HEAD = ["as_of", "issue_id", "judgment", "author", "sources", "whose", "likelihood"]
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run_reports.py"), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
 
 
 def _book(path: Path, judgments: list[list]) -> Path:
@@ -38,7 +32,8 @@ def _book(path: Path, judgments: list[list]) -> Path:
 
 def _two_editions(tmp_path: Path, before: list[list], after: list[list],
                   second_by_run: bool = True) -> tuple[str, str, etree._Element, str]:
-    """(HTML page, Word text, Word document, outbox mail text) of the second edition."""
+    """(HTML page, Word text, Word document, outbox mail text) of the second edition
+    (the commands run in this process)."""
     book = _book(tmp_path / "book.xlsx", before)
     config = tmp_path / "reports.toml"
     config.write_text(
@@ -49,16 +44,16 @@ def _two_editions(tmp_path: Path, before: list[list], after: list[list],
         'schedule = { cron = "0 7 * * *" }\n'
         'recipients = [{ name = "Director", email = "director@example.org" }]\n',
         encoding="utf-8")
-    first = _cli("run", "--config", str(config), "--now", "2019-11-22T08:00+00:00")
+    first = call("run", "--config", str(config), "--now", "2019-11-22T08:00+00:00")
     assert first.returncode in (0, 3), first.stderr  # no mail server: undelivered is fine
     _book(book, after)
     if second_by_run:
-        done = _cli("run", "--config", str(config), "--now", "2019-11-29T08:00+00:00")
+        done = call("run", "--config", str(config), "--now", "2019-11-29T08:00+00:00")
         assert done.returncode in (0, 3), done.stderr
     else:
-        done = _cli("build", "--config", str(config), "--as-of", "2019-11-29")
+        done = call("build", "--config", str(config), "--as-of", "2019-11-29")
         assert done.returncode == 0, done.stderr
-    mail = _cli("send", "memo", "--as-of", "2019-11-29", "--dry-run", "--config", str(config))
+    mail = call("send", "memo", "--as-of", "2019-11-29", "--dry-run", "--config", str(config))
     assert mail.returncode == 0, mail.stderr
     eml = sorted((tmp_path / "outbox").rglob("*.eml"))[-1].read_bytes().decode("utf-8", "replace")
     base = tmp_path / "out" / "memo" / "2019-11-29" / "memo_2019-11-29"

@@ -18,7 +18,6 @@ import email
 import html
 import io
 import re
-import subprocess
 import zipfile
 from datetime import date
 from email import policy
@@ -27,7 +26,7 @@ from pathlib import Path
 import pytest
 import realtools
 import wbfactory
-from clitools import cli
+from clitools import call
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2019-11-29"
@@ -108,10 +107,6 @@ def config_text(folder: Path, workbook: Path, scheduled: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return cli(*args)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     realtools.require("libreoffice", "pdftotext")
@@ -119,11 +114,11 @@ def built(tmp_path_factory) -> Path:
     book = wbfactory.write(folder / "book.xlsx", workbook_rows())
     config = folder / "reports.toml"
     config.write_text(config_text(folder, book), encoding="utf-8")
-    done = _cli("build", "--config", str(config), "--as-of", AS_OF)
+    done = call("build", "--config", str(config), "--as-of", AS_OF)
     assert done.returncode == 0, done.stderr
     for kind in KINDS:
         for tag in CEILINGS:
-            sent = _cli("send", f"{kind}-{tag}", "--config", str(config), "--as-of", AS_OF,
+            sent = call("send", f"{kind}-{tag}", "--config", str(config), "--as-of", AS_OF,
                         "--dry-run")
             assert sent.returncode == 0, sent.stderr
     return folder
@@ -227,12 +222,12 @@ def test_new_since_the_last_edition_names_nothing_above_the_ceiling(tmp_path):
     wbfactory.write(book, data)
     config = tmp_path / "reports.toml"
     config.write_text(config_text(tmp_path, book, scheduled=True), encoding="utf-8")
-    first = _cli("run", "--config", str(config), "--now", "2019-11-28T08:00+00:00")
+    first = call("run", "--config", str(config), "--now", "2019-11-28T08:00+00:00")
     assert first.returncode in (0, 3), first.stderr
     rows = workbook_rows()  # secret and confidential rows added, and removed ones
     rows["Events"] = [r for r in rows["Events"] if r[0] != "e1"]
     wbfactory.write(book, rows)
-    second = _cli("run", "--config", str(config), "--now", "2019-11-29T08:00+00:00")
+    second = call("run", "--config", str(config), "--now", "2019-11-29T08:00+00:00")
     assert second.returncode in (0, 3), second.stderr
     page = (memo_dir(tmp_path, "weekly-u") / AS_OF / f"weekly-u_{AS_OF}.html").read_text(
         encoding="utf-8")
@@ -251,7 +246,7 @@ def test_an_entry_cut_by_the_marking_is_not_called_removed(tmp_path):
     config = tmp_path / "reports.toml"
     config.write_text(config_text(tmp_path, book, scheduled=True), encoding="utf-8")
     for now in ("2019-11-28T08:00+00:00", "2019-11-29T08:00+00:00"):
-        done = _cli("run", "--config", str(config), "--now", now)
+        done = call("run", "--config", str(config), "--now", now)
         assert done.returncode in (0, 3), done.stderr
     for tag in CEILINGS:
         page = html.unescape((memo_dir(tmp_path, f"weekly-{tag}") / AS_OF /
@@ -276,7 +271,7 @@ def test_names_used_only_to_order_rows_do_not_raise_the_banner(tmp_path):
     config.write_text(text + '[[memos]]\nid = "abe"\nkind = "actor"\nactor = "shinzo-abe"\n'
                       'marking = "CONFIDENTIAL"\nformats = ["docx", "html"]\n',
                       encoding="utf-8")
-    done = _cli("build", "--config", str(config), "--as-of", AS_OF)
+    done = call("build", "--config", str(config), "--as-of", AS_OF)
     assert done.returncode == 0, done.stderr
     folder = memo_dir(tmp_path, "abe") / AS_OF
     page = html.unescape((folder / f"abe_{AS_OF}.html").read_text(encoding="utf-8"))
@@ -298,7 +293,7 @@ def test_a_memo_about_a_record_above_its_marking_is_refused_by_name(tmp_path, ki
     config.write_text(config_text(tmp_path, book).split("[[memos]]")[0] +
                       f'[[memos]]\nid = "m"\nkind = "{kind}"\n{extra}\n'
                       'marking = "UNCLASSIFIED"\n', encoding="utf-8")
-    done = _cli("build", "--config", str(config), "--as-of", AS_OF)
+    done = call("build", "--config", str(config), "--as-of", AS_OF)
     assert done.returncode == 2
     assert f"memo \"m\": {what}, above the memo's marking UNCLASSIFIED" in done.stderr
     assert not memo_dir(tmp_path, "m").exists()

@@ -8,10 +8,10 @@ import io
 from datetime import datetime
 
 import openpyxl
+from clitools import call
 from fixtures_mail import (
     RECIPIENTS,
     add_distribution,
-    cli,
     copy_workbook,
     run_due,
     set_cell,
@@ -162,7 +162,7 @@ def test_a_given_up_delivery_is_reported_until_acknowledged(tmp_path, smtp_serve
                           delivery=f'operator = "{operator}"')
     refused = RECIPIENTS[1][1]
     smtp_server.handler.reject_rcpt.add(refused)
-    codes = [cli("run", "--config", str(config), "--now", f"2019-11-25T07:{m:02d}+09:00")
+    codes = [call("run", "--config", str(config), "--now", f"2019-11-25T07:{m:02d}+09:00")
              for m in (5, 10, 15)]
     assert [c.returncode for c in codes] == [EXIT_UNDELIVERED] * 3
     assert all(f"was never delivered to {refused}" in c.stderr for c in codes)
@@ -174,18 +174,18 @@ def test_a_given_up_delivery_is_reported_until_acknowledged(tmp_path, smtp_serve
     assert "550" in body and "send weekly --as-of 2019-11-25" in body
     assert f"ack weekly --as-of 2019-11-25 --recipient {refused}" in body
 
-    wrong = cli("ack", "weekly", "--as-of", "2019-11-18", "--all", "--config", str(config))
+    wrong = call("ack", "weekly", "--as-of", "2019-11-18", "--all", "--config", str(config))
     assert wrong.returncode == 2 and "no given-up delivery of weekly as of 2019-11-18" in \
         wrong.stderr
-    ack = cli("ack", "weekly", "--as-of", "2019-11-25", "--recipient", refused, "--by",
-              "duty officer", "--note", "left the desk", "--config", str(config))
+    ack = call("ack", "weekly", "--as-of", "2019-11-25", "--recipient", refused, "--by",
+               "duty officer", "--note", "left the desk", "--config", str(config))
     assert ack.returncode == 0, ack.stderr
     assert f"acknowledged: weekly as of 2019-11-25 (revision 1) to {refused}" in ack.stdout
-    after = cli("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
+    after = call("run", "--config", str(config), "--now", "2019-11-25T07:20+09:00")
     assert after.returncode == EXIT_OK, after.stderr
-    shown = cli("history", "weekly", "--wide", "--config", str(config)).stdout
+    shown = call("history", "weekly", "--wide", "--config", str(config)).stdout
     assert "acknowledged by duty officer" in shown and "left the desk" in shown
-    brief = cli("history", "weekly", "--config", str(config)).stdout
+    brief = call("history", "weekly", "--config", str(config)).stdout
     assert "acknowledged" in brief and max(map(len, brief.splitlines())) <= 100
     assert len(smtp_server.received) == 2  # the reader's memo and the operator's notice
 

@@ -1,5 +1,6 @@
-"""Broken Word templates, through the command line: every malformed tag refused, by name
-and place (HTML templates: test_template_check_html.py).
+"""Broken Word templates, through the command line (``reports.cli.main``, in this process:
+a new interpreter proves nothing here): every malformed tag refused, by name and place
+(HTML templates: test_template_check_html.py).
 
 The templates are the default ``memo.docx`` with tags typed into the body, a table cell,
 headers and footers (first-page, even-page), text boxes, footnotes and endnotes, each tag
@@ -20,12 +21,12 @@ from pathlib import Path
 
 import pytest
 import realtools
+from clitools import call
 from tplfactory import (
     AS_OF,
     TEMPLATES,
     WordTemplate,
     build_earlier,
-    cli,
     copy_templates,
     found,
     snapshot,
@@ -52,7 +53,7 @@ def broken_setup(tmp_path: Path, built: Path) -> tuple[Path, WordTemplate]:
 def test_the_default_templates_pass(tmp_path):
     config = write_config(tmp_path, TEMPLATES)
     assert validate(config) == (0, [])
-    result = cli("validate", "--templates", "--config", str(config))
+    result = call("validate", "--templates", "--config", str(config))
     assert result.returncode == 0 and "no problems" in result.stdout
 
 
@@ -109,7 +110,7 @@ def test_every_delimiter_problem_is_listed_at_once_with_place_and_tag(tmp_path):
         assert found(problems, *expected), f"{expected} not in {json.dumps(problems, indent=1)}"
     assert len(problems) == len(DELIMITERS), json.dumps(problems, indent=1)
     assert all(p["template"] == str(t.path) and p["severity"] == "error" for p in problems)
-    plain = cli("validate", "--templates", "--config", str(config))
+    plain = call("validate", "--templates", "--config", str(config))
     assert plain.returncode == 2
     for p in problems:  # the plain listing: one line each, naming file, place and tag
         line = next(ln for ln in plain.stdout.splitlines() if f"{p['where']} [{p['code']}]" in ln)
@@ -234,7 +235,7 @@ def test_build_refuses_a_broken_word_template_and_touches_nothing(tmp_path, buil
     edit(t)
     t.save()
     before = snapshot(tmp_path / "output")
-    result = cli("build", "--kind", "weekly", "--as-of", AS_OF, "--config", str(config))
+    result = call("build", "--kind", "weekly", "--as-of", AS_OF, "--config", str(config))
     assert result.returncode == 2, result.stderr
     line = next(ln for ln in result.stderr.splitlines() if where in ln)
     assert str(t.path) in line and tag in line and "type " in line
@@ -256,14 +257,14 @@ schedule = { cron = "0 7 * * MON", timezone = "Asia/Seoul" }
     t.cell(4, 2, "{{ memo.subject")
     t.save()
     now = ["--now", "2019-11-25T07:05+09:00", "--config", str(config)]
-    result = cli("run", *now)
+    result = call("run", *now)
     assert result.returncode == 2, result.stderr
     assert "table 1, row 4, column 2" in result.stderr and "{{ memo.subject" in result.stderr
     assert not (tmp_path / "output").exists() or not list((tmp_path / "output").rglob("*.docx"))
     with sqlite3.connect(tmp_path / "ledger.sqlite") as db:
         assert [r[0] for r in db.execute("SELECT outcome FROM builds")] == ["failed"]
     shutil.copy2(TEMPLATES / "memo.docx", t.path)  # the desk head fixes the tag
-    result = cli("run", *now)
+    result = call("run", *now)
     assert result.returncode == 0, result.stderr
     assert len(list((tmp_path / "output").rglob("weekly_2019-11-25.docx"))) == 1
 
@@ -283,8 +284,8 @@ def test_valid_tags_split_over_runs_render(tmp_path):
     t.save()
     config = write_config(tmp_path, tmp_path / "templates")
     assert validate(config) == (0, [])
-    result = cli("build", "--kind", "weekly", "--as-of", AS_OF, "--config", str(config),
-                 "--format", "docx")
+    result = call("build", "--kind", "weekly", "--as-of", AS_OF, "--config", str(config),
+                  "--format", "docx")
     assert result.returncode == 0, result.stderr
     out = next((tmp_path / "output").rglob("*.docx"))
     with zipfile.ZipFile(out) as z:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import tplfactory as tf
+from clitools import call
 from tplfactory import break_html
 
 
@@ -87,8 +88,8 @@ def test_build_refuses_a_broken_html_template_and_touches_nothing(tmp_path, buil
     config = tf.write_config(tmp_path, folder)
     [(code, line, tag)] = break_html(folder, name, HTML_EDITS[name][:1])
     before = tf.snapshot(tmp_path / "output")
-    result = tf.cli("build", "--kind", "weekly", "--as-of", tf.AS_OF, "--config", str(config),
-                 "--format", "html")
+    result = call("build", "--kind", "weekly", "--as-of", tf.AS_OF, "--config", str(config),
+                  "--format", "html")
     assert result.returncode == 2, result.stderr
     assert f"{folder / name}, {line}: " in result.stderr and tag in result.stderr
     assert tf.snapshot(tmp_path / "output") == before

@@ -18,6 +18,7 @@ from pathlib import Path
 import docx
 import pytest
 import tplfactory as tf
+from clitools import call
 from docx.enum.style import WD_STYLE_TYPE
 from tplfactory import break_html
 
@@ -82,8 +83,8 @@ def test_build_stops_on_a_missing_style_before_writing_anything(tmp_path):
     """Every style problem at once, exit 2 (usage), the output folder untouched."""
     folder = restyled(tmp_path / "templates", *(edit for edit, _, _ in STYLE_EDITS))
     config = tf.write_config(tmp_path, folder)
-    result = tf.cli("build", "--kind", "weekly", "--as-of", tf.AS_OF, "--config", str(config),
-                    "--format", "docx")
+    result = call("build", "--kind", "weekly", "--as-of", tf.AS_OF, "--config", str(config),
+                  "--format", "docx")
     assert result.returncode == 2, result.stderr
     assert "7 template problems" in result.stderr
     for _, code, style in STYLE_EDITS:
@@ -96,8 +97,8 @@ def test_styles_the_memo_can_do_without_may_go(tmp_path):
     folder = restyled(tmp_path / "templates", *(lambda d, n=n: _drop(d, n) for n in optional))
     config = tf.write_config(tmp_path, folder)
     assert tf.validate(config) == (0, [])
-    result = tf.cli("build", "--kind", "overview", "--as-of", tf.AS_OF, "--config", str(config),
-                    "--format", "docx")
+    result = call("build", "--kind", "overview", "--as-of", tf.AS_OF, "--config", str(config),
+                  "--format", "docx")
     assert result.returncode == 0, result.stderr
 
 
@@ -251,6 +252,6 @@ def test_valid_scopes_pass_and_render(tmp_path):
         path.write_text(text, encoding="utf-8")
     config = tf.write_config(tmp_path, folder)
     assert tf.validate(config) == (0, [])
-    result = tf.cli("build", "--kind", "overview", "--as-of", tf.AS_OF, "--config", str(config),
-                    "--format", "html")
+    result = call("build", "--kind", "overview", "--as-of", tf.AS_OF, "--config", str(config),
+                  "--format", "html")
     assert result.returncode == 0, result.stderr

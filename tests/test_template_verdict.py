@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import tplfactory as tf
-from clitools import call
+from clitools import call, cli
 from tplfactory import WordTemplate, break_html
 
 from reports.errors import TemplateInvalid
@@ -20,8 +20,9 @@ BROKEN = [("<h1>{{ memo.subject }}</h1>", "<h1>{{ memo.subjet }}</h1>", "unknown
 
 
 def build(config: Path, *formats: str):
-    return tf.cli("build", "--kind", "weekly", "--as-of", tf.AS_OF, "--config", str(config),
-                  "--jobs", "1", "--format", *(formats or ("html",)))
+    """``build`` in this process (the template check is the same in a new one)."""
+    return call("build", "--kind", "weekly", "--as-of", tf.AS_OF, "--config", str(config),
+                "--jobs", "1", "--format", *(formats or ("html",)))
 
 
 def marks(folder: Path) -> list[Path]:
@@ -108,11 +109,14 @@ def test_unchanged_templates_are_not_parsed_again_until_the_code_changes(tmp_pat
 
 
 def test_a_cache_that_cannot_be_written_costs_only_the_saving(tmp_path):
+    """Each build (a process of its own, as cron starts it) says it once: real processes,
+    as the warning is given once per process and cache folder (verdict._warned)."""
     folder = tf.copy_templates(tmp_path / "templates")
     config = tf.write_config(tmp_path, folder, f'cache = "{tmp_path / "blocked"}"\n')
     (tmp_path / "blocked").write_text("not a folder")
     for _ in range(2):
-        result = build(config)
+        result = cli("build", "--kind", "weekly", "--as-of", tf.AS_OF, "--config",
+                     str(config), "--jobs", "1", "--format", "html")
         assert result.returncode == 0, result.stderr
         assert "template check: cannot keep its result" in result.stderr
 

@@ -4,14 +4,12 @@ language; the desk's rules given to the validator; the editor workbooks' dropdow
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
 import wbfactory
+from clitools import call
 
 from reports import tradecraft
 from reports.errors import WorkbookInvalid
@@ -22,7 +20,6 @@ from reports.workbook.excel import init_workbook, write_workbook
 from reports.workbook.read import read_workbook
 from reports.workbook.validate import Rules, validate
 
-ROOT = Path(__file__).resolve().parents[1]
 DESK = Rules(tradecraft.Markings(("UNCLASSIFIED", "RESTRICTED", "SECRET"), ("U", "R", "S")),
              tradecraft.UK_PHIA)
 
@@ -195,9 +192,7 @@ def test_command_line_reports_tradecraft_problems(tmp_path):
     with_column(data, "Events", "marking", "SECRET")
     data["Outlook"][1][1] = "Talks will perhaps resume."
     path = wbfactory.write(tmp_path / "book.xlsx", data)
-    proc = subprocess.run([sys.executable, "run_reports.py", "validate", "--workbook",
-                           str(path), "--json"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    proc = call("validate", "--workbook", str(path), "--json")
     assert proc.returncode == 1, proc.stderr
     found = {(p["sheet"], p["cell"], p["code"]) for p in json.loads(proc.stdout)}
     assert found == {("Sources", "G2", "bad-grade"), ("Assessments", "F2", "bad-likelihood"),
@@ -238,8 +233,7 @@ def test_init_from_the_command_line_takes_the_desks_rules(tmp_path):
     config.write_text('[desk]\nyardstick = "uk"\n[markings]\n'
                       'levels = ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET"]\n', encoding="utf-8")
     path = tmp_path / "new.xlsx"
-    proc = subprocess.run([sys.executable, "run_reports.py", "init", str(path), "--config",
-                           str(config)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = call("init", str(path), "--config", str(config))
     assert proc.returncode == 0, proc.stderr
     wb = openpyxl.load_workbook(path)
     assert dropdown(wb["Events"], "marking").formula1 == '"OFFICIAL,OFFICIAL-SENSITIVE,SECRET"'

@@ -7,14 +7,13 @@ variants each; the memos built from such a workbook say what is missing."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
 import wbfactory
+from clitools import call
 from openpyxl.styles import Font
 
 from reports.config.load import adhoc_memo, load_config
@@ -149,9 +148,8 @@ def test_a_merge_beside_the_table_or_in_the_header_is_not_merged_cells(tmp_path)
 def test_a_workbook_with_merged_records_builds_nothing(tmp_path):
     path = write_merged(tmp_path, "Events", "G2:G3")
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "run_reports.py", "build", "--kind", "weekly",
-                           "--as-of", "2019-11-26", "--workbook", str(path), "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = call("build", "--kind", "weekly", "--as-of", "2019-11-26", "--workbook", str(path),
+                "--out", str(out))
     assert proc.returncode == 1, proc.stderr
     assert "Events!G2" in proc.stdout and "merged-cells" in proc.stdout
     assert not out.exists() or not any(out.rglob("*.docx"))
@@ -248,8 +246,7 @@ def test_validate_lists_the_new_warnings_and_exits_0(tmp_path):
     data["Events"][2][1] = date(2091, 11, 22)
     data["Sources"][1][4] = None
     path = wbfactory.write(tmp_path / "book.xlsx", data)
-    proc = subprocess.run([sys.executable, "run_reports.py", "validate", "--workbook", str(path),
-                           "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = call("validate", "--workbook", str(path), "--json")
     assert proc.returncode == 0, proc.stderr
     codes = {(p["sheet"], p["cell"], p["code"]) for p in json.loads(proc.stdout)}
     assert {("Events", "B3", "future-date"), ("Sources", "E2", "undated-source")} <= codes

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from itertools import cycle
 from pathlib import Path
 
 import docx
+from clitools import call
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -65,14 +64,9 @@ NOTES = f"""<w:{{kind}}s {DECLS}>
 </w:r></w:p></w:{{kind}}></w:{{kind}}s>"""
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run_reports.py"), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
-
-
 def validate(config: Path) -> tuple[int, list[dict]]:
-    """Exit code and the problems of ``validate --templates --json``."""
-    result = cli("validate", "--templates", "--json", "--config", str(config))
+    """Exit code and the problems of ``validate --templates --json`` (in this process)."""
+    result = call("validate", "--templates", "--json", "--config", str(config))
     return result.returncode, json.loads(result.stdout)
 
 
@@ -106,10 +100,10 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 def build_earlier(folder: Path, *formats: str) -> Path:
     """``folder/output`` holding a memo built from the default templates (the week
-    before ``AS_OF``)."""
+    before ``AS_OF``), built in this process."""
     config = write_config(folder, TEMPLATES)
-    result = cli("build", "--kind", "weekly", "--as-of", "2019-11-22", "--config", str(config),
-                 "--jobs", "1", *(["--format", *formats] if formats else []))
+    result = call("build", "--kind", "weekly", "--as-of", "2019-11-22", "--config", str(config),
+                  "--jobs", "1", *(["--format", *formats] if formats else []))
     assert result.returncode == 0, result.stderr
     return folder / "output"
 

@@ -202,6 +202,37 @@ def test_a_failed_start_is_remembered_for_the_batch_and_tried_again_after_it(
     assert "hello again" in realtools.pdf_text(tmp_path / "memo.pdf")
 
 
+def test_a_batch_that_ends_leaves_the_converter_to_one_still_under_way(tmp_path,
+                                                                       fresh_office):
+    """Batches of one process overlap (``serve`` builds a preview while another request's
+    build converts): one that ends first leaves the converter to the others, which go on
+    with the same LibreOffice; the last one to end stops it."""
+    entered, release = threading.Event(), threading.Event()
+
+    def held_open() -> None:  # a batch in another thread, under way until released
+        with office.office_session():
+            entered.set()
+            release.wait(120)
+
+    other = threading.Thread(target=held_open)
+    with office.office_session():
+        docx_to_pdf(make_docx(tmp_path / "a.docx", "first"), tmp_path / "a.pdf")
+        converter = office.running()
+        assert converter is not None
+        with office.office_session():  # a docx-only build: begins and ends, converts nothing
+            pass
+        assert office.running() is converter and converter.alive()
+        other.start()
+        assert entered.wait(120)
+        docx_to_pdf(make_docx(tmp_path / "b.docx", "second"), tmp_path / "b.pdf")
+        assert office.running() is converter and converter.conversions == 2
+    assert office.running() is converter and converter.alive()  # the other is under way
+    release.set()
+    other.join(120)
+    assert office.running() is None and processes(str(converter.folder)) == []
+    assert "second" in realtools.pdf_text(tmp_path / "b.pdf")
+
+
 # --------------------------------------------------------------------------- a build's
 
 

@@ -6,14 +6,12 @@ later one. The converter is unoserver's (a maintained LibreOffice conversion ser
 PyPI: its XML-RPC interface and converter, started by ``office_child.py`` without
 unoserver's fixed 7 s wait), run by a Python that has LibreOffice's ``uno`` module:
 ``.venv-office``, which ``scripts/setup.sh`` makes with Debian's ``python3`` and
-``python3-uno`` (or the Python named by the environment variable
-``REPORTS_OFFICE_PYTHON``). It starts one headless
-LibreOffice with a private profile in a private temporary folder, and takes conversions
-over XML-RPC on the loopback interface, on ports chosen when it starts; files are passed
-by path (the same machine, the same user).
+``python3-uno`` (or ``REPORTS_OFFICE_PYTHON``). It starts one headless LibreOffice with a
+private profile in a private temporary folder, and takes conversions over XML-RPC on the
+loopback interface; files are passed by path (the same machine, the same user).
 
 Its life (:class:`Office`): started at the first conversion, reused for the rest, stopped
-by :func:`shutdown` (``build`` and ``run`` call it when they end, however they end; an
+when the last batch under way ends (:func:`office_session`: ``build`` and ``run``; an
 ``atexit`` hook too), its folder removed. It also stops when the process that started it
 ends in any other way, killed included: it watches a pipe from that process
 (``office_child.py``). A conversion that outlasts its timeout, or during which LibreOffice
@@ -53,10 +51,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SETUP_HINT = ("run `bash scripts/setup.sh` (as root it installs Debian's python3-uno and "
               "python3-venv, then unoserver into .venv-office), or set REPORTS_OFFICE_PYTHON "
               "to a Python that can import uno and unoserver")
-# LibreOffice colours a tracked change by its author's place in a list that the process
-# keeps across documents, so one kept running would colour a memo's changes by what it
-# converted before; every change gets the colour a fresh LibreOffice gives a document's
-# first author (198, 146, 0), as each conversion had when each started its own.
+# LibreOffice colours a tracked change by its author's place in a list kept across
+# documents: every change gets the colour a fresh LibreOffice gives a first author.
 _CHANGE_COLOUR = (198 << 16) + (146 << 8)
 PROFILE_SETTINGS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
@@ -100,8 +96,7 @@ def _free_port() -> int:
 
 
 def _proxy(port: int, timeout: float) -> Any:
-    """An XML-RPC proxy of the converter on ``port`` whose every socket read gives up after
-    ``timeout`` seconds (imported here: commands that convert nothing stay quick)."""
+    """An XML-RPC proxy of the converter on ``port``; each socket read waits ``timeout`` s."""
     import xmlrpc.client
 
     class Transport(xmlrpc.client.Transport):
@@ -217,8 +212,7 @@ class Office:
         return self.proc is not None and self.proc.poll() is None and _DIED not in self.said()
 
     def _dies_within(self, limit: float) -> bool:
-        """Whether LibreOffice is found dead within ``limit`` seconds (a call that failed
-        with something other than unoserver's own refusal may have killed it)."""
+        """Whether LibreOffice is found dead within ``limit`` seconds (after a failed call)."""
         end = time.monotonic() + limit
         while self.alive():
             if time.monotonic() > end:
@@ -298,13 +292,14 @@ class OfficeGone(Exception):
 
 
 _OFFICE: Office | None = None
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # reentrant: the last batch to end stops the converter under it
 _FAILED: dict[tuple[str, str], str] = {}  # (soffice, python) -> why it could not start, this batch
+_SESSIONS = 0  # batches under way in this process (office_session)
 
 
 def _forget_after_fork() -> None:
-    global _LOCK
-    _LOCK = threading.Lock()
+    global _LOCK, _SESSIONS
+    _LOCK, _SESSIONS = threading.RLock(), 0
     if _OFFICE is not None:
         _OFFICE.lock = threading.Lock()
 
@@ -352,11 +347,8 @@ def office(soffice: str) -> Office:
 
 def _in_child_process() -> bool:
     """In a multiprocessing worker, which ends without running ``atexit`` hooks."""
-    if "multiprocessing" not in sys.modules:
-        return False
-    import multiprocessing
-
-    return multiprocessing.parent_process() is not None
+    process = sys.modules.get("multiprocessing")  # never imported: not a worker
+    return process is not None and process.parent_process() is not None
 
 
 def discard(stopped: Office) -> None:
@@ -383,12 +375,18 @@ def shutdown() -> None:
 
 @contextlib.contextmanager
 def office_session() -> Iterator[None]:
-    """Stop the process's converter when the block ends, however it ends (``build``,
-    ``run``): LibreOffice lives for one batch."""
+    """A batch (``build``, ``run``): the converter stops when the last batch under way in
+    the process ends, however it ends; one batch never stops another's (``serve``)."""
+    global _SESSIONS
+    with _LOCK:
+        _SESSIONS += 1
     try:
         yield
     finally:
-        shutdown()
+        with _LOCK:  # held while it stops: a batch starting now waits, then starts anew
+            _SESSIONS -= 1
+            if _SESSIONS == 0:
+                shutdown()
 
 
 def running() -> Office | None:

@@ -255,8 +255,9 @@ def test_unknown_chart_or_format():
 
 
 def assert_legible(block: dict) -> None:
-    for text in charts.layout(block).texts():
-        shown = text.size * SHOWN_MIN_IN / charts.layout(block).width
+    drawing = charts.layout(block)
+    for text in drawing.texts():
+        shown = text.size * SHOWN_MIN_IN / drawing.width
         assert shown >= MIN_SHOWN_PT, f"{text.text!r} is {shown:.2f} pt when shown"
     texts, (width, height) = drawn_texts(block)
     assert texts

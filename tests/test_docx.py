@@ -29,6 +29,7 @@ from reports.memo.contents import build_context
 from reports.memo.context import MemoSpec
 from reports.model.model import Model
 from reports.render.docx.document import render_docx
+from reports.render.pdf import docx_to_pdf
 from reports.render.style import STANCE_COLOURS
 from reports.workbook.read import read_workbook
 from reports.workbook.validate import validate
@@ -172,14 +173,22 @@ def rendered(contexts, tmp_path_factory) -> dict[str, tuple[Path, float]]:
 
 
 @pytest.fixture(scope="module")
-def pdf_texts(rendered) -> dict[str, str]:
-    """pdftotext (reading order, whitespace flattened) of each memo LibreOffice made."""
-    texts = {}
+def pdf_pages(rendered) -> dict[str, list[str]]:
+    """Each memo converted to PDF by LibreOffice (as ``--format pdf`` converts it, beside
+    its .docx), and the text of each of its pages in reading order (as
+    ``realtools.pdf_pages_text`` gives it: one pdftotext run per memo)."""
+    pages = {}
     for kind, (path, _) in rendered.items():
-        pdf = path.with_suffix(".pdf")
-        realtools.libreoffice_pdf_text(path, pdf)
-        texts[kind] = flat(realtools.pdf_text(pdf, layout=False))
-    return texts
+        pdf = _pdf(path)
+        text = realtools.pdf_text(pdf, layout=False).split("\f")
+        pages[kind] = text[:-1] if text and not text[-1].strip() else text
+    return pages
+
+
+@pytest.fixture(scope="module")
+def pdf_texts(pdf_pages) -> dict[str, str]:
+    """pdftotext (reading order, whitespace flattened) of each memo LibreOffice made."""
+    return {kind: flat("\f".join(pages)) for kind, pages in pdf_pages.items()}
 
 
 def flat(text: str) -> str:
@@ -492,9 +501,10 @@ def test_workbook_text_is_never_evaluated(contexts, tmp_path):
 
 
 def _pdf(path: Path) -> Path:
-    pdf = path.with_suffix(".pdf")
-    realtools.libreoffice_pdf_text(path, pdf)
-    return pdf
+    """The .docx converted to PDF by LibreOffice beside it (realtools.libreoffice_pdf_text
+    converts the same way; its text is read where it is needed)."""
+    realtools.require("libreoffice", "pdftotext")
+    return docx_to_pdf(path, path.with_suffix(".pdf"))
 
 
 def test_control_characters_are_refused_not_dropped(contexts):
@@ -640,10 +650,10 @@ def test_every_picture_lies_inside_the_text_area_unscaled(rendered, pdf_texts, c
     assert checked >= 2
 
 
-def test_chart_labels_are_text_in_the_pdf(rendered, pdf_texts, contexts):
+def test_chart_labels_are_text_in_the_pdf(pdf_pages, contexts):
     """Charts are SVG pictures: LibreOffice keeps their labels as text."""
     for kind in ("overview", "weekly"):
-        pages = realtools.pdf_pages_text(rendered[kind][0].with_suffix(".pdf"))
+        pages = pdf_pages[kind]
         for n, block in enumerate(blocks(contexts[kind], "chart"), start=1):
             page = next(p for p in pages if f"Figure {n}." in p)
             chart = flat(page[:page.index(f"Figure {n}.")])

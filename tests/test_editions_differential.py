@@ -6,14 +6,15 @@ rows added, deleted and corrected, rows re-marked up and down, a source re-marke
 that the rows resting only on it go above the ceiling, judgments edited in place,
 replaced and withdrawn. Every memo kind is built at two ceilings.
 
-The same schedule runs on copies of each day's workbook with every row above the
-ceiling deleted (by its own marking, or because it rests only on deleted rows), made
-here by an independent reading of the rule. A memo at ceiling L must come out the same
-from the full workbook as from the copy cut at L: every file of its published folder
-(memos, manifests, index), every message its readers get (subject, parts, attachments),
-every file copied to the drop folder, and what the run record keeps for it. The rule
-for editions in docs/memos.md says why no difference is allowed: what one edition
-carries to the next is made from the memo's own cut of the workbook.
+The memos at each ceiling run on the same schedule from copies of each day's workbook
+with every row above that ceiling deleted (by its own marking, or because it rests only
+on deleted rows), made here by an independent reading of the rule. A memo at ceiling L
+must come out the same from the full workbook as from the copy cut at L: every file of
+its published folder (memos, manifests, index), every message its readers get (subject,
+parts, attachments), every file copied to the drop folder, and what the run record
+keeps for it. The rule for editions in docs/memos.md says why no difference is
+allowed: what one edition carries to the next is made from the memo's own cut of the
+workbook.
 """
 
 from __future__ import annotations
@@ -245,7 +246,8 @@ def write_workbook(path: Path, data: dict[str, list[list]]) -> Path:
                                   data.items()})
 
 
-def config_text(folder: Path, workbook: Path, port: int) -> str:
+def config_text(folder: Path, workbook: Path, port: int, ranks) -> str:
+    """The desk's reports.toml: every memo at each ceiling of ``ranks``."""
     lines = [f'[paths]\nworkbook = "{workbook}"\noutput = "{folder / "published"}"\n'
              f'templates = "{ROOT / "templates"}"\n',
              '[desk]\noffice = "Desk"\nmarking = "UNCLASSIFIED"\ntimezone = "UTC"\n',
@@ -255,7 +257,8 @@ def config_text(folder: Path, workbook: Path, port: int) -> str:
              f'[delivery]\ndrop_folder = "{folder / "drop"}"\n']
     for name, extra in MEMOS.items():
         kind = name.split("-")[0]
-        for rank, tag in CEILINGS.items():
+        for rank in ranks:
+            tag = CEILINGS[rank]
             lines.append(f'[[memos]]\nid = "{name}-{tag}"\nkind = "{kind}"\n{extra}\n'
                          f'marking = "{LEVELS[rank]}"\nformats = ["docx", "html"]\n'
                          'schedule = { cron = "0 7 * * *" }\n'
@@ -265,7 +268,9 @@ def config_text(folder: Path, workbook: Path, port: int) -> str:
 
 
 class Desk:
-    """One desk's folder, config and mail server, run through the three editions."""
+    """One desk's folder, config and mail server, run through the three editions. The
+    desk of the full workbook has every memo at both ceilings; a desk of a copy cut at
+    a ceiling has the memos at that ceiling, the only ones compared with it."""
 
     def __init__(self, folder: Path, ceiling: int | None):
         self.folder, self.ceiling = folder, ceiling
@@ -273,7 +278,8 @@ class Desk:
         self.mail = MailServer().start()
         self.book = folder / "book.xlsx"
         self.config = folder / "reports.toml"
-        self.config.write_text(config_text(folder, self.book, self.mail.port),
+        ranks = list(CEILINGS) if ceiling is None else [ceiling]
+        self.config.write_text(config_text(folder, self.book, self.mail.port, ranks),
                                encoding="utf-8")
 
     def run(self, edition: int) -> int:

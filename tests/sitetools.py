@@ -3,8 +3,9 @@
 Not a test module. :func:`desk` writes a config with three handling levels, two memos
 (one UNCLASSIFIED, one SECRET) and a small workbook; :func:`marked` makes that workbook
 with an Actors row marked SECRET; :func:`serving` starts ``run_reports.py serve`` on a
-free loopback port and stops it (by its own process id) afterwards; :class:`Client`
-speaks HTTP to it with http.client (no redirects followed, cookies kept).
+free loopback port and stops it (by its own process id) afterwards (:func:`serving_all`:
+several at once); :class:`Client` speaks HTTP to it with http.client (no redirects
+followed, cookies kept); :func:`axe` checks a page of it in Chromium with axe-core.
 """
 
 from __future__ import annotations
@@ -137,12 +138,30 @@ marking = "SECRET"
     return config
 
 
+_PASSWORD_HASH: list[str] = []  # one Argon2id hash of PASSWORD for this process
+
+
 def add_users(config: Path, users: dict[str, tuple[str, ...]]) -> None:
-    """name -> (role, level) or (role, level, email), each with :data:`PASSWORD`."""
-    loaded = load_config(config)
-    store = Users(loaded.run_record_path, loaded.markings)
-    for name, (role, level, *email) in users.items():
-        store.add(name, role, level, PASSWORD, email=email[0] if email else None)
+    """name -> (role, level) or (role, level, email), each with :data:`PASSWORD`.
+
+    Added through :meth:`Users.add` (its checks, its row), but :data:`PASSWORD` is hashed
+    once per process: every user gets that same Argon2id hash (the toolkit's own, with its
+    default cost, so the site verifies it as it would any other), instead of a fifth of
+    a second of hashing for each user."""
+    from reports.site import users as module
+
+    if not _PASSWORD_HASH:
+        _PASSWORD_HASH.append(module.hash_password(PASSWORD))
+    real = module.hash_password
+    module.hash_password = lambda password: (  # type: ignore[assignment]
+        _PASSWORD_HASH[0] if password == PASSWORD else real(password))
+    try:
+        loaded = load_config(config)
+        store = Users(loaded.run_record_path, loaded.markings)
+        for name, (role, level, *email) in users.items():
+            store.add(name, role, level, PASSWORD, email=email[0] if email else None)
+    finally:
+        module.hash_password = real
 
 
 def run_at(config: Path, moment: str = MONDAY) -> int:
@@ -163,27 +182,54 @@ def remove_user(config: Path, name: str) -> None:
 @contextlib.contextmanager
 def serving(config: Path, tls: bool = False) -> Iterator[str]:
     """``serve`` running for ``config``; yields its base URL."""
-    port = load_config(config).site.port
-    log = open(config.parent / "serve.log", "ab")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, str(REPO / "run_reports.py"), "serve", "--config",
-                             str(config)], cwd=config.parent, stdout=log, stderr=log)
+    with serving_all([config], tls=tls) as (base,):
+        yield base
+
+
+@contextlib.contextmanager
+def serving_all(configs: list[Path], tls: bool = False) -> Iterator[list[str]]:
+    """``serve`` running for each of ``configs``, started together (their start-ups
+    overlap); yields their base URLs in the same order. Each is stopped afterwards by
+    its own process id."""
+    started: list[tuple[Path, int, subprocess.Popen]] = []
+    logs = []
     try:
-        for _ in range(600):  # at most a minute: the server reads the workbook first
-            if proc.poll() is not None:
-                raise RuntimeError("serve stopped: " + (config.parent / "serve.log").read_text())
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port),
-                                                                         timeout=0.5):
-                break
-            time.sleep(0.1)
-        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+        for config in configs:
+            port = load_config(config).site.port
+            logs.append(open(config.parent / "serve.log", "ab"))  # noqa: SIM115
+            started.append((config, port, subprocess.Popen(
+                [sys.executable, str(REPO / "run_reports.py"), "serve", "--config",
+                 str(config)], cwd=config.parent, stdout=logs[-1], stderr=logs[-1])))
+        for config, port, proc in started:
+            _listening(config, port, proc)
+        yield [f"{'https' if tls else 'http'}://127.0.0.1:{port}" for _, port, _ in started]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        for _, _, proc in started:
+            proc.terminate()
+        for _, _, proc in started:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for log in logs:
+            log.close()
+
+
+def _listening(config: Path, port: int, proc: subprocess.Popen) -> None:
+    """Wait until ``serve`` takes connections: uvicorn listens once the site has started
+    (the workbook read), so the first connection taken means it is ready."""
+    deadline = time.monotonic() + 60  # at most a minute
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError("serve stopped: " + (config.parent / "serve.log").read_text())
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port),
+                                                                     timeout=0.5):
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError("serve did not listen within a minute: "
+                               + (config.parent / "serve.log").read_text())
+        time.sleep(0.02)
 
 
 class Client:
@@ -239,3 +285,28 @@ class Client:
     def csrf(self) -> str:
         _, _, page = self.get("/")
         return re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
+
+
+def axe(page) -> list[str]:
+    """What :func:`browsertools.axe` reports (the same rules on the same page), without
+    waiting for frames: the site's iframes (a draft, a preview) are ``sandbox``ed, so no
+    script, axe-core's included, runs in them, and asking them for their results cost
+    half a second a page (axe waits 500 ms for each frame's answer). With ``iframes:
+    false`` every result on the page itself, its iframe elements included, is the same.
+    axe-core is added to the page unless :func:`axe_everywhere` put it there already."""
+    import realtools
+
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(realtools.axe_js()))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: "
+                          "['violations'], iframes: false})).violations")
+    return [f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})" for v in found]
+
+
+def axe_everywhere(page) -> None:
+    """axe-core in every document ``page`` opens from now on (Chromium adds it as each
+    starts, before the page's own script), for a test that checks page after page: no
+    ``<script>`` added to each one afterwards (a tenth of a second a page)."""
+    import realtools
+
+    page.add_init_script(path=str(realtools.axe_js()))

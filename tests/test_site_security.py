@@ -136,9 +136,20 @@ def test_the_live_problems_stream_is_for_staff_and_cut_to_their_level(site, name
         assert status == 403
 
 
-def signed_in(base: str, name: str) -> Client:
+_SIGNED_IN: dict[tuple[str, str], Client] = {}  # (site, name) -> a client signed in there
+
+
+def signed_in(base: str, name: str, fresh: bool = False) -> Client:
+    """A client signed in as ``name``: one per user and site, kept for the module's later
+    tests (each sign-in is an Argon2 check of a fifth of a second on the server), unless
+    ``fresh``: a session of its own, for a test that ends it. No test here changes a
+    user or ends a kept session, so a kept one stays as good as a new one."""
+    if not fresh and (base, name) in _SIGNED_IN:
+        return _SIGNED_IN[(base, name)]
     client = Client(base)
     assert client.sign_in(name) == 303
+    if not fresh:
+        _SIGNED_IN[(base, name)] = client
     return client
 
 
@@ -250,7 +261,7 @@ def test_the_annotated_copy_is_whole_only_for_the_highest_level_present(site):
 
 
 def test_a_state_change_needs_the_page_token_and_this_sites_origin(site):
-    client = signed_in(site, "reader-u")
+    client = signed_in(site, "reader-u", fresh=True)  # signed out at the end
     token = client.csrf()
     for form, headers in (({}, {}), ({"csrf": "forged"}, {}),
                           ({"csrf": token}, {"Origin": "https://evil.example"}),
@@ -332,7 +343,7 @@ def test_the_proxy_header_signs_in_only_from_a_trusted_proxy(tmp_path):
                                'trusted_proxies = ["10.9.9.9"]')
     for config in (trusted, untrusted):
         sitetools.add_users(config, {"kim": ("staff", "CONFIDENTIAL")})
-    with sitetools.serving(trusted) as base:
+    with sitetools.serving_all([trusted, untrusted]) as (base, other):
         client = Client(base, headers={"X-Remote-User": "kim", "X-Forwarded-Proto": "https"})
         status, headers, body = client.get("/workbook")
         assert status == 200 and b"kim (staff, CONFIDENTIAL)" in body
@@ -340,8 +351,7 @@ def test_the_proxy_header_signs_in_only_from_a_trusted_proxy(tmp_path):
         assert any("secure" in c.lower() for c in client.set_cookies)
         status, _, _ = Client(base, headers={"X-Remote-User": "mallory"}).get("/")
         assert status == 303  # no account: not signed in
-    with sitetools.serving(untrusted) as base:
-        status, headers, _ = Client(base, headers={"X-Remote-User": "kim"}).get("/workbook")
+        status, headers, _ = Client(other, headers={"X-Remote-User": "kim"}).get("/workbook")
         assert status == 303 and headers["location"].startswith("/signin")
 
 
@@ -351,7 +361,9 @@ def test_served_over_tls_the_cookies_are_secure_and_hsts_is_sent(tmp_path):
 
     if not shutil.which("openssl"):
         pytest.fail("openssl is needed to make a test certificate (Debian package openssl)")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
+    # A P-256 key (made at once, where an RSA key takes a tenth of a second or more).
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
                     "/CN=127.0.0.1", "-days", "2", "-keyout", str(tmp_path / "key.pem"),
                     "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True,
                    timeout=120)

@@ -1,5 +1,13 @@
 """Setting the site up: the ``[site]`` table, the ``user`` command, what a row's level
-hides, and ``serve`` refusing what it cannot do."""
+hides, and ``serve`` refusing what it cannot do.
+
+``serve`` always runs as a real ``python run_reports.py`` process here (refusing, exit 2
+as the shell sees it, or serving). Of the ``user`` commands, the first ``user add`` in
+test_user_commands_add_list_change_and_remove_users is a real process, its password
+piped in on standard input as an administrator's script would; the others run
+``reports.cli.main`` in this process (``call``, tests/clitools.py), where the output,
+exit code and record written are the same.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ import subprocess
 
 import pytest
 import sitetools
-from clitools import cli
+from clitools import call, cli
 from sitetools import PASSWORD, SECRET_ID
 
 from reports.config.load import load_config
@@ -17,7 +25,13 @@ from reports.site.snapshot import take
 
 
 def run(config, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """A real process."""
     return cli(*args, "--config", str(config), stdin=stdin, timeout=120, cwd=config.parent)
+
+
+def user(config, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """``user ARGS`` in this process."""
+    return call("user", *args, "--config", str(config), stdin=stdin, cwd=config.parent)
 
 
 @pytest.mark.parametrize(("lines", "expected"), [
@@ -49,10 +63,9 @@ def test_user_commands_add_list_change_and_remove_users(tmp_path):
                 stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == "added kim: staff, CONFIDENTIAL, signs in with a password"
-    sso = run(config, "user", "add", "lee", "--role", "reader", "--level", "SECRET",
-              "--no-password")
+    sso = user(config, "add", "lee", "--role", "reader", "--level", "SECRET", "--no-password")
     assert sso.returncode == 0 and "single sign-on only" in sso.stdout
-    listed = run(config, "user", "list")
+    listed = user(config, "list")
     assert listed.stdout.split("\n")[1].split() == ["kim", "staff", "CONFIDENTIAL", "password"]
     assert "lee" in listed.stdout and "sign-on only" in listed.stdout
     ledger = load_config(config).run_record_path
@@ -75,27 +88,13 @@ def test_user_commands_add_list_change_and_remove_users(tmp_path):
         (("remove", "kimm"), "", 'there is no user "kimm" (did you mean "kim"?)'),
         (("password",), "", "'user password' needs the user's NAME"),
     ]:
-        result = run(config, "user", *args, stdin=stdin + "\n" if stdin else "")
+        result = user(config, *args, stdin=stdin + "\n" if stdin else "")
         assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
-    changed = run(config, "user", "password", "kim", stdin="another long password\n")
+    changed = user(config, "password", "kim", stdin="another long password\n")
     assert changed.returncode == 0 and "their sessions were ended" in changed.stdout
-    assert run(config, "user", "remove", "kim").stdout.strip() == \
+    assert user(config, "remove", "kim").stdout.strip() == \
         "removed kim (their sessions were ended)"
-    assert "kim" not in run(config, "user", "list").stdout
-
-
-def test_a_removed_user_or_a_new_password_ends_their_sessions_at_once(tmp_path):
-    config = sitetools.desk(tmp_path)
-    sitetools.add_users(config, {"kim": ("staff", "SECRET"), "lee": ("staff", "SECRET")})
-    with sitetools.serving(config) as base:
-        kim, lee = sitetools.Client(base), sitetools.Client(base)
-        assert kim.sign_in("kim") == 303 and lee.sign_in("lee") == 303
-        assert kim.get("/workbook")[0] == lee.get("/workbook")[0] == 200
-        run(config, "user", "password", "kim", stdin="another long password\n")
-        run(config, "user", "remove", "lee")
-        assert kim.get("/workbook")[0] == lee.get("/workbook")[0] == 303
-        assert kim.sign_in("kim") == 400  # the old password no longer works
-        assert kim.sign_in("kim", "another long password") == 303
+    assert "kim" not in user(config, "list").stdout
 
 
 def test_a_problem_needs_the_level_of_its_row_and_of_any_id_it_suggests(tmp_path):
@@ -159,18 +158,41 @@ def test_serve_refuses_a_port_in_use_and_a_missing_workbook_folder(tmp_path):
     assert result.returncode == 2 and "the workbook's folder" in result.stderr
 
 
-def test_while_the_workbook_has_errors_a_preview_says_so(tmp_path):
-    config = sitetools.desk(tmp_path)
-    sitetools.marked(tmp_path / "wb" / "book.xlsx", open_error=True)
-    sitetools.add_users(config, {"lee": ("clearer", "SECRET")})
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One desk served for the two tests below, each with users of its own: its workbook
+    has an UNCLASSIFIED event whose date is no date (the preview test reads that; the
+    sessions test only needs a page its users may open)."""
+    folder = tmp_path_factory.mktemp("served")
+    config = sitetools.desk(folder)
+    sitetools.marked(folder / "wb" / "book.xlsx", open_error=True)
+    sitetools.add_users(config, {"kim": ("staff", "SECRET"), "lee": ("staff", "SECRET"),
+                                 "ann": ("clearer", "SECRET")})
     with sitetools.serving(config) as base:
-        client = sitetools.Client(base)
-        client.sign_in("lee")
-        status, _, page = client.get("/memos/weekly?as_of=2019-11-25")
-        assert status == 200 and "the workbook has 1 error: no memo can be built" in \
-            page.decode()
-        assert b"<iframe" not in page
-        status, _, page = client.get("/memos/weekly/preview.docx?as_of=2019-11-25")
-        assert status == 409 and b"the workbook has 1 error" in page
-        status, _, page = client.get("/memos/weekly?as_of=25/11/2019")
-        assert b"That is not a date; give it as YYYY-MM-DD." in page
+        yield config, base
+
+
+def test_a_removed_user_or_a_new_password_ends_their_sessions_at_once(served):
+    config, base = served
+    kim, lee = sitetools.Client(base), sitetools.Client(base)
+    assert kim.sign_in("kim") == 303 and lee.sign_in("lee") == 303
+    assert kim.get("/workbook")[0] == lee.get("/workbook")[0] == 200
+    assert user(config, "password", "kim", stdin="another long password\n").returncode == 0
+    assert user(config, "remove", "lee").returncode == 0
+    assert kim.get("/workbook")[0] == lee.get("/workbook")[0] == 303
+    assert kim.sign_in("kim") == 400  # the old password no longer works
+    assert kim.sign_in("kim", "another long password") == 303
+
+
+def test_while_the_workbook_has_errors_a_preview_says_so(served):
+    _, base = served
+    client = sitetools.Client(base)
+    client.sign_in("ann")
+    status, _, page = client.get("/memos/weekly?as_of=2019-11-25")
+    assert status == 200 and "the workbook has 1 error: no memo can be built" in \
+        page.decode()
+    assert b"<iframe" not in page
+    status, _, page = client.get("/memos/weekly/preview.docx?as_of=2019-11-25")
+    assert status == 409 and b"the workbook has 1 error" in page
+    status, _, page = client.get("/memos/weekly?as_of=25/11/2019")
+    assert b"That is not a date; give it as YYYY-MM-DD." in page

@@ -94,3 +94,21 @@ def test_the_log_file_of_a_run_is_complete_when_the_process_has_ended(tmp_path):
 
 def _environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in BUFFERED}
+
+
+@pytest.mark.parametrize("where", ["a mail server", "LibreOffice's converter"])
+def test_a_broken_pipe_that_is_not_standard_output_is_an_internal_error(monkeypatch, where):
+    """Only a reader of the output that went away ends a command quietly: a connection the
+    command itself used, broken under it, is said as the failure it is (exit 5)."""
+    from clitools import call
+
+    from reports.cli import commands
+
+    def broken(_args):
+        raise BrokenPipeError(32, f"Broken pipe (writing to {where})")
+
+    monkeypatch.setitem(commands.COMMANDS, "validate", broken)
+    done = call("validate")
+    assert done.returncode == 5
+    assert f"internal error: BrokenPipeError: [Errno 32] Broken pipe (writing to {where})" \
+        in done.stderr

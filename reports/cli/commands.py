@@ -66,15 +66,28 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `... | head`: the reader has all it wanted
-        _drop_stdout()
-        return EXIT_STDOUT_CLOSED
     except Exception as exc:  # a bug: say so in one line, the traceback with --debug
+        if isinstance(exc, BrokenPipeError) and _stdout_closed():
+            _drop_stdout()  # `... | head`: the reader has all it wanted
+            return EXIT_STDOUT_CLOSED
         if args.debug:
             log.exception("internal error")
         print(f"internal error: {type(exc).__name__}: {exc}; nothing more was done. Rerun "
               "with --debug for the traceback and report it", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _stdout_closed() -> bool:
+    """Whether standard output is a pipe whose reader has gone (not some other pipe or
+    socket the command was using)."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _fd, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no file behind it (a caller's buffer)
+        return False
 
 
 def _drop_stdout() -> None:

@@ -27,6 +27,11 @@ def pytest_configure(config: pytest.Config) -> None:
         _compile_the_package()
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers(name="needs_tool"):
+        realtools.require(*mark.args)
+
+
 # --------------------------------------------------------------------------- compiled modules
 # Hundreds of tests start `python run_reports.py` as cron does. Each would compile the
 # package from source again where PYTHONDONTWRITEBYTECODE is set (as on the CI machine),
@@ -39,9 +44,19 @@ def _compile_the_package() -> None:
     compileall.compile_dir(Path(__file__).resolve().parents[1] / "reports", quiet=1)
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    for mark in item.iter_markers(name="needs_tool"):
-        realtools.require(*mark.args)
+# --------------------------------------------------------------------------- the longest first
+# A test file stays on one worker (--dist loadfile, for its module fixtures), handed out in
+# the order collected: the files that take longest (real LibreOffice, Chromium, crashes)
+# go first, so that the two workers end together instead of one waiting on a long last.
+
+LONGEST_FIRST = ("test_office.py", "test_run_crash.py", "test_brief_pages.py",
+                 "test_site_browser.py", "test_site_clearance.py", "test_bench.py",
+                 "test_hostile.py", "test_html.py", "test_packaging.py", "test_determinism.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: else as found
 
 
 # --------------------------------------------------------------------------- no skips in CI

@@ -27,7 +27,7 @@ name's language, so "安倍晋三" in any sentence is Japanese once its actor is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
@@ -124,6 +124,11 @@ def plural(count: int, noun: str, many: str = "") -> str:
     """``1 event``, ``2 events``, ``3 entries`` (``many``: the plural when not noun + s):
     never "event(s)"."""
     return f"{count:,} {noun if count == 1 else many or noun + 's'}"
+
+
+def series(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: items as a sentence names them."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def clip(text: str | None, limit: int) -> str:

@@ -16,6 +16,7 @@ from reports.memo.context import Builder
 from reports.memo.selection import choose, most_recent, most_significant, phrase
 from reports.memo.shapes import Block
 from reports.model.records import Assessment, Event
+from reports.text import series
 
 if TYPE_CHECKING:
     from reports.model.model import Model
@@ -104,7 +105,7 @@ def stance_counts(stances: Sequence[str]) -> str:
         verb = one if count == 1 else many
         who = f"{count} actor{'' if count == 1 else 's'} " if n == 0 else f"{count} "
         parts.append(who + verb)
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return series(parts)
 
 
 def emptied_sheets_note(model: Model) -> str:
@@ -113,7 +114,7 @@ def emptied_sheets_note(model: Model) -> str:
     names = list(model.empty_sheets)
     if not names:
         return ""
-    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    listed = series(names)
     sheets, them = ("sheets", "them") if len(names) > 1 else ("sheet", "it")
     return (f"The workbook's {listed} {sheets} had no rows when this memo was built: "
             f"nothing from {them} is in this memo.")

@@ -26,11 +26,14 @@ KINDS = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
+    from reports.render.office import office_session
+
     out = tmp_path_factory.mktemp("as-of")
-    for args in KINDS.values():
-        result = call("build", *args, "--as-of", AS_OF, "--out", str(out), "--format", "html",
-                      "docx", "pdf")
-        assert result.returncode == 0, result.stderr
+    with office_session():  # one LibreOffice for the four builds, as `serve` keeps one
+        for args in KINDS.values():
+            result = call("build", *args, "--as-of", AS_OF, "--out", str(out), "--format",
+                          "html", "docx", "pdf")
+            assert result.returncode == 0, result.stderr
     return out
 
 

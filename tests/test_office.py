@@ -24,6 +24,7 @@ from pathlib import Path
 import docx
 import pytest
 import realtools
+from clitools import call, cli
 
 from reports.config.load import load_config
 from reports.errors import PdfConversionError
@@ -272,23 +273,20 @@ def test_build_stops_its_libreoffice_however_it_ends(tmp_path, fresh_office, mon
     assert [p.name for p in private.iterdir()] == []
 
 
-def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run_reports.py"), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600,
-                          env={**os.environ, **(env or {})})
-
-
-def test_a_build_starts_libreoffice_once_and_only_for_pdfs(tmp_path):
+def test_a_build_starts_libreoffice_once_and_only_for_pdfs(tmp_path, fresh_office):
+    """Counted in processes of their own (one converter per process), but for the build
+    that makes no PDF, which must not start one even in this process."""
     memos = ["weekly", "overview", "issue-gsomia"]
     base = ["-v", "build", *memos, "--as-of", AS_OF, "--out", str(tmp_path / "out")]
-    plain = _cli(*base, "--format", "docx", "html", "--jobs", "1")
+    plain = call(*base, "--format", "docx", "html", "--jobs", "1")
     assert plain.returncode == 0, plain.stderr
-    assert "LibreOffice" not in plain.stderr
-    pdfs = _cli(*base, "--format", "pdf", "--jobs", "1")
+    assert "DEBUG making weekly as of" in plain.stderr  # -v: what it would say is there
+    assert "LibreOffice" not in plain.stderr and office.running() is None
+    pdfs = cli(*base, "--format", "pdf", "--jobs", "1")
     assert pdfs.returncode == 0, pdfs.stderr
     assert pdfs.stderr.count("LibreOffice's converter started") == 1
     assert pdfs.stderr.count("LibreOffice converted") >= len(memos)
-    both = _cli(*base, "--format", "pdf", "--jobs", "2")  # each worker its own, at most
+    both = cli(*base, "--format", "pdf", "--jobs", "2")  # each worker its own, at most
     assert both.returncode == 0, both.stderr
     assert 1 <= both.stderr.count("LibreOffice's converter started") <= 2
 

@@ -712,9 +712,12 @@ class Bench:
                       f"; NOT byte-identical across runs: {', '.join(differ) or 'file sets'}")
 
     def shell(self, stage: str, size: str, cmd: list[str], *, repeat: int | None = None,
-              cwd: Path = ROOT, check=None) -> Row:
+              cwd: Path = ROOT, check=None, before=None) -> Row:
+        """``cmd`` run ``repeat`` times in a fresh process (``before()`` ahead of each)."""
         row = Row(stage, size)
         for _ in range(repeat or self.args.repeat):
+            if before:
+                before()
             proc = spawn([self.python, *cmd], timeout=self.args.timeout, cwd=cwd)
             if proc.code != 0 or proc.timed_out:
                 row.error = f"exit {proc.code}: {proc.stderr.strip()[-800:]}"

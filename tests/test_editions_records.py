@@ -279,6 +279,9 @@ def test_history_in_the_desks_zone_wide_json_and_did_you_mean(issued_desk):
     data = json.loads(call("history", "--json", "--config", str(config)).stdout)
     assert {d["recipient"] for d in data["deliveries"]} == set(ADDRESSES)
     assert data["builds"][0]["fire_time"] == "2019-11-24T22:00:00Z"
+    # every field but what the edition carries to the next (every event it could show)
+    assert not {"snapshot", "snapshot_json"} & set(data["builds"][0])
+    assert {"outcome", "revision", "hashes", "files", "mail"} <= set(data["builds"][0])
     wrong = call("history", "weekyl", "--config", str(config))
     assert wrong.returncode == EXIT_USAGE and 'did you mean "weekly"?' in wrong.stderr
 

@@ -40,7 +40,7 @@ def at(text: str) -> datetime:
 def builds(cfg) -> list[dict]:
     with RunRecord.open(cfg.run_record_path) as ledger:
         rows = reversed(ledger.builds())
-    return [asdict(b) | {"as_of": b.as_of.isoformat()} for b in rows]
+    return [asdict(b) | {"as_of": b.as_of.isoformat(), "snapshot": b.snapshot} for b in rows]
 
 
 def build_count(cfg) -> int:

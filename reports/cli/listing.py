@@ -125,7 +125,7 @@ def history_json(record: RunRecord, memo_id: str | None = None, limit: int = 50)
     def plain(item: object) -> dict:
         return {k: (v.isoformat() if isinstance(v, date) else v)
                 for k, v in asdict(item).items()  # type: ignore[call-overload]
-                if k not in ("snapshot", "attachment")}
+                if k not in ("snapshot_json", "attachment")}
 
     return json.dumps({"builds": [plain(b) for b in record.builds(memo_id, limit)],
                        "deliveries": [plain(d) for d in record.deliveries(memo_id,

@@ -111,7 +111,7 @@ def current_build(config: Config, run_record: RunRecord, memo: MemoConfig, as_of
     build = BuildRecord(
         id=0, memo_id=memo.id, as_of=as_of, fire_time=None, revision=revision,
         title=memo.title, trigger="send", workbook_sha256=None, template_sha256=None,
-        config_sha256=None, files=files, hashes=hashes, snapshot=None, started=stamp,
+        config_sha256=None, files=files, hashes=hashes, started=stamp,
         finished=stamp, outcome="done", error=None,
         mail=mail if "edition_label" in mail else None)
     if record:

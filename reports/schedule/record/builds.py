@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from reports.schedule.record.store import Store, day, iso
 
@@ -39,7 +40,6 @@ class BuildRecord:
     config_sha256: str | None
     files: dict[str, str]
     hashes: dict[str, str]
-    snapshot: dict | None
     started: str
     finished: str | None
     outcome: str
@@ -48,6 +48,15 @@ class BuildRecord:
     issued: str | None = None  # when this revision went to its readers; None: not (yet)
     cause: str | None = None  # what stopped a failed build: "workbook", "templates"
     clear_by: str | None = None  # a draft for clearance (schema 6): when it is overdue
+    # What the edition carries to the next, as kept (JSON): read by ``snapshot`` when
+    # asked for, since it holds every event and position the memo could show.
+    snapshot_json: str | None = field(default=None, repr=False)
+
+    @cached_property
+    def snapshot(self) -> dict | None:
+        """What the edition carries to the next (``reports.memo.changes.snapshot``), or
+        None (a build by ``build`` and sent by ``send``, or not done)."""
+        return _load(self.snapshot_json)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> BuildRecord:
@@ -57,7 +66,7 @@ class BuildRecord:
             trigger=row["trigger"], workbook_sha256=row["workbook_sha256"],
             template_sha256=row["template_sha256"], config_sha256=row["config_sha256"],
             files=_load(row["files_json"]) or {}, hashes=_load(row["hashes_json"]) or {},
-            snapshot=_load(row["snapshot_json"]), started=row["started"],
+            snapshot_json=row["snapshot_json"], started=row["started"],
             finished=row["finished"], outcome=row["outcome"], error=row["error"],
             mail=_load(row["mail_json"]), issued=row["issued"], cause=row["cause"],
             clear_by=row["clear_by"])

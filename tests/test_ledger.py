@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -12,7 +11,8 @@ from reports.cli.listing import history
 from reports.config.load import MemoConfig
 from reports.errors import ConfigError
 from reports.memo import changes
-from reports.model.records import Assessment, Event, Position
+from reports.model.model import Model
+from reports.model.records import Actor, Assessment, Event, Issue, Position, Source
 from reports.schedule.record import SCHEMA_VERSION, RunRecord
 from reports.schedule.record.store import iso, run_lock
 
@@ -309,14 +309,13 @@ def test_run_lock_in_a_folder_that_cannot_be_made(tmp_path):
 # -- what is new since the last edition --------------------------------------------------------
 
 def fake_model(events, positions, assessments=()):
-    """A model with the parts ``changes`` reads (already cut to the memo's marking)."""
-    return SimpleNamespace(
-        events=sorted(events, key=lambda e: (e.date, e.event_id)), positions=positions,
-        assessments=lambda as_of, *a, **k: sorted(
-            [x for x in assessments if x.as_of <= as_of], key=lambda x: x.as_of, reverse=True),
-        actors={"moon": SimpleNamespace(name="Moon Jae-in")},
-        issues={"gsomia": SimpleNamespace(name="GSOMIA renewal")},
-        known=lambda sources, as_of: "future-source" not in sources)
+    """A model of these records (as if already cut to the memo's marking): one actor, one
+    issue, and the source "future-source", published after every memo of the tests."""
+    return Model(
+        [Actor("moon", "Moon Jae-in", "KR", "person")],
+        [Issue("gsomia", "GSOMIA renewal", "Will Seoul renew GSOMIA?")], events, positions,
+        [Source("future-source", "Kyodo", "Later", published=date(2030, 1, 1))], [],
+        list(assessments))
 
 
 def event(event_id, day, title, issues=("gsomia",), actors=(), sources=(), significance=3):

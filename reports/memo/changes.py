@@ -66,15 +66,22 @@ def fingerprint(text: str) -> str:
 def snapshot(model: Model, marking: str, min_grade: str, as_of: date) -> Snapshot:
     """What an edition as of ``as_of`` could show, from ``model``: the memo's own cut of
     the workbook (:func:`reports.memo.contents.visible_model`), at ``marking`` and ``min_grade``."""
+    from reports.workbook.table import bulk
+
+    ids, days, titles, issues, actors, significance = model.known_columns(
+        "Events", as_of, ("event_id", "date", "title", "issues", "actors", "significance"))
+    who, what, when, stance = model.known_columns(
+        "Positions", as_of, ("actor_id", "issue_id", "as_of", "stance"))
+    with bulk():  # a few hundred thousand small objects, all kept: no GC walks meanwhile
+        events = {i: [d.isoformat(), fingerprint(t), list(iss or ()), list(act or ()), s]
+                  for i, d, t, iss, act, s in zip(ids, days, titles, issues, actors,
+                                                  significance, strict=True)}
     return {
         "version": SNAPSHOT_VERSION, "marking": marking, "min_grade": min_grade,
         "as_of": as_of.isoformat(),
-        "events": {e.event_id: [e.date.isoformat(), fingerprint(e.title), list(e.issues),
-                                list(e.actors), e.significance]
-                   for e in model.events if e.date <= as_of and model.known(e.sources, as_of)},
-        "positions": {position_key(p.actor_id, p.issue_id, p.as_of): p.stance
-                      for p in model.positions
-                      if p.as_of <= as_of and model.known(p.sources, as_of)},
+        "events": events,
+        "positions": {position_key(a, i, d): s
+                      for a, i, d, s in zip(who, what, when, stance, strict=True)},
         "judgments": {key: [[a.as_of.isoformat(), a.judgment] for a in items]
                       for key, items in in_force(model, as_of).items()},
     }

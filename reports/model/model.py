@@ -54,13 +54,10 @@ def _day(day: date) -> int:
 
 
 class Model:
-    """All records of one workbook, with the queries memos need.
-
-    ``events`` (sorted by date, then id) and ``positions`` (by actor, issue, date) are
-    the long lists: their records are made the first time they are used (a query
-    makes only those it returns). ``empty_sheets`` names the sheets the workbook has
-    with a header and no rows.
-    """
+    """All records of one workbook, with the queries memos need. ``events`` (by date,
+    then id) and ``positions`` (by actor, issue, date): their records are made when first
+    used (a query makes only those it returns). ``empty_sheets``: the workbook's sheets
+    with a header and no rows."""
 
     def __init__(self, actors: Sequence[Actor], issues: Sequence[Issue],
                  events: Sequence[Event], positions: Sequence[Position],
@@ -256,6 +253,18 @@ class Model:
     def known(self, source_ids: tuple[str, ...], as_of: date) -> bool:
         """A record is known on ``as_of`` if it cites no source or at least one published."""
         return self.known_from(source_ids) <= as_of
+
+    def known_columns(self, sheet: str, as_of: date, names: Sequence[str]) -> list[list[Any]]:
+        """The columns ``names`` of the Events (dated ``as_of`` or before) or Positions (as
+        of then or before) known on ``as_of``, in record order, as Python values."""
+        import numpy as np
+        import pyarrow as pa
+
+        end = _day(as_of)
+        keep = (self._positions["seen"] <= end if sheet == "Positions" else
+                (self._events["date"] <= end) & (self._events["known"] <= end))
+        at = pa.array(np.flatnonzero(keep), type=pa.int64())
+        return [self._rows[sheet].column(name).take(at).to_pylist() for name in names]
 
     # -- queries ------------------------------------------------------------------------
 

@@ -133,8 +133,8 @@ def stages(bench, row_type, workbooks: dict[str, Path]) -> None:
         bench.facts[("brief_pages", size, kind)] = (body, total, budget, html,
                                                     doc[".docx"].stat().st_size)
         first = doc["row"].walls[:1] if len(doc["row"].walls) > 1 else []
-        doc["row"].note = ("".join(f"first build {w:.2f} s (templates checked, compiled); "
-                                   for w in first)
+        why = " (templates checked, compiled)" if kind == kinds[0] else ""
+        doc["row"].note = ("".join(f"first build {w:.2f} s{why}; " for w in first)
                            + f"body {body} of {budget} pages, {total} pages in all; "
                            f".docx {doc['.docx'].stat().st_size / 1024:.0f} KB, "
                            f".html {html / 1024:.0f} KB")

@@ -47,7 +47,10 @@ def fresh(tmp_path_factory, wheel) -> Path:
     environment's, reached by a path entry, so nothing is downloaded; the toolkit itself
     comes only from the wheel)."""
     venv = tmp_path_factory.mktemp("venv") / "fresh"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    # No pip of its own (ensurepip costs seconds): the pip of this environment, reached
+    # through the path entry below, installs into it.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=300)
     python = venv / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; "
                            "print(sysconfig.get_paths()['purelib'])"], capture_output=True,

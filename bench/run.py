@@ -191,7 +191,8 @@ def w_memo(a: dict) -> dict:
             for i in range(1 + a["repeat"]):
                 _forget_charts()
                 with Clock() as c:
-                    made = make(loaded.model, config, Edition(memo, AS_OF), [fmt], None)
+                    made = make(loaded.model, config, Edition(memo, AS_OF), [fmt], None,
+                                snapshot=False)  # as `build` makes it (`run`: its own rows)
                     day = AS_OF.isoformat()
                     files = write_edition(edition_folder(Path(tmp), memo.id, day), memo, day,
                                           made.files, made.mail)

@@ -137,6 +137,9 @@ class Pipeline:
         loading = Loading(self.workbook, self.config, build) if loaded is None else None
         try:
             try:
+                from reports.render.html import keep_compiled
+
+                keep_compiled(Path(self.config.cache) / "html")  # the check compiles them too
                 self.check_templates(editions)
             except BaseException:
                 if loading is not None:
@@ -152,10 +155,8 @@ class Pipeline:
             return report
         from reports.render.charts.cache import chart_cache_folder
         from reports.render.charts.draw import use_cache
-        from reports.render.html import keep_compiled
 
         use_cache(chart_cache_folder(self.config))
-        keep_compiled(Path(self.config.cache) / "html")
         self.snapshots = desk.snapshots
         clean_stale_parts(self.config.output, older_than=STALE_PART_SECONDS)
         todo: list[tuple[Edition, Any, Path]] = []

@@ -180,20 +180,43 @@ def judgment_changes(previous: SinceLast | Snapshot | None, model: Model,
 # -- what changed in events and positions --------------------------------------------------
 
 def since_last_edition(previous: Snapshot, previous_as_of: str, model: Model, memo: Scoped,
-                       as_of: date) -> SinceLast:
+                       as_of: date, current: Snapshot | None = None) -> SinceLast:
     """Rows for "New since the last edition", comparing ``model`` (the memo's own cut of
     the workbook) with the ``previous`` edition's snapshot (see :func:`comparable`).
 
     ``memo`` is a :class:`reports.config.load.MemoConfig`: its kind, issue, actor and
-    significance floor decide what is in scope. Returns ``{"previous_as_of", "rows",
+    significance floor decide what is in scope. ``current``: this edition's
+    :func:`snapshot` of ``model``, if taken already. The two snapshots are compared; only
+    the records of the rows reported are made. Returns ``{"previous_as_of", "rows",
     "left", "judgments"}``: ``left`` counts the entries the previous edition could show
     that this one no longer holds (their words are not repeated).
     """
+    now = current if current is not None else snapshot(model, "", "", as_of)
     scope = _Scope(memo, as_of, date.fromisoformat(previous_as_of))
-    rows = _event_rows(previous.get("events", {}), model, scope)
-    rows += _position_rows(previous.get("positions", {}), model, scope)
+    events = _Numbered(model, "Events", ("event_id",))
+    positions = _Numbered(model, "Positions", ("actor_id", "issue_id", "as_of"))
+    rows = _event_rows(previous.get("events", {}), now["events"], events, scope)
+    rows += _position_rows(previous.get("positions", {}), now["positions"], positions, model,
+                           scope)
     return {"previous_as_of": previous_as_of, "rows": rows,
-            "left": _left(previous, model, scope), "judgments": previous.get("judgments", {})}
+            "left": _left(previous, events, positions, scope),
+            "judgments": previous.get("judgments", {})}
+
+
+class _Numbered:
+    """Every record of a sheet in the memo's cut by its key (the snapshot's), numbered."""
+
+    def __init__(self, model: Model, sheet: str, key: tuple[str, ...]):
+        self.model, self.sheet = model, sheet
+        columns = model.known_columns(sheet, None, key)
+        keys = columns[0] if len(key) == 1 else [
+            position_key(*parts) for parts in zip(*columns, strict=True)]
+        self.number = {k: n for n, k in enumerate(keys)}
+
+    def records(self, keys: list[str]) -> dict[str, Any]:
+        """The records of ``keys`` (each in this cut), made now."""
+        return dict(zip(keys, self.model.take(self.sheet, [self.number[k] for k in keys]),
+                        strict=True))
 
 
 class _Scope:
@@ -217,28 +240,36 @@ def _rank(record: object) -> int:
     return getattr(record, "marking_rank", 0) or 0
 
 
-def _event_rows(before: dict[str, list[Any]], model: Model, scope: _Scope) -> list[ChangeRow]:
-    rows: list[ChangeRow] = []
-    for event in model.events:  # sorted by date, then id
-        if not scope.event(event.date, event.issues, event.actors, event.significance) or \
-                not model.known(event.sources, scope.as_of):
+def _event_rows(before: dict[str, list[Any]], now: dict[str, list[Any]], events: _Numbered,
+                scope: _Scope) -> list[ChangeRow]:
+    found: list[tuple[str, list[str] | None]] = []  # (event_id, what was corrected; None: added)
+    for event_id, (day, title, issues, actors, significance) in now.items():  # by date, id
+        on = date.fromisoformat(day)
+        if not scope.event(on, issues, actors, significance):
             continue
-        label = f'"{event.title}" ({short_date(event.date)})'
-        old = before.get(event.event_id)
-        if old is None and event.date > scope.previous:
-            continue  # dated since the last edition: news the memo's body tells
+        old = before.get(event_id)
         if old is None:
-            rows.append({"change": "added", "what": "event", "detail": f"Event added: {label}",
-                         "rank": _rank(event)})
+            if on <= scope.previous:  # else dated since the last edition: news the body tells
+                found.append((event_id, None))
             continue
         fixes = []
-        if old[1] != fingerprint(event.title):
+        if old[1] != title:
             fixes.append("title corrected")
-        if old[0] != event.date.isoformat():
+        if old[0] != day:
             fixes.append(f"date was {short_date(old[0])}")
         if fixes:
+            found.append((event_id, fixes))
+    records = events.records([event_id for event_id, _ in found])
+    rows: list[ChangeRow] = []
+    for event_id, corrected in found:
+        event = records[event_id]
+        label = f'"{event.title}" ({short_date(event.date)})'
+        if corrected is None:
+            rows.append({"change": "added", "what": "event", "detail": f"Event added: {label}",
+                         "rank": _rank(event)})
+        else:
             rows.append({"change": "corrected", "what": "event", "rank": _rank(event),
-                         "detail": f"Event corrected: {label}: {'; '.join(fixes)}"})
+                         "detail": f"Event corrected: {label}: {'; '.join(corrected)}"})
     return rows
 
 
@@ -248,40 +279,49 @@ def _names(model: Model, actor_id: str, issue_id: str) -> tuple[str, str]:
     return actor, issue
 
 
-def _position_rows(before: dict[str, str], model: Model, scope: _Scope) -> list[ChangeRow]:
-    rows: list[ChangeRow] = []
-    positions = sorted(model.positions, key=lambda p: (p.as_of, p.actor_id, p.issue_id))
-    for pos in positions:
-        if not scope.position(pos.actor_id, pos.issue_id, pos.as_of) or \
-                not model.known(pos.sources, scope.as_of):
+def _position_rows(before: dict[str, str], now: dict[str, str], positions: _Numbered,
+                   model: Model, scope: _Scope) -> list[ChangeRow]:
+    found: list[tuple[str, str | None]] = []  # (key, the stance it had; None: added)
+    parts = {key: key.split("|") for key in now}
+    for key in sorted(now, key=lambda k: (parts[k][2], parts[k][0], parts[k][1])):
+        actor_id, issue_id, day = parts[key]
+        on = date.fromisoformat(day)
+        if not scope.position(actor_id, issue_id, on):
             continue
+        old = before.get(key)
+        if old is None:
+            if on <= scope.previous:  # else dated since the last edition: news the body tells
+                found.append((key, None))
+        elif old != now[key]:
+            found.append((key, old))
+    records = positions.records([key for key, _ in found])
+    rows: list[ChangeRow] = []
+    for key, old in found:
+        pos = records[key]
         actor, issue = _names(model, pos.actor_id, pos.issue_id)
-        old = before.get(position_key(pos.actor_id, pos.issue_id, pos.as_of))
-        if old is None and pos.as_of > scope.previous:
-            continue  # dated since the last edition: news the memo's body tells
         if old is None:
             rows.append({"change": "added", "what": "position", "rank": _rank(pos),
                          "detail": f"Position added: {actor} on {issue}: {pos.stance} "
                                    f"({short_date(pos.as_of)})"})
-        elif old != pos.stance:
+        else:
             rows.append({"change": "corrected", "what": "position", "rank": _rank(pos),
                          "detail": f"Position corrected: {actor} on {issue} "
                                    f"({short_date(pos.as_of)}): {old} to {pos.stance}"})
     return rows
 
 
-def _left(previous: Snapshot, model: Model, scope: _Scope) -> int:
+def _left(previous: Snapshot, events: _Numbered, positions: _Numbered,
+          scope: _Scope) -> int:
     """How many entries in scope the previous edition could show that this memo's cut no
     longer holds: deleted from the workbook or re-marked above the memo (not told apart,
     and not named)."""
-    ids = {e.event_id for e in model.events}
     left = sum(1 for event_id, (day, _, issues, actors, significance) in
                previous.get("events", {}).items()
-               if event_id not in ids and scope.event(date.fromisoformat(day), issues, actors,
-                                                      significance))
-    keys = {position_key(p.actor_id, p.issue_id, p.as_of) for p in model.positions}
+               if event_id not in events.number and scope.event(date.fromisoformat(day),
+                                                                issues, actors, significance))
     for key in previous.get("positions", {}):
         actor_id, issue_id, day = key.split("|")
-        if key not in keys and scope.position(actor_id, issue_id, date.fromisoformat(day)):
+        if key not in positions.number and scope.position(actor_id, issue_id,
+                                                          date.fromisoformat(day)):
             left += 1
     return left

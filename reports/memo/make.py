@@ -127,7 +127,7 @@ def carried(config: Config, memo: MemoConfig, as_of: date, model: Model,
                  previous.as_of.isoformat())
         return snapshot, None
     return snapshot, changes.since_last_edition(previous.snapshot, previous.as_of.isoformat(),
-                                                visible, memo, as_of)
+                                                visible, memo, as_of, snapshot)
 
 
 def render(context: Context, formats: list[str], templates: Path,

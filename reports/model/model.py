@@ -11,8 +11,7 @@ the previous stance is a restatement.
 
 The model holds each record type's rows as a pandas DataFrame (:mod:`reports.model.tables`);
 the queries pick their rows with whole-column (numpy) operations on those frames, and
-only the records they return are made, each once.
-"""
+only the records they return are made, each once."""
 
 from __future__ import annotations
 
@@ -49,7 +48,6 @@ SHEETS = ("Actors", "Issues", "Events", "Positions", "Sources", "Outlook", "Asse
 
 def _day(day: date) -> int:
     from reports.workbook.typed import day_number
-
     return day_number(day)
 
 
@@ -209,13 +207,10 @@ class Model:
                key: str | None = None) -> Model:
         """A model holding only the records ranked at or below ``ceiling`` (and, with
         ``cite``, citing only the sources it accepts, e.g. those graded well enough; such
-        a cut is made once per ``key`` when one is given).
-
-        References to a dropped record go too: an event or outlook item loses the actors,
-        issues and sources above the ceiling from its lists; a position on a dropped actor
-        or issue, an assessment on a dropped issue, and a record whose every source was
-        dropped (it rests only on what the memo may not cite) are left out.
-        """
+        a cut is made once per ``key`` when one is given). References to a dropped record
+        go too: an event or outlook item loses the actors, issues and sources above the
+        ceiling from its lists; a position on a dropped actor or issue, an assessment on a
+        dropped issue, and a record whose every source was dropped are left out."""
         if self.top_rank <= ceiling and cite is None:
             return self
         if cite is None or key is not None:  # memos of one marking share their cut
@@ -233,12 +228,10 @@ class Model:
 
     # -- what was known on a day --------------------------------------------------------
 
-    def source_known(self, source_id: str, as_of: date) -> bool:
-        source = self.sources.get(source_id)
-        return source is not None and (source.published is None or source.published <= as_of)
-
     def known_sources(self, source_ids: tuple[str, ...], as_of: date) -> tuple[str, ...]:
-        return tuple(s for s in source_ids if self.source_known(s, as_of))
+        """Those of ``source_ids`` in the workbook and published by ``as_of`` (or undated)."""
+        return tuple(s.source_id for s in map(self.sources.get, source_ids)
+                     if s is not None and (s.published is None or s.published <= as_of))
 
     def known_from(self, source_ids: tuple[str, ...]) -> date:
         """The first day a record citing ``source_ids`` is known (``date.max``: never)."""
@@ -254,17 +247,25 @@ class Model:
         """A record is known on ``as_of`` if it cites no source or at least one published."""
         return self.known_from(source_ids) <= as_of
 
-    def known_columns(self, sheet: str, as_of: date, names: Sequence[str]) -> list[list[Any]]:
-        """The columns ``names`` of the Events (dated ``as_of`` or before) or Positions (as
-        of then or before) known on ``as_of``, in record order, as Python values."""
+    def known_columns(self, sheet: str, as_of: date | None,
+                      names: Sequence[str]) -> list[list[Any]]:
+        """Columns ``names`` (Python values, record order) of the Events dated ``as_of`` or
+        before, or Positions as of then, known on ``as_of``; None: every row (for take)."""
         import numpy as np
         import pyarrow as pa
 
-        end = _day(as_of)
-        keep = (self._positions["seen"] <= end if sheet == "Positions" else
-                (self._events["date"] <= end) & (self._events["known"] <= end))
-        at = pa.array(np.flatnonzero(keep), type=pa.int64())
-        return [self._rows[sheet].column(name).take(at).to_pylist() for name in names]
+        columns = [self._rows[sheet].column(name) for name in names]
+        if as_of is not None:
+            end = _day(as_of)
+            keep = (self._positions["seen"] <= end if sheet == "Positions" else
+                    (self._events["date"] <= end) & (self._events["known"] <= end))
+            at = pa.array(np.flatnonzero(keep), type=pa.int64())
+            columns = [column.take(at) for column in columns]
+        return [column.to_pylist() for column in columns]
+
+    def take(self, sheet: str, rows: Sequence[int]) -> list[Any]:
+        """The records numbered ``rows`` (as :meth:`known_columns` numbers them), made now."""
+        return self._rows[sheet].take(list(rows))
 
     # -- queries ------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 import pytest
 from test_html import hand_context
 
@@ -30,7 +31,9 @@ def templates(tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def fresh(monkeypatch: pytest.MonkeyPatch):
-    """Start as a new process does (no environment, no cache), and end the same way."""
+    """Start as a new process does (no environment, nothing kept: an in-process build
+    of another test may have left a folder set), and end the same way."""
+    html.keep_compiled(None)
     monkeypatch.setattr(html, "_ENVS", {})
     yield lambda: monkeypatch.setattr(html, "_ENVS", {})
     html.keep_compiled(None)
@@ -63,6 +66,7 @@ def test_a_later_process_renders_the_same_page_without_compiling(tmp_path, templ
     compiled.clear()
     assert html.render_html(context, templates) == plain
     assert {"memo.html", "blocks.html", "base.html"} <= set(compiled)  # compiled and kept
+    assert (tmp_path / "compiled").stat().st_mode & 0o077 == 0  # code: the account's own
     assert len(list((tmp_path / "compiled").glob("*.jinja"))) >= 3
 
     fresh()
@@ -96,7 +100,7 @@ def test_a_template_the_desk_edits_is_compiled_again(tmp_path, templates, fresh,
     assert html.render_html(context, templates) == after  # the same page, nothing kept
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "in-the-checksum", "empty"])
 def test_a_damaged_compiled_template_is_compiled_again(tmp_path, templates, fresh,
                                                        compiled, damage):
     context = hand_context()
@@ -106,7 +110,10 @@ def test_a_damaged_compiled_template_is_compiled_again(tmp_path, templates, fres
     assert kept
     for path in kept:
         data = path.read_bytes()
-        path.write_bytes({"garbage": b"\x00not jinja\xff" * 40, "truncated": data[:len(data) // 2],
+        path.write_bytes({"garbage": b"\x00not jinja\xff" * 40,
+                          "truncated": data[:len(data) // 2],
+                          # jinja2's header whole, cut inside the pickled checksum after it
+                          "in-the-checksum": data[:len(jinja2.bccache.bc_magic) + 3],
                           "empty": b""}[damage])
     fresh()
     html.keep_compiled(tmp_path / "compiled")
@@ -149,3 +156,31 @@ def test_a_build_keeps_them_under_the_cache_and_the_next_build_gives_the_same_pa
         # kept from the first build on, though its template check compiled them first
         assert len(list((tmp_path / ".cache" / "html").glob("*.jinja"))) >= 3
     assert pages[0] == pages[1]
+
+
+def test_at_most_keep_compiled_templates_are_kept_and_leftovers_go(tmp_path, templates, fresh,
+                                                                   monkeypatch):
+    """Each edit of the templates adds compiled files; the oldest go past ``KEEP``, and a
+    temporary file a killed writer left an hour ago goes too (a recent one may be a
+    writer at work)."""
+    import os
+
+    from reports.render import compiled as kept_module
+
+    monkeypatch.setattr(kept_module, "KEEP", 4)
+    folder = tmp_path / "compiled"
+    folder.mkdir()
+    old_tmp, new_tmp = folder / "a.jinjaxyz.tmp", folder / "b.jinjaxyz.tmp"
+    for path in (old_tmp, new_tmp):
+        path.write_bytes(b"half")
+    os.utime(old_tmp, (1, 1))
+    context = hand_context()
+    for edit in range(3):  # three versions of memo.html: three sets of compiled files
+        path = templates / "memo.html"
+        path.write_text(path.read_text(encoding="utf-8") + f"{{# edit {edit} #}}\n",
+                        encoding="utf-8")
+        fresh()
+        html.keep_compiled(folder)
+        assert "Edited" not in html.render_html(context, templates)
+        assert len(list(folder.glob("*.jinja"))) <= 4
+    assert not old_tmp.exists() and new_tmp.exists()

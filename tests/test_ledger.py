@@ -472,3 +472,54 @@ def test_judgment_changes_in_every_case():
     assert got["wto"].changed == {} and got["wto"].withdrawn == ["2019-11-20"]
     assert got["export"].changed == {0: changes.JudgmentChange("new")}
     assert changes.judgment_changes(None, fake_model([], [], now), date(2019, 11, 25)) == {}
+
+
+def test_the_snapshot_is_what_the_records_say_was_known_in_any_cut():
+    """Random small workbooks: sources undated, published before or after the day, or
+    missing from Sources; records citing none, some or all of them; marked records and
+    sources cut away by ``within``. The snapshot (taken from the model's columns) holds
+    exactly the events dated by the day and the positions as of it that the records say
+    were known then (``Model.known``), whatever the cut."""
+    import random
+
+    rng = random.Random(20191122)
+    days = [date(2019, 11, d) for d in range(10, 30)]
+    checked = 0
+    for _ in range(40):
+        sources = [Source(f"s{i}", "Outlet", f"Story {i}",
+                          published=rng.choice([None, *days, date(2030, 1, 1)]),
+                          marking_rank=rng.choice([0, 0, 1]))
+                   for i in range(rng.randint(0, 5))]
+        cited = [s.source_id for s in sources] + ["missing"]
+
+        def cites(cited: list[str] = cited) -> tuple[str, ...]:
+            return tuple(rng.sample(cited, rng.randint(0, min(3, len(cited)))))
+
+        events = [Event(event_id=f"e{i}", date=rng.choice(days), title=f"Event {i}",
+                        category="diplomatic", issues=("gsomia",), sources=cites(),
+                        significance=rng.randint(1, 5), marking_rank=rng.choice([0, 0, 1]))
+                  for i in range(rng.randint(0, 12))]
+        positions = [Position(actor_id="moon", issue_id="gsomia", as_of=day,
+                              stance=rng.choice(["supports", "opposes"]), summary="",
+                              sources=cites(), marking_rank=rng.choice([0, 0, 1]))
+                     for day in sorted(rng.sample(days, rng.randint(0, 6)))]
+        model = Model([Actor("moon", "Moon Jae-in", "KR", "person")],
+                      [Issue("gsomia", "GSOMIA renewal", "Renewed?")], events, positions,
+                      sources, [], [])
+        for cut in (model, model.within(0)):
+            for as_of in (days[0], rng.choice(days), days[-1]):
+                got = snap(cut, as_of)
+                want_events = {e.event_id for e in cut.events
+                               if e.date <= as_of and cut.known(e.sources, as_of)}
+                want_positions = {changes.position_key(p.actor_id, p.issue_id, p.as_of):
+                                  p.stance for p in cut.positions
+                                  if p.as_of <= as_of and cut.known(p.sources, as_of)}
+                assert set(got["events"]) == want_events
+                assert got["positions"] == want_positions
+                for e in cut.events:
+                    if e.event_id in want_events:
+                        assert got["events"][e.event_id] == [
+                            e.date.isoformat(), changes.fingerprint(e.title), list(e.issues),
+                            list(e.actors), e.significance]
+                checked += bool(want_events) + bool(want_positions)
+    assert checked > 50  # the random workbooks did hold known records

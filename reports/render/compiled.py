@@ -2,19 +2,24 @@
 (``jinja2.FileSystemBytecodeCache``), so that a process renders a memo page without
 compiling its templates again (about a tenth of a second per process).
 
-- jinja2 checks a kept file against the template's text and its own version, and writes
-  it whole or not at all (a temporary file, then a rename). A template the desk edits is
-  compiled again at its next use.
-- Its key here also holds the source of the module that makes the environment: the
-  settings a template is compiled with (autoescaping, whitespace control) are there.
-- It is an aid: a file that cannot be read or a folder that cannot be written only means
-  compiling again (logged at debug level); a damaged file is compiled again by jinja2.
+- jinja2 checks a kept file against the template's text, and writes it whole or not at
+  all (a temporary file, then a rename). A template the desk edits is compiled again at
+  its next use.
+- The key holds what else the compiled code depends on: the toolkit's code (the
+  environment's settings and its filters), jinja2's version and Python's.
+- It is an aid: a file that cannot be read or is damaged in any way, or a folder that
+  cannot be written, only means compiling again (logged at debug level). At most
+  ``KEEP`` compiled templates are kept (the least recently written go first).
+- What is kept here is code the toolkit runs: the folder is made private to the account
+  that writes it (``[paths] cache`` must not be writable by others; docs/operations.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import sys
+import time
 from pathlib import Path
 
 import jinja2
@@ -22,31 +27,47 @@ import jinja2.bccache
 
 log = logging.getLogger(__name__)
 
+KEEP = 64  # compiled templates kept: a few editions of the templates
+LEFTOVER_SECONDS = 3600  # a temporary file older than this was left by a killed writer
+
 
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Templates compiled by jinja2 kept in ``folder``; ``settings`` is the module that
-    makes the environment (what the templates are compiled with besides their text)."""
+    """Templates compiled by jinja2 kept in ``folder`` (see the module)."""
 
-    def __init__(self, folder: Path, settings: Path):
+    def __init__(self, folder: Path):
         super().__init__(str(folder), "%s.jinja")
         self.folder = folder
-        self._settings_file = settings
-        self._settings: str | None = None
+        self._code: str | None = None
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        if self._settings is None:
-            self._settings = hashlib.sha256(self._settings_file.read_bytes()).hexdigest()
-        return hashlib.sha256(f"{self._settings}|{name}|{filename}".encode()).hexdigest()
+        if self._code is None:
+            from reports.output.files import code_fingerprint
+
+            self._code = f"{code_fingerprint()}|{jinja2.__version__}|{sys.version}"
+        return hashlib.sha256(f"{self._code}|{name}|{filename}".encode()).hexdigest()
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             super().load_bytecode(bucket)
-        except OSError as exc:  # jinja2 passes over a missing file, not an unreadable one
-            log.debug("cannot read a compiled template in %s: %s", self.folder, exc)
+        except Exception as exc:  # unreadable, or damaged where jinja2 does not look
+            bucket.reset()
+            log.debug("compiled template %s in %s not used: %s", bucket.key, self.folder, exc)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             super().dump_bytecode(bucket)
+            self._prune()
         except OSError as exc:
             log.debug("cannot keep a compiled template in %s: %s", self.folder, exc)
+
+    def _prune(self) -> None:
+        kept, now = [], time.time()
+        for path in self.folder.iterdir():
+            modified = path.stat().st_mtime
+            if path.suffix == ".jinja":
+                kept.append((modified, path))
+            elif path.suffix == ".tmp" and now - modified > LEFTOVER_SECONDS:
+                path.unlink(missing_ok=True)
+        for _, path in sorted(kept, reverse=True)[KEEP:]:
+            path.unlink(missing_ok=True)

@@ -163,11 +163,12 @@ def environment(templates_dir: Path) -> jinja2.Environment:
 def keep_compiled(folder: Path | None) -> None:
     """Keep the templates compiled in ``folder`` between runs (``None``: compile them in
     every process, the default). Compiling the memo's templates costs about a tenth of
-    a second per process; a template is compiled again when its text, this module (the
-    environment's settings) or jinja2 changes."""
+    a second per process; a template is compiled again when its text, the toolkit's code
+    (the environment's settings, its filters), jinja2 or Python changes
+    (:mod:`reports.render.compiled`)."""
     global _COMPILED
     with _ENVS_LOCK:
-        _COMPILED = None if folder is None else CompiledTemplates(Path(folder), Path(__file__))
+        _COMPILED = None if folder is None else CompiledTemplates(Path(folder))
         for env in _ENVS.values():
             env.bytecode_cache = _COMPILED
 

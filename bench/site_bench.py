@@ -9,7 +9,7 @@ is open in Chromium; the workbook is then saved as Excel saves (a whole new file
 over it), alternately with a date typed 22/08/2019 and without, and the time is taken
 from the rename to the moment the page shows the new problem count (Playwright polling
 the page every animation frame). Preview: the generated workbook is read once
-(:func:`reports.site.snapshot.take`, what ``serve`` keeps), then the weekly memo's
+(:func:`reports.site.saved.take`, what ``serve`` keeps), then the weekly memo's
 preview is made as of different days (so that nothing is cached: each is a new context,
 with its charts drawn afresh) as HTML and as .docx. Writes ``bench/site_results.md``.
 """
@@ -115,12 +115,12 @@ def save_to_screen(label: str, source: Path, events: int | None, repeat: int) ->
 def preview(events: int, repeat: int) -> dict:
     from reports.config.load import load_config
     from reports.site.preview import Previews
-    from reports.site.snapshot import take
+    from reports.site.saved import take
 
     with tempfile.TemporaryDirectory(prefix="site-bench-") as tmp:
         config = load_config(_config(Path(tmp), generate.workbook(events)))
         start = time.perf_counter()
-        snapshot = take(config)
+        saved = take(config)
         read = time.perf_counter() - start
         previews = Previews(config)
         memo = config.memo("weekly")
@@ -130,10 +130,10 @@ def preview(events: int, repeat: int) -> dict:
             for i in range(repeat + 1):  # the first is the process's first: imports, fonts
                 as_of = day - timedelta(days=i + (0 if fmt == "html" else 40))
                 start = time.perf_counter()
-                previews.rendered(snapshot, memo, as_of, fmt)
+                previews.rendered(saved, memo, as_of, fmt)
                 out[fmt].append(time.perf_counter() - start)
         start = time.perf_counter()
-        previews.rendered(snapshot, memo, day, "html")
+        previews.rendered(saved, memo, day, "html")
         out["cached"] = time.perf_counter() - start
     return out
 

@@ -21,7 +21,7 @@ from sitetools import PASSWORD, SECRET_ID
 
 from reports.config.load import load_config
 from reports.errors import ConfigError
-from reports.site.snapshot import take
+from reports.site.saved import take
 
 
 def run(config, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -101,18 +101,18 @@ def test_a_problem_needs_the_level_of_its_row_and_of_any_id_it_suggests(tmp_path
     config = sitetools.desk(tmp_path)
     sitetools.marked(tmp_path / "wb" / "book.xlsx", secret_error=True, open_error=True,
                      near_miss=True)
-    snapshot = take(load_config(config))
+    saved = take(load_config(config))
     needs = {(p.sheet, p.cell, p.code): rank for p, rank in
-             zip(snapshot.problems, snapshot.ranks, strict=True)}
+             zip(saved.problems, saved.ranks, strict=True)}
     assert needs == {
         ("Actors", "D4", "bad-country"): 2,  # the SECRET row
         ("Actors", "A4", "unused-actor"): 2,
         ("Events", "B2", "bad-date"): 0,  # an unmarked row: the default level
         ("Positions", "A5", "unknown-ref"): 2,  # its "did you mean" names the SECRET actor
     }
-    assert [p.sheet for p in snapshot.problems] == ["Actors", "Actors", "Events", "Positions"]
-    assert snapshot.top_rank == 2 and snapshot.loaded is None
-    shown, withheld = snapshot.visible(1)
+    assert [p.sheet for p in saved.problems] == ["Actors", "Actors", "Events", "Positions"]
+    assert saved.top_rank == 2 and saved.loaded is None
+    shown, withheld = saved.visible(1)
     assert [p.code for p in shown] == ["bad-date"]
     assert all(SECRET_ID not in p.message for p in shown) and len(withheld) == 3
 
@@ -125,20 +125,20 @@ def test_a_row_whose_marking_is_not_a_level_counts_as_the_highest(tmp_path):
     data["Issues"][0].append("marking")
     data["Issues"][1].append("TOP SEKRIT")
     wbfactory.write(tmp_path / "wb" / "book.xlsx", data)
-    snapshot = take(load_config(config))
-    (problem,) = snapshot.problems
-    assert problem.code == "bad-marking" and snapshot.ranks == [2]
-    assert snapshot.top_rank == 2
+    saved = take(load_config(config))
+    (problem,) = saved.problems
+    assert problem.code == "bad-marking" and saved.ranks == [2]
+    assert saved.top_rank == 2
 
 
 def test_an_unreadable_workbook_is_one_problem_everyone_may_read(tmp_path):
     config = sitetools.desk(tmp_path)
     (tmp_path / "wb" / "book.xlsx").write_text("not,a,workbook\n", encoding="utf-8")
-    snapshot = take(load_config(config))
-    assert [(p.code, r) for p, r in zip(snapshot.problems, snapshot.ranks, strict=True)] == [
+    saved = take(load_config(config))
+    assert [(p.code, r) for p, r in zip(saved.problems, saved.ranks, strict=True)] == [
         ("unreadable", 0)]
-    assert "is a text file, not an .xlsx workbook" in snapshot.problems[0].message
-    assert snapshot.data is None and snapshot.loaded is None
+    assert "is a text file, not an .xlsx workbook" in saved.problems[0].message
+    assert saved.data is None and saved.loaded is None
 
 
 def test_serve_refuses_a_port_in_use_and_a_missing_workbook_folder(tmp_path):

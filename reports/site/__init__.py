@@ -5,7 +5,7 @@ would be built now; who sees what is decided by each user's role and handling le
 Parts: :mod:`~reports.site.settings` (the ``[site]`` table), :mod:`~reports.site.users`
 (users, passwords, sessions, sign-in throttling, in the run record),
 :mod:`~reports.site.access` (roles and levels: who may see what),
-:mod:`~reports.site.snapshot` (the workbook as last saved: problems, their rows' levels,
+:mod:`~reports.site.saved` (the workbook as last saved: problems, their rows' levels,
 the model), :mod:`~reports.site.annotated` (the annotated copy, whole or cut to a level),
 :mod:`~reports.site.preview` (memos rendered from the model in memory),
 :mod:`~reports.site.watcher` (reloading on save), :mod:`~reports.site.security`

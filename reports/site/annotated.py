@@ -2,7 +2,7 @@
 
 The whole copy (``validate --annotate``'s: the workbook with each problem cell coloured
 and commented, and a Problems sheet) holds every row, so it goes only to a user cleared
-for the highest level of any row (:attr:`Snapshot.top_rank`). Anyone else gets a cut
+for the highest level of any row (:attr:`SavedWorkbook.top_rank`). Anyone else gets a cut
 copy, made afresh from the cells that were read rather than from the file: the contract
 sheets only, each row at its own row number (so a problem's cell is where the original
 has it), with the rows above the user's level left empty, and only the problems the user
@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from reports.site.snapshot import Ranker, Snapshot
+from reports.site.saved import Ranker, SavedWorkbook
 
 CACHED = 4  # copies kept (a copy of a large workbook takes seconds to make)
 
@@ -32,17 +32,17 @@ _CACHE: OrderedDict[tuple[str, int], Copy] = OrderedDict()
 _LOCK = threading.Lock()
 
 
-def annotated_copy(snapshot: Snapshot, rank: int, config) -> Copy | None:
+def annotated_copy(saved: SavedWorkbook, rank: int, config) -> Copy | None:
     """The copy for a user of ``rank``; None when the workbook could not be read."""
-    if snapshot.data is None or snapshot.book is None or snapshot.sha256 is None:
+    if saved.data is None or saved.book is None or saved.sha256 is None:
         return None
-    whole = rank >= snapshot.top_rank
-    key = (snapshot.sha256, max(rank, -1) if not whole else 10**6)
+    whole = rank >= saved.top_rank
+    key = (saved.sha256, max(rank, -1) if not whole else 10**6)
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    copy = _whole(snapshot) if whole else _cut(snapshot, rank, config)
+    copy = _whole(saved) if whole else _cut(saved, rank, config)
     with _LOCK:
         _CACHE[key] = copy
         while len(_CACHE) > CACHED:
@@ -50,24 +50,24 @@ def annotated_copy(snapshot: Snapshot, rank: int, config) -> Copy | None:
     return copy
 
 
-def _whole(snapshot: Snapshot) -> Copy:
+def _whole(saved: SavedWorkbook) -> Copy:
     from reports.workbook.annotate import annotated_bytes
 
-    return Copy(annotated_bytes(snapshot.data, snapshot.problems, snapshot.path), True, 0)
+    return Copy(annotated_bytes(saved.data, saved.problems, saved.path), True, 0)
 
 
-def _cut(snapshot: Snapshot, rank: int, config) -> Copy:
+def _cut(saved: SavedWorkbook, rank: int, config) -> Copy:
     from openpyxl import Workbook
 
     from reports.workbook.annotate import mark_up
     from reports.workbook.xlstyle import header_cell, set_text, workbook_bytes
 
-    shown, _ = snapshot.visible(rank)
-    ranker = Ranker(snapshot.book, config, snapshot.problems)
+    shown, _ = saved.visible(rank)
+    ranker = Ranker(saved.book, config, saved.problems)
     wb = Workbook()
     wb.remove(wb.active)
     left_out = 0
-    sheets = sorted(snapshot.book.sheets.values(), key=lambda d: _order(snapshot, d.title))
+    sheets = sorted(saved.book.sheets.values(), key=lambda d: _order(saved, d.title))
     for data in sheets:
         ws = wb.create_sheet(data.title)
         for name, letter in data.letters.items():
@@ -87,7 +87,7 @@ def _cut(snapshot: Snapshot, rank: int, config) -> Copy:
     return Copy(workbook_bytes(wb), False, left_out)
 
 
-def _order(snapshot: Snapshot, title: str) -> int:
-    from reports.site.snapshot import sheet_order
+def _order(saved: SavedWorkbook, title: str) -> int:
+    from reports.site.saved import sheet_order
 
-    return sheet_order(snapshot.data).get(title, 10**6)
+    return sheet_order(saved.data).get(title, 10**6)

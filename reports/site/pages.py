@@ -54,9 +54,9 @@ async def workbook(site: Site, request: Request, session: Session) -> Response:
 
 
 def _problems(site: Site, session: Session) -> dict:
-    snapshot = site.live.snapshot
+    saved = site.live.saved
     return {"version": site.live.version,
-            "listing": listing(snapshot, session.user, site.config) if snapshot else None}
+            "listing": listing(saved, session.user, site.config) if saved else None}
 
 
 async def problems(site: Site, request: Request, session: Session) -> Response:
@@ -96,15 +96,15 @@ async def events(site: Site, request: Request, session: Session) -> Response:
 
 
 async def annotated(site: Site, request: Request, session: Session) -> Response:
-    snapshot = site.live.snapshot
+    saved = site.live.saved
     copy = None
-    if snapshot is not None:
-        copy = await anyio.to_thread.run_sync(annotated_copy, snapshot, session.user.rank,
+    if saved is not None:
+        copy = await anyio.to_thread.run_sync(annotated_copy, saved, session.user.rank,
                                               site.config)
     if copy is None:
         return site.not_found(request, session, "There is no annotated copy: the workbook "
                               "could not be read (its problem says why).")
-    stem = snapshot.path.stem if copy.whole else f"{snapshot.path.stem}-cut"
+    stem = saved.path.stem if copy.whole else f"{saved.path.stem}-cut"
     return Response(copy.data, media_type="application/vnd.openxmlformats-officedocument."
                     "spreadsheetml.sheet", headers={
                         "content-disposition": f'attachment; filename="{_safe(stem)}'
@@ -136,7 +136,7 @@ async def memo(site: Site, request: Request, session: Session) -> Response:
     else:
         try:
             context = await anyio.to_thread.run_sync(
-                site.previews.context, site.live.snapshot, found, as_of)
+                site.previews.context, site.live.saved, found, as_of)
             banner = context["memo"].get("marking")
         except PreviewError as exc:
             error = str(exc)
@@ -154,7 +154,7 @@ async def memo_file(site: Site, request: Request, session: Session) -> Response:
         return site.render(request, "error.html", session, 400, title="Not a date",
                            message="Give the day as YYYY-MM-DD.")
     try:
-        data = await anyio.to_thread.run_sync(site.previews.rendered, site.live.snapshot,
+        data = await anyio.to_thread.run_sync(site.previews.rendered, site.live.saved,
                                               found, as_of, fmt)
     except PreviewError as exc:
         return site.render(request, "error.html", session, 409, title="No preview",

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from reports.config.load import Config, MemoConfig
 from reports.errors import ReportsError
-from reports.site.snapshot import Snapshot
+from reports.site.saved import SavedWorkbook
 
 log = logging.getLogger(__name__)
 
@@ -42,25 +42,25 @@ class Previews:
         self._cache: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.RLock()
 
-    def context(self, snapshot: Snapshot, memo: MemoConfig, as_of: date) -> dict:
-        if snapshot.loaded is None:
-            errors = snapshot.errors
+    def context(self, saved: SavedWorkbook, memo: MemoConfig, as_of: date) -> dict:
+        if saved.loaded is None:
+            errors = saved.errors
             raise PreviewError(
                 f"the workbook has {errors} error{'s' if errors != 1 else ''}: no memo can be "
                 "built from it until they are fixed (staff see them on the Workbook page)")
         previous = self._previous(memo, as_of)
-        key = ("context", snapshot.sha256, memo.id, as_of, previous and previous.id)
+        key = ("context", saved.sha256, memo.id, as_of, previous and previous.id)
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]  # type: ignore[return-value]
-            context = self._build(snapshot, memo, as_of, previous)
+            context = self._build(saved, memo, as_of, previous)
             self._keep(key, context)
             return context
 
-    def rendered(self, snapshot: Snapshot, memo: MemoConfig, as_of: date, fmt: str) -> bytes:
+    def rendered(self, saved: SavedWorkbook, memo: MemoConfig, as_of: date, fmt: str) -> bytes:
         """The memo as ``fmt`` ("html" or "docx")."""
-        context = self.context(snapshot, memo, as_of)
+        context = self.context(saved, memo, as_of)
         key = ("file", id(context), fmt)
         with self._lock:
             if key in self._cache:
@@ -91,11 +91,11 @@ class Previews:
         with RunRecord.open(self.config.run_record_path, create=False) as run_record:
             return run_record.previous_edition(memo.id, as_of)
 
-    def _build(self, snapshot: Snapshot, memo: MemoConfig, as_of: date, previous) -> dict:
+    def _build(self, saved: SavedWorkbook, memo: MemoConfig, as_of: date, previous) -> dict:
         from reports.memo.contents import build_context
         from reports.memo.make import carried, check_memos, memo_spec
 
-        loaded = snapshot.loaded
+        loaded = saved.loaded
         wrong = check_memos(loaded.model, [memo], self.config.markings)
         if wrong:
             raise PreviewError(wrong[memo.id])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from reports.config.load import Config
 from reports.problems import ERROR, Problem, cell_parts
 from reports.site.access import User
-from reports.site.snapshot import SUGGESTION_RE, Snapshot
+from reports.site.saved import SUGGESTION_RE, SavedWorkbook
 from reports.workbook.cells import shown
 
 
@@ -43,21 +43,21 @@ class Listing:
     banner: str  # the highest level of the rows whose problems are shown
 
 
-def listing(snapshot: Snapshot, user: User, config: Config) -> Listing:
-    shown_problems, withheld = snapshot.visible(user.rank)
-    ranks = [r for r in snapshot.ranks if r <= user.rank]
+def listing(saved: SavedWorkbook, user: User, config: Config) -> Listing:
+    shown_problems, withheld = saved.visible(user.rank)
+    ranks = [r for r in saved.ranks if r <= user.rank]
     markings = config.markings
     return Listing(
-        workbook=snapshot.path.name, checked_at=snapshot.checked_at,
-        rows=[_row(snapshot, p) for p in shown_problems],
+        workbook=saved.path.name, checked_at=saved.checked_at,
+        rows=[_row(saved, p) for p in shown_problems],
         errors=sum(p.severity == ERROR for p in shown_problems),
         warnings=sum(p.severity != ERROR for p in shown_problems),
         withheld=len(withheld), withheld_errors=sum(p.severity == ERROR for p in withheld),
-        whole_copy=user.rank >= snapshot.top_rank, readable=snapshot.data is not None,
+        whole_copy=user.rank >= saved.top_rank, readable=saved.data is not None,
         banner=markings.banner(ranks))
 
 
-def _row(snapshot: Snapshot, problem: Problem) -> Row:
+def _row(saved: SavedWorkbook, problem: Problem) -> Row:
     suggestion = ""
     message = problem.message
     found = SUGGESTION_RE.search(message)
@@ -66,13 +66,13 @@ def _row(snapshot: Snapshot, problem: Problem) -> Row:
         message = (message[:found.start()].rstrip(" (") + message[found.end():].lstrip(")")
                    ).strip()
     return Row(problem.severity, problem.sheet or "", problem.cell or "",
-               problem.column or "", _value(snapshot, problem), message, suggestion,
+               problem.column or "", _value(saved, problem), message, suggestion,
                problem.code)
 
 
-def _value(snapshot: Snapshot, problem: Problem) -> str:
+def _value(saved: SavedWorkbook, problem: Problem) -> str:
     """The problem cell's value as read ('' for a header, a sheet or the file)."""
-    book = snapshot.book
+    book = saved.book
     letters, row = cell_parts(problem.cell)
     if book is None or row <= 1 or not problem.sheet:
         return ""

@@ -2,7 +2,7 @@
 
 The workbook's folder is watched with watchfiles (the operating system's file events:
 inotify on Linux); a save (Excel writes a temporary file and renames it over the
-workbook) reloads the :class:`~reports.site.snapshot.Snapshot` in a worker thread, and
+workbook) reloads the :class:`~reports.site.saved.SavedWorkbook` in a worker thread, and
 every page waiting in :meth:`Live.changed` is woken. As a safety net for folders whose
 events do not arrive (some network shares), the file's size and modification time are
 also compared every :data:`STAT_SECONDS`.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from reports.config.load import Config
 from reports.errors import ConfigError
-from reports.site.snapshot import Snapshot, take
+from reports.site.saved import SavedWorkbook, take
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +27,12 @@ STAT_SECONDS = 2.0
 
 
 class Live:
-    """The current snapshot, reloaded on every save; ``version`` counts the reloads."""
+    """The workbook as last saved, reloaded on every save; ``version`` counts the reloads."""
 
     def __init__(self, config: Config):
         self.config = config
         self.path = Path(config.workbook)
-        self.snapshot: Snapshot | None = None
+        self.saved: SavedWorkbook | None = None
         self.version = 0
         self._changed = asyncio.Event()
         self._stop = asyncio.Event()
@@ -61,11 +61,11 @@ class Live:
 
     async def reload(self, why: str) -> None:
         async with self._reload_lock:
-            snapshot = await asyncio.to_thread(take, self.config)
-            self.snapshot = snapshot
+            saved = await asyncio.to_thread(take, self.config)
+            self.saved = saved
             self.version += 1
             log.info("workbook %s read (%s): %d problem(s)", self.path, why,
-                     len(snapshot.problems))
+                     len(saved.problems))
         self._wake()
 
     def _wake(self) -> None:
@@ -73,7 +73,7 @@ class Live:
         event.set()
 
     async def changed(self, version: int, timeout: float) -> int:
-        """Wait until the snapshot is newer than ``version`` (or ``timeout`` seconds)."""
+        """Wait until the saved workbook is newer than ``version`` (or ``timeout`` seconds)."""
         if self.version != version or self.stopping:
             return self.version
         with contextlib.suppress(TimeoutError):

@@ -1,6 +1,6 @@
 """The workbook as last saved: read, validated and modelled once, kept in memory.
 
-A :class:`Snapshot` holds what ``validate`` reports (the same problems, the Distribution
+A :class:`SavedWorkbook` holds what ``validate`` reports (the same problems, the Distribution
 sheet's too), in workbook order (sheets as the workbook orders them, then row, then
 column), each with the handling rank of the row it is in; the workbook's bytes (for the
 annotated copy, which must show the same version); and, when there is no error, the
@@ -40,7 +40,7 @@ READ_ATTEMPTS = 3
 
 
 @dataclass
-class Snapshot:
+class SavedWorkbook:
     path: Path
     checked_at: datetime
     problems: list[Problem] = field(default_factory=list)  # in workbook order
@@ -63,7 +63,7 @@ class Snapshot:
         return shown, withheld
 
 
-def take(config: Config) -> Snapshot:
+def take(config: Config) -> SavedWorkbook:
     """Read, validate and (when it has no error) model the configured workbook."""
     from reports.model.load import Loaded, distribution_problems
     from reports.model.model import Model
@@ -83,7 +83,7 @@ def take(config: Config) -> Snapshot:
             data = None
     except (WorkbookUnreadable, OSError) as exc:
         problem = Problem(ERROR, None, None, None, "unreadable", str(exc))
-        return Snapshot(path, now, [problem], [0])
+        return SavedWorkbook(path, now, [problem], [0])
     with bulk():
         checked = validate(book, config.rules())
         problems = checked.problems + distribution_problems(config, book, checked.records)
@@ -94,7 +94,7 @@ def take(config: Config) -> Snapshot:
     ranker = Ranker(book, config, problems)
     order = sheet_order(data)
     problems.sort(key=lambda p: _place(p, order))
-    return Snapshot(path, now, problems, [ranker.rank(p) for p in problems], book.sha256,
+    return SavedWorkbook(path, now, problems, [ranker.rank(p) for p in problems], book.sha256,
                     data, book, loaded, ranker.top_rank())
 
 

@@ -127,8 +127,10 @@ def plural(count: int, noun: str, many: str = "") -> str:
 
 
 def series(items: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``: items as a sentence names them."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """``a``, ``a and b``, ``a, b and c``: items as a sentence names them ("" for none)."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def clip(text: str | None, limit: int) -> str:

@@ -26,7 +26,7 @@ from reports.problems import (
     column_letter,
     sort_key,
 )
-from reports.text import clip, closest, did_you_mean
+from reports.text import clip, closest, did_you_mean, series
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -147,3 +147,13 @@ def test_one_problem_type_for_workbook_template_and_config():
     ordered = sorted(report, key=sort_key)
     assert ordered[-1].severity == "warning"
     assert re.fullmatch(r"[a-z-]+", book.code)
+
+
+@pytest.mark.parametrize(("items", "said"), [
+    ([], ""), (["Events"], "Events"), (["Events", "Positions"], "Events and Positions"),
+    (["2 support", "1 opposes", "3 undecided"], "2 support, 1 opposes and 3 undecided"),
+    (["a", "b", "c", "d"], "a, b, c and d"),
+])
+def test_a_series_is_named_as_a_sentence_names_it(items, said):
+    """One "a, b and c" for every list a memo names (the stance counts, emptied sheets)."""
+    assert series(items) == said

@@ -68,10 +68,10 @@ def snapshot(model: Model, marking: str, min_grade: str, as_of: date) -> Snapsho
     the workbook (:func:`reports.memo.contents.visible_model`), at ``marking`` and ``min_grade``."""
     from reports.workbook.table import bulk
 
-    ids, days, titles, issues, actors, significance = model.known_columns(
-        "Events", as_of, ("event_id", "date", "title", "issues", "actors", "significance"))
-    who, what, when, stance = model.known_columns(
-        "Positions", as_of, ("actor_id", "issue_id", "as_of", "stance"))
+    ids, days, titles, issues, actors, significance = model.columns(
+        "Events", ("event_id", "date", "title", "issues", "actors", "significance"), as_of)
+    who, what, when, stance = model.columns(
+        "Positions", ("actor_id", "issue_id", "as_of", "stance"), as_of)
     with bulk():  # a few hundred thousand small objects, all kept: no GC walks meanwhile
         events = {i: [d.isoformat(), fingerprint(t), list(iss or ()), list(act or ()), s]
                   for i, d, t, iss, act, s in zip(ids, days, titles, issues, actors,
@@ -208,7 +208,7 @@ class _Numbered:
 
     def __init__(self, model: Model, sheet: str, key: tuple[str, ...]):
         self.model, self.sheet = model, sheet
-        columns = model.known_columns(sheet, None, key)
+        columns = model.columns(sheet, key)
         keys = columns[0] if len(key) == 1 else [
             position_key(*parts) for parts in zip(*columns, strict=True)]
         self.number = {k: n for n, k in enumerate(keys)}

@@ -247,16 +247,16 @@ class Model:
         """A record is known on ``as_of`` if it cites no source or at least one published."""
         return self.known_from(source_ids) <= as_of
 
-    def known_columns(self, sheet: str, as_of: date | None,
-                      names: Sequence[str]) -> list[list[Any]]:
-        """Columns ``names`` (Python values, record order) of the Events dated ``as_of`` or
-        before, or Positions as of then, known on ``as_of``; None: every row (for take)."""
+    def columns(self, sheet: str, names: Sequence[str],
+                known_on: date | None = None) -> list[list[Any]]:
+        """Columns ``names`` (Python values) of every row, in record order as :meth:`take`
+        numbers it; ``known_on``: of the Events or Positions of that day or before known then."""
         import numpy as np
         import pyarrow as pa
 
         columns = [self._rows[sheet].column(name) for name in names]
-        if as_of is not None:
-            end = _day(as_of)
+        if known_on is not None:
+            end = _day(known_on)
             keep = (self._positions["seen"] <= end if sheet == "Positions" else
                     (self._events["date"] <= end) & (self._events["known"] <= end))
             at = pa.array(np.flatnonzero(keep), type=pa.int64())
@@ -264,7 +264,7 @@ class Model:
         return [column.to_pylist() for column in columns]
 
     def take(self, sheet: str, rows: Sequence[int]) -> list[Any]:
-        """The records numbered ``rows`` (as :meth:`known_columns` numbers them), made now."""
+        """The records numbered ``rows`` (as :meth:`columns` numbers them), made now."""
         return self._rows[sheet].take(list(rows))
 
     # -- queries ------------------------------------------------------------------------

@@ -158,16 +158,14 @@ def test_a_build_keeps_them_under_the_cache_and_the_next_build_gives_the_same_pa
     assert pages[0] == pages[1]
 
 
-def test_at_most_keep_compiled_templates_are_kept_and_leftovers_go(tmp_path, templates, fresh,
-                                                                   monkeypatch):
-    """Each edit of the templates adds compiled files; the oldest go past ``KEEP``, and a
-    temporary file a killed writer left an hour ago goes too (a recent one may be a
-    writer at work)."""
+def test_the_folder_is_kept_small_and_leftovers_go(tmp_path, templates, fresh, monkeypatch):
+    """Each edit of the templates adds compiled files; past ``MAX_BYTES`` the oldest go
+    (as in the chart cache), and a temporary file a killed writer left an hour ago goes
+    too (a recent one may be a writer at work)."""
     import os
 
     from reports.render import compiled as kept_module
 
-    monkeypatch.setattr(kept_module, "KEEP", 4)
     folder = tmp_path / "compiled"
     folder.mkdir()
     old_tmp, new_tmp = folder / "a.jinjaxyz.tmp", folder / "b.jinjaxyz.tmp"
@@ -175,12 +173,16 @@ def test_at_most_keep_compiled_templates_are_kept_and_leftovers_go(tmp_path, tem
         path.write_bytes(b"half")
     os.utime(old_tmp, (1, 1))
     context = hand_context()
-    for edit in range(3):  # three versions of memo.html: three sets of compiled files
+    html.keep_compiled(folder)
+    html.render_html(context, templates)
+    one_set = sum(p.stat().st_size for p in folder.glob("*.jinja"))
+    monkeypatch.setattr(kept_module, "MAX_BYTES", one_set * 3 // 2)
+    for edit in range(3):  # three versions of memo.html: three more compiled files
         path = templates / "memo.html"
         path.write_text(path.read_text(encoding="utf-8") + f"{{# edit {edit} #}}\n",
                         encoding="utf-8")
         fresh()
         html.keep_compiled(folder)
-        assert "Edited" not in html.render_html(context, templates)
-        assert len(list(folder.glob("*.jinja"))) <= 4
+        html.render_html(context, templates)
+        assert sum(p.stat().st_size for p in folder.glob("*.jinja")) <= one_set * 3 // 2
     assert not old_tmp.exists() and new_tmp.exists()

@@ -12,6 +12,7 @@ import re
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from reports.errors import OutputError
@@ -165,6 +166,31 @@ def clean_stale_parts(folder: Path, *, older_than: float | None = None) -> int:
         except OSError:
             pass
     return removed
+
+
+def keep_under(folder: Path, max_bytes: int, kept: tuple[str, ...],
+               leftover: Callable[[str], bool]) -> None:
+    """Keep a cache folder under ``max_bytes``: when the files whose names end in ``kept``
+    total more, the least recently touched go until they total three quarters of it; the
+    files ``leftover`` names (a killed writer's temporary files) go once they are
+    ``STALE_PART_SECONDS`` old (a younger one may be a writer at work). Raises OSError."""
+    entries, total, stale = [], 0, time.time() - STALE_PART_SECONDS
+    with os.scandir(folder) as found:
+        for entry in found:
+            stat = entry.stat()
+            if leftover(entry.name):
+                if stat.st_mtime < stale:
+                    Path(entry.path).unlink(missing_ok=True)
+            elif entry.name.endswith(kept):
+                entries.append((stat.st_mtime_ns, entry.name, stat.st_size))
+                total += stat.st_size
+    if total <= max_bytes:
+        return
+    for _, name, size in sorted(entries):
+        (Path(folder) / name).unlink(missing_ok=True)
+        total -= size
+        if total <= max_bytes * 3 // 4:
+            break
 
 
 def _explain(path: Path, exc: OSError) -> str:

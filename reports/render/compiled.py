@@ -8,8 +8,8 @@ compiling its templates again (about a tenth of a second per process).
 - The key holds what else the compiled code depends on: the toolkit's code (the
   environment's settings and its filters), jinja2's version and Python's.
 - It is an aid: a file that cannot be read or is damaged in any way, or a folder that
-  cannot be written, only means compiling again (logged at debug level). At most
-  ``KEEP`` compiled templates are kept (the least recently written go first).
+  cannot be written, only means compiling again (logged at debug level). The folder is
+  kept under ``MAX_BYTES``, as the chart cache is (``reports.output.files.keep_under``).
 - What is kept here is code the toolkit runs: the folder is made private to the account
   that writes it (``[paths] cache`` must not be writable by others; docs/operations.md).
 """
@@ -19,16 +19,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import sys
-import time
 from pathlib import Path
 
 import jinja2
 import jinja2.bccache
 
+from reports.output.files import code_fingerprint, keep_under
+
 log = logging.getLogger(__name__)
 
-KEEP = 64  # compiled templates kept: a few editions of the templates
-LEFTOVER_SECONDS = 3600  # a temporary file older than this was left by a killed writer
+MAX_BYTES = 8 * 1024 * 1024  # a few editions of the templates (a memo's: about 200 KB)
 
 
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
@@ -41,8 +41,6 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         if self._code is None:
-            from reports.output.files import code_fingerprint
-
             self._code = f"{code_fingerprint()}|{jinja2.__version__}|{sys.version}"
         return hashlib.sha256(f"{self._code}|{name}|{filename}".encode()).hexdigest()
 
@@ -57,17 +55,7 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             super().dump_bytecode(bucket)
-            self._prune()
+            keep_under(self.folder, MAX_BYTES, (".jinja",),
+                       leftover=lambda name: name.endswith(".tmp"))  # jinja2's own
         except OSError as exc:
             log.debug("cannot keep a compiled template in %s: %s", self.folder, exc)
-
-    def _prune(self) -> None:
-        kept, now = [], time.time()
-        for path in self.folder.iterdir():
-            modified = path.stat().st_mtime
-            if path.suffix == ".jinja":
-                kept.append((modified, path))
-            elif path.suffix == ".tmp" and now - modified > LEFTOVER_SECONDS:
-                path.unlink(missing_ok=True)
-        for _, path in sorted(kept, reverse=True)[KEEP:]:
-            path.unlink(missing_ok=True)

@@ -27,7 +27,6 @@ import json
 import logging
 import os
 import tempfile
-import time
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,23 +128,10 @@ class DiskCache:
         return digest
 
     def _prune(self) -> None:
-        entries, total, now = [], 0, time.time()
-        with os.scandir(self.folder) as found:
-            for entry in found:
-                stat = entry.stat()
-                if entry.name.startswith(".tmp-"):
-                    if now - stat.st_mtime > 3600:         # left by a writer that died
-                        Path(entry.path).unlink(missing_ok=True)
-                elif entry.name.endswith((".png", ".svg")):
-                    entries.append((stat.st_mtime_ns, entry.name, stat.st_size))
-                    total += stat.st_size
-        if total <= self.max_bytes:
-            return
-        for _, name, size in sorted(entries):
-            (self.folder / name).unlink(missing_ok=True)
-            total -= size
-            if total <= self.max_bytes * 3 // 4:
-                break
+        from reports.output.files import keep_under
+
+        keep_under(self.folder, self.max_bytes, (".png", ".svg"),
+                   leftover=lambda name: name.startswith(".tmp-"))
 
     def _warn(self, message: str) -> None:
         if not self._warned:

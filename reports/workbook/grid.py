@@ -25,10 +25,12 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import fastexcel
-import pyarrow as pa
+
+if TYPE_CHECKING:  # Arrow is imported by the first sheet loaded, not to open the workbook
+    import pyarrow as pa
 
 # one column: typed Arrow cells, or (a column of mixed types) Python values
 Cells: TypeAlias = "pa.Array | list[object]"
@@ -213,6 +215,8 @@ def python_values(cells: Cells) -> list[object]:
     alone), blanks as None."""
     if isinstance(cells, list):
         return cells
+    import pyarrow as pa
+
     kind = cells.type
     if pa.types.is_timestamp(kind):
         return [_moment(v) for v in cells.to_pylist()]

@@ -31,7 +31,7 @@ from reports.problems import ERROR, WARNING, Problem
 from reports.workbook import contract as schema
 from reports.workbook.header import match_header
 from reports.workbook.package import HostileXml, SheetNotes, scan_sheet, sheet_parts
-from reports.workbook.table import bulk
+from reports.workbook.table import bulk, import_frame_libraries
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,14 +120,11 @@ def read_workbook(path: Path | str, sheets: tuple[str, ...] | None = None) -> Wo
         notes.append(f"{path.name} holds macros; they were not run (only cell values are read)")
     wanted = [s for s in schema.ALL_SHEETS if sheets is None or s.name in sheets]
     with bulk(), ThreadPoolExecutor(max_workers=1) as pool:
-        # The reader parses in its thread (without Python's lock) while this one imports
-        # pandas, searches the sheets' XML and hashes the file.
+        # The reader opens the workbook and parses its sheets in its thread (without
+        # Python's lock) while this one imports pandas and Arrow, searches the sheets' XML
+        # and hashes the file.
         loading = pool.submit(_load, data, wanted)
-        # pandas: the frames' library, which pyarrow imports anyway at its first array
-        # made from Python values; and Arrow's query engine, which the checks' group-bys
-        # use: imported now, they cost no time.
-        import pandas  # noqa: F401
-        import pyarrow.acero  # noqa: F401
+        import_frame_libraries()
 
         try:
             parts = sheet_parts(archive)

@@ -110,3 +110,21 @@ def brute_force_current(model, as_of):
                                  date(2019, 11, 22), date(2020, 1, 1)])
 def test_current_stances_equal_a_brute_force_computation(model, day):
     assert model.current_stances(day) == brute_force_current(model, day)
+
+
+@pytest.mark.parametrize("day", [date(2019, 11, 10), date(2019, 11, 15), date(2019, 11, 22)])
+def test_columns_known_on_a_day_are_those_of_the_records_known_then(model, day):
+    """What an edition keeps of the Events and Positions known on its day: the same rows
+    the queries give (e1 is dated 22 Aug but known only from 22 Nov)."""
+    [ids] = model.columns("Events", ["event_id"], known_on=day)
+    assert ids == [e.event_id for e in model.events_between(day)]
+    [dates, stances] = model.columns("Positions", ["as_of", "stance"], known_on=day)
+    assert sorted(zip(dates, stances, strict=True)) == sorted(
+        (p.as_of, p.stance) for key in model.current_stances(day)
+        for p in model.history(*key, day))
+
+
+@pytest.mark.parametrize("sheet", ["Actors", "Sources", "Outlook", "Assessments"])
+def test_columns_known_on_a_day_are_refused_for_a_sheet_that_is_not_dated(model, sheet):
+    with pytest.raises(ValueError, match=f"not {sheet}"):
+        model.columns(sheet, ["marking_rank"], known_on=date(2019, 11, 22))

@@ -208,9 +208,7 @@ class Model:
         """A model holding only the records ranked at or below ``ceiling`` (and, with
         ``cite``, citing only the sources it accepts, e.g. those graded well enough; such
         a cut is made once per ``key`` when one is given). References to a dropped record
-        go too: an event or outlook item loses the actors, issues and sources above the
-        ceiling from its lists; a position on a dropped actor or issue, an assessment on a
-        dropped issue, and a record whose every source was dropped are left out."""
+        go too (:mod:`reports.model.cut` says how)."""
         if self.top_rank <= ceiling and cite is None:
             return self
         if cite is None or key is not None:  # memos of one marking share their cut
@@ -221,7 +219,7 @@ class Model:
         return self._cut(ceiling, cite)
 
     def _cut(self, ceiling: int, cite: Callable[[Source], bool] | None) -> Model:
-        from reports.model.tables import cut_model
+        from reports.model.cut import cut_model
 
         rows = cut_model(self._rows, ceiling, cite)
         return Model._of(rows, self.empty_sheets if any(map(len, rows.values())) else ())
@@ -254,12 +252,13 @@ class Model:
         import numpy as np
         import pyarrow as pa
 
+        if known_on is not None and sheet not in ("Events", "Positions"):
+            raise ValueError(f"only Events and Positions are dated and known, not {sheet}")
         columns = [self._rows[sheet].column(name) for name in names]
         if known_on is not None:
-            end = _day(known_on)
-            keep = (self._positions["seen"] <= end if sheet == "Positions" else
-                    (self._events["date"] <= end) & (self._events["known"] <= end))
-            at = pa.array(np.flatnonzero(keep), type=pa.int64())
+            seen = (self._positions["seen"] if sheet == "Positions" else
+                    np.maximum(self._events["date"], self._events["known"]))
+            at = pa.array(np.flatnonzero(seen <= _day(known_on)), type=pa.int64())
             columns = [column.take(at) for column in columns]
         return [column.to_pylist() for column in columns]
 

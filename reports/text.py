@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -189,26 +190,36 @@ HAN = "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\u
 # Punctuation and full-width forms that belong to whatever East Asian run they touch.
 CJK_PUNCT = "\u3000-\u3004\u3008-\u3020\u30fb\uff01-\uff65\ufe30-\ufe4f"
 
-HANGUL_RE = re.compile(f"[{HANGUL}]")
-KANA_RE = re.compile(f"[{KANA}]")
-EAST_ASIAN_RE = re.compile(f"[{HANGUL}{KANA}{HAN}{CJK_PUNCT}]")
-# A run of East Asian characters, with spaces inside it ("문 재인") kept in the run.
-_RUN_RE = re.compile(f"[{HANGUL}{KANA}{HAN}{CJK_PUNCT}]"
-                     f"(?:[ {HANGUL}{KANA}{HAN}{CJK_PUNCT}]*[{HANGUL}{KANA}{HAN}{CJK_PUNCT}])?")
+
+
+@cache
+def _script(which: str) -> re.Pattern[str]:
+    """The scripts' patterns, each compiled on first use: these character classes take
+    some 15 ms to compile, which every command would otherwise pay as it starts."""
+    every = f"{HANGUL}{KANA}{HAN}{CJK_PUNCT}"
+    return re.compile({
+        "hangul": f"[{HANGUL}]", "kana": f"[{KANA}]", "east_asian": f"[{every}]",
+        # a run of East Asian characters, with spaces inside it ("문 재인") kept in the run
+        "run": f"[{every}](?:[ {every}]*[{every}])?"}[which])
+
+
+def is_east_asian(char: str) -> bool:
+    """Whether ``char`` is East Asian: Hangul, Kana, Han or their punctuation."""
+    return _script("east_asian").match(char) is not None
 
 
 def script_lang(text: str) -> str | None:
     """Korean for Hangul, Japanese for Kana; None when only Han (or no East Asian text)."""
-    if HANGUL_RE.search(text):
+    if _script("hangul").search(text):
         return KOREAN
-    if KANA_RE.search(text):
+    if _script("kana").search(text):
         return JAPANESE
     return None
 
 
 def lang_of(text: str, country: str | None = None, default: str = KOREAN) -> str | None:
     """The language of ``text``'s East Asian characters, or None when it has none."""
-    if not EAST_ASIAN_RE.search(text or ""):
+    if not _script("east_asian").search(text or ""):
         return None
     return script_lang(text) or COUNTRY_LANGS.get((country or "").upper()) or default
 
@@ -218,12 +229,12 @@ def runs(text: str, known: dict[str, str] | None = None,
     """``text`` as [(piece, lang)], lang None for non-East-Asian pieces; '' gives []."""
     if not text:
         return []
-    if not EAST_ASIAN_RE.search(text):
+    if not _script("east_asian").search(text):
         return [(text, None)]
     known = known or {}
     out: list[tuple[str, str | None]] = []
     pos = 0
-    for match in _RUN_RE.finditer(text):
+    for match in _script("run").finditer(text):
         if match.start() > pos:
             out.append((text[pos:match.start()], None))
         piece = match.group(0)

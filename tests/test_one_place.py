@@ -26,7 +26,7 @@ from reports.problems import (
     column_letter,
     sort_key,
 )
-from reports.text import clip, closest, did_you_mean, series
+from reports.text import clip, closest, did_you_mean, is_east_asian, lang_of, runs, series
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -157,3 +157,23 @@ def test_one_problem_type_for_workbook_template_and_config():
 def test_a_series_is_named_as_a_sentence_names_it(items, said):
     """One "a, b and c" for every list a memo names (the stance counts, emptied sheets)."""
     assert series(items) == said
+
+
+@pytest.mark.parametrize("char, east_asian", [
+    ("문", True), ("ㄱ", True), ("あ", True), ("カ", True), ("ｶ", True), ("安", True),
+    ("々", True), ("、", True), ("（", True), ("a", False), ("é", False), (" ", False),
+    ("1", False), ("—", False)])
+def test_one_rule_says_which_characters_are_east_asian(char, east_asian):
+    """The Word writer's and the charts' line breaking ask the same rule as the language
+    tags: a character is East Asian exactly when it starts a run of its own."""
+    assert is_east_asian(char) is east_asian
+    assert (lang_of(f"x{char}x") is not None) is east_asian
+    assert (len(runs(f"x{char}x")) == 3) is east_asian
+
+
+def test_a_name_s_language_follows_its_script():
+    assert runs("Moon Jae-in (문재인) met 安倍晋三.", known={"安倍晋三": "ja"}) == [
+        ("Moon Jae-in (", None), ("문재인", "ko"), (") met ", None), ("安倍晋三", "ja"),
+        (".", None)]
+    assert runs("文在寅 문 재인") == [("文在寅 문 재인", "ko")]  # spaces inside stay in the run
+    assert lang_of("東京", "JPN") == "ja" and lang_of("東京") == "ko" and lang_of("Tokyo") is None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from reports.render import style
 from reports.render.charts import fonts as chart_fonts
-from reports.text import EAST_ASIAN_RE, KOREAN, lang_of, runs
+from reports.text import KOREAN, is_east_asian, lang_of, runs
 
 DPI = 150
 WIDTH_IN = 6.3                # 16 cm: 945 px at 150 dpi
@@ -223,7 +223,7 @@ class Measure:
         cut = max((i for i, w in enumerate(widths) if w <= room), default=0)
         for end in range(cut, 0, -1):
             if text[end].isspace() or text[end - 1] in "-–—/" or (
-                    EAST_ASIAN_RE.match(text[end - 1]) and EAST_ASIAN_RE.match(text[end])):
+                    is_east_asian(text[end - 1]) and is_east_asian(text[end])):
                 kept = text[:end].rstrip(" ,;:-–—/")
                 if kept:
                     return kept + "…"

@@ -23,7 +23,7 @@ from reports.render.style import (
     UNKNOWN_FILL,
     country_label,
 )
-from reports.text import EAST_ASIAN_RE
+from reports.text import is_east_asian
 
 NATIVE_RE = re.compile(r"^(.*\S) (\([^()]*[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff][^()]*\))$")
 CELL_MARGINS = 2 * 85 + 40  # the Memo Table style's cell margins and a little slack
@@ -302,7 +302,7 @@ def _fit_name(name: str, width: int, bold: bool = False, size: float = 8.5) -> s
     room = width - CELL_MARGINS
     for em in ((0.56, 0.68) if bold else (0.5, 0.62)):
         def length(text: str, latin: float = em * full) -> float:
-            return sum(full if EAST_ASIAN_RE.match(ch) else latin for ch in text)
+            return sum(full if is_east_asian(ch) else latin for ch in text)
 
         line = 0.0
         for word in match.group(1).split(" "):

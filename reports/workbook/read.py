@@ -4,7 +4,8 @@ The file is read into memory in one go (a consistent snapshot even if Excel save
 meanwhile), checked for what it really is (zip, legacy .xls, encrypted, zip bomb), and
 parsed by one reader (:mod:`reports.workbook.grid`: fastexcel, Arrow columns) in a
 thread, which releases Python's lock while it parses: meanwhile this thread imports
-pandas and searches the sheets' XML (:mod:`reports.workbook.package`: formula errors,
+pandas and Arrow (:func:`~reports.workbook.table.import_frame_libraries`) and searches
+the sheets' XML (:mod:`reports.workbook.package`: formula errors,
 formulas without a saved value, hyperlinks, merged cells). Each contract sheet becomes
 its cells by column, under canonical names plus any extra columns, with the Excel row
 number of every record (blank rows are skipped). Structural problems (missing sheets or

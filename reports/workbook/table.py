@@ -119,12 +119,16 @@ def import_frame_libraries() -> None:
     """Import pandas (the frames' library, which pyarrow imports anyway at its first array
     made from Python values) and Arrow's query engine (the checks' group-bys use it).
 
-    The first time in a process, what these imports made (some hundred thousand objects,
-    living as long as the process) is frozen out of the GC's walks: else the next
-    collections walk it all, twice (0.05-0.07 s)."""
-    first = "pandas" not in sys.modules
-    import pandas  # noqa: F401
-    import pyarrow.acero  # noqa: F401
-
-    if first:
-        gc.freeze()
+    The first time in a process, what these imports make (some hundred thousand objects,
+    living as long as the process) is frozen out of the GC's walks, which would otherwise
+    walk it all at the next collections (0.05-0.07 s): the garbage of the process so far
+    is collected first (a small heap before these imports), then everything alive after
+    them is frozen (``bulk(lasting=True)``) and stays out of the walks for good. An object
+    so frozen is still freed when nothing refers to it; only a cycle of such objects that
+    dies later is never collected."""
+    if {"pandas", "pyarrow.acero"} <= sys.modules.keys():
+        return
+    gc.collect()
+    with bulk(lasting=True):
+        import pandas  # noqa: F401
+        import pyarrow.acero  # noqa: F401

@@ -112,19 +112,44 @@ def test_current_stances_equal_a_brute_force_computation(model, day):
     assert model.current_stances(day) == brute_force_current(model, day)
 
 
-@pytest.mark.parametrize("day", [date(2019, 11, 10), date(2019, 11, 15), date(2019, 11, 22)])
-def test_columns_known_on_a_day_are_those_of_the_records_known_then(model, day):
-    """What an edition keeps of the Events and Positions known on its day: the same rows
-    the queries give (e1 is dated 22 Aug but known only from 22 Nov)."""
-    [ids] = model.columns("Events", ["event_id"], known_on=day)
-    assert ids == [e.event_id for e in model.events_between(day)]
-    [dates, stances] = model.columns("Positions", ["as_of", "stance"], known_on=day)
-    assert sorted(zip(dates, stances, strict=True)) == sorted(
-        (p.as_of, p.stance) for key in model.current_stances(day)
-        for p in model.history(*key, day))
+@pytest.fixture
+def dated_apart(tmp_path, data):
+    """The model, plus rows known (their source published 11 Nov) before they are dated
+    (20 Nov), beside e1 and s1's rows, dated before they are known (22 Nov)."""
+    data["Events"].append(["e9", date(2019, 11, 20), "Later talks", "", "statement",
+                           "moon-jae-in", "gsomia", 2, "s0"])
+    data["Positions"].append(["moon-jae-in", "gsomia", date(2019, 11, 20), "opposes",
+                              "Back to no.", "", "s0"])
+    result = validate(read_workbook(wbfactory.write(tmp_path / "d.xlsx", data)))
+    assert result.errors == []
+    return Model.from_records(result.records)
 
 
-@pytest.mark.parametrize("sheet", ["Actors", "Sources", "Outlook", "Assessments"])
+@pytest.mark.parametrize("day", [date(2019, 8, 22), date(2019, 11, 10), date(2019, 11, 15),
+                                 date(2019, 11, 20), date(2019, 11, 22)])
+def test_columns_known_on_a_day_are_the_rows_dated_and_known_by_then(dated_apart, day):
+    """What an edition keeps of the Events and Positions of its day: each row dated on or
+    before it and known by then (a source of it published), counted row by row."""
+    model = dated_apart
+    [ids, dates] = model.columns("Events", ["event_id", "date"], known_on=day)
+    assert list(zip(ids, dates, strict=True)) == [
+        (e.event_id, e.date) for e in model.events if e.date <= day
+        and model.known(e.sources, day)]
+    found = model.columns("Positions", ["actor_id", "issue_id", "as_of", "stance"],
+                          known_on=day)
+    assert list(zip(*found, strict=True)) == [
+        (p.actor_id, p.issue_id, p.as_of, p.stance) for p in model.positions
+        if p.as_of <= day and model.known(p.sources, day)]
+
+
+def test_rows_dated_after_the_day_or_known_after_it_are_not_kept(dated_apart):
+    [ids] = dated_apart.columns("Events", ["event_id"], known_on=date(2019, 11, 15))
+    assert "e9" not in ids and "e1" not in ids and "e0" in ids  # dated after; known after
+    [ids] = dated_apart.columns("Events", ["event_id"], known_on=date(2019, 11, 22))
+    assert {"e0", "e1", "e9"} <= set(ids)
+
+
+@pytest.mark.parametrize("sheet", ["Actors", "Issues", "Sources", "Outlook", "Assessments"])
 def test_columns_known_on_a_day_are_refused_for_a_sheet_that_is_not_dated(model, sheet):
     with pytest.raises(ValueError, match=f"not {sheet}"):
         model.columns(sheet, ["marking_rank"], known_on=date(2019, 11, 22))

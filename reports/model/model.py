@@ -165,8 +165,11 @@ class Model:
 
     @cached_property
     def _events(self) -> dict[str, NDArray[np.int64]]:
+        import numpy as np
+
         rows = self._rows["Events"]
-        return {"date": rows.days("date"), "known": self._known_days("Events"),
+        on, known = rows.days("date"), self._known_days("Events")
+        return {"date": on, "seen": np.maximum(on, known),  # dated and known by then
                 "significance": rows.ints("significance")}
 
     @cached_property
@@ -256,8 +259,7 @@ class Model:
             raise ValueError(f"only Events and Positions are dated and known, not {sheet}")
         columns = [self._rows[sheet].column(name) for name in names]
         if known_on is not None:
-            seen = (self._positions["seen"] if sheet == "Positions" else
-                    np.maximum(self._events["date"], self._events["known"]))
+            seen = self._positions["seen"] if sheet == "Positions" else self._events["seen"]
             at = pa.array(np.flatnonzero(seen <= _day(known_on)), type=pa.int64())
             columns = [column.take(at) for column in columns]
         return [column.to_pylist() for column in columns]
@@ -292,8 +294,7 @@ class Model:
             lo = 0 if start is None else int(np.searchsorted(ev["date"], start, side="right"))
             pool = np.arange(lo, int(np.searchsorted(ev["date"], end, side="right")))
         on = ev["date"][pool]
-        keep = (ev["known"][pool] <= end) & (on <= end) & (
-            ev["significance"][pool] >= min_significance)
+        keep = (ev["seen"][pool] <= end) & (ev["significance"][pool] >= min_significance)
         if start is not None:
             keep &= on > start
         if issue is not None and actor is not None:

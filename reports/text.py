@@ -21,6 +21,8 @@ browser by ``lang``: Kanji tagged Korean get Korean glyph forms. The rule, by sc
 :func:`runs` splits a string into runs of Latin (``None``) and East Asian text, each with
 its language; a run whose exact text is a known native name (``known``) takes that
 name's language, so "安倍晋三" in any sentence is Japanese once its actor is.
+:func:`is_east_asian` is the same rule for one character, where the Word writer and the
+charts break lines (between two East Asian characters is a word boundary).
 """
 
 
@@ -189,7 +191,6 @@ KANA = "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 HAN = "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Punctuation and full-width forms that belong to whatever East Asian run they touch.
 CJK_PUNCT = "\u3000-\u3004\u3008-\u3020\u30fb\uff01-\uff65\ufe30-\ufe4f"
-
 
 
 @cache

@@ -294,3 +294,23 @@ def test_a_timeline_of_one_row_is_left_out(tmp_path):
     assert "chart-timeline" not in html and "Timeline of" not in html
     _, text = word(out)
     assert "Figure 1" not in text
+
+
+@pytest.mark.parametrize("name", ["Moon Jae-in (문재인)", "Abe Shinzo (安倍晋三)",
+                                  "Kono Taro (ｺｳﾉ ﾀﾛｳ)", "Lee Nak-yon (李洛淵)"])
+def test_a_native_name_starts_its_own_line_in_a_narrow_cell(name):
+    """LibreOffice would break between "(" and the native name: in a narrow cell the
+    break is put before the bracket; in a wide one the name stays on one line."""
+    from reports.render.docx.tables import _fit_name
+
+    latin, native = name.split(" (")
+    assert _fit_name(name, 1400) == f"{latin}\n({native}"
+    assert _fit_name(name, 9000) == name
+
+
+@pytest.mark.parametrize("name", ["Liberal Democratic Party (LDP)", "Blue House (Seoul)",
+                                  "Moon Jae-in", "(문재인)"])
+def test_a_name_without_an_east_asian_native_name_is_left_as_it_is(name):
+    from reports.render.docx.tables import _fit_name
+
+    assert _fit_name(name, 1400) == name

@@ -1,6 +1,7 @@
 """The cut of a model to a marking: the frames a memo at a ceiling may hold.
 
-Rows ranked above the ceiling go, and so do the references to them: every list of ids
+Rows ranked above the ceiling go (and sources the memo does not cite, when it is given a
+rule for them), and so do the references to them: every list of ids
 (actors, issues, sources) loses the dropped ones; a position on a dropped actor or issue,
 an outlook item about one, an assessment on a dropped issue and a record whose every
 source was dropped go too (:meth:`reports.model.model.Model.within`).

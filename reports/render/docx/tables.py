@@ -25,7 +25,8 @@ from reports.render.style import (
 )
 from reports.text import is_east_asian
 
-NATIVE_RE = re.compile(r"^(.*\S) (\([^()]*[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7ff][^()]*\))$")
+# "Moon Jae-in (문재인)": a name, then in brackets its native name (when East Asian)
+NAME_RE = re.compile(r"^(.*\S) (\([^()]*\))$")
 CELL_MARGINS = 2 * 85 + 40  # the Memo Table style's cell margins and a little slack
 GROUP_FILL = "F2F4F7"
 MATRIX_COLUMNS = 5  # issues per matrix table; more are split over several tables
@@ -295,8 +296,8 @@ def _fit_name(name: str, width: int, bold: bool = False, size: float = 8.5) -> s
     the Latin part, with narrow and with wide letters, finds where the native name would
     start; unless both say it fits there, it starts a line of its own.
     """
-    match = NATIVE_RE.match(name)
-    if not match:
+    match = NAME_RE.match(name)
+    if not match or not any(map(is_east_asian, match.group(2))):
         return name
     full = size * 20  # twips: CJK characters are one em wide, Latin ones about 0.55 em
     room = width - CELL_MARGINS

@@ -50,8 +50,11 @@ def _compile_the_package() -> None:
 # go first, so that the two workers end together instead of one waiting on a long last.
 
 LONGEST_FIRST = ("test_office.py", "test_run_crash.py", "test_brief_pages.py",
-                 "test_site_browser.py", "test_site_clearance.py", "test_bench.py",
-                 "test_hostile.py", "test_html.py", "test_packaging.py", "test_determinism.py")
+                 "test_site_clearance.py", "test_bench.py", "test_site_browser.py",
+                 "test_failures.py", "test_hostile.py", "test_html.py",
+                 "test_broken_corpus.py", "test_markings.py", "test_briefs.py",
+                 "test_determinism.py", "test_editions_differential.py",
+                 "test_site_security.py", "test_budgets.py", "test_packaging.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

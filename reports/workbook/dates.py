@@ -136,16 +136,19 @@ class _Dates:
     def _day_span(self, columns: list[tuple[SheetData, schema.Column]]) -> dict[int, tuple[
             date, date]]:
         """Per year: the first and last day the workbook's dates have in it."""
+        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
         arrays = [pc.drop_null(self.typed[data.name][col.name]) for data, col in columns]
         days = pa.concat_arrays([a.cast(pa.date32()) for a in arrays])
-        table = pa.table({"year": pc.year(days), "day": days})
-        grouped = table.group_by("year").aggregate([("day", "min"), ("day", "max")])
-        return {y: (lo, hi) for y, lo, hi in zip(grouped["year"].to_pylist(),
-                                                 grouped["day_min"].to_pylist(),
-                                                 grouped["day_max"].to_pylist(), strict=True)}
+        days = days.take(pc.array_sort_indices(days))
+        # sorted by day, so by year too: each year's first and last day begin and end its run
+        years = pc.year(days).to_numpy(zero_copy_only=False)
+        found, first = np.unique(years, return_index=True)
+        last = np.append(first[1:], len(years)) - 1
+        return {int(y): (days[int(lo)].as_py(), days[int(hi)].as_py())
+                for y, lo, hi in zip(found, first, last, strict=True)}
 
     def _odd_date(self, data: SheetData, col: schema.Column, at: int, day: date,
                   span: Span, past: bool) -> None:

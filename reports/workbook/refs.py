@@ -61,8 +61,10 @@ class _References:
             return pa.array([], pa.string())
         parts = [typed[c] for c in cols]
         if not any(p.null_count for p in parts):
-            table = pa.table({c: p for c, p in zip(cols, parts, strict=True)})
-            if table.group_by(list(cols)).aggregate([]).num_rows == table.num_rows:
+            # each row's key as one text (two keys that join alike only mean the check below)
+            whole = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(
+                *[p.cast(pa.string()) for p in parts], "\x1f")
+            if pc.count_distinct(whole).as_py() == len(whole):
                 return pc.unique(parts[0])  # the usual case: all there, all unique
         first: dict[tuple[object, ...], int] = {}
         rows = [p.to_pylist() for p in parts]

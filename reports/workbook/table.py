@@ -116,8 +116,8 @@ def bulk(*, lasting: bool = False) -> Iterator[None]:
 
 
 def import_frame_libraries() -> None:
-    """Import pandas (the frames' library, which pyarrow imports anyway at its first array
-    made from Python values) and Arrow's query engine (the checks' group-bys use it).
+    """Import pandas: the frames' library, which pyarrow imports anyway at its first array
+    or scalar made from Python values.
 
     The first time in a process, what these imports make (some hundred thousand objects,
     living as long as the process) is frozen out of the GC's walks, which would otherwise
@@ -126,9 +126,8 @@ def import_frame_libraries() -> None:
     them is frozen (``bulk(lasting=True)``) and stays out of the walks for good. An object
     so frozen is still freed when nothing refers to it; only a cycle of such objects that
     dies later is never collected."""
-    if {"pandas", "pyarrow.acero"} <= sys.modules.keys():
+    if "pandas" in sys.modules:
         return
     gc.collect()
     with bulk(lasting=True):
         import pandas  # noqa: F401
-        import pyarrow.acero  # noqa: F401

@@ -207,7 +207,8 @@ def test_nothing_due_imports_nothing_heavy(tmp_path, smtp_server):
              f"code = main(['-q', 'run', '--config', {str(config)!r}, "
              "'--now', '2019-11-25T09:00+09:00']); "
              "heavy = [m for m in ('pandas', 'matplotlib', 'docx', 'docxtpl', 'openpyxl', "
-             "'jinja2', 'email.mime', 'smtplib', 'filelock', 'asyncio') "
+             "'jinja2', 'email.mime', 'smtplib', 'filelock', 'asyncio', 'reports.pipeline', "
+             "'reports.memo.make', 'reports.model.model') "
              "if m in sys.modules]; print(code, heavy)")
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
                          text=True, check=True).stdout

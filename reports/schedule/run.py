@@ -41,7 +41,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from reports.config.load import Config, MemoConfig
@@ -60,10 +60,12 @@ from reports.output.files import (
     code_fingerprint,
     sha256_file,
 )
-from reports.pipeline import Edition, Report
 from reports.schedule.record import RunRecord
 from reports.schedule.record.store import iso, run_lock
 from reports.text import local_time, plural
+
+if TYPE_CHECKING:  # the pipeline is imported when something is due, not by idle runs
+    from reports.pipeline import Report
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +247,7 @@ class _Run:
     # -- building -------------------------------------------------------------------------
 
     def build_due(self, due: list[Due]) -> None:
-        from reports.pipeline import Pipeline
+        from reports.pipeline import Edition, Pipeline
 
         config = self.config
         # what a killed run left half-written; not on idle runs (the output tree only grows)
@@ -368,6 +370,8 @@ class _Run:
                 self.record.record_failure(memo.id, fire.date(), fire_time=iso(fire),
                                            title=memo.title, error=str(error),
                                            inputs=inputs[memo.id], cause="workbook")
+            from reports.pipeline import Report
+
             self.report.built = Report(stopped=error)
         from reports.delivery.notices import queue_workbook_errors
 

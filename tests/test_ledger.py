@@ -380,6 +380,44 @@ def test_since_last_edition_lists_added_and_corrected_records():
     assert same == {"previous_as_of": "2019-11-25", "rows": [], "left": 0, "judgments": {}}
 
 
+def test_memos_of_one_cut_are_compared_alike_and_the_cut_is_not_kept():
+    """The memos of one marking share their cut of the workbook, and with it the numbering
+    the comparison makes of its records: each memo's rows are those it gets alone, and a
+    cut that is dropped (the site's previews, a long-lived process) is freed."""
+    import gc
+    import weakref
+
+    def models():
+        return (fake_model([event("e1", date(2019, 11, 10), "Old title")], []),
+                fake_model([event("e1", date(2019, 11, 11), "New title"),
+                            event("e2", date(2019, 11, 5), "Back-dated", issues=("other",))],
+                           [position("moon", "gsomia", date(2019, 11, 19), "opposes")]))
+
+    memos = [MemoConfig(id="issue-gsomia", kind="issue", issue="gsomia"),
+             MemoConfig(id="weekly", kind="weekly"),
+             MemoConfig(id="actor-moon", kind="actor", actor="moon")]
+    old, shared = models()
+    previous = snap(old)
+    together = [changes.since_last_edition(previous, "2019-11-25", shared, memo,
+                                           date(2019, 12, 2)) for memo in memos]
+    alone = [changes.since_last_edition(previous, "2019-11-25", models()[1], memo,
+                                        date(2019, 12, 2)) for memo in memos]
+    assert together == alone
+    assert [len(r["rows"]) for r in together] == [2, 3, 1]
+    # another cut (another marking: other rows, numbered otherwise) is numbered on its own
+    other = fake_model([event("e0", date(2019, 11, 1), "First"),
+                        event("e1", date(2019, 11, 12), "Retitled")], [])
+    rows = changes.since_last_edition(previous, "2019-11-25", other, memos[1],
+                                      date(2019, 12, 2))["rows"]
+    assert [r["detail"] for r in rows] == [
+        'Event added: "First" (1 Nov 2019)',
+        'Event corrected: "Retitled" (12 Nov 2019): title corrected; date was 10 Nov 2019']
+    gone = weakref.ref(shared)
+    del shared
+    gc.collect()
+    assert gone() is None
+
+
 def test_the_snapshot_holds_only_what_the_edition_could_show():
     """Events dated after the edition or not yet known are not in it: the next edition
     tells readers of them as new. Titles are kept as fingerprints only."""

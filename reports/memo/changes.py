@@ -28,6 +28,7 @@ compared with (the run record drops them when it is opened: reports/schedule/rec
 from __future__ import annotations
 
 import hashlib
+import weakref
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -204,14 +205,21 @@ def since_last_edition(previous: Snapshot, previous_as_of: str, model: Model, me
 
 
 class _Numbered:
-    """Every record of a sheet in the memo's cut by its key (the snapshot's), numbered."""
+    """Every record of a sheet in the memo's cut by its key (the snapshot's), numbered:
+    once per cut, which the memos of one marking share (kept while the cut lives)."""
+
+    numbers: weakref.WeakKeyDictionary[Model, dict[str, dict[str, int]]] = (
+        weakref.WeakKeyDictionary())
 
     def __init__(self, model: Model, sheet: str, key: tuple[str, ...]):
         self.model, self.sheet = model, sheet
-        columns = model.columns(sheet, key)
-        keys = columns[0] if len(key) == 1 else [
-            position_key(*parts) for parts in zip(*columns, strict=True)]
-        self.number = {k: n for n, k in enumerate(keys)}
+        numbered = self.numbers.setdefault(model, {})
+        if sheet not in numbered:
+            columns = model.columns(sheet, key)
+            keys = columns[0] if len(key) == 1 else [
+                position_key(*parts) for parts in zip(*columns, strict=True)]
+            numbered[sheet] = {k: n for n, k in enumerate(keys)}
+        self.number = numbered[sheet]
 
     def records(self, keys: list[str]) -> dict[str, Any]:
         """The records of ``keys`` (each in this cut), made now."""

@@ -208,18 +208,18 @@ class _Numbered:
     """Every record of a sheet in the memo's cut by its key (the snapshot's), numbered:
     once per cut, which the memos of one marking share (kept while the cut lives)."""
 
-    numbers: weakref.WeakKeyDictionary[Model, dict[str, dict[str, int]]] = (
-        weakref.WeakKeyDictionary())
+    numbers: weakref.WeakKeyDictionary[Model, dict[tuple[str, tuple[str, ...]], dict[
+        str, int]]] = weakref.WeakKeyDictionary()
 
     def __init__(self, model: Model, sheet: str, key: tuple[str, ...]):
         self.model, self.sheet = model, sheet
         numbered = self.numbers.setdefault(model, {})
-        if sheet not in numbered:
+        if (sheet, key) not in numbered:
             columns = model.columns(sheet, key)
             keys = columns[0] if len(key) == 1 else [
                 position_key(*parts) for parts in zip(*columns, strict=True)]
-            numbered[sheet] = {k: n for n, k in enumerate(keys)}
-        self.number = numbered[sheet]
+            numbered[sheet, key] = {k: n for n, k in enumerate(keys)}
+        self.number = numbered[sheet, key]  # shared: read, never changed
 
     def records(self, keys: list[str]) -> dict[str, Any]:
         """The records of ``keys`` (each in this cut), made now."""

@@ -142,6 +142,8 @@ class _Dates:
 
         arrays = [pc.drop_null(self.typed[data.name][col.name]) for data, col in columns]
         days = pa.concat_arrays([a.cast(pa.date32()) for a in arrays])
+        if not len(days):
+            return {}
         days = days.take(pc.array_sort_indices(days))
         # sorted by day, so by year too: each year's first and last day begin and end its run
         years = pc.year(days).to_numpy(zero_copy_only=False)

@@ -254,7 +254,6 @@ def _make_parallel(pipeline: Pipeline, loaded: Loaded, todo: list[tuple[Edition,
     global _SHARED
     _SHARED = (pipeline, loaded)
     warm_up()  # load matplotlib and the fonts once, before forking, not in every worker
-    loaded.model.events, loaded.model.positions  # noqa: B018 (made on first use: once, here)
     for rank in sorted({pipeline.config.markings.rank(e.memo.marking) or 0
                         for e, _, _ in todo}):
         loaded.model.within(rank)  # each marking's cut, once, here (workers share it)

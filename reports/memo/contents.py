@@ -87,8 +87,8 @@ def visible_model(whole: Model, spec: MemoSpec) -> tuple[Model, str]:
     kept = model.within(spec.ceiling_rank, lambda s: not below_grade(
         s.reliability, s.credibility, low_r, low_c), key=spec.min_grade)
     dropped = len(model.sources) - len(kept.sources)
-    entries = sum(len(getattr(model, name)) - len(getattr(kept, name)) for name in (
-        "events", "positions", "assessment_items", "outlook_items"))
+    entries = sum(len(model.frame(sheet)) - len(kept.frame(sheet)) for sheet in (
+        "Events", "Positions", "Assessments", "Outlook"))  # rows: no record made
     line = (f"Sources graded below {spec.min_grade} are left out of this memo "
             f"({plural(dropped, 'source')}, and {plural(entries, 'entry', 'entries')} resting "
             "only on them); sources not graded are kept." if dropped else "")

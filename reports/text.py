@@ -21,8 +21,9 @@ browser by ``lang``: Kanji tagged Korean get Korean glyph forms. The rule, by sc
 :func:`runs` splits a string into runs of Latin (``None``) and East Asian text, each with
 its language; a run whose exact text is a known native name (``known``) takes that
 name's language, so "安倍晋三" in any sentence is Japanese once its actor is.
-:func:`is_east_asian` is the same rule for one character, where the Word writer and the
-charts break lines (between two East Asian characters is a word boundary).
+:func:`is_east_asian` is the same rule for one character: the Word writer measures a
+name's width and finds a native name by it, and the charts break lines by it (between
+two East Asian characters is a word boundary).
 """
 
 

@@ -103,8 +103,8 @@ def carried(config: Config, memo: MemoConfig, as_of: date, model: Model,
             previous: Any, *, keep: bool = True) -> tuple[dict[str, Any] | None,
                                                           SinceLast | None]:
     """What an edition of ``memo`` carries to the next (its snapshot; None unless
-    ``keep``: only what records editions keeps one, and taking it reads every event and
-    position), and what changed since the previous edition issued to its readers (None
+    ``keep``: only what records editions keeps one, and taking it reads the events' and
+    positions' columns), and what changed since the previous edition issued to its readers (None
     without one made alike), from ``model`` (the whole workbook's
     :class:`reports.model.model.Model`).
 

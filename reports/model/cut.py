@@ -79,8 +79,8 @@ def rank_filter(ids: pa.Array, ranks: NDArray[np.int64], ceiling: int,
 
 def cut_model(rows: dict[str, Rows[Any]], ceiling: int,
               cite: Callable[[Source], bool] | None) -> dict[str, Rows[Any]]:
-    """A model's rows cut to ``ceiling`` (and to the sources ``cite`` accepts): see
-    :meth:`reports.model.model.Model.within`."""
+    """A model's rows cut to ``ceiling`` (and to the sources ``cite`` accepts), as the
+    module says; :meth:`reports.model.model.Model.within` makes each cut once."""
     kept: dict[str, Rows[Any]] = {}
     dropped: dict[str, pa.Array] = {}
     for sheet, name, key in (("Actors", "actors", "actor_id"),

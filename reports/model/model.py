@@ -266,7 +266,7 @@ class Model:
 
     def take(self, sheet: str, rows: Sequence[int]) -> list[Any]:
         """The records numbered ``rows`` (as :meth:`columns` numbers them), made now."""
-        return self._rows[sheet].take(list(rows))
+        return self._rows[sheet].take(rows)
 
     # -- queries ------------------------------------------------------------------------
 

@@ -284,7 +284,20 @@ def test_required_value_missing(tmp_path):
 def test_two_sheets_matching_one_name(tmp_path):
     data = wbfactory.sheets()
     data["Events "] = data["Events"]  # Excel forbids "events"; a trailing space slips in
-    assert found(check(tmp_path, data), "duplicate-sheet") == [("Events ", None, None)]
+    result = check(tmp_path, data)
+    assert found(result, "duplicate-sheet") == [("Events ", None, None)]
+    [problem] = [p for p in result.problems if p.code == "duplicate-sheet"]
+    assert 'sheets "Events" and "Events " both match Events; rename or delete one of ' in (
+        problem.message)
+
+
+def test_three_sheets_matching_one_name_are_named_as_a_sentence_names_them(tmp_path):
+    data = wbfactory.sheets()
+    data["Events "] = data["Events"]
+    data[" Events"] = data["Events"]
+    [problem] = [p for p in check(tmp_path, data).problems if p.code == "duplicate-sheet"]
+    assert problem.message.startswith('sheets "Events", "Events " and " Events" all match '
+                                      "Events; rename or delete all but one of them")
 
 
 def test_every_problem_is_reported_at_once(tmp_path):

@@ -35,7 +35,7 @@ from reports.memo.shapes import (
     note,
 )
 from reports.model.records import Event, OutlookItem, Position, Shift
-from reports.text import clip, long_date, plural, short_date
+from reports.text import clip, long_date, plural, series, short_date
 
 # A body row stays a few lines long: longer texts are cut at a word, ending "…" (the
 # workbook holds them whole). Judgments are never cut.
@@ -300,10 +300,10 @@ class BlockMaker(JudgmentMaker):
                    "blank: no position recorded.")
         matrix: MatrixBlock = {"type": "matrix", "issues": columns, "groups": groups,
                                "marks_shifts": shifted_since is not None, "caption": caption}
-        left = " and ".join(x for x in (
+        left = series([x for x in (
             f"{len(actor_ids)} of {actors.total} actors" if actors.left_out else "",
             f"{len(issue_ids)} of {len(all_issues)} issues"
-            if len(issue_ids) < len(all_issues) else "") if x)
+            if len(issue_ids) < len(all_issues) else "") if x])
         blocks: list[Block] = [matrix]
         if chart:
             blocks.insert(0, {"type": "chart", "chart": "matrix", "caption": caption,

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from reports.errors import WorkbookUnreadable
 from reports.problems import ERROR, WARNING, Problem
+from reports.text import series
 from reports.workbook import contract as schema
 from reports.workbook.header import match_header
 from reports.workbook.package import HostileXml, SheetNotes, scan_sheet, sheet_parts
@@ -316,10 +317,12 @@ def _match_sheets(names: list[str], problems: list[Problem],
     result = {}
     for canonical, titles in found.items():
         if len(titles) > 1:
-            quoted = " and ".join(f'"{t}"' for t in titles)
+            quoted = series([f'"{t}"' for t in titles])
+            both, extra = ("both", "one of them") if len(titles) == 2 else (
+                "all", "all but one of them")
             problems.append(Problem(ERROR, titles[1], None, None, "duplicate-sheet",
-                                    f"sheets {quoted} both match {canonical}; rename or "
-                                    "delete one of them"))
+                                    f"sheets {quoted} {both} match {canonical}; rename or "
+                                    f"delete {extra}"))
         result[canonical] = titles[0]
     return result
 

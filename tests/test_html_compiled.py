@@ -186,3 +186,38 @@ def test_the_folder_is_kept_small_and_leftovers_go(tmp_path, templates, fresh, m
         html.render_html(context, templates)
         assert sum(p.stat().st_size for p in folder.glob("*.jinja")) <= one_set * 3 // 2
     assert not old_tmp.exists() and new_tmp.exists()
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o757])
+def test_kept_code_is_read_only_from_a_folder_no_one_else_may_write(tmp_path, templates,
+                                                                    fresh, compiled, mode):
+    """Compiled templates are code the toolkit runs: a folder others may write to is not
+    read from (its files are compiled again), and is narrowed to the account's own when
+    the templates are kept there again."""
+    context = hand_context()
+    folder = tmp_path / "compiled"
+    html.keep_compiled(folder)
+    page = html.render_html(context, templates)
+    assert len(list(folder.glob("*.jinja"))) >= 3
+    folder.chmod(mode)
+    fresh()
+    html.keep_compiled(folder)
+    compiled.clear()
+    assert html.render_html(context, templates) == page
+    assert {"memo.html", "blocks.html", "base.html"} <= set(compiled)  # not read back
+    assert folder.stat().st_mode & 0o777 == 0o700  # kept again: the account's own
+    fresh()
+    html.keep_compiled(folder)
+    compiled.clear()
+    assert html.render_html(context, templates) == page
+    assert compiled == []  # now read back
+
+
+def test_a_folder_made_by_hand_is_narrowed_when_templates_are_kept(tmp_path, templates,
+                                                                   fresh):
+    folder = tmp_path / "compiled"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o775)
+    html.keep_compiled(folder)
+    html.render_html(hand_context(), templates)
+    assert folder.stat().st_mode & 0o777 == 0o700 and list(folder.glob("*.jinja"))

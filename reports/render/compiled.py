@@ -11,13 +11,17 @@ compiling its templates again (about a tenth of a second per process).
   cannot be written, only means compiling again (logged at debug level). The folder is
   kept under ``MAX_BYTES``, as the chart cache is (``reports.output.files.keep_under``).
 - What is kept here is code the toolkit runs: the folder is made private to the account
-  that writes it (``[paths] cache`` must not be writable by others; docs/operations.md).
+  that writes it whenever it writes (made so, or narrowed and emptied), and kept files
+  are read only from a folder that account owns and nobody else may write to (else they
+  are compiled again; ``[paths] cache`` must not be writable by others: docs/operations.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -37,14 +41,26 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     def __init__(self, folder: Path):
         super().__init__(str(folder), "%s.jinja")
         self.folder = folder
-        self._code: str | None = None
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        if self._code is None:
-            self._code = f"{code_fingerprint()}|{jinja2.__version__}|{sys.version}"
-        return hashlib.sha256(f"{self._code}|{name}|{filename}".encode()).hexdigest()
+        code = f"{code_fingerprint()}|{jinja2.__version__}|{sys.version}"
+        return hashlib.sha256(f"{code}|{name}|{filename}".encode()).hexdigest()
+
+    def _private(self) -> bool:
+        """The folder is this account's and nobody else may write to it."""
+        try:
+            found = self.folder.stat()
+        except OSError:
+            return False
+        return (stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid()
+                and not found.st_mode & 0o022)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if not self._private():
+            if self.folder.exists():
+                log.debug("compiled templates in %s not used: the folder is not this "
+                          "account's own", self.folder)
+            return
         try:
             super().load_bytecode(bucket)
         except Exception as exc:  # unreadable, or damaged where jinja2 does not look
@@ -53,7 +69,10 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not self._private():  # new, or made by hand: narrowed (else: refused)
+                self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                self.folder.chmod(0o700)
+                self.clear()  # what others could write there is never read
             super().dump_bytecode(bucket)
             keep_under(self.folder, MAX_BYTES, (".jinja",),
                        leftover=lambda name: name.endswith(".tmp"))  # jinja2's own

@@ -81,7 +81,9 @@ def body_pages(pdf: Path) -> tuple[int, int]:
 
 def stages(bench, row_type, workbooks: dict[str, Path]) -> None:
     """Build each kind at each size (``workbooks``: label -> path), then lay them out."""
+    from reports.config.load import load_config
     from reports.memo.kinds import DEFAULT_BUDGETS
+    from reports.render.charts.cache import chart_cache_folder
 
     docs: dict[tuple[str, str], dict] = {}
     tmp = Path(tempfile.mkdtemp(prefix="bench-briefs-", dir=bench.tmp))
@@ -91,7 +93,7 @@ def stages(bench, row_type, workbooks: dict[str, Path]) -> None:
         kinds = ("overview", "weekly")
     for size, workbook in workbooks.items():
         config = bench.config(size, workbook)  # the bench desk: its markings, the budgets
-        charts = config.parent / ".cache" / "charts"
+        charts = chart_cache_folder(load_config(config, required=True))
         issue, actor = _busiest(config)
         for kind in kinds:
             out = tmp / f"{size}-{kind}"
